@@ -1,0 +1,202 @@
+//! The command line: `berdaya build`, `check` and `new`.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::config::Config;
+use crate::content::Kind;
+use crate::diagnostics::Diagnostics;
+use crate::site::{self, BuildOptions, BuildReport};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "berdaya",
+    version,
+    about = "Builds the Berdaya Tarakan information site"
+)]
+pub struct Cli {
+    /// Site folder holding berdaya.toml, content/ and themes/.
+    #[arg(long, global = true, default_value = ".")]
+    pub root: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Build the site into output/.
+    Build {
+        /// Output folder (default: ROOT/output).
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Include pages marked draft = true.
+        #[arg(long)]
+        drafts: bool,
+        /// Build date, for reproducible builds, e.g. 2026-03-01T09:00+08:00 (default: now).
+        #[arg(long)]
+        now: Option<String>,
+    },
+    /// Validate front matter, links, templates and page sizes; write nothing.
+    Check {
+        #[arg(long)]
+        drafts: bool,
+        #[arg(long)]
+        now: Option<String>,
+    },
+    /// Create a new content file with valid front matter.
+    New {
+        /// What to create.
+        kind: NewKind,
+        /// Title; the file name is made from it.
+        title: String,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum NewKind {
+    Tip,
+    Workshop,
+    Story,
+    Page,
+}
+
+fn print_diags(d: &Diagnostics) {
+    let color = std::io::stderr().is_terminal();
+    if !d.0.is_empty() {
+        eprintln!("{}", d.render(color));
+    }
+}
+
+fn parse_now(text: Option<&str>) -> Result<Option<jiff::Timestamp>, String> {
+    match text {
+        None => Ok(None),
+        Some(t) => crate::site::parse_now(t, 8).map(Some).ok_or_else(|| {
+            format!(
+                "--now `{t}` is not a date; {}",
+                crate::content::fields::DATE_FORMATS
+            )
+        }),
+    }
+}
+
+fn kb(bytes: u64) -> String {
+    format!("{:.1} KB", bytes as f64 / 1024.0)
+}
+
+/// One-line summary of a build.
+pub fn summary(r: &BuildReport, verb: &str) -> String {
+    let heaviest = r
+        .heaviest
+        .iter()
+        .map(|p| format!("/{} {}", p.path.trim_end_matches("index.html"), kb(p.gzip)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "{verb} {} pages ({} files, {:.1} MB) in {:.2} s; heaviest gzip: {heaviest} (budget {})",
+        r.html_pages,
+        r.files,
+        r.bytes as f64 / 1_048_576.0,
+        r.elapsed.as_secs_f64(),
+        kb(r.budget)
+    )
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    let fail = |msg: String| {
+        eprintln!("error: {msg}");
+        ExitCode::from(1)
+    };
+    match cli.command {
+        Command::Build {
+            output,
+            drafts,
+            now,
+        } => {
+            let now = match parse_now(now.as_deref()) {
+                Ok(n) => n,
+                Err(e) => return fail(e),
+            };
+            let opts = BuildOptions {
+                root: cli.root.clone(),
+                output,
+                drafts,
+                now,
+                check_only: false,
+                progress: std::io::stderr().is_terminal(),
+            };
+            finish(
+                site::build(&opts),
+                "Built",
+                "build failed; the previous output/ was left as it was",
+            )
+        }
+        Command::Check { drafts, now } => {
+            let now = match parse_now(now.as_deref()) {
+                Ok(n) => n,
+                Err(e) => return fail(e),
+            };
+            let opts = BuildOptions {
+                root: cli.root.clone(),
+                output: None,
+                drafts,
+                now,
+                check_only: true,
+                progress: false,
+            };
+            finish(site::build(&opts), "Checked", "check found problems")
+        }
+        Command::New { kind, title } => {
+            let config = match Config::load(&cli.root) {
+                Ok(c) => c,
+                Err(d) => {
+                    print_diags(&d.into());
+                    return ExitCode::from(1);
+                }
+            };
+            let kind = match kind {
+                NewKind::Tip => Kind::Tip,
+                NewKind::Workshop => Kind::Workshop,
+                NewKind::Story => Kind::Story,
+                NewKind::Page => Kind::Page,
+            };
+            match crate::scaffold::new_content(
+                &cli.root,
+                &config,
+                kind,
+                &title,
+                jiff::Timestamp::now(),
+            ) {
+                Ok(path) => {
+                    println!("Created {}", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(d) => {
+                    print_diags(&d.into());
+                    ExitCode::from(1)
+                }
+            }
+        }
+    }
+}
+
+fn finish(result: Result<BuildReport, Diagnostics>, verb: &str, failed: &str) -> ExitCode {
+    match result {
+        Ok(report) => {
+            print_diags(&report.warnings);
+            println!("{}", summary(&report, verb));
+            ExitCode::SUCCESS
+        }
+        Err(diags) => {
+            print_diags(&diags);
+            eprintln!(
+                "error: {failed} ({} errors, {} warnings)",
+                diags.error_count(),
+                diags.warning_count()
+            );
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,289 @@
+//! `berdaya.toml`: the site's settings, languages, taxonomies and the vocabularies that typed
+//! content (tips, workshops, stories) is validated against.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostics::{Diagnostic, Source};
+
+/// Labels of one vocabulary entry, by language code.
+pub type Labels = BTreeMap<String, String>;
+
+/// The whole configuration file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// Absolute URL the site is served from, e.g. `https://berdaya.tarakankota.go.id`.
+    pub base_url: String,
+    #[serde(default = "default_language")]
+    pub default_language: String,
+    /// Display name of the default language.
+    #[serde(default = "default_language_name")]
+    pub language_name: String,
+    /// Name of the theme folder under `themes/`.
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    /// Who publishes the site (Atom `author`, footer).
+    #[serde(default)]
+    pub author: String,
+    /// Other languages, e.g. `[languages.en]`.
+    #[serde(default)]
+    pub languages: BTreeMap<String, Language>,
+    #[serde(default)]
+    pub build: BuildConfig,
+    #[serde(default = "default_taxonomies")]
+    pub taxonomies: Vec<Taxonomy>,
+    /// Allowed values of typed fields: `topic`, `season`, `sector`.
+    #[serde(default)]
+    pub vocab: BTreeMap<String, BTreeMap<String, Labels>>,
+    /// Kecamatan and their kelurahan, for workshops and stories.
+    #[serde(default)]
+    pub places: BTreeMap<String, Vec<String>>,
+    /// Time zone of dates written without an offset.
+    #[serde(default)]
+    pub timezone: TimeZone,
+    /// Free-form values passed to templates as `config.extra`.
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Language {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Display name, e.g. "English".
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BuildConfig {
+    /// Largest allowed gzip-compressed size of one HTML page, in KB (1 KB = 1024 bytes).
+    pub page_budget_kb: f64,
+    pub minify: bool,
+    /// Write `.gz` and `.br` beside every text file.
+    pub precompress: bool,
+    /// How many of the heaviest pages the summary lists.
+    pub report_heaviest: usize,
+    /// Brotli quality (0-11) of the `.br` files.
+    pub brotli_quality: u32,
+    /// Gzip level (1-9) of the `.gz` files and of the budget measurement.
+    pub gzip_level: u32,
+}
+
+impl Default for BuildConfig {
+    fn default() -> Self {
+        BuildConfig {
+            page_budget_kb: 14.0,
+            minify: true,
+            precompress: true,
+            report_heaviest: 3,
+            brotli_quality: 9,
+            gzip_level: 9,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Taxonomy {
+    /// Name used in front matter (`[taxonomies] tags = [...]`) and as the URL folder.
+    pub name: String,
+    /// Title by language.
+    #[serde(default)]
+    pub title: Labels,
+    /// Pages per term listing.
+    #[serde(default = "default_taxonomy_paginate")]
+    pub paginate_by: usize,
+}
+
+fn default_taxonomy_paginate() -> usize {
+    10
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeZone {
+    /// Offset from UTC in hours.
+    pub offset_hours: i8,
+    /// Abbreviation shown after times, e.g. WITA.
+    pub abbreviation: String,
+    /// IANA name, e.g. Asia/Makassar.
+    pub name: String,
+}
+
+impl Default for TimeZone {
+    fn default() -> Self {
+        TimeZone {
+            offset_hours: 8,
+            abbreviation: "WITA".into(),
+            name: "Asia/Makassar".into(),
+        }
+    }
+}
+
+fn default_language() -> String {
+    "id".into()
+}
+fn default_language_name() -> String {
+    "Bahasa Indonesia".into()
+}
+fn default_theme() -> String {
+    "default".into()
+}
+
+fn default_taxonomies() -> Vec<Taxonomy> {
+    let t = |name: &str, id: &str, en: &str| Taxonomy {
+        name: name.into(),
+        title: [
+            ("id".to_string(), id.to_string()),
+            ("en".to_string(), en.to_string()),
+        ]
+        .into(),
+        paginate_by: default_taxonomy_paginate(),
+    };
+    vec![
+        t("tags", "Label", "Tags"),
+        t("topik", "Topik", "Topics"),
+        t("kecamatan", "Kecamatan", "Districts"),
+    ]
+}
+
+/// Vocabularies and places of Tarakan, used when `berdaya.toml` declares none.
+const DEFAULT_VOCAB: &str = include_str!("defaults.toml");
+
+#[derive(Deserialize)]
+struct Defaults {
+    vocab: BTreeMap<String, BTreeMap<String, Labels>>,
+    places: BTreeMap<String, Vec<String>>,
+}
+
+impl Config {
+    /// Reads `berdaya.toml` (or `config.toml`) from the site root.
+    pub fn load(root: &Path) -> Result<Config, Diagnostic> {
+        let path = ["berdaya.toml", "config.toml"]
+            .iter()
+            .map(|n| root.join(n))
+            .find(|p| p.is_file());
+        let Some(path) = path else {
+            return Err(Diagnostic::error(format!("no berdaya.toml in {}", root.display()))
+                .help("run berdaya in the site's folder, or pass --root DIR; the sample site ships one"));
+        };
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            Diagnostic::error(format!("cannot read {}: {e}", path.display())).in_file(&path)
+        })?;
+        let display = relative(root, &path);
+        Config::parse(&text, &display)
+    }
+
+    pub fn parse(text: &str, display_path: &Path) -> Result<Config, Diagnostic> {
+        let source = Source::new(display_path, text);
+        let mut config: Config = toml::from_str(text).map_err(|e| {
+            let span = e.span().unwrap_or(0..0);
+            Diagnostic::error("invalid site configuration")
+                .at(&source, span, e.message().to_string())
+                .help("see the README's Configuration section for the keys berdaya.toml accepts")
+        })?;
+        let defaults: Defaults =
+            toml::from_str(DEFAULT_VOCAB).expect("built-in defaults.toml is valid");
+        for (name, entries) in defaults.vocab {
+            config.vocab.entry(name).or_insert(entries);
+        }
+        if config.places.is_empty() {
+            config.places = defaults.places;
+        }
+        config.base_url = config.base_url.trim_end_matches('/').to_string();
+        if config.languages.contains_key(&config.default_language) {
+            let at = text.find("[languages.").unwrap_or(0);
+            return Err(
+                Diagnostic::error("the default language is also listed under [languages]")
+                    .at(&source, at..at + 11, "remove this table")
+                    .help("[languages] lists only the other languages"),
+            );
+        }
+        Ok(config)
+    }
+
+    /// Every language, the default first.
+    pub fn all_languages(&self) -> Vec<String> {
+        let mut langs = vec![self.default_language.clone()];
+        langs.extend(self.languages.keys().cloned());
+        langs
+    }
+
+    pub fn is_language(&self, code: &str) -> bool {
+        code == self.default_language || self.languages.contains_key(code)
+    }
+
+    /// URL prefix of a language: "" for the default, "/en" for English.
+    pub fn lang_prefix(&self, lang: &str) -> String {
+        if lang == self.default_language {
+            String::new()
+        } else {
+            format!("/{lang}")
+        }
+    }
+
+    pub fn site_title(&self, lang: &str) -> &str {
+        self.languages
+            .get(lang)
+            .and_then(|l| l.title.as_deref())
+            .unwrap_or(&self.title)
+    }
+
+    pub fn site_description(&self, lang: &str) -> &str {
+        self.languages
+            .get(lang)
+            .and_then(|l| l.description.as_deref())
+            .unwrap_or(&self.description)
+    }
+
+    pub fn language_name(&self, lang: &str) -> &str {
+        self.languages
+            .get(lang)
+            .map_or(&self.language_name, |l| &l.name)
+    }
+
+    /// Label of a vocabulary entry in a language (falls back to the key).
+    pub fn vocab_label<'a>(&'a self, vocab: &str, key: &'a str, lang: &str) -> &'a str {
+        self.vocab
+            .get(vocab)
+            .and_then(|v| v.get(key))
+            .and_then(|l| l.get(lang).or_else(|| l.get(&self.default_language)))
+            .map_or(key, String::as_str)
+    }
+
+    /// Kecamatan of a kelurahan.
+    pub fn kecamatan_of(&self, kelurahan: &str) -> Option<&str> {
+        self.places
+            .iter()
+            .find(|(_, kel)| kel.iter().any(|k| k.eq_ignore_ascii_case(kelurahan)))
+            .map(|(kec, _)| kec.as_str())
+    }
+
+    pub fn taxonomy_title<'a>(&'a self, tax: &'a Taxonomy, lang: &str) -> &'a str {
+        tax.title
+            .get(lang)
+            .or_else(|| tax.title.get(&self.default_language))
+            .map_or(&tax.name, String::as_str)
+    }
+
+    pub fn page_budget_bytes(&self) -> u64 {
+        (self.build.page_budget_kb * 1024.0) as u64
+    }
+}
+
+/// `path` relative to `root` for messages; unchanged when it is elsewhere.
+pub fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
+}

@@ -1,0 +1,318 @@
+//! Reading typed values out of front matter, with an error that points at the offending text and
+//! says what was expected for every value of the wrong shape.
+
+use std::ops::Range;
+
+use jiff::Timestamp;
+use toml::{Table, Value};
+
+use super::frontmatter::FrontMatter;
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Source};
+
+/// Accepted date formats, shown in every date error.
+pub const DATE_FORMATS: &str = "accepted formats: 2026-03-14, 2026-03-14T09:00, 2026-03-14 09:00 (local time) or 2026-03-14T09:00+08:00";
+
+/// Takes fields out of a front-matter table; what is left at the end is unknown.
+pub struct Fields<'a> {
+    pub source: &'a Source,
+    pub fm: &'a FrontMatter,
+    pub config: &'a Config,
+    table: Table,
+    pub diags: Vec<Diagnostic>,
+}
+
+impl<'a> Fields<'a> {
+    pub fn new(source: &'a Source, fm: &'a FrontMatter, config: &'a Config) -> Self {
+        Fields {
+            source,
+            fm,
+            config,
+            table: fm.table.clone(),
+            diags: Vec::new(),
+        }
+    }
+
+    pub fn span(&self, key: &str) -> Range<usize> {
+        self.fm.locate(self.source, None, key)
+    }
+
+    fn opening_line(&self) -> Range<usize> {
+        let start = self.source.text[..self.fm.range.start.saturating_sub(1)]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        start..self.fm.range.start.saturating_sub(1)
+    }
+
+    pub fn error_at(&mut self, span: Range<usize>, message: String, label: String, help: String) {
+        self.diags.push(
+            Diagnostic::error(message)
+                .at(self.source, span, label)
+                .help(help),
+        );
+    }
+
+    fn wrong_type(&mut self, key: &str, expected: &str, example: &str) {
+        let span = self.span(key);
+        self.error_at(
+            span,
+            format!("`{key}` has the wrong type"),
+            format!("expected {expected}"),
+            format!("write it like {example}"),
+        );
+    }
+
+    pub fn missing(&mut self, key: &str, what: &str, example: &str) {
+        let span = self.opening_line();
+        self.error_at(
+            span,
+            format!("missing required field `{key}`"),
+            format!("this front matter needs `{key}` ({what})"),
+            format!("add a line like {example}"),
+        );
+    }
+
+    pub fn take(&mut self, key: &str) -> Option<Value> {
+        self.table.remove(key)
+    }
+
+    pub fn string(&mut self, key: &str) -> Option<String> {
+        match self.take(key)? {
+            Value::String(s) => Some(s),
+            _ => {
+                self.wrong_type(key, "text in quotes", &format!("{key} = \"...\""));
+                None
+            }
+        }
+    }
+
+    pub fn required_string(&mut self, key: &str, what: &str, example: &str) -> Option<String> {
+        let present = self.table.contains_key(key);
+        let value = self.string(key);
+        match value {
+            Some(s) if s.trim().is_empty() => {
+                let span = self.span(key);
+                self.error_at(
+                    span,
+                    format!("`{key}` is empty"),
+                    format!("expected {what}"),
+                    format!("write it like {example}"),
+                );
+                None
+            }
+            Some(s) => Some(s),
+            None => {
+                if !present {
+                    self.missing(key, what, example);
+                }
+                None
+            }
+        }
+    }
+
+    pub fn bool(&mut self, key: &str) -> Option<bool> {
+        match self.take(key)? {
+            Value::Boolean(b) => Some(b),
+            _ => {
+                self.wrong_type(key, "true or false", &format!("{key} = true"));
+                None
+            }
+        }
+    }
+
+    pub fn integer(&mut self, key: &str, example: &str) -> Option<i64> {
+        match self.take(key)? {
+            Value::Integer(i) => Some(i),
+            Value::Float(f) if f.fract() == 0.0 => Some(f as i64),
+            _ => {
+                self.wrong_type(key, "a whole number without quotes or dots", example);
+                None
+            }
+        }
+    }
+
+    pub fn number_value(&mut self, value: Value, key: &str, example: &str) -> Option<f64> {
+        match value {
+            Value::Integer(i) => Some(i as f64),
+            Value::Float(f) => Some(f),
+            _ => {
+                self.wrong_type(
+                    key,
+                    "a number without quotes or thousands separators",
+                    example,
+                );
+                None
+            }
+        }
+    }
+
+    pub fn strings(&mut self, key: &str) -> Option<Vec<String>> {
+        let value = self.take(key)?;
+        self.strings_value(value, key, None)
+    }
+
+    pub fn strings_value(
+        &mut self,
+        value: Value,
+        key: &str,
+        table: Option<&str>,
+    ) -> Option<Vec<String>> {
+        let list = match value {
+            Value::Array(a) => a,
+            Value::String(s) => vec![Value::String(s)],
+            _ => vec![Value::Boolean(false)],
+        };
+        let mut out = Vec::with_capacity(list.len());
+        for v in list {
+            match v {
+                Value::String(s) if !s.trim().is_empty() => out.push(s.trim().to_string()),
+                Value::String(_) => {
+                    let span = self.fm.locate(self.source, table, key);
+                    self.error_at(
+                        span,
+                        format!("`{key}` contains an empty entry"),
+                        "empty text here".into(),
+                        "remove the empty \"\" from the list".into(),
+                    );
+                    return None;
+                }
+                _ => {
+                    let span = self.fm.locate(self.source, table, key);
+                    self.error_at(
+                        span,
+                        format!("`{key}` has the wrong type"),
+                        "expected a list of texts".into(),
+                        format!("write it like {key} = [\"satu\", \"dua\"]"),
+                    );
+                    return None;
+                }
+            }
+        }
+        Some(out)
+    }
+
+    pub fn date(&mut self, key: &str) -> Option<Timestamp> {
+        let value = self.take(key)?;
+        let text = match &value {
+            Value::Datetime(d) => d.to_string(),
+            Value::String(s) => s.clone(),
+            _ => String::new(),
+        };
+        match parse_date(&text, self.config.timezone.offset_hours) {
+            Some(t) => Some(t),
+            None => {
+                let span = self.span(key);
+                self.error_at(
+                    span,
+                    format!("`{key}` is not a valid date"),
+                    "expected a date or date and time".into(),
+                    DATE_FORMATS.into(),
+                );
+                None
+            }
+        }
+    }
+
+    /// A value that must be one of a vocabulary's keys (`topic`, `sector`, ...).
+    pub fn choice(&mut self, key: &str, vocab: &str, required: bool) -> Option<String> {
+        let value = if required {
+            let allowed = self.allowed(vocab);
+            self.required_string(
+                key,
+                &format!("one of: {allowed}"),
+                &format!("{key} = \"...\""),
+            )?
+        } else {
+            self.string(key)?
+        };
+        let known = self
+            .config
+            .vocab
+            .get(vocab)
+            .is_some_and(|v| v.contains_key(&value));
+        if known {
+            return Some(value);
+        }
+        let span = self.span(key);
+        let allowed = self.allowed(vocab);
+        self.error_at(
+            span,
+            format!("unknown {key} `{value}`"),
+            format!("not an allowed {key}"),
+            format!("use one of: {allowed}"),
+        );
+        None
+    }
+
+    fn allowed(&self, vocab: &str) -> String {
+        self.config
+            .vocab
+            .get(vocab)
+            .map(|v| v.keys().cloned().collect::<Vec<_>>().join(", "))
+            .unwrap_or_default()
+    }
+
+    /// Warns about every key nobody read.
+    pub fn finish(mut self, known: &[&str]) -> Vec<Diagnostic> {
+        let rest: Vec<String> = self.table.keys().cloned().collect();
+        for key in rest {
+            let span = self
+                .fm
+                .locate_key(self.source, None, &key)
+                .map_or(self.opening_line(), |s| s.key);
+            self.diags.push(
+                Diagnostic::warning(format!("unknown front-matter key `{key}`"))
+                    .at(self.source, span, "berdaya does not use this key")
+                    .help(format!(
+                        "known keys here: {}; put your own values under [extra]",
+                        known.join(", ")
+                    )),
+            );
+        }
+        self.diags
+    }
+}
+
+/// Parses a date in one of [`DATE_FORMATS`]; times without offset are in the site's zone.
+pub fn parse_date(text: &str, offset_hours: i8) -> Option<Timestamp> {
+    let text = text.trim();
+    if let Ok(t) = text.parse::<Timestamp>() {
+        return Some(t);
+    }
+    let tz = jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(offset_hours));
+    let civil = text
+        .parse::<jiff::civil::DateTime>()
+        .ok()
+        .or_else(|| {
+            text.replacen(' ', "T", 1)
+                .parse::<jiff::civil::DateTime>()
+                .ok()
+        })
+        .or_else(|| {
+            text.parse::<jiff::civil::Date>()
+                .ok()
+                .map(|d| d.at(0, 0, 0, 0))
+        })?;
+    civil.to_zoned_datetime(tz).ok().map(|z| z.timestamp())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_all_accepted_formats() {
+        let expect: Timestamp = "2026-03-14T01:00:00Z".parse().unwrap();
+        for text in [
+            "2026-03-14T09:00",
+            "2026-03-14 09:00",
+            "2026-03-14T09:00:00",
+            "2026-03-14T09:00+08:00",
+        ] {
+            assert_eq!(parse_date(text, 8), Some(expect), "{text}");
+        }
+        assert!(parse_date("2026-03-14", 8).is_some());
+        assert_eq!(parse_date("14/03/2026", 8), None);
+        assert_eq!(parse_date("2026-02-30", 8), None);
+    }
+}

@@ -1,0 +1,349 @@
+//! The typed kinds of content — tip, workshop, story — and the validation of their own fields.
+
+use jiff::Timestamp;
+use serde::Serialize;
+use toml::Value;
+
+use super::fields::Fields;
+
+/// What a page is; a section's `kind` gives the kind of its pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    #[default]
+    Page,
+    Tip,
+    Workshop,
+    Story,
+}
+
+impl Kind {
+    pub fn parse(s: &str) -> Option<Kind> {
+        Some(match s {
+            "page" => Kind::Page,
+            "tip" => Kind::Tip,
+            "workshop" => Kind::Workshop,
+            "story" => Kind::Story,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Page => "page",
+            Kind::Tip => "tip",
+            Kind::Workshop => "workshop",
+            Kind::Story => "story",
+        }
+    }
+
+    /// Front-matter keys this kind adds to the common ones.
+    pub fn keys(self) -> &'static [&'static str] {
+        match self {
+            Kind::Page => &[],
+            Kind::Tip => &["topic", "season"],
+            Kind::Workshop => &[
+                "start",
+                "end",
+                "venue",
+                "kelurahan",
+                "organiser",
+                "capacity",
+                "cost",
+                "register",
+                "register_url",
+            ],
+            Kind::Story => &["group", "sector", "kecamatan", "channels", "changes"],
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Typed {
+    Page,
+    Tip(Tip),
+    Workshop(Workshop),
+    Story(Story),
+}
+
+#[derive(Debug, Clone)]
+pub struct Tip {
+    pub topic: String,
+    pub season: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Workshop {
+    pub start: Timestamp,
+    pub end: Timestamp,
+    pub venue: String,
+    pub kelurahan: String,
+    pub kecamatan: String,
+    pub organiser: String,
+    pub capacity: u32,
+    /// Rupiah; 0 is free.
+    pub cost: i64,
+    pub register: String,
+    pub register_url: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Story {
+    pub group: String,
+    pub sector: String,
+    pub kecamatan: String,
+    pub channels: Vec<String>,
+    pub changes: Vec<Change>,
+}
+
+/// A before/after figure of a success story.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub label: String,
+    pub before: f64,
+    pub after: f64,
+    pub unit: String,
+}
+
+/// Reads and checks the fields of `kind`; `None` when one of them is wrong (errors are in `f`).
+pub fn read(kind: Kind, f: &mut Fields) -> Option<Typed> {
+    match kind {
+        Kind::Page => Some(Typed::Page),
+        Kind::Tip => {
+            let topic = f.choice("topic", "topic", true);
+            let season = f.choice("season", "season", false);
+            Some(Typed::Tip(Tip {
+                topic: topic?,
+                season,
+            }))
+        }
+        Kind::Workshop => read_workshop(f).map(Typed::Workshop),
+        Kind::Story => read_story(f).map(Typed::Story),
+    }
+}
+
+fn read_workshop(f: &mut Fields) -> Option<Workshop> {
+    let has_start = f.fm.table.contains_key("start");
+    let has_end = f.fm.table.contains_key("end");
+    let start = f.date("start");
+    let end = f.date("end");
+    if !has_start {
+        f.missing(
+            "start",
+            "when the workshop begins, local time",
+            "start = 2026-03-14T09:00",
+        );
+    }
+    if !has_end {
+        f.missing(
+            "end",
+            "when the workshop ends, local time",
+            "end = 2026-03-14T12:00",
+        );
+    }
+    if let (Some(s), Some(e)) = (start, end)
+        && e <= s
+    {
+        let span = f.span("end");
+        f.error_at(
+            span,
+            "the workshop ends before it starts".into(),
+            "`end` must be after `start`".into(),
+            "check the date and the hour of `end`".into(),
+        );
+    }
+    let venue = f.required_string(
+        "venue",
+        "the place",
+        "venue = \"Aula Kantor Kelurahan Pantai Amal\"",
+    );
+    let kelurahan = f.required_string(
+        "kelurahan",
+        "the kelurahan of the venue",
+        "kelurahan = \"Pantai Amal\"",
+    );
+    let kecamatan = kelurahan.as_ref().and_then(|k| {
+        let found = f.config.kecamatan_of(k).map(str::to_string);
+        if found.is_none() {
+            let span = f.span("kelurahan");
+            let all: Vec<&str> = f
+                .config
+                .places
+                .values()
+                .flatten()
+                .map(String::as_str)
+                .collect();
+            f.error_at(
+                span,
+                format!("unknown kelurahan `{k}`"),
+                "not a kelurahan of this city".into(),
+                format!("use one of: {}", all.join(", ")),
+            );
+        }
+        found
+    });
+    let organiser = f.required_string(
+        "organiser",
+        "who runs it",
+        "organiser = \"Dinas Kominfo Kota Tarakan\"",
+    );
+    let capacity = match f.integer("capacity", "capacity = 40") {
+        Some(c) if c > 0 && c <= u32::MAX as i64 => Some(c as u32),
+        Some(_) => {
+            let span = f.span("capacity");
+            f.error_at(
+                span,
+                "`capacity` must be at least 1".into(),
+                "not a number of seats".into(),
+                "write the number of seats, e.g. capacity = 40".into(),
+            );
+            None
+        }
+        None => {
+            if !f.fm.table.contains_key("capacity") {
+                f.missing("capacity", "number of seats", "capacity = 40");
+            }
+            None
+        }
+    };
+    let cost = match f.integer("cost", "cost = 25000") {
+        Some(c) if c < 0 => {
+            let span = f.span("cost");
+            f.error_at(
+                span,
+                "`cost` cannot be negative".into(),
+                "a negative price".into(),
+                "write the price in rupiah, or 0 when it is free".into(),
+            );
+            None
+        }
+        Some(c) => Some(c),
+        None if f.fm.table.contains_key("cost") => None,
+        None => Some(0),
+    };
+    let register = f.required_string(
+        "register",
+        "how to register",
+        "register = \"Daftar lewat WhatsApp 0812-0000-0000\"",
+    );
+    let register_url = f.string("register_url");
+    Some(Workshop {
+        start: start?,
+        end: end?,
+        venue: venue?,
+        kelurahan: kelurahan?,
+        kecamatan: kecamatan?,
+        organiser: organiser?,
+        capacity: capacity?,
+        cost: cost?,
+        register: register?,
+        register_url,
+    })
+}
+
+fn read_story(f: &mut Fields) -> Option<Story> {
+    let group = f.required_string(
+        "group",
+        "the group or KUB name",
+        "group = \"KUB Mawar Laut\"",
+    );
+    let sector = f.choice("sector", "sector", true);
+    let kecamatan = f.required_string(
+        "kecamatan",
+        "where the group works",
+        "kecamatan = \"Tarakan Timur\"",
+    );
+    let kecamatan = kecamatan.and_then(|k| {
+        if f.config.places.contains_key(&k) {
+            return Some(k);
+        }
+        let span = f.span("kecamatan");
+        let all: Vec<&str> = f.config.places.keys().map(String::as_str).collect();
+        f.error_at(
+            span,
+            format!("unknown kecamatan `{k}`"),
+            "not a kecamatan of this city".into(),
+            format!("use one of: {}", all.join(", ")),
+        );
+        None
+    });
+    let channels = f.strings("channels").unwrap_or_default();
+    let changes = match f.take("changes") {
+        None => Some(Vec::new()),
+        Some(Value::Array(items)) => items.into_iter().map(|item| read_change(f, item)).collect(),
+        Some(_) => {
+            let span = f.span("changes");
+            f.error_at(
+                span,
+                "`changes` has the wrong type".into(),
+                "expected [[changes]] tables".into(),
+                CHANGE_EXAMPLE.into(),
+            );
+            None
+        }
+    };
+    Some(Story {
+        group: group?,
+        sector: sector?,
+        kecamatan: kecamatan?,
+        channels,
+        changes: changes?,
+    })
+}
+
+const CHANGE_EXAMPLE: &str = "write each figure as\n[[changes]]\nlabel = \"Omzet per bulan\"\nbefore = 3000000\nafter = 7500000\nunit = \"Rp\"";
+
+fn read_change(f: &mut Fields, item: Value) -> Option<Change> {
+    let span = f.fm.locate(f.source, None, "[[changes]]");
+    let span = if span.is_empty() {
+        f.fm.locate_key(f.source, None, "label")
+            .map_or(span, |s| s.key)
+    } else {
+        span
+    };
+    let Value::Table(mut t) = item else {
+        f.error_at(
+            span,
+            "a `changes` entry is not a table".into(),
+            "expected label, before, after, unit".into(),
+            CHANGE_EXAMPLE.into(),
+        );
+        return None;
+    };
+    let label = match t.remove("label") {
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s),
+        _ => {
+            f.error_at(
+                span.clone(),
+                "a `changes` entry needs a `label`".into(),
+                "label missing or not text".into(),
+                CHANGE_EXAMPLE.into(),
+            );
+            None
+        }
+    };
+    let before = t
+        .remove("before")
+        .and_then(|v| f.number_value(v, "before", "before = 3000000"));
+    let after = t
+        .remove("after")
+        .and_then(|v| f.number_value(v, "after", "after = 7500000"));
+    if before.is_none() || after.is_none() {
+        f.error_at(
+            span,
+            "a `changes` entry needs numbers `before` and `after`".into(),
+            "before or after missing".into(),
+            CHANGE_EXAMPLE.into(),
+        );
+    }
+    let unit = match t.remove("unit") {
+        Some(Value::String(s)) => s,
+        _ => String::new(),
+    };
+    Some(Change {
+        label: label?,
+        before: before?,
+        after: after?,
+        unit,
+    })
+}

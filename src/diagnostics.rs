@@ -1,0 +1,257 @@
+//! Compiler-style diagnostics: file, line, column, the offending text, what was expected and a hint.
+//!
+//! Every user-facing problem (bad front matter, broken link, template error, page over budget) is a
+//! [`Diagnostic`]. A build collects as many as it can before stopping, so a contributor sees every
+//! mistake in one run.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+
+/// How serious a diagnostic is: errors stop the build, warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A source file's text shared by every diagnostic that points into it.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub path: PathBuf,
+    pub text: Arc<str>,
+}
+
+impl Source {
+    pub fn new(path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> Self {
+        Source {
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = &self.text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        (line, before[line_start..].chars().count() + 1)
+    }
+
+    /// Byte offset of the start of a 1-based line.
+    pub fn line_offset(&self, line: usize) -> usize {
+        if line <= 1 {
+            return 0;
+        }
+        self.text
+            .match_indices('\n')
+            .nth(line - 2)
+            .map_or(self.text.len(), |(i, _)| i + 1)
+    }
+}
+
+/// One problem found in the user's input.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    /// File the problem is in (relative to the site root when possible).
+    pub path: Option<PathBuf>,
+    /// Source text and the byte range of the offending text, when known.
+    pub source: Option<(Arc<str>, Range<usize>)>,
+    /// Short text under the offending span: what was expected.
+    pub label: String,
+    /// How to fix it.
+    pub help: Option<String>,
+    /// A report rendered elsewhere (e.g. by Tera) to show verbatim.
+    pub preformatted: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            path: None,
+            source: None,
+            label: String::new(),
+            help: None,
+            preformatted: None,
+        }
+    }
+
+    pub fn warning(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message)
+        }
+    }
+
+    pub fn in_file(mut self, path: impl AsRef<Path>) -> Self {
+        self.path = Some(path.as_ref().to_path_buf());
+        self
+    }
+
+    /// Points at `span` (byte range) of `source` with `label` under it.
+    pub fn at(mut self, source: &Source, span: Range<usize>, label: impl Into<String>) -> Self {
+        self.path = Some(source.path.clone());
+        let end = span.end.min(source.text.len());
+        let start = span.start.min(end);
+        self.source = Some((source.text.clone(), start..end));
+        self.label = label.into();
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn preformatted(mut self, text: impl Into<String>) -> Self {
+        self.preformatted = Some(text.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `file:line:col` of the diagnostic, as far as known.
+    pub fn location(&self) -> Option<String> {
+        let path = self.path.as_ref()?.display().to_string();
+        match &self.source {
+            Some((text, span)) => {
+                let (line, col) = Source::new("", text.clone()).line_col(span.start);
+                Some(format!("{path}:{line}:{col}"))
+            }
+            None => Some(path),
+        }
+    }
+
+    /// Renders like rustc. `color` adds ANSI styles for terminals.
+    pub fn render(&self, color: bool) -> String {
+        if let Some(text) = &self.preformatted {
+            let head = match self.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            let mut out = format!("{head}: {}\n", self.message);
+            if let Some(path) = &self.path {
+                out.push_str(&format!("  --> {}\n", path.display()));
+            }
+            out.push_str(text.trim_end());
+            out.push('\n');
+            if let Some(help) = &self.help {
+                out.push_str(&format!("  = help: {help}\n"));
+            }
+            return out;
+        }
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let path = self.path.as_ref().map(|p| p.display().to_string());
+        let mut group = annotate_snippets::Group::with_title(level.primary_title(&self.message));
+        match (&self.source, &path) {
+            (Some((text, span)), Some(path)) => {
+                let span = if span.is_empty() && span.start < text.len() {
+                    // Point at one character so the caret shows.
+                    let next = text[span.start..].chars().next().map_or(1, char::len_utf8);
+                    span.start..span.start + next
+                } else {
+                    span.clone()
+                };
+                group = group.element(
+                    Snippet::source(&**text)
+                        .path(path.as_str())
+                        .fold(true)
+                        .annotation(AnnotationKind::Primary.span(span).label(&self.label)),
+                );
+            }
+            (None, Some(path)) => {
+                group = group.element(annotate_snippets::Origin::path(path.as_str()));
+            }
+            _ => {}
+        }
+        if let Some(help) = &self.help {
+            group = group.element(Level::HELP.message(help));
+        }
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        let mut out = renderer.render(&[group]);
+        out.push('\n');
+        out
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(false))
+    }
+}
+
+/// The diagnostics of one run, errors first.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(ds);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.0.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.0.len() - self.error_count()
+    }
+
+    /// Stable order: errors before warnings, then by file and position.
+    pub fn sort(&mut self) {
+        self.0.sort_by(|a, b| {
+            (a.severity, &a.path, a.source.as_ref().map(|s| s.1.start)).cmp(&(
+                b.severity,
+                &b.path,
+                b.source.as_ref().map(|s| s.1.start),
+            ))
+        });
+    }
+
+    pub fn render(&self, color: bool) -> String {
+        self.0
+            .iter()
+            .map(|d| d.render(color))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(false))
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(d: Diagnostic) -> Self {
+        Diagnostics(vec![d])
+    }
+}

@@ -1,0 +1,5 @@
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    berdaya::cli::run(berdaya::cli::Cli::parse())
+}

@@ -1,0 +1,273 @@
+//! Markdown to HTML with pulldown-cmark: resolves `@/path.md#anchor` links to URLs, gives every
+//! heading an id, splits the summary at `<!-- more -->`, and reports broken links with their line.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+
+use crate::diagnostics::{Diagnostic, Source};
+
+/// The URL of every page and section, by its path under `content/`.
+pub struct LinkTargets {
+    pub urls: HashMap<String, String>,
+}
+
+/// A `@/x.md#frag` link whose fragment is checked once every page's headings are known.
+#[derive(Debug, Clone)]
+pub struct AnchorRef {
+    pub target: String,
+    pub fragment: String,
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// HTML before `<!-- more -->`, when the marker is present.
+    pub summary: Option<String>,
+    /// (level, id, text) of every heading.
+    pub headings: Vec<(u8, String, String)>,
+    pub anchor_refs: Vec<AnchorRef>,
+    pub word_count: usize,
+}
+
+const MORE: &str = "<!-- more -->";
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_TASKLISTS
+}
+
+/// Renders the body of `source` (from byte `body_start`).
+pub fn render(
+    source: &Source,
+    body_start: usize,
+    targets: &LinkTargets,
+    diags: &mut Vec<Diagnostic>,
+) -> Rendered {
+    let body = &source.text[body_start..];
+    let mut out = Rendered::default();
+    let mut events: Vec<Event> = Vec::with_capacity(body.len() / 16);
+    let mut more_at = None;
+    let mut heading: Option<(HeadingLevel, Option<CowStr>, usize)> = None;
+    let mut heading_text = String::new();
+    let mut used_ids: HashMap<String, usize> = HashMap::new();
+
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                heading = Some((level, id, events.len()));
+                heading_text.clear();
+                events.push(Event::Start(Tag::Heading {
+                    level,
+                    id: None,
+                    classes,
+                    attrs,
+                }));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some((_, given, at)) = heading.take() {
+                    let base = given
+                        .map(|g| g.to_string())
+                        .unwrap_or_else(|| slug::slugify(&heading_text));
+                    let base = if base.is_empty() {
+                        "bagian".to_string()
+                    } else {
+                        base
+                    };
+                    let n = used_ids.entry(base.clone()).or_insert(0);
+                    let id = if *n == 0 {
+                        base.clone()
+                    } else {
+                        format!("{base}-{n}")
+                    };
+                    *n += 1;
+                    if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[at] {
+                        *slot = Some(CowStr::from(id.clone()));
+                    }
+                    out.headings
+                        .push((level as u8, id, heading_text.trim().to_string()));
+                }
+                events.push(Event::End(TagEnd::Heading(level)));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = resolve(
+                    &dest_url,
+                    source,
+                    body_start + range.start..body_start + range.end,
+                    targets,
+                    diags,
+                    &mut out,
+                );
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = resolve(
+                    &dest_url,
+                    source,
+                    body_start + range.start..body_start + range.end,
+                    targets,
+                    diags,
+                    &mut out,
+                );
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                }));
+            }
+            Event::Html(ref h) | Event::InlineHtml(ref h) if h.trim() == MORE => {
+                if more_at.is_none() {
+                    more_at = Some(events.len());
+                }
+            }
+            Event::Start(Tag::Table(_)) => {
+                events.push(Event::Html(CowStr::Borrowed(
+                    "<div class=\"table-wrap\" tabindex=\"0\">",
+                )));
+                events.push(event);
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(event);
+                events.push(Event::Html(CowStr::Borrowed("</div>")));
+            }
+            Event::Text(ref t) | Event::Code(ref t) => {
+                if heading.is_some() {
+                    heading_text.push_str(t);
+                }
+                out.word_count += t.split_whitespace().count();
+                events.push(event);
+            }
+            other => events.push(other),
+        }
+    }
+    if let Some(at) = more_at {
+        let mut summary = String::new();
+        html::push_html(&mut summary, events[..at].iter().cloned());
+        out.summary = Some(summary);
+    }
+    out.html.reserve(body.len() + body.len() / 4);
+    html::push_html(&mut out.html, events.into_iter());
+    out
+}
+
+fn resolve<'a>(
+    dest: &CowStr<'a>,
+    source: &Source,
+    span: Range<usize>,
+    targets: &LinkTargets,
+    diags: &mut Vec<Diagnostic>,
+    out: &mut Rendered,
+) -> CowStr<'a> {
+    let Some(path) = dest.strip_prefix("@/") else {
+        return dest.clone();
+    };
+    let (file, fragment) = match path.split_once('#') {
+        Some((f, frag)) => (f, Some(frag)),
+        None => (path, None),
+    };
+    match targets.urls.get(file) {
+        Some(url) => {
+            if let Some(frag) = fragment {
+                out.anchor_refs.push(AnchorRef {
+                    target: file.to_string(),
+                    fragment: frag.to_string(),
+                    span,
+                });
+                CowStr::from(format!("{url}#{frag}"))
+            } else {
+                CowStr::from(url.clone())
+            }
+        }
+        None => {
+            let suggestion = closest(file, targets.urls.keys().map(String::as_str));
+            let help = match suggestion {
+                Some(s) => format!(
+                    "did you mean `@/{s}`? Links name a file under content/, e.g. @/tips/menjemur-rumput-laut.md"
+                ),
+                None => "links name a file under content/, e.g. @/tips/menjemur-rumput-laut.md"
+                    .to_string(),
+            };
+            diags.push(
+                Diagnostic::error(format!("broken internal link to `@/{file}`"))
+                    .at(source, span, format!("there is no content/{file}"))
+                    .help(help),
+            );
+            CowStr::Borrowed("#")
+        }
+    }
+}
+
+/// The candidate closest to `wanted` by edit distance, if reasonably close.
+pub fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .map(|c| (strsim::levenshtein(wanted, c), c))
+        .filter(|(d, c)| *d <= (c.len().max(wanted.len()) / 3).max(2))
+        .min()
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn targets() -> LinkTargets {
+        LinkTargets {
+            urls: [("tips/a.md".to_string(), "/tips/a/".to_string())].into(),
+        }
+    }
+
+    #[test]
+    fn resolves_links_ids_and_summary() {
+        let src = Source::new(
+            "content/x.md",
+            "+++\n+++\nIntro [a](@/tips/a.md#cara).\n\n<!-- more -->\n\n## Cara Menjemur\n\n## Cara Menjemur\n",
+        );
+        let mut diags = Vec::new();
+        let r = render(&src, 8, &targets(), &mut diags);
+        assert!(diags.is_empty());
+        assert!(r.html.contains(r#"<a href="/tips/a/#cara">"#), "{}", r.html);
+        assert!(r.html.contains(r#"<h2 id="cara-menjemur">"#));
+        assert!(r.html.contains(r#"<h2 id="cara-menjemur-1">"#));
+        assert_eq!(
+            r.summary.as_deref(),
+            Some("<p>Intro <a href=\"/tips/a/#cara\">a</a>.</p>\n")
+        );
+        assert_eq!(r.anchor_refs[0].fragment, "cara");
+    }
+
+    #[test]
+    fn broken_link_names_line_and_suggests() {
+        let src = Source::new("content/x.md", "+++\n+++\nText\n\nSee [b](@/tips/b.md).\n");
+        let mut diags = Vec::new();
+        render(&src, 8, &targets(), &mut diags);
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].location().unwrap(), "content/x.md:5:5");
+        assert!(diags[0].help.as_ref().unwrap().contains("@/tips/a.md"));
+    }
+}

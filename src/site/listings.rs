@@ -1,0 +1,364 @@
+//! Listing pages: the home page, section listings with pagination, the workshop schedule
+//! (upcoming first, then past) and taxonomy pages.
+
+use std::collections::{BTreeMap, HashSet};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::Site;
+use super::views::{Link, PageView, Rendered};
+use crate::content::{Kind, Typed};
+use crate::diagnostics::Diagnostic;
+use crate::markdown;
+use crate::output::Output;
+
+#[derive(Serialize)]
+struct Paginator<'a> {
+    pages: Vec<PageView<'a>>,
+    current_index: usize,
+    number_pagers: usize,
+    total_pages: usize,
+    previous: Option<String>,
+    next: Option<String>,
+    first: String,
+    last: String,
+}
+
+#[derive(Serialize)]
+struct SectionPreview<'a> {
+    title: &'a str,
+    description: &'a str,
+    url: &'a str,
+    kind: Kind,
+    pages: Vec<PageView<'a>>,
+}
+
+impl Site {
+    fn pager_url(base: &str, path: &str, n: usize) -> String {
+        if n <= 1 {
+            base.to_string()
+        } else {
+            format!("{base}{path}/{n}/")
+        }
+    }
+
+    /// Splits `pages` into pagers and renders each with `template`.
+    #[allow(clippy::too_many_arguments)]
+    fn paginate(
+        &self,
+        pages: &[usize],
+        per_page: Option<usize>,
+        base: &str,
+        path: &str,
+        rendered: &[Rendered],
+        out: &Output,
+        template: &str,
+        fill: &dyn Fn(&mut tera::Context),
+        lang: &str,
+        translation_key: Option<&str>,
+        origin: Option<&std::path::Path>,
+    ) -> Vec<Diagnostic> {
+        let per = per_page.unwrap_or(pages.len().max(1));
+        let chunks: Vec<&[usize]> = if pages.is_empty() {
+            vec![&[]]
+        } else {
+            pages.chunks(per).collect()
+        };
+        let total = chunks.len();
+        let mut diags = Vec::new();
+        for (n, chunk) in chunks.into_iter().enumerate() {
+            let n = n + 1;
+            let url = Self::pager_url(base, path, n);
+            let paginator = Paginator {
+                pages: chunk
+                    .iter()
+                    .map(|&i| self.page_view(&self.content.pages[i], &rendered[i], None, &[]))
+                    .collect(),
+                current_index: n,
+                number_pagers: total,
+                total_pages: total,
+                previous: (n > 1).then(|| Self::pager_url(base, path, n - 1)),
+                next: (n < total).then(|| Self::pager_url(base, path, n + 1)),
+                first: base.to_string(),
+                last: Self::pager_url(base, path, total),
+            };
+            let mut ctx = self.context(lang, &url, if n == 1 { translation_key } else { None });
+            fill(&mut ctx);
+            if n > 1 {
+                let title = ctx
+                    .get("meta_title")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string();
+                ctx.insert(
+                    "meta_title",
+                    &format!("{title} ({} {n})", self.string(lang, "page_n")),
+                );
+            }
+            ctx.insert("paginator", &paginator);
+            match self.render(template, &ctx) {
+                Ok(html) => {
+                    if let Err(d) = out.write_page(&url, html, origin) {
+                        diags.push(d);
+                    }
+                }
+                Err(d) => {
+                    diags.push(d);
+                    break;
+                }
+            }
+        }
+        diags
+    }
+
+    /// Workshops of a list split into (upcoming soonest first, past latest first).
+    fn split_schedule(&self, pages: &[usize]) -> (Vec<usize>, Vec<usize>) {
+        let mut up: Vec<(jiff::Timestamp, usize)> = Vec::new();
+        let mut past = Vec::new();
+        for &i in pages {
+            if let Typed::Workshop(w) = &self.content.pages[i].typed {
+                if w.end > self.now {
+                    up.push((w.start, i))
+                } else {
+                    past.push((w.start, i))
+                }
+            }
+        }
+        up.sort();
+        past.sort_by(|a, b| b.cmp(a));
+        (
+            up.into_iter().map(|x| x.1).collect(),
+            past.into_iter().map(|x| x.1).collect(),
+        )
+    }
+
+    /// Renders section `i` (its listing or the home page); returns diagnostics and heading ids.
+    pub(super) fn render_section(
+        &self,
+        i: usize,
+        rendered: &[Rendered],
+        out: &Output,
+    ) -> (Vec<Diagnostic>, HashSet<String>) {
+        let s = &self.content.sections[i];
+        let mut diags = Vec::new();
+        let md = markdown::render(&s.source, s.body_start, &self.targets, &mut diags);
+        let ids = md.headings.iter().map(|h| h.1.clone()).collect();
+        let content = (!md.html.trim().is_empty()).then_some(md.html.as_str());
+        let view = self.section_view(s, content);
+        let describe = |ctx: &mut tera::Context| {
+            if !s.dir.is_empty() {
+                ctx.insert("meta_title", &s.meta.title);
+            }
+            if !s.meta.description.is_empty() {
+                ctx.insert("meta_description", &s.meta.description);
+            }
+        };
+        let origin = Some(s.source.path.as_path());
+        let write = |ctx: &tera::Context, template: &str, diags: &mut Vec<Diagnostic>| match self
+            .render(template, ctx)
+        {
+            Ok(html) => {
+                if let Err(d) = out.write_page(&s.url, html, origin) {
+                    diags.push(d);
+                }
+            }
+            Err(d) => diags.push(d),
+        };
+        if s.dir.is_empty() {
+            // Home page: a preview of every top-level section, upcoming workshops first.
+            let previews: Vec<SectionPreview> = s
+                .subsections
+                .iter()
+                .map(|&j| {
+                    let sub = &self.content.sections[j];
+                    let list = if sub.kind == Kind::Workshop {
+                        self.split_schedule(&sub.pages).0
+                    } else {
+                        sub.pages.clone()
+                    };
+                    SectionPreview {
+                        title: &sub.meta.title,
+                        description: &sub.meta.description,
+                        url: &sub.url,
+                        kind: sub.kind,
+                        pages: list
+                            .iter()
+                            .take(3)
+                            .map(|&p| {
+                                self.page_view(&self.content.pages[p], &rendered[p], None, &[])
+                            })
+                            .collect(),
+                    }
+                })
+                .collect();
+            let mut ctx = self.context(&s.lang, &s.url, Some(&s.translation_key));
+            ctx.insert("section", &view);
+            describe(&mut ctx);
+            ctx.insert("sections", &previews);
+            write(
+                &ctx,
+                s.meta.template.as_deref().unwrap_or("index.html"),
+                &mut diags,
+            );
+        } else if s.kind == Kind::Workshop {
+            let (up, past) = self.split_schedule(&s.pages);
+            let views = |list: &[usize]| -> Vec<PageView> {
+                list.iter()
+                    .map(|&p| self.page_view(&self.content.pages[p], &rendered[p], None, &[]))
+                    .collect()
+            };
+            let mut ctx = self.context(&s.lang, &s.url, Some(&s.translation_key));
+            ctx.insert("section", &view);
+            describe(&mut ctx);
+            ctx.insert("upcoming", &views(&up));
+            ctx.insert("past", &views(&past));
+            ctx.insert(
+                "calendar_url",
+                &format!("{}{}", s.url, super::ics::FEED_NAME),
+            );
+            write(
+                &ctx,
+                s.meta.template.as_deref().unwrap_or("schedule.html"),
+                &mut diags,
+            );
+            let entries: Vec<_> = up
+                .iter()
+                .filter_map(|&p| match &self.content.pages[p].typed {
+                    Typed::Workshop(w) => Some((&self.content.pages[p], w)),
+                    _ => None,
+                })
+                .collect();
+            let cal = super::ics::calendar(self, &entries, &s.meta.title);
+            if let Err(d) = out.write(
+                &format!("{}{}", s.url, super::ics::FEED_NAME),
+                cal.as_bytes(),
+            ) {
+                diags.push(d);
+            }
+        } else {
+            let fill = |ctx: &mut tera::Context| {
+                ctx.insert("section", &view);
+                describe(ctx);
+            };
+            diags.extend(self.paginate(
+                &s.pages,
+                s.paginate_by,
+                &s.url,
+                &s.paginate_path,
+                rendered,
+                out,
+                s.meta.template.as_deref().unwrap_or("section.html"),
+                &fill,
+                &s.lang,
+                Some(&s.translation_key),
+                origin,
+            ));
+        }
+        for alias in &s.meta.aliases {
+            if let Err(d) = out.write_page(alias, super::redirect_html(&s.url), origin) {
+                diags.push(d);
+            }
+        }
+        (diags, ids)
+    }
+
+    /// Every taxonomy's term list and term pages, per language.
+    pub(super) fn render_taxonomies(&self, rendered: &[Rendered], out: &Output) -> Vec<Diagnostic> {
+        #[derive(Serialize)]
+        struct TermView {
+            name: String,
+            label: String,
+            url: String,
+            count: usize,
+        }
+        #[derive(Serialize)]
+        struct TaxView<'a> {
+            name: &'a str,
+            title: &'a str,
+            url: String,
+        }
+        let mut jobs = Vec::new();
+        for lang in self.config.all_languages() {
+            for tax in &self.config.taxonomies {
+                let mut terms: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+                for (i, p) in self.content.pages.iter().enumerate() {
+                    if p.lang == lang
+                        && let Some(ts) = p.taxonomies.get(&tax.name)
+                    {
+                        for t in ts {
+                            terms.entry(t.clone()).or_default().push(i);
+                        }
+                    }
+                }
+                if terms.is_empty() {
+                    continue;
+                }
+                for list in terms.values_mut() {
+                    list.sort_by(|&a, &b| {
+                        self.content.pages[b].date.cmp(&self.content.pages[a].date)
+                    });
+                }
+                jobs.push((lang.clone(), tax, terms));
+            }
+        }
+        jobs.par_iter()
+            .flat_map_iter(|(lang, tax, terms)| {
+                let mut diags = Vec::new();
+                let prefix = self.config.lang_prefix(lang);
+                let tax_view = TaxView {
+                    name: &tax.name,
+                    title: self.config.taxonomy_title(tax, lang),
+                    url: format!("{prefix}/{}/", tax.name),
+                };
+                let term_views: Vec<TermView> = terms
+                    .iter()
+                    .map(|(t, pages)| {
+                        let Link { name, label, url } = self.term_link(lang, &tax.name, t);
+                        TermView {
+                            name,
+                            label,
+                            url,
+                            count: pages.len(),
+                        }
+                    })
+                    .collect();
+                let key = format!("__tax_{}", tax.name);
+                let mut ctx = self.context(lang, &tax_view.url, Some(&key));
+                ctx.insert("taxonomy", &tax_view);
+                ctx.insert("meta_title", tax_view.title);
+                ctx.insert("terms", &term_views);
+                match self.render("taxonomy_list.html", &ctx) {
+                    Ok(html) => diags.extend(out.write_page(&tax_view.url, html, None).err()),
+                    Err(d) => return diags.into_iter().chain(Some(d)),
+                }
+                for (term, view) in terms.values().zip(&term_views) {
+                    let fill = |ctx: &mut tera::Context| {
+                        ctx.insert("taxonomy", &tax_view);
+                        ctx.insert("meta_title", &format!("{}: {}", tax_view.title, view.label));
+                        ctx.insert("term", view);
+                    };
+                    let d = self.paginate(
+                        term,
+                        Some(tax.paginate_by),
+                        &view.url,
+                        "page",
+                        rendered,
+                        out,
+                        "taxonomy_single.html",
+                        &fill,
+                        lang,
+                        None,
+                        None,
+                    );
+                    let failed = !d.is_empty();
+                    diags.extend(d);
+                    if failed {
+                        break;
+                    }
+                }
+                diags.into_iter().chain(None)
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,591 @@
+//! Site assembly: renders every page, listing, taxonomy, feed, calendar and the sitemap through the
+//! theme, in parallel, into an [`Output`] that is swapped into place only when all succeeded.
+
+mod feeds;
+mod ics;
+mod listings;
+pub mod views;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use jiff::Timestamp;
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Value};
+
+use crate::config::Config;
+use crate::content::{self, Content, Kind, LoadOptions, Typed};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::{self, AnchorRef, LinkTargets};
+use crate::output::{Output, OutputOptions, PageSize};
+use crate::templates::{Theme, template_error};
+use views::Rendered;
+
+/// What to build and how.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Output folder; `root/output` when `None`.
+    pub output: Option<PathBuf>,
+    pub drafts: bool,
+    /// The build's "now" (which workshops are upcoming, feed dates); the clock when `None`.
+    pub now: Option<Timestamp>,
+    /// Validate and measure only: write nothing.
+    pub check_only: bool,
+    /// Show a progress bar on an interactive terminal.
+    pub progress: bool,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        BuildOptions {
+            root: root.into(),
+            output: None,
+            drafts: false,
+            now: None,
+            check_only: false,
+            progress: false,
+        }
+    }
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub html_pages: usize,
+    pub files: usize,
+    pub bytes: u64,
+    pub elapsed: Duration,
+    /// Heaviest pages by gzip size, heaviest first.
+    pub heaviest: Vec<PageSize>,
+    pub budget: u64,
+    pub warnings: Diagnostics,
+    /// Compressed files reused from the previous build.
+    pub reused: usize,
+    pub output: PathBuf,
+}
+
+#[derive(Serialize, Clone)]
+struct NavItem {
+    title: String,
+    url: String,
+}
+
+#[derive(Serialize, Clone)]
+struct Alternate {
+    lang: String,
+    name: String,
+    url: String,
+    permalink: String,
+    /// False when the page has no translation and the link goes to that language's home.
+    exists: bool,
+}
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: &'a str,
+    base_url: &'a str,
+    author: &'a str,
+    default_language: &'a str,
+    extra: &'a toml::Table,
+}
+
+struct LangGlobals {
+    config: Value,
+    strings: Value,
+    nav: Value,
+}
+
+/// A loaded site, ready to render.
+pub struct Site {
+    pub root: PathBuf,
+    pub config: Config,
+    pub theme: Theme,
+    pub content: Content,
+    pub now: Timestamp,
+    pub tz: jiff::tz::TimeZone,
+    targets: LinkTargets,
+    translations: HashMap<String, Vec<(String, String)>>,
+    globals: HashMap<String, LangGlobals>,
+    css: Value,
+}
+
+/// Builds the site; on any error the previous output is left as it was.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    let started = Instant::now();
+    let (site, mut diags) = Site::load(opts)?;
+    let budget = site.config.page_budget_bytes();
+    let out_dir = opts
+        .output
+        .clone()
+        .unwrap_or_else(|| opts.root.join("output"));
+    let output = Output::new(
+        &out_dir,
+        OutputOptions {
+            minify: site.config.build.minify,
+            precompress: site.config.build.precompress,
+            budget,
+            dry_run: opts.check_only,
+            brotli_quality: site.config.build.brotli_quality,
+            gzip_level: site.config.build.gzip_level,
+        },
+    )
+    .map_err(Diagnostics::from)?;
+    diags.extend(site.render_all(&output, opts.progress));
+    diags.sort();
+    if diags.has_errors() {
+        output.abandon();
+        return Err(diags);
+    }
+    let mut sizes = output.page_sizes();
+    sizes.sort_by(|a, b| b.gzip.cmp(&a.gzip).then_with(|| a.path.cmp(&b.path)));
+    let report = BuildReport {
+        html_pages: sizes.len(),
+        files: output.files_written(),
+        bytes: output.bytes_written(),
+        elapsed: Duration::ZERO,
+        heaviest: sizes
+            .into_iter()
+            .take(site.config.build.report_heaviest)
+            .collect(),
+        budget,
+        warnings: diags,
+        reused: output.compressed_reused(),
+        output: out_dir,
+    };
+    output.commit().map_err(Diagnostics::from)?;
+    Ok(BuildReport {
+        elapsed: started.elapsed(),
+        ..report
+    })
+}
+
+impl Site {
+    /// Reads configuration, theme and content; errors stop here before anything renders.
+    pub fn load(opts: &BuildOptions) -> Result<(Site, Diagnostics), Diagnostics> {
+        let root = opts.root.clone();
+        let config = Config::load(&root).map_err(Diagnostics::from)?;
+        let theme_result = Theme::load(&root, &config);
+        let (content, mut diags) = content::load(
+            &root,
+            &config,
+            &LoadOptions {
+                drafts: opts.drafts,
+            },
+        );
+        let theme = match theme_result {
+            Ok(t) => Some(t),
+            Err(ds) => {
+                diags.extend(ds);
+                None
+            }
+        };
+        if diags.has_errors() {
+            diags.sort();
+            return Err(diags);
+        }
+        let theme = theme.expect("no errors means the theme loaded");
+        let tz =
+            jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(config.timezone.offset_hours));
+        let now = opts.now.unwrap_or_else(Timestamp::now);
+        let mut site = Site {
+            root,
+            targets: LinkTargets {
+                urls: HashMap::new(),
+            },
+            translations: HashMap::new(),
+            globals: HashMap::new(),
+            css: Value::safe_string(&theme.css),
+            config,
+            theme,
+            content,
+            now,
+            tz,
+        };
+        site.index();
+        Ok((site, diags))
+    }
+
+    fn index(&mut self) {
+        let c = &self.content;
+        let mut urls = HashMap::with_capacity(c.pages.len() + c.sections.len());
+        let mut translations: HashMap<String, Vec<(String, String)>> = HashMap::new();
+        for p in &c.pages {
+            urls.insert(p.rel.clone(), p.url.clone());
+            translations
+                .entry(p.translation_key.clone())
+                .or_default()
+                .push((p.lang.clone(), p.url.clone()));
+        }
+        for s in &c.sections {
+            urls.insert(s.rel.clone(), s.url.clone());
+            translations
+                .entry(s.translation_key.clone())
+                .or_default()
+                .push((s.lang.clone(), s.url.clone()));
+        }
+        // Pages every language has at the same place: 404 and taxonomy lists.
+        let langs = self.config.all_languages();
+        let mut special = vec![("__404".to_string(), "404.html".to_string())];
+        special.extend(
+            self.config
+                .taxonomies
+                .iter()
+                .map(|t| (format!("__tax_{}", t.name), format!("{}/", t.name))),
+        );
+        for (key, path) in special {
+            let list = langs
+                .iter()
+                .map(|l| (l.clone(), format!("{}/{path}", self.config.lang_prefix(l))))
+                .collect();
+            translations.insert(key, list);
+        }
+        self.targets = LinkTargets { urls };
+        self.translations = translations;
+        for lang in self.config.all_languages() {
+            let site = SiteView {
+                title: self.config.site_title(&lang),
+                description: self.config.site_description(&lang),
+                base_url: &self.config.base_url,
+                author: &self.config.author,
+                default_language: &self.config.default_language,
+                extra: &self.config.extra,
+            };
+            let globals = LangGlobals {
+                config: Value::from_serializable(&site),
+                strings: self
+                    .theme
+                    .strings
+                    .get(&lang)
+                    .cloned()
+                    .unwrap_or_else(|| Value::from_serializable(&())),
+                nav: Value::from_serializable(&self.nav(&lang)),
+            };
+            self.globals.insert(lang, globals);
+        }
+    }
+
+    /// Top-level sections and pages of a language, by weight.
+    fn nav(&self, lang: &str) -> Vec<NavItem> {
+        let mut items: Vec<(i64, String, String)> = Vec::new();
+        for s in &self.content.sections {
+            if s.lang == lang && s.in_menu && !s.dir.is_empty() && !s.dir.contains('/') {
+                items.push((
+                    s.meta.weight.unwrap_or(100),
+                    s.meta.title.clone(),
+                    s.url.clone(),
+                ));
+            }
+        }
+        for p in &self.content.pages {
+            if p.lang == lang
+                && !p.rel.contains('/')
+                && p.kind == Kind::Page
+                && p.meta.weight.is_some()
+            {
+                items.push((
+                    p.meta.weight.unwrap_or(100),
+                    p.meta.title.clone(),
+                    p.url.clone(),
+                ));
+            }
+        }
+        items.sort();
+        items
+            .into_iter()
+            .map(|(_, title, url)| NavItem { title, url })
+            .collect()
+    }
+
+    /// A UI string of the theme.
+    pub fn string(&self, lang: &str, key: &str) -> String {
+        self.theme
+            .strings
+            .get(lang)
+            .and_then(|v| v.as_map())
+            .and_then(|m| {
+                m.iter()
+                    .find(|(k, _)| k.as_str() == Some(key))
+                    .map(|(_, v)| v)
+            })
+            .and_then(|v| v.as_str())
+            .map_or_else(|| key.to_string(), str::to_string)
+    }
+
+    /// Context every template gets: site, language, strings, navigation, translations, CSS.
+    fn context(&self, lang: &str, url: &str, translation_key: Option<&str>) -> Context {
+        let g = &self.globals[lang];
+        let mut ctx = Context::new();
+        ctx.insert_value("config", g.config.clone());
+        ctx.insert_value("t", g.strings.clone());
+        ctx.insert_value("nav", g.nav.clone());
+        ctx.insert_value("css", self.css.clone());
+        ctx.insert("lang", lang);
+        ctx.insert("meta_title", "");
+        ctx.insert("meta_description", self.config.site_description(lang));
+        ctx.insert("current_url", url);
+        ctx.insert("permalink", &self.permalink(url));
+        let prefix = self.config.lang_prefix(lang);
+        ctx.insert("home_url", &format!("{prefix}/"));
+        ctx.insert("feed_url", &format!("{prefix}/atom.xml"));
+        let found = translation_key.and_then(|k| self.translations.get(k));
+        let mut alternates = Vec::new();
+        let mut translations = Vec::new();
+        for other in self.config.all_languages() {
+            let hit = found.and_then(|list| list.iter().find(|(l, _)| *l == other));
+            let alt = Alternate {
+                name: self.config.language_name(&other).to_string(),
+                url: hit.map_or_else(
+                    || format!("{}/", self.config.lang_prefix(&other)),
+                    |(_, u)| u.clone(),
+                ),
+                permalink: String::new(),
+                exists: hit.is_some(),
+                lang: other.clone(),
+            };
+            let alt = Alternate {
+                permalink: self.permalink(&alt.url),
+                ..alt
+            };
+            if alt.exists || other == lang {
+                alternates.push(alt.clone());
+            }
+            if other != lang {
+                translations.push(alt);
+            }
+        }
+        if alternates.len() < 2 {
+            alternates.clear();
+        }
+        ctx.insert("translations", &translations);
+        ctx.insert("alternates", &alternates);
+        ctx
+    }
+
+    fn render(&self, template: &str, ctx: &Context) -> Result<String, Diagnostic> {
+        self.theme
+            .tera
+            .render(template, ctx)
+            .map_err(|e| template_error(&e, &self.theme.files, &self.root))
+    }
+
+    fn has_template(&self, name: &str) -> bool {
+        self.theme.files.contains_key(name)
+    }
+
+    /// Renders everything into `out`; returns every diagnostic found on the way.
+    pub fn render_all(&self, out: &Output, progress: bool) -> Vec<Diagnostic> {
+        let bar = progress.then(|| {
+            let bar = indicatif::ProgressBar::new(self.content.pages.len() as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len}")
+                    .expect("valid template")
+                    .progress_chars("=> "),
+            );
+            bar.set_message("halaman");
+            bar
+        });
+        let results: Vec<PageResult> = self
+            .content
+            .pages
+            .par_iter()
+            .enumerate()
+            .map(|(i, _)| {
+                let r = self.render_page(i, out);
+                if let Some(b) = &bar {
+                    b.inc(1);
+                }
+                r
+            })
+            .collect();
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        let mut diags = Vec::new();
+        let mut rendered = Vec::with_capacity(results.len());
+        let mut ids: HashMap<&str, HashSet<String>> = HashMap::new();
+        let mut anchor_refs = Vec::new();
+        for (i, r) in results.into_iter().enumerate() {
+            diags.extend(r.diags);
+            ids.insert(self.content.pages[i].rel.as_str(), r.ids);
+            anchor_refs.extend(r.anchor_refs.into_iter().map(|a| (i, a)));
+            rendered.push(r.rendered);
+        }
+        let section_results: Vec<(Vec<Diagnostic>, HashSet<String>)> =
+            (0..self.content.sections.len())
+                .into_par_iter()
+                .map(|i| self.render_section(i, &rendered, out))
+                .collect();
+        for (i, (ds, sids)) in section_results.into_iter().enumerate() {
+            diags.extend(ds);
+            ids.insert(self.content.sections[i].rel.as_str(), sids);
+        }
+        for (i, a) in anchor_refs {
+            check_anchor(&self.content.pages[i].source, &a, &ids, &mut diags);
+        }
+        diags.extend(self.render_taxonomies(&rendered, out));
+        diags.extend(self.render_feeds(&rendered, out));
+        diags.extend(self.render_special(out));
+        diags.extend(self.copy_assets(out));
+        diags
+    }
+
+    fn page_template(&self, i: usize) -> String {
+        let page = &self.content.pages[i];
+        if let Some(t) = &page.meta.template {
+            return t.clone();
+        }
+        if let Some(t) = page
+            .section
+            .and_then(|s| self.content.sections[s].page_template.clone())
+        {
+            return t;
+        }
+        let by_kind = format!("{}.html", page.kind.name());
+        if self.has_template(&by_kind) {
+            by_kind
+        } else {
+            "page.html".into()
+        }
+    }
+
+    fn render_page(&self, i: usize, out: &Output) -> PageResult {
+        let page = &self.content.pages[i];
+        let mut diags = Vec::new();
+        let md = markdown::render(&page.source, page.body_start, &self.targets, &mut diags);
+        let rendered = Rendered {
+            summary: md.summary,
+            word_count: md.word_count,
+        };
+        let view = self.page_view(page, &rendered, Some(&md.html), &md.headings);
+        let mut ctx = self.context(&page.lang, &page.url, Some(&page.translation_key));
+        ctx.insert("page", &view);
+        ctx.insert("meta_title", &page.meta.title);
+        if !page.meta.description.is_empty() {
+            ctx.insert("meta_description", &page.meta.description);
+        }
+        let origin = Some(page.source.path.as_path());
+        match self.render(&self.page_template(i), &ctx) {
+            Ok(html) => {
+                if let Err(d) = out.write_page(&page.url, html, origin) {
+                    diags.push(d);
+                }
+            }
+            Err(d) => diags.push(d),
+        }
+        if let Typed::Workshop(w) = &page.typed {
+            let cal = ics::calendar(self, &[(page, w)], &page.meta.title);
+            if let Err(d) = out.write(&format!("{}{}.ics", page.url, page.slug), cal.as_bytes()) {
+                diags.push(d);
+            }
+        }
+        for alias in &page.meta.aliases {
+            if let Err(d) = out.write_page(alias, redirect_html(&page.url), origin) {
+                diags.push(d);
+            }
+        }
+        drop(view);
+        PageResult {
+            rendered,
+            ids: md.headings.into_iter().map(|h| h.1).collect(),
+            anchor_refs: md.anchor_refs,
+            diags,
+        }
+    }
+
+    fn copy_assets(&self, out: &Output) -> Vec<Diagnostic> {
+        let mut files: Vec<(PathBuf, String)> = self.content.assets.clone();
+        for dir in [
+            self.root
+                .join("themes")
+                .join(&self.config.theme)
+                .join("static"),
+            self.root.join("static"),
+        ] {
+            for e in walkdir::WalkDir::new(&dir)
+                .into_iter()
+                .flatten()
+                .filter(|e| e.file_type().is_file())
+            {
+                let rel = e.path().strip_prefix(&dir).unwrap_or(e.path());
+                let rel = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                files.push((e.into_path(), format!("/{rel}")));
+            }
+        }
+        files
+            .par_iter()
+            .filter_map(|(from, to)| out.copy(from, to).err())
+            .collect()
+    }
+}
+
+struct PageResult {
+    rendered: Rendered,
+    ids: HashSet<String>,
+    anchor_refs: Vec<AnchorRef>,
+    diags: Vec<Diagnostic>,
+}
+
+fn check_anchor(
+    source: &crate::diagnostics::Source,
+    a: &AnchorRef,
+    ids: &HashMap<&str, HashSet<String>>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Some(known) = ids.get(a.target.as_str()) else {
+        return;
+    };
+    if known.contains(&a.fragment) {
+        return;
+    }
+    let mut list: Vec<&str> = known.iter().map(String::as_str).collect();
+    list.sort();
+    let help = match markdown::closest(&a.fragment, list.iter().copied()) {
+        Some(s) => format!(
+            "did you mean `#{s}`? Headings of that page: {}",
+            list.join(", ")
+        ),
+        None if list.is_empty() => {
+            "that page has no headings; link to the page without `#...`".to_string()
+        }
+        None => format!("headings of that page: {}", list.join(", ")),
+    };
+    diags.push(
+        Diagnostic::error(format!(
+            "broken link to `#{}` in `@/{}`",
+            a.fragment, a.target
+        ))
+        .at(
+            source,
+            a.span.clone(),
+            format!(
+                "content/{} has no heading with id `{}`",
+                a.target, a.fragment
+            ),
+        )
+        .help(help),
+    );
+}
+
+/// A page that sends readers on to `to` (for `aliases`), without JavaScript.
+fn redirect_html(to: &str) -> String {
+    format!(
+        "<!doctype html><html lang=\"id\"><head><meta charset=\"utf-8\"><title>Pindah ke {to}</title><link rel=\"canonical\" href=\"{to}\"><meta http-equiv=\"refresh\" content=\"0; url={to}\"></head><body><p><a href=\"{to}\">{to}</a></p></body></html>"
+    )
+}
+
+/// Parses `--now` values such as `2026-03-01T09:00+08:00` or `2026-03-01`.
+pub fn parse_now(text: &str, offset_hours: i8) -> Option<Timestamp> {
+    content::fields::parse_date(text, offset_hours)
+}
+
+pub fn default_output(root: &Path) -> PathBuf {
+    root.join("output")
+}

@@ -1,0 +1,194 @@
+//! The theme: Tera 2 templates from `themes/<theme>/templates/` (a site's own `templates/`
+//! overrides any of them), its UI strings (`i18n.toml`) and its stylesheet, minified once.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use tera::{Kwargs, State, Tera, Value};
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Source};
+use crate::locale;
+
+pub struct Theme {
+    pub tera: Tera,
+    /// Template name → file it was read from, for error messages.
+    pub files: BTreeMap<String, PathBuf>,
+    /// UI strings by language.
+    pub strings: BTreeMap<String, Value>,
+    /// Minified stylesheet, inlined into every page.
+    pub css: String,
+}
+
+impl Theme {
+    pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
+        let theme_dir = root.join("themes").join(&config.theme);
+        if !theme_dir.is_dir() {
+            return Err(vec![
+                Diagnostic::error(format!("theme `{}` not found", config.theme)).help(format!(
+                    "create {} or set `theme` in berdaya.toml to a folder under themes/",
+                    theme_dir.display()
+                )),
+            ]);
+        }
+        let mut files = BTreeMap::new();
+        for dir in [theme_dir.join("templates"), root.join("templates")] {
+            if !dir.is_dir() {
+                continue;
+            }
+            for entry in walkdir::WalkDir::new(&dir)
+                .sort_by_file_name()
+                .into_iter()
+                .flatten()
+            {
+                let name = entry.file_name().to_string_lossy();
+                if !entry.file_type().is_file() || crate::content::is_editor_temp(&name) {
+                    continue;
+                }
+                let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+                let key = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                files.insert(key, entry.into_path());
+            }
+        }
+        let mut sources = Vec::new();
+        let mut diags = Vec::new();
+        for (name, path) in &files {
+            match std::fs::read_to_string(path) {
+                Ok(text) => sources.push((name.clone(), text)),
+                Err(e) => diags.push(
+                    Diagnostic::error(format!("cannot read template: {e}"))
+                        .in_file(rel(root, path)),
+                ),
+            }
+        }
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+        let mut tera = Tera::new();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        register_filters(&mut tera);
+        if let Err(e) = tera.add_raw_templates(sources) {
+            return Err(vec![template_error(&e, &files, root)]);
+        }
+
+        let strings_path = theme_dir.join("i18n.toml");
+        let strings = read_strings(&strings_path, root, config)?;
+        let css_path = theme_dir.join("style.css");
+        let css = match std::fs::read_to_string(&css_path) {
+            Ok(text) => minify_css(&text),
+            Err(_) => String::new(),
+        };
+        Ok(Theme {
+            tera,
+            files,
+            strings,
+            css,
+        })
+    }
+}
+
+fn rel(root: &Path, path: &Path) -> PathBuf {
+    crate::config::relative(root, path)
+}
+
+/// A Tera error as a diagnostic naming the template file; Tera's own report shows the line.
+pub fn template_error(
+    e: &tera::Error,
+    files: &BTreeMap<String, PathBuf>,
+    root: &Path,
+) -> Diagnostic {
+    use std::error::Error;
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(&format!("\ncaused by: {c}"));
+        cause = c.source();
+    }
+    let file = files
+        .iter()
+        .find(|(name, _)| text.contains(name.as_str()))
+        .map(|(_, p)| rel(root, p));
+    let mut d = Diagnostic::error("template error").preformatted(text).help(
+        "check the template at the line shown; variables a template may use are listed in the README's Themes section",
+    );
+    if let Some(f) = file {
+        d = d.in_file(f);
+    }
+    d
+}
+
+fn read_strings(
+    path: &Path,
+    root: &Path,
+    config: &Config,
+) -> Result<BTreeMap<String, Value>, Vec<Diagnostic>> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let display = rel(root, path);
+    let table: toml::Table = toml::from_str(&text).map_err(|e| {
+        vec![Diagnostic::error("invalid theme strings").at(
+            &Source::new(&display, text.as_str()),
+            e.span().unwrap_or(0..0),
+            e.message().to_string(),
+        )]
+    })?;
+    let mut out = BTreeMap::new();
+    let default = table
+        .get(&config.default_language)
+        .cloned()
+        .unwrap_or(toml::Value::Table(Default::default()));
+    for lang in config.all_languages() {
+        // Missing strings fall back to the default language.
+        let mut merged = default.as_table().cloned().unwrap_or_default();
+        if let Some(toml::Value::Table(t)) = table.get(&lang) {
+            merged.extend(t.clone());
+        }
+        out.insert(lang, Value::from_serializable(&merged));
+    }
+    Ok(out)
+}
+
+/// Minifies a stylesheet with minify-html's CSS minifier.
+pub fn minify_css(css: &str) -> String {
+    let cfg = minify_html::Cfg {
+        minify_css: true,
+        ..Default::default()
+    };
+    let wrapped = format!("<style>{css}</style>");
+    let out = minify_html::minify(wrapped.as_bytes(), &cfg);
+    let out = String::from_utf8_lossy(&out);
+    out.trim_start_matches("<style>")
+        .trim_end_matches("</style>")
+        .to_string()
+}
+
+fn lang_kwarg(kwargs: &Kwargs) -> String {
+    kwargs
+        .get::<&str>("lang")
+        .ok()
+        .flatten()
+        .unwrap_or("id")
+        .to_string()
+}
+
+/// Filters for theme authors: `number`, `rupiah`, `integer` take `lang=`.
+fn register_filters(tera: &mut Tera) {
+    tera.register_filter("number", |x: f64, kwargs: Kwargs, _: &State| {
+        let decimals = kwargs
+            .get::<i64>("decimals")
+            .ok()
+            .flatten()
+            .unwrap_or(1)
+            .max(0) as usize;
+        locale::number(x, decimals, &lang_kwarg(&kwargs))
+    });
+    tera.register_filter("integer", |x: i64, kwargs: Kwargs, _: &State| {
+        locale::integer(x, &lang_kwarg(&kwargs))
+    });
+    tera.register_filter("rupiah", |x: i64, kwargs: Kwargs, _: &State| {
+        locale::rupiah(x, &lang_kwarg(&kwargs))
+    });
+}
