@@ -42,10 +42,12 @@ fn options() -> Options {
         | Options::ENABLE_TASKLISTS
 }
 
-/// Renders the body of `source` (from byte `body_start`).
+/// Renders the body of `source` (from byte `body_start`). Relative links and images are made
+/// absolute against `page_url`, so they still work where the summary is shown on listing pages.
 pub fn render(
     source: &Source,
     body_start: usize,
+    page_url: &str,
     targets: &LinkTargets,
     diags: &mut Vec<Diagnostic>,
 ) -> Rendered {
@@ -107,6 +109,7 @@ pub fn render(
             }) => {
                 let dest = resolve(
                     &dest_url,
+                    page_url,
                     source,
                     body_start + range.start..body_start + range.end,
                     targets,
@@ -128,6 +131,7 @@ pub fn render(
             }) => {
                 let dest = resolve(
                     &dest_url,
+                    page_url,
                     source,
                     body_start + range.start..body_start + range.end,
                     targets,
@@ -176,14 +180,26 @@ pub fn render(
     out
 }
 
+fn is_relative(url: &str) -> bool {
+    !(url.is_empty()
+        || url.starts_with('/')
+        || url.starts_with('#')
+        || url.starts_with('@')
+        || url.contains(':'))
+}
+
 fn resolve<'a>(
     dest: &CowStr<'a>,
+    page_url: &str,
     source: &Source,
     span: Range<usize>,
     targets: &LinkTargets,
     diags: &mut Vec<Diagnostic>,
     out: &mut Rendered,
 ) -> CowStr<'a> {
+    if is_relative(dest) {
+        return CowStr::from(format!("{page_url}{dest}"));
+    }
     let Some(path) = dest.strip_prefix("@/") else {
         return dest.clone();
     };
@@ -246,17 +262,19 @@ mod tests {
     fn resolves_links_ids_and_summary() {
         let src = Source::new(
             "content/x.md",
-            "+++\n+++\nIntro [a](@/tips/a.md#cara).\n\n<!-- more -->\n\n## Cara Menjemur\n\n## Cara Menjemur\n",
+            "+++\n+++\nIntro [a](@/tips/a.md#cara) ![f](f.png).\n\n<!-- more -->\n\n## Cara Menjemur\n\n## Cara Menjemur\n",
         );
         let mut diags = Vec::new();
-        let r = render(&src, 8, &targets(), &mut diags);
+        let r = render(&src, 8, "/x/", &targets(), &mut diags);
         assert!(diags.is_empty());
         assert!(r.html.contains(r#"<a href="/tips/a/#cara">"#), "{}", r.html);
         assert!(r.html.contains(r#"<h2 id="cara-menjemur">"#));
         assert!(r.html.contains(r#"<h2 id="cara-menjemur-1">"#));
         assert_eq!(
             r.summary.as_deref(),
-            Some("<p>Intro <a href=\"/tips/a/#cara\">a</a>.</p>\n")
+            Some(
+                "<p>Intro <a href=\"/tips/a/#cara\">a</a> <img src=\"/x/f.png\" alt=\"f\" />.</p>\n"
+            )
         );
         assert_eq!(r.anchor_refs[0].fragment, "cara");
     }
@@ -265,7 +283,7 @@ mod tests {
     fn broken_link_names_line_and_suggests() {
         let src = Source::new("content/x.md", "+++\n+++\nText\n\nSee [b](@/tips/b.md).\n");
         let mut diags = Vec::new();
-        render(&src, 8, &targets(), &mut diags);
+        render(&src, 8, "/x/", &targets(), &mut diags);
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].location().unwrap(), "content/x.md:5:5");
         assert!(diags[0].help.as_ref().unwrap().contains("@/tips/a.md"));

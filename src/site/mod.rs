@@ -455,7 +455,13 @@ impl Site {
     fn render_page(&self, i: usize, out: &Output) -> PageResult {
         let page = &self.content.pages[i];
         let mut diags = Vec::new();
-        let md = markdown::render(&page.source, page.body_start, &self.targets, &mut diags);
+        let md = markdown::render(
+            &page.source,
+            page.body_start,
+            &page.url,
+            &self.targets,
+            &mut diags,
+        );
         let rendered = Rendered {
             summary: md.summary,
             word_count: md.word_count,

@@ -1,0 +1,779 @@
+//! Integration tests: real fixture sites under tests/fixtures built through the public API and the
+//! `berdaya` binary. One test binary, because linking is the slow part.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use berdaya::diagnostics::Diagnostics;
+use berdaya::site::{self, BuildOptions, BuildReport};
+
+const NOW: &str = "2026-03-01T09:00+08:00";
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let target = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A temporary copy of a fixture site with the default theme beside it.
+fn fixture(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("tests/fixtures").join(name), dir.path());
+    if !dir.path().join("themes").exists() {
+        copy_dir(&repo().join("themes"), &dir.path().join("themes"));
+    }
+    dir
+}
+
+fn options(root: &Path) -> BuildOptions {
+    BuildOptions {
+        now: site::parse_now(NOW, 8),
+        ..BuildOptions::new(root)
+    }
+}
+
+fn build(root: &Path) -> Result<BuildReport, Diagnostics> {
+    site::build(&options(root))
+}
+
+fn read(root: &Path, rel: &str) -> String {
+    std::fs::read_to_string(root.join("output").join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+fn main_of(html: &str) -> &str {
+    let start = html.find("<main").expect("page has <main>");
+    let end = html.find("</main>").expect("page has </main>") + 7;
+    &html[start..end]
+}
+
+fn files(dir: &Path) -> Vec<String> {
+    let mut out: Vec<String> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            e.path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn valid_site_builds_every_kind_of_output() {
+    let site = fixture("valid");
+    let report = build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    let out = files(&site.path().join("output"));
+    for expected in [
+        "index.html",
+        "404.html",
+        "robots.txt",
+        "sitemap.xml",
+        "atom.xml",
+        "tips/index.html",
+        "tips/page/2/index.html",
+        "tips/atom.xml",
+        "tips/jemur/index.html",
+        "tips/jemur/foto.svg",
+        "tips/harga/index.html",
+        "lama/jemur/index.html",
+        "pelatihan/index.html",
+        "pelatihan/kalender.ics",
+        "pelatihan/katalog/index.html",
+        "pelatihan/katalog/katalog.ics",
+        "kisah/kub/index.html",
+        "tentang/index.html",
+        "tags/index.html",
+        "tags/rumput-laut/index.html",
+        "topik/pertanian/index.html",
+        "kecamatan/tarakan-timur/index.html",
+    ] {
+        assert!(
+            out.iter().any(|f| f == expected),
+            "missing {expected} in {out:?}"
+        );
+    }
+    // Drafts stay out unless asked for.
+    assert!(!out.iter().any(|f| f.contains("rahasia")));
+    // Every text file has precompressed siblings that decompress to it.
+    for f in out.iter().filter(|f| {
+        [".html", ".xml", ".ics", ".svg"]
+            .iter()
+            .any(|e| f.ends_with(e))
+    }) {
+        assert!(
+            out.contains(&format!("{f}.gz")) && out.contains(&format!("{f}.br")),
+            "{f} lacks .gz/.br"
+        );
+    }
+    let original = std::fs::read(site.path().join("output/tips/jemur/index.html")).unwrap();
+    let mut gz = Vec::new();
+    flate2::read::GzDecoder::new(
+        &std::fs::read(site.path().join("output/tips/jemur/index.html.gz")).unwrap()[..],
+    )
+    .read_to_end(&mut gz)
+    .unwrap();
+    assert_eq!(gz, original);
+    let mut br = Vec::new();
+    brotli::Decompressor::new(
+        &std::fs::read(site.path().join("output/tips/jemur/index.html.br")).unwrap()[..],
+        4096,
+    )
+    .read_to_end(&mut br)
+    .unwrap();
+    assert_eq!(br, original);
+    assert!(report.html_pages >= 20);
+    assert!(report.heaviest[0].gzip <= report.budget);
+    // YAML front matter and the date in the file name.
+    let harga = read(site.path(), "tips/harga/index.html");
+    assert!(harga.contains("Menentukan harga: modal + untung"));
+    assert!(harga.contains("5 Januari 2026"));
+    // A table is wrapped so it scrolls on a phone, and headings carry ids.
+    assert!(harga.contains(r#"<div class="table-wrap" tabindex="0"><table>"#));
+    assert!(harga.contains(r#"<h2 id="contoh-hitung">"#));
+    // The alias redirects without JavaScript.
+    assert!(
+        read(site.path(), "lama/jemur/index.html").contains(r#"content="0; url=/tips/jemur/""#)
+    );
+}
+
+#[test]
+fn drafts_are_built_with_the_drafts_option() {
+    let site = fixture("valid");
+    site::build(&BuildOptions {
+        drafts: true,
+        ..options(site.path())
+    })
+    .unwrap();
+    assert!(read(site.path(), "tips/rahasia/index.html").contains("Draf rahasia"));
+}
+
+#[test]
+fn rendered_pages_match_snapshots() {
+    let site = fixture("valid");
+    build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    for (name, page) in [
+        ("tip", "tips/jemur/index.html"),
+        ("workshop", "pelatihan/katalog/index.html"),
+        ("schedule", "pelatihan/index.html"),
+        ("story", "kisah/kub/index.html"),
+        ("listing_page_2", "tips/page/2/index.html"),
+        ("home", "index.html"),
+    ] {
+        let html = read(site.path(), page);
+        insta::assert_snapshot!(name, main_of(&html));
+    }
+}
+
+#[test]
+fn pages_write_dates_numbers_and_money_in_their_language() {
+    let site = fixture("bilingual");
+    build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    let id = read(site.path(), "pelatihan/katalog/index.html");
+    assert!(id.contains("<html lang=id>"), "{}", &id[..80]);
+    assert!(id.contains("Sabtu, 14 Maret 2026, 09.00–12.00 WITA"));
+    assert!(id.contains("Rp 1.500.000"));
+    assert!(id.contains("1.500 orang"));
+    let en = read(site.path(), "en/pelatihan/whatsapp-catalogue/index.html");
+    assert!(en.contains("<html lang=en>"));
+    assert!(en.contains("Saturday, 14 March 2026, 09:00–12:00 WITA"));
+    assert!(en.contains("Rp 1,500,000"));
+    assert!(en.contains("1,500 people"));
+    let story = read(site.path(), "kisah/kub/index.html");
+    assert!(
+        story.contains("Rp 3.000.000") && story.contains("Rp 7.500.000") && story.contains("+150%")
+    );
+    assert!(story.contains("Contoh ilustratif"));
+}
+
+#[test]
+fn translations_link_to_each_other() {
+    let site = fixture("bilingual");
+    build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    let id = read(site.path(), "tips/jemur/index.html");
+    assert!(
+        id.contains(
+            r#"<link href=https://contoh.test/en/tips/drying-seaweed/ hreflang=en rel=alternate>"#
+        ),
+        "{id}"
+    );
+    assert!(id.contains(r#"<a href=/en/tips/drying-seaweed/ hreflang=en lang=en>English</a>"#));
+    let en = read(site.path(), "en/tips/drying-seaweed/index.html");
+    assert!(
+        en.contains(r#"<link href=https://contoh.test/tips/jemur/ hreflang=id rel=alternate>"#)
+    );
+    assert!(en.contains(r#"<a href=/tips/jemur/ hreflang=id lang=id>Bahasa Indonesia</a>"#));
+    // A page without translation sends the switcher to the other language's home, with no hreflang.
+    let alone = read(site.path(), "tips/cuaca/index.html");
+    assert!(alone.contains(r#"<a href=/en/ hreflang=en lang=en>English</a>"#));
+    assert!(!alone.contains("hreflang=en rel=alternate"));
+    // 404 and taxonomy lists exist in both languages and switch to each other.
+    assert!(read(site.path(), "en/404.html").contains(r#"<a href=/404.html hreflang=id"#));
+    assert!(read(site.path(), "en/tags/index.html").contains(r#"<a href=/tags/ hreflang=id"#));
+    // Each language has its own feed; the sitemap lists alternates.
+    assert!(
+        read(site.path(), "en/atom.xml").contains("https://contoh.test/en/tips/drying-seaweed/")
+    );
+    let sitemap = read(site.path(), "sitemap.xml");
+    assert!(sitemap.contains(r#"<xhtml:link rel="alternate" hreflang="en" href="https://contoh.test/en/tips/drying-seaweed/"/>"#));
+}
+
+#[test]
+fn schedule_lists_upcoming_workshops_first_then_past() {
+    let site = fixture("valid");
+    build(site.path()).unwrap();
+    let html = read(site.path(), "pelatihan/index.html");
+    let pos = |s: &str| {
+        html.find(s)
+            .unwrap_or_else(|| panic!("{s} not on schedule"))
+    };
+    assert!(pos("Akan datang") < pos("/pelatihan/katalog/"));
+    assert!(
+        pos("/pelatihan/katalog/") < pos("/pelatihan/nanti/"),
+        "soonest first"
+    );
+    assert!(pos("/pelatihan/nanti/") < pos("Sudah berlangsung"));
+    assert!(pos("Sudah berlangsung") < pos("/pelatihan/lalu/"));
+    // With a later build date every workshop is past.
+    site::build(&BuildOptions {
+        now: site::parse_now("2026-05-01", 8),
+        ..options(site.path())
+    })
+    .unwrap();
+    let html = read(site.path(), "pelatihan/index.html");
+    assert!(html.contains("Belum ada pelatihan yang dijadwalkan"));
+}
+
+fn parse_ics(text: &str) -> Vec<ical::parser::ical::component::IcalCalendar> {
+    assert!(
+        text.contains("\r\n") && !text.replace("\r\n", "").contains('\n'),
+        "lines end in CRLF"
+    );
+    assert!(
+        text.split("\r\n").all(|l| l.len() <= 75),
+        "lines fold at 75 octets"
+    );
+    ical::IcalParser::new(text.as_bytes())
+        .map(|c| c.expect("valid iCalendar"))
+        .collect()
+}
+
+#[test]
+fn icalendar_files_parse_and_hold_the_right_events() {
+    let site = fixture("valid");
+    build(site.path()).unwrap();
+    let cals = parse_ics(&read(site.path(), "pelatihan/katalog/katalog.ics"));
+    assert_eq!(cals.len(), 1);
+    let event = &cals[0].events[0];
+    let prop = |name: &str| {
+        event
+            .properties
+            .iter()
+            .find(|p| p.name == name)
+            .and_then(|p| p.value.clone())
+            .unwrap()
+    };
+    assert_eq!(
+        prop("DTSTART"),
+        "20260314T010000Z",
+        "09:00 WITA is 01:00 UTC"
+    );
+    assert_eq!(prop("DTEND"), "20260314T040000Z");
+    assert_eq!(prop("SUMMARY"), r#"Katalog WhatsApp\, Bisnis\; dan "Foto""#);
+    assert!(prop("LOCATION").contains("Pantai Amal"));
+    assert!(prop("UID").ends_with("@contoh.test"));
+    // The feed holds only upcoming workshops.
+    let feed = parse_ics(&read(site.path(), "pelatihan/kalender.ics"));
+    let summaries: Vec<String> = feed[0]
+        .events
+        .iter()
+        .map(|e| {
+            e.properties
+                .iter()
+                .find(|p| p.name == "SUMMARY")
+                .unwrap()
+                .value
+                .clone()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(summaries.len(), 2, "{summaries:?}");
+    assert!(!summaries.iter().any(|s| s.contains("sudah lewat")));
+}
+
+/// Every `href`/`src` to this site in the output names a file that exists.
+fn assert_links_resolve(out: &Path) {
+    let all = files(out);
+    let exists = |url: &str| {
+        let path = url.split('#').next().unwrap().trim_start_matches('/');
+        let path = if path.is_empty() || path.ends_with('/') {
+            format!("{path}index.html")
+        } else {
+            path.to_string()
+        };
+        all.contains(&path)
+    };
+    let attr = regex_lite_find_links;
+    for f in all.iter().filter(|f| f.ends_with(".html")) {
+        let html = std::fs::read_to_string(out.join(f)).unwrap();
+        for url in attr(&html) {
+            if url.contains(":") || url.starts_with('#') {
+                continue;
+            }
+            let absolute = if url.starts_with('/') {
+                url.clone()
+            } else {
+                let dir = f.rsplit_once('/').map_or("", |(d, _)| d);
+                format!("/{dir}/{url}")
+            };
+            assert!(exists(&absolute), "{f} links to missing {url}");
+        }
+    }
+}
+
+/// Values of href= and src= attributes (quoted or not, as minify-html writes them).
+fn regex_lite_find_links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for key in ["href=", "src="] {
+        let mut rest = html;
+        while let Some(i) = rest.find(key) {
+            rest = &rest[i + key.len()..];
+            let value = if let Some(r) = rest.strip_prefix('"') {
+                r.split('"').next().unwrap()
+            } else {
+                rest.split([' ', '>']).next().unwrap()
+            };
+            out.push(value.replace("&amp;", "&"));
+        }
+    }
+    out
+}
+
+#[test]
+fn feeds_and_sitemap_are_well_formed_and_list_only_existing_pages() {
+    let site = fixture("bilingual");
+    build(site.path()).unwrap();
+    let out = site.path().join("output");
+    for feed in ["atom.xml", "en/atom.xml", "tips/atom.xml", "sitemap.xml"] {
+        let xml = read(site.path(), feed);
+        let mut reader = quick_xml::Reader::from_str(&xml);
+        let mut links = Vec::new();
+        let mut in_loc = false;
+        loop {
+            match reader
+                .read_event()
+                .unwrap_or_else(|e| panic!("{feed} is not well-formed: {e}"))
+            {
+                quick_xml::events::Event::Eof => break,
+                quick_xml::events::Event::Start(e) if e.name().as_ref() == b"loc" => in_loc = true,
+                quick_xml::events::Event::Text(t) if in_loc => {
+                    links.push(t.decode().unwrap().into_owned());
+                    in_loc = false;
+                }
+                quick_xml::events::Event::Empty(e)
+                    if e.name().as_ref() == b"link" || e.name().as_ref() == b"xhtml:link" =>
+                {
+                    let href = e.try_get_attribute("href").unwrap().unwrap();
+                    links.push(String::from_utf8(href.value.to_vec()).unwrap());
+                }
+                _ => {}
+            }
+        }
+        assert!(!links.is_empty(), "{feed} lists nothing");
+        for link in links {
+            let rel = link
+                .strip_prefix("https://contoh.test/")
+                .unwrap_or_else(|| panic!("{link} not on the site"));
+            let file = if rel.is_empty() || rel.ends_with('/') {
+                format!("{rel}index.html")
+            } else {
+                rel.to_string()
+            };
+            assert!(
+                out.join(&file).is_file(),
+                "{feed} lists {link}, which does not exist"
+            );
+        }
+    }
+    assert_links_resolve(&out);
+}
+
+#[test]
+fn invalid_inputs_report_file_line_what_and_how_to_fix() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "unknown_topic",
+            &[
+                "error: unknown topic `kuliner`",
+                "--> content/tips/sayur.md:4:9",
+                "help: use one of: cuaca, literasi-digital, pemasaran, perikanan, pertanian",
+            ],
+        ),
+        (
+            "bad_date",
+            &[
+                "error: `date` is not a valid date",
+                "--> content/tips/a.md:3:8",
+                "accepted formats: 2026-03-14, 2026-03-14T09:00",
+            ],
+        ),
+        (
+            "missing_field",
+            &[
+                "error: missing required field `venue`",
+                "--> content/pelatihan/a.md:1:1",
+                "help: add a line like venue = ",
+            ],
+        ),
+        (
+            "duplicate_url",
+            &[
+                "error: two files give the same URL /tips/sama/",
+                "content/tips/a.md",
+                "content/tips/b.md",
+                "another `slug`",
+            ],
+        ),
+        (
+            "unknown_template_variable",
+            &[
+                "error: template error",
+                "--> templates/page.html",
+                "Field `penulis` is not defined",
+                "page.html:4:12",
+            ],
+        ),
+        (
+            "template_syntax_error",
+            &[
+                "error: template error",
+                "--> templates/page.html",
+                "page.html:4:7",
+            ],
+        ),
+        (
+            "broken_link",
+            &[
+                "error: broken internal link to `@/tips/tidak-ada.md`",
+                "--> content/tips/a.md:8:36",
+                "there is no content/tips/tidak-ada.md",
+            ],
+        ),
+        (
+            "broken_anchor",
+            &[
+                "error: broken link to `#panen` in `@/tips/b.md`",
+                "--> content/tips/a.md:6:7",
+                "headings of that page: masa-panen",
+            ],
+        ),
+        (
+            "bad_toml",
+            &[
+                "error: front matter is not valid TOML",
+                "--> content/rusak.md:2:27",
+                "help: TOML writes `key = value`",
+            ],
+        ),
+        (
+            "bad_yaml",
+            &[
+                "error: front matter is not valid YAML",
+                "--> content/tips/a.md:5:1",
+                "expected ',' or ']'",
+            ],
+        ),
+        (
+            "unknown_kelurahan",
+            &[
+                "error: unknown kelurahan `Pantai Indah`",
+                "--> content/pelatihan/a.md:6:13",
+                "Pantai Amal",
+            ],
+        ),
+        (
+            "over_budget",
+            &[
+                "error: page /panjang/ is",
+                "over the budget of 1.0 KB",
+                "--> content/panjang.md",
+                "page_budget_kb",
+            ],
+        ),
+        (
+            "unknown_taxonomy",
+            &[
+                "error: unknown taxonomy `kategori`",
+                "--> content/tips/a.md:6:12",
+                "use one of: tags, topik, kecamatan",
+            ],
+        ),
+        (
+            "missing_front_matter",
+            &[
+                "error: missing front matter",
+                "--> content/catatan.md:1:1",
+                "between two `+++` lines",
+            ],
+        ),
+        (
+            "bad_config",
+            &[
+                "error: invalid site configuration",
+                "--> berdaya.toml:3:1",
+                "unknown field `bahasa`",
+            ],
+        ),
+    ];
+    for (case, expected) in cases {
+        let site = fixture(&format!("invalid/{case}"));
+        let diags = build(site.path())
+            .err()
+            .unwrap_or_else(|| panic!("{case}: build should fail"));
+        let text = diags.to_string();
+        for e in *expected {
+            assert!(text.contains(e), "{case}: expected {e:?} in\n{text}");
+        }
+        assert!(
+            !site.path().join("output").exists(),
+            "{case}: a failed build wrote output/"
+        );
+    }
+}
+
+#[test]
+fn many_errors_are_reported_in_one_run() {
+    let site = fixture("invalid/many_errors");
+    let diags = build(site.path()).unwrap_err();
+    let text = diags.to_string();
+    assert!(diags.error_count() >= 3, "{text}");
+    assert!(text.contains("unknown topic `masak`") && text.contains("content/tips/a.md:3:9"));
+    assert!(text.contains("missing required field `title`") && text.contains("content/tips/b.md"));
+    assert!(text.contains("`date` is not a valid date") && text.contains("content/tips/b.md:3:8"));
+    assert!(
+        text.contains("warning: unknown front-matter key `warna`")
+            && text.contains("content/tips/b.md:4:1")
+    );
+}
+
+#[test]
+fn unknown_keys_warn_but_the_build_succeeds() {
+    let site = fixture("valid");
+    std::fs::write(
+        site.path().join("content/tentang.md"),
+        "+++\ntitle = \"Tentang\"\nwarna = \"biru\"\n+++\nIsi.\n",
+    )
+    .unwrap();
+    let report = build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    let text = report.warnings.to_string();
+    assert!(
+        text.contains("warning: unknown front-matter key `warna`"),
+        "{text}"
+    );
+    assert!(text.contains("content/tentang.md:3:1"));
+    assert!(text.contains("put your own values under [extra]"));
+}
+
+#[test]
+fn failed_build_leaves_previous_output_exactly_as_it_was() {
+    let site = fixture("valid");
+    build(site.path()).unwrap();
+    let out = site.path().join("output");
+    let snapshot = |dir: &Path| -> BTreeMap<String, Vec<u8>> {
+        files(dir)
+            .into_iter()
+            .map(|f| (f.clone(), std::fs::read(dir.join(&f)).unwrap()))
+            .collect()
+    };
+    let before = snapshot(&out);
+    std::fs::write(
+        site.path().join("content/tips/cuaca.md"),
+        "+++\ntitle = \"Cuaca\"\ntopic = \"salah\"\n+++\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.path().join("content/tentang.md"),
+        "+++\ntitle = \"Baru\"\n+++\nBerubah.\n",
+    )
+    .unwrap();
+    assert!(build(site.path()).is_err());
+    assert_eq!(snapshot(&out), before);
+    // No temporary folders are left beside it.
+    let leftovers: Vec<_> = std::fs::read_dir(site.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("berdaya-"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn rebuild_reuses_unchanged_compressed_files() {
+    let site = fixture("valid");
+    let first = build(site.path()).unwrap();
+    assert_eq!(first.reused, 0);
+    let second = build(site.path()).unwrap();
+    assert!(
+        second.reused >= first.html_pages,
+        "reused {} of {}",
+        second.reused,
+        first.html_pages
+    );
+}
+
+#[test]
+fn check_validates_and_writes_nothing() {
+    let site = fixture("valid");
+    let report = site::build(&BuildOptions {
+        check_only: true,
+        ..options(site.path())
+    })
+    .unwrap();
+    assert!(report.html_pages > 0);
+    assert!(!site.path().join("output").exists());
+    let bad = fixture("invalid/broken_link");
+    assert!(
+        site::build(&BuildOptions {
+            check_only: true,
+            ..options(bad.path())
+        })
+        .is_err()
+    );
+}
+
+#[test]
+fn new_writes_valid_front_matter_for_every_kind() {
+    let site = fixture("valid");
+    let config = berdaya::config::Config::load(site.path()).unwrap();
+    let now = site::parse_now(NOW, 8).unwrap();
+    use berdaya::content::Kind;
+    let made: Vec<PathBuf> = [
+        (Kind::Tip, "Menjual Ikan Asin"),
+        (Kind::Workshop, "Kelas Foto Produk"),
+        (Kind::Story, "KUB Bintang Laut"),
+        (Kind::Page, "Hubungi Kami"),
+    ]
+    .into_iter()
+    .map(|(k, t)| berdaya::scaffold::new_content(site.path(), &config, k, t, now).unwrap())
+    .collect();
+    assert!(made[0].ends_with("content/tips/menjual-ikan-asin.md"));
+    assert!(made[1].ends_with("content/pelatihan/kelas-foto-produk.md"));
+    assert!(made[2].ends_with("content/kisah/kub-bintang-laut.md"));
+    assert!(made[3].ends_with("content/hubungi-kami.md"));
+    let report = build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    assert!(report.warnings.0.is_empty(), "{}", report.warnings);
+    assert!(
+        read(site.path(), "pelatihan/kelas-foto-produk/index.html").contains("Kelas Foto Produk")
+    );
+    // A second file with the same title is refused.
+    let again =
+        berdaya::scaffold::new_content(site.path(), &config, Kind::Tip, "Menjual Ikan Asin", now)
+            .unwrap_err();
+    assert!(again.message.contains("already exists"));
+}
+
+#[test]
+fn sample_site_builds_within_budget_with_working_links() {
+    let out = tempfile::tempdir().unwrap();
+    let report = site::build(&BuildOptions {
+        output: Some(out.path().join("site")),
+        ..options(&repo())
+    })
+    .unwrap_or_else(|d| panic!("{d}"));
+    assert!(report.warnings.0.is_empty(), "{}", report.warnings);
+    let out = out.path().join("site");
+    let all = files(&out);
+    let count = |prefix: &str| {
+        all.iter()
+            .filter(|f| {
+                f.starts_with(prefix) && f.ends_with("/index.html") && f.matches('/').count() == 2
+            })
+            .count()
+    };
+    assert!(count("tips/") > 12, "tips (with the listing): {}", count("tips/"));
+    assert!(count("pelatihan/") >= 8);
+    assert!(count("kisah/") >= 5);
+    assert!(count("en/") >= 1, "English pages are built too");
+    for page in [
+        "kebijakan/index.html",
+        "mitra/index.html",
+        "tantangan/index.html",
+        "berkontribusi/index.html",
+        "en/policy/index.html",
+    ] {
+        assert!(all.iter().any(|f| f == page), "missing {page}");
+    }
+    for f in all.iter().filter(|f| f.ends_with(".html")) {
+        let html = std::fs::read_to_string(out.join(f)).unwrap();
+        assert!(!html.contains("<script"), "{f} has a script");
+        assert!(!html.contains("@font-face"), "{f} loads a web font");
+        assert!(html.starts_with("<!doctype html><html lang="), "{f}");
+    }
+    // Relative to the fixed date both upcoming and past workshops exist.
+    let schedule = std::fs::read_to_string(out.join("pelatihan/index.html")).unwrap();
+    assert!(schedule.contains("Akan datang") && schedule.contains("Sudah berlangsung"));
+    assert!(report.heaviest.iter().all(|p| p.gzip <= 14 * 1024));
+    assert_links_resolve(&out);
+}
+
+fn berdaya(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_berdaya"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn command_line_build_check_and_errors() {
+    let site = fixture("valid");
+    let root = site.path().to_str().unwrap();
+    let (code, stdout, stderr) = berdaya(&["--root", root, "build", "--now", NOW]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.starts_with("Built ")
+            && stdout.contains(" pages (")
+            && stdout.contains("heaviest gzip: "),
+        "{stdout}"
+    );
+    let (code, stdout, _) = berdaya(&["--root", root, "check"]);
+    assert_eq!(code, 0);
+    assert!(stdout.starts_with("Checked "));
+    let (code, _, stderr) = berdaya(&["--root", root, "build", "--now", "besok"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("--now `besok` is not a date"));
+    let bad = fixture("invalid/unknown_topic");
+    let (code, _, stderr) = berdaya(&["--root", bad.path().to_str().unwrap(), "check"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("content/tips/sayur.md:4:9") && stderr.contains("check found problems"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"));
+    let (code, stdout, _) = berdaya(&["--root", root, "new", "tip", "Tips Baru Sekali"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("tips/tips-baru-sekali.md"));
+    let (code, _, stderr) = berdaya(&["--root", "/nonexistent-site", "build"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("no berdaya.toml"));
+}
