@@ -281,6 +281,15 @@ impl Config {
     }
 }
 
+/// `path` under `base` as a `/`-separated string (the form used in URLs and `@/` links).
+pub fn slash_path(base: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(base).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// `path` relative to `root` for messages; unchanged when it is elsewhere.
 pub fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root)

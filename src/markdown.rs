@@ -101,49 +101,17 @@ pub fn render(
                 }
                 events.push(Event::End(TagEnd::Heading(level)));
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest = resolve(
-                    &dest_url,
-                    page_url,
-                    source,
-                    body_start + range.start..body_start + range.end,
-                    targets,
-                    diags,
-                    &mut out,
-                );
-                events.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: dest,
-                    title,
-                    id,
-                }));
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest = resolve(
-                    &dest_url,
-                    page_url,
-                    source,
-                    body_start + range.start..body_start + range.end,
-                    targets,
-                    diags,
-                    &mut out,
-                );
-                events.push(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: dest,
-                    title,
-                    id,
-                }));
+            Event::Start(Tag::Link { ref dest_url, .. })
+            | Event::Start(Tag::Image { ref dest_url, .. }) => {
+                let span = body_start + range.start..body_start + range.end;
+                let dest = resolve(dest_url, page_url, source, span, targets, diags, &mut out);
+                let mut event = event;
+                if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) =
+                    &mut event
+                {
+                    *dest_url = dest;
+                }
+                events.push(event);
             }
             Event::Html(ref h) | Event::InlineHtml(ref h) if h.trim() == MORE => {
                 if more_at.is_none() {

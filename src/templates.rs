@@ -45,12 +45,7 @@ impl Theme {
                 if !entry.file_type().is_file() || crate::content::is_editor_temp(&name) {
                     continue;
                 }
-                let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
-                let key = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
+                let key = crate::config::slash_path(&dir, entry.path());
                 files.insert(key, entry.into_path());
             }
         }

@@ -706,7 +706,11 @@ fn sample_site_builds_within_budget_with_working_links() {
             })
             .count()
     };
-    assert!(count("tips/") > 12, "tips (with the listing): {}", count("tips/"));
+    assert!(
+        count("tips/") > 12,
+        "tips (with the listing): {}",
+        count("tips/")
+    );
     assert!(count("pelatihan/") >= 8);
     assert!(count("kisah/") >= 5);
     assert!(count("en/") >= 1, "English pages are built too");

@@ -192,15 +192,7 @@ pub fn load(root: &Path, config: &Config, opts: &LoadOptions) -> (Content, Diagn
         if is_editor_temp(&name) {
             continue;
         }
-        let rel = entry
-            .path()
-            .strip_prefix(&content_dir)
-            .unwrap_or(entry.path());
-        let rel = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let rel = crate::config::slash_path(&content_dir, entry.path());
         if name.ends_with(".md") {
             md_files.push((entry.into_path(), rel));
         } else {
@@ -281,21 +273,24 @@ pub fn load(root: &Path, config: &Config, opts: &LoadOptions) -> (Content, Diagn
     assign_urls(&mut content, config);
     link_tree(&mut content);
     check_duplicate_urls(&content, &mut diags);
-    content.assets = assets
+    // A bundle's assets go beside its page (the default-language one); other assets keep their folder.
+    let bundles: HashMap<&str, &str> = content
+        .pages
+        .iter()
+        .filter_map(|p| Some((p.rel.strip_suffix("/index.md")?, p.url.as_str())))
+        .collect();
+    let assets: Vec<(PathBuf, String)> = assets
         .into_iter()
         .map(|(path, rel)| {
             let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
             let name = rel.rsplit('/').next().unwrap_or(&rel).to_string();
-            // A bundle's assets go beside its page; other assets keep their folder.
-            let bundle = content
-                .pages
-                .iter()
-                .find(|p| p.rel == format!("{dir}/index.md"));
-            let out_dir =
-                bundle.map_or_else(|| format!("/{dir}/").replace("//", "/"), |p| p.url.clone());
+            let out_dir = bundles
+                .get(dir)
+                .map_or_else(|| format!("/{dir}/").replace("//", "/"), |u| u.to_string());
             (path, format!("{out_dir}{name}"))
         })
         .collect();
+    content.assets = assets;
     (content, diags)
 }
 

@@ -516,12 +516,7 @@ impl Site {
                 .flatten()
                 .filter(|e| e.file_type().is_file())
             {
-                let rel = e.path().strip_prefix(&dir).unwrap_or(e.path());
-                let rel = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
+                let rel = crate::config::slash_path(&dir, e.path());
                 files.push((e.into_path(), format!("/{rel}")));
             }
         }
