@@ -199,10 +199,10 @@ fn main() {
         let title = sentence(&mut rng, 4).trim_end_matches('.').to_string();
         let t1 = &tags[rng.next() as usize % 50];
         let t2 = &tags[rng.next() as usize % 50];
-        let day = 1 + n % 28;
-        let month = 1 + (n / 28) % 12;
-        let year = 2015 + n / (28 * 12);
-        let date = format!("{year}-{month:02}-{day:02}");
+        // Dates in the past (Hugo skips future pages): one an hour from 2020-01-01.
+        let days = n / 24;
+        let (year, month, day) = (2020 + days / 336, 1 + (days / 28) % 12, 1 + days % 28);
+        let date = format!("{year}-{month:02}-{day:02}T{:02}:00:00+08:00", n % 24);
         let name = format!("p{n:05}");
         let tag_list = if t1 == t2 {
             format!("\"{t1}\"")

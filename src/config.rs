@@ -86,8 +86,8 @@ impl Default for BuildConfig {
             minify: true,
             precompress: true,
             report_heaviest: 3,
-            brotli_quality: 9,
-            gzip_level: 9,
+            brotli_quality: 5,
+            gzip_level: 6,
         }
     }
 }

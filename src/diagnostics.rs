@@ -233,6 +233,13 @@ impl Diagnostics {
         });
     }
 
+    /// Sorts, then drops repeats (a template error shown by every page that uses the template).
+    pub fn sort_and_dedup(&mut self) {
+        self.sort();
+        let mut seen = std::collections::HashSet::new();
+        self.0.retain(|d| seen.insert(d.render(false)));
+    }
+
     pub fn render(&self, color: bool) -> String {
         self.0
             .iter()

@@ -54,7 +54,7 @@ impl Site {
         rendered: &[Rendered],
         out: &Output,
         template: &str,
-        fill: &dyn Fn(&mut tera::Context),
+        fill: &(dyn Fn(&mut tera::Context) + Sync),
         lang: &str,
         translation_key: Option<&str>,
         origin: Option<&std::path::Path>,
@@ -66,8 +66,7 @@ impl Site {
             pages.chunks(per).collect()
         };
         let total = chunks.len();
-        let mut diags = Vec::new();
-        for (n, chunk) in chunks.into_iter().enumerate() {
+        let render_pager = |(n, chunk): (usize, &[usize])| -> Option<Diagnostic> {
             let n = n + 1;
             let url = Self::pager_url(base, path, n);
             let paginator = Paginator {
@@ -98,18 +97,16 @@ impl Site {
             }
             ctx.insert("paginator", &paginator);
             match self.render(template, &ctx) {
-                Ok(html) => {
-                    if let Err(d) = out.write_page(&url, html, origin) {
-                        diags.push(d);
-                    }
-                }
-                Err(d) => {
-                    diags.push(d);
-                    break;
-                }
+                Ok(html) => out.write_page(&url, html, origin).err(),
+                Err(d) => Some(d),
             }
-        }
-        diags
+        };
+        // A template error repeats on every pager; build() keeps one copy of each diagnostic.
+        chunks
+            .into_par_iter()
+            .enumerate()
+            .filter_map(render_pager)
+            .collect()
     }
 
     /// Workshops of a list split into (upcoming soonest first, past latest first).
@@ -332,31 +329,35 @@ impl Site {
                     Ok(html) => diags.extend(out.write_page(&tax_view.url, html, None).err()),
                     Err(d) => return diags.into_iter().chain(Some(d)),
                 }
-                for (term, view) in terms.values().zip(&term_views) {
-                    let fill = |ctx: &mut tera::Context| {
-                        ctx.insert("taxonomy", &tax_view);
-                        ctx.insert("meta_title", &format!("{}: {}", tax_view.title, view.label));
-                        ctx.insert("term", view);
-                    };
-                    let d = self.paginate(
-                        term,
-                        Some(tax.paginate_by),
-                        &view.url,
-                        "page",
-                        rendered,
-                        out,
-                        "taxonomy_single.html",
-                        &fill,
-                        lang,
-                        None,
-                        None,
-                    );
-                    let failed = !d.is_empty();
-                    diags.extend(d);
-                    if failed {
-                        break;
-                    }
-                }
+                let pages: Vec<(&Vec<usize>, &TermView)> =
+                    terms.values().zip(&term_views).collect();
+                let term_diags: Vec<Diagnostic> = pages
+                    .into_par_iter()
+                    .flat_map_iter(|(term, view)| {
+                        let fill = |ctx: &mut tera::Context| {
+                            ctx.insert("taxonomy", &tax_view);
+                            ctx.insert(
+                                "meta_title",
+                                &format!("{}: {}", tax_view.title, view.label),
+                            );
+                            ctx.insert("term", view);
+                        };
+                        self.paginate(
+                            term,
+                            Some(tax.paginate_by),
+                            &view.url,
+                            "page",
+                            rendered,
+                            out,
+                            "taxonomy_single.html",
+                            &fill,
+                            lang,
+                            None,
+                            None,
+                        )
+                    })
+                    .collect();
+                diags.extend(term_diags);
                 diags.into_iter().chain(None)
             })
             .collect()

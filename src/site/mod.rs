@@ -135,7 +135,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     )
     .map_err(Diagnostics::from)?;
     diags.extend(site.render_all(&output, opts.progress));
-    diags.sort();
+    diags.sort_and_dedup();
     if diags.has_errors() {
         output.abandon();
         return Err(diags);
