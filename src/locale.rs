@@ -139,12 +139,12 @@ pub fn number(x: f64, decimals: usize, lang: &str) -> String {
     out
 }
 
-/// `Rp 1.500.000` / `Rp 1,500,000`.
+/// `Rp 1.500.000` / `Rp 1,500,000`, with a no-break space so the amount never wraps apart.
 pub fn rupiah(amount: i64, lang: &str) -> String {
     if amount < 0 {
-        format!("−Rp {}", integer(-amount, lang))
+        format!("−Rp\u{a0}{}", integer(-amount, lang))
     } else {
-        format!("Rp {}", integer(amount, lang))
+        format!("Rp\u{a0}{}", integer(amount, lang))
     }
 }
 
@@ -155,7 +155,7 @@ pub fn quantity(value: f64, unit: &str, lang: &str) -> String {
         "Rp" => rupiah(value.round() as i64, lang),
         "%" => format!("{}%", number(value, decimals, lang)),
         "" => number(value, decimals, lang),
-        u => format!("{} {u}", number(value, decimals, lang)),
+        u => format!("{}\u{a0}{u}", number(value, decimals, lang)),
     }
 }
 
@@ -178,8 +178,8 @@ mod tests {
         assert_eq!(number(1234.5, 1, "id"), "1.234,5");
         assert_eq!(number(1234.5, 1, "en"), "1,234.5");
         assert_eq!(number(-0.04, 1, "id"), "0,0");
-        assert_eq!(rupiah(1_500_000, "id"), "Rp 1.500.000");
-        assert_eq!(rupiah(1_500_000, "en"), "Rp 1,500,000");
+        assert_eq!(rupiah(1_500_000, "id"), "Rp\u{a0}1.500.000");
+        assert_eq!(rupiah(1_500_000, "en"), "Rp\u{a0}1,500,000");
         assert_eq!(integer(-1234567, "id"), "-1.234.567");
         assert_eq!(integer(999, "id"), "999");
         assert_eq!(quantity(12.5, "%", "id"), "12,5%");

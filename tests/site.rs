@@ -188,16 +188,17 @@ fn pages_write_dates_numbers_and_money_in_their_language() {
     let id = read(site.path(), "pelatihan/katalog/index.html");
     assert!(id.contains("<html lang=id>"), "{}", &id[..80]);
     assert!(id.contains("Sabtu, 14 Maret 2026, 09.00–12.00 WITA"));
-    assert!(id.contains("Rp 1.500.000"));
+    assert!(id.contains("Rp\u{a0}1.500.000"));
     assert!(id.contains("1.500 orang"));
     let en = read(site.path(), "en/pelatihan/whatsapp-catalogue/index.html");
     assert!(en.contains("<html lang=en>"));
     assert!(en.contains("Saturday, 14 March 2026, 09:00–12:00 WITA"));
-    assert!(en.contains("Rp 1,500,000"));
+    assert!(en.contains("Rp\u{a0}1,500,000"));
     assert!(en.contains("1,500 people"));
     let story = read(site.path(), "kisah/kub/index.html");
     assert!(
-        story.contains("Rp 3.000.000") && story.contains("Rp 7.500.000") && story.contains("+150%")
+        story.contains("dari Rp\u{a0}3.000.000 menjadi Rp\u{a0}7.500.000 (+150%)"),
+        "{story}"
     );
     assert!(story.contains("Contoh ilustratif"));
 }

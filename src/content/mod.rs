@@ -701,6 +701,19 @@ fn link_tree(content: &mut Content) {
             content.sections[p].subsections.push(i);
         }
     }
+    let order: Vec<(i64, String)> = content
+        .sections
+        .iter()
+        .map(|s| {
+            (
+                s.meta.weight.unwrap_or(i64::MAX),
+                s.meta.title.to_lowercase(),
+            )
+        })
+        .collect();
+    for s in &mut content.sections {
+        s.subsections.sort_by(|&a, &b| order[a].cmp(&order[b]));
+    }
     let pages = &content.pages;
     for s in &mut content.sections {
         let sort_by = s.sort_by;
