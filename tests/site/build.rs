@@ -1,79 +1,13 @@
-//! Integration tests: real fixture sites under tests/fixtures built through the public API and the
-//! `berdaya` binary. One test binary, because linking is the slow part.
+//! Building fixture sites through the public API and the `berdaya` binary.
 
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use berdaya::diagnostics::Diagnostics;
-use berdaya::site::{self, BuildOptions, BuildReport};
+use berdaya::site::{self, BuildOptions};
 
-const NOW: &str = "2026-03-01T09:00+08:00";
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let target = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
-}
-
-/// A temporary copy of a fixture site with the default theme beside it.
-fn fixture(name: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&repo().join("tests/fixtures").join(name), dir.path());
-    if !dir.path().join("themes").exists() {
-        copy_dir(&repo().join("themes"), &dir.path().join("themes"));
-    }
-    dir
-}
-
-fn options(root: &Path) -> BuildOptions {
-    BuildOptions {
-        now: site::parse_now(NOW, 8),
-        ..BuildOptions::new(root)
-    }
-}
-
-fn build(root: &Path) -> Result<BuildReport, Diagnostics> {
-    site::build(&options(root))
-}
-
-fn read(root: &Path, rel: &str) -> String {
-    std::fs::read_to_string(root.join("output").join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
-}
-
-fn main_of(html: &str) -> &str {
-    let start = html.find("<main").expect("page has <main>");
-    let end = html.find("</main>").expect("page has </main>") + 7;
-    &html[start..end]
-}
-
-fn files(dir: &Path) -> Vec<String> {
-    let mut out: Vec<String> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            e.path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/")
-        })
-        .collect();
-    out.sort();
-    out
-}
+use crate::support::*;
 
 #[test]
 fn valid_site_builds_every_kind_of_output() {
@@ -261,20 +195,6 @@ fn schedule_lists_upcoming_workshops_first_then_past() {
     assert!(html.contains("Belum ada pelatihan yang dijadwalkan"));
 }
 
-fn parse_ics(text: &str) -> Vec<ical::parser::ical::component::IcalCalendar> {
-    assert!(
-        text.contains("\r\n") && !text.replace("\r\n", "").contains('\n'),
-        "lines end in CRLF"
-    );
-    assert!(
-        text.split("\r\n").all(|l| l.len() <= 75),
-        "lines fold at 75 octets"
-    );
-    ical::IcalParser::new(text.as_bytes())
-        .map(|c| c.expect("valid iCalendar"))
-        .collect()
-}
-
 #[test]
 fn icalendar_files_parse_and_hold_the_right_events() {
     let site = fixture("valid");
@@ -318,99 +238,13 @@ fn icalendar_files_parse_and_hold_the_right_events() {
     assert!(!summaries.iter().any(|s| s.contains("sudah lewat")));
 }
 
-/// Every `href`/`src` to this site in the output names a file that exists.
-fn assert_links_resolve(out: &Path) {
-    let all = files(out);
-    let exists = |url: &str| {
-        let path = url.split('#').next().unwrap().trim_start_matches('/');
-        let path = if path.is_empty() || path.ends_with('/') {
-            format!("{path}index.html")
-        } else {
-            path.to_string()
-        };
-        all.contains(&path)
-    };
-    let attr = regex_lite_find_links;
-    for f in all.iter().filter(|f| f.ends_with(".html")) {
-        let html = std::fs::read_to_string(out.join(f)).unwrap();
-        for url in attr(&html) {
-            if url.contains(":") || url.starts_with('#') {
-                continue;
-            }
-            let absolute = if url.starts_with('/') {
-                url.clone()
-            } else {
-                let dir = f.rsplit_once('/').map_or("", |(d, _)| d);
-                format!("/{dir}/{url}")
-            };
-            assert!(exists(&absolute), "{f} links to missing {url}");
-        }
-    }
-}
-
-/// Values of href= and src= attributes (quoted or not, as minify-html writes them).
-fn regex_lite_find_links(html: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for key in ["href=", "src="] {
-        let mut rest = html;
-        while let Some(i) = rest.find(key) {
-            rest = &rest[i + key.len()..];
-            let value = if let Some(r) = rest.strip_prefix('"') {
-                r.split('"').next().unwrap()
-            } else {
-                rest.split([' ', '>']).next().unwrap()
-            };
-            out.push(value.replace("&amp;", "&"));
-        }
-    }
-    out
-}
-
 #[test]
 fn feeds_and_sitemap_are_well_formed_and_list_only_existing_pages() {
     let site = fixture("bilingual");
     build(site.path()).unwrap();
     let out = site.path().join("output");
     for feed in ["atom.xml", "en/atom.xml", "tips/atom.xml", "sitemap.xml"] {
-        let xml = read(site.path(), feed);
-        let mut reader = quick_xml::Reader::from_str(&xml);
-        let mut links = Vec::new();
-        let mut in_loc = false;
-        loop {
-            match reader
-                .read_event()
-                .unwrap_or_else(|e| panic!("{feed} is not well-formed: {e}"))
-            {
-                quick_xml::events::Event::Eof => break,
-                quick_xml::events::Event::Start(e) if e.name().as_ref() == b"loc" => in_loc = true,
-                quick_xml::events::Event::Text(t) if in_loc => {
-                    links.push(t.decode().unwrap().into_owned());
-                    in_loc = false;
-                }
-                quick_xml::events::Event::Empty(e)
-                    if e.name().as_ref() == b"link" || e.name().as_ref() == b"xhtml:link" =>
-                {
-                    let href = e.try_get_attribute("href").unwrap().unwrap();
-                    links.push(String::from_utf8(href.value.to_vec()).unwrap());
-                }
-                _ => {}
-            }
-        }
-        assert!(!links.is_empty(), "{feed} lists nothing");
-        for link in links {
-            let rel = link
-                .strip_prefix("https://contoh.test/")
-                .unwrap_or_else(|| panic!("{link} not on the site"));
-            let file = if rel.is_empty() || rel.ends_with('/') {
-                format!("{rel}index.html")
-            } else {
-                rel.to_string()
-            };
-            assert!(
-                out.join(&file).is_file(),
-                "{feed} lists {link}, which does not exist"
-            );
-        }
+        assert_xml_lists_existing_pages(&out, feed, "https://contoh.test/");
     }
     assert_links_resolve(&out);
 }

@@ -1,0 +1,540 @@
+//! The sample site as its readers and their tools see it: links, budget, calendars and feeds on
+//! every run; a real browser (headless Chromium), the W3C Nu HTML checker and axe-core when the
+//! tools are installed. Those three are `#[ignore]`d so `cargo test` passes on a machine without
+//! Chromium or Java; `.ci/run` installs the tools and runs them with `--include-ignored`.
+//!
+//! Environment: `BERDAYA_BROWSER` (default /usr/bin/chromium), `BERDAYA_VNU_JAR`,
+//! `BERDAYA_AXE_JS`, and `BERDAYA_CHECK_OUTPUT` to check an existing build (CI checks the release
+//! build of `output/`; otherwise the sample site is built into a temporary folder).
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use headless_chrome::protocol::cdp::{Emulation, Network, Page as CdpPage};
+use headless_chrome::{Browser, LaunchOptions, Tab};
+
+use crate::support::*;
+
+const BUDGET: u64 = 14 * 1024;
+
+/// The built sample site to check.
+fn sample_output() -> &'static Path {
+    static OUT: OnceLock<(Option<tempfile::TempDir>, PathBuf)> = OnceLock::new();
+    let (_, path) = OUT.get_or_init(|| {
+        if let Ok(dir) = std::env::var("BERDAYA_CHECK_OUTPUT") {
+            return (None, PathBuf::from(dir));
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("output");
+        let opts = berdaya::site::BuildOptions {
+            output: Some(out.clone()),
+            ..options(&repo())
+        };
+        berdaya::site::build(&opts).unwrap_or_else(|d| panic!("{d}"));
+        (Some(tmp), out)
+    });
+    path
+}
+
+fn base_url() -> String {
+    let config = berdaya::config::Config::load(&repo()).unwrap();
+    format!("{}/", config.base_url)
+}
+
+#[test]
+fn sample_output_links_budget_calendars_and_feeds() {
+    let out = sample_output();
+    assert_links_resolve(out);
+    let all = files(out);
+    let mut over = Vec::new();
+    for f in all.iter().filter(|f| f.ends_with(".html")) {
+        let gz = berdaya::output::gzip(&std::fs::read(out.join(f)).unwrap(), 9).len() as u64;
+        if gz > BUDGET {
+            over.push(format!("{f}: {gz} B gzip"));
+        }
+    }
+    assert!(
+        over.is_empty(),
+        "pages over 14 KB gzip:\n{}",
+        over.join("\n")
+    );
+    let calendars: Vec<&String> = all.iter().filter(|f| f.ends_with(".ics")).collect();
+    assert!(
+        calendars.len() >= 8 * 2,
+        "every workshop in both languages has a calendar"
+    );
+    for f in calendars {
+        let text = std::fs::read_to_string(out.join(f)).unwrap();
+        let cals = std::panic::catch_unwind(|| parse_ics(&text))
+            .unwrap_or_else(|_| panic!("{f} is not valid iCalendar"));
+        assert_eq!(cals.len(), 1, "{f}");
+    }
+    let base = base_url();
+    for f in all
+        .iter()
+        .filter(|f| f.ends_with("atom.xml") || f.as_str() == "sitemap.xml")
+    {
+        assert_xml_lists_existing_pages(out, f, &base);
+    }
+}
+
+/// Serves a folder on 127.0.0.1 as a web server would (directory → index.html, 404.html for a
+/// missing path), until the test process ends.
+fn serve(root: &Path) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let root = root.to_path_buf();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let root = root.clone();
+            std::thread::spawn(move || respond(stream, &root));
+        }
+    });
+    format!("http://{addr}")
+}
+
+fn respond(mut stream: TcpStream, root: &Path) {
+    let mut line = String::new();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    if reader.read_line(&mut line).is_err() {
+        return;
+    }
+    let mut header = String::new();
+    while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+        header.clear();
+    }
+    let path = line
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("/")
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("/");
+    let safe = !path.split('/').any(|seg| seg == "..");
+    let file = root.join(file_of(path));
+    let (status, body, file) = match std::fs::read(&file) {
+        Ok(b) if safe => ("200 OK", b, file),
+        _ => (
+            "404 Not Found",
+            std::fs::read(root.join("404.html")).unwrap_or_default(),
+            root.join("404.html"),
+        ),
+    };
+    let mime = match file.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css",
+        Some("svg") => "image/svg+xml",
+        Some("xml") => "application/xml",
+        Some("ics") => "text/calendar; charset=utf-8",
+        Some("csv") => "text/csv; charset=utf-8",
+        _ => "application/octet-stream",
+    };
+    let _ = write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Type: {mime}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(&body);
+}
+
+fn browser() -> Browser {
+    let path = std::env::var("BERDAYA_BROWSER").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let profile = tempfile::tempdir().unwrap().keep();
+    let args: Vec<&std::ffi::OsStr> = [
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+        "--hide-scrollbars",
+    ]
+    .iter()
+    .map(std::ffi::OsStr::new)
+    .collect();
+    let options = LaunchOptions::default_builder()
+        .path(Some(PathBuf::from(path)))
+        .headless(true)
+        .sandbox(false)
+        .enable_gpu(false)
+        .window_size(Some((360, 740)))
+        .user_data_dir(Some(profile))
+        .idle_browser_timeout(Duration::from_secs(300))
+        .args(args)
+        .build()
+        .unwrap();
+    Browser::new(options)
+        .expect("Chromium starts (BERDAYA_BROWSER names it; Debian: apt-get install chromium)")
+}
+
+fn phone(tab: &Tab) {
+    tab.call_method(Emulation::SetDeviceMetricsOverride {
+        width: 360,
+        height: 740,
+        device_scale_factor: 1.0,
+        mobile: true,
+        scale: None,
+        screen_width: None,
+        screen_height: None,
+        position_x: None,
+        position_y: None,
+        dont_set_visible_size: None,
+        screen_orientation: None,
+        viewport: None,
+        display_feature: None,
+        device_posture: None,
+    })
+    .unwrap();
+}
+
+fn eval_bool(tab: &Tab, js: &str) -> bool {
+    tab.evaluate(js, false)
+        .unwrap()
+        .value
+        .and_then(|v| v.as_bool())
+        .unwrap_or_else(|| panic!("{js} gave no boolean"))
+}
+
+fn eval_string(tab: &Tab, js: &str) -> String {
+    tab.evaluate(js, false)
+        .unwrap()
+        .value
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// Problems a reader would meet: console errors, failed requests, error responses.
+type Problems = Arc<Mutex<Vec<String>>>;
+
+fn watch(tab: &Tab) -> Problems {
+    let problems: Problems = Arc::default();
+    tab.enable_log().unwrap();
+    tab.enable_runtime().unwrap();
+    tab.call_method(Network::Enable {
+        max_total_buffer_size: None,
+        max_resource_buffer_size: None,
+        max_post_data_size: None,
+        report_direct_socket_traffic: None,
+        enable_durable_messages: None,
+    })
+    .unwrap();
+    let sink = problems.clone();
+    tab.add_event_listener(Arc::new(
+        move |event: &headless_chrome::protocol::cdp::types::Event| {
+            use headless_chrome::protocol::cdp::types::Event;
+            let problem = match event {
+                Event::LogEntryAdded(e) if format!("{:?}", e.params.entry.level) == "Error" => {
+                    Some(format!("console: {}", e.params.entry.text))
+                }
+                Event::RuntimeConsoleAPICalled(e) if format!("{:?}", e.params.Type) == "Error" => {
+                    Some("console.error".to_string())
+                }
+                Event::RuntimeExceptionThrown(e) => {
+                    Some(format!("exception: {}", e.params.exception_details.text))
+                }
+                Event::NetworkLoadingFailed(e) => {
+                    Some(format!("request failed: {}", e.params.error_text))
+                }
+                Event::NetworkResponseReceived(e) if e.params.response.status >= 400 => {
+                    Some(format!(
+                        "HTTP {} for {}",
+                        e.params.response.status, e.params.response.url
+                    ))
+                }
+                _ => None,
+            };
+            if let Some(p) = problem {
+                sink.lock().unwrap().push(p);
+            }
+        },
+    ))
+    .unwrap();
+    problems
+}
+
+/// (name, Indonesian path, English path) of the pages every reader meets.
+fn key_pages(out: &Path) -> Vec<(&'static str, String, String)> {
+    let first = |dir: &str| -> String {
+        let mut pages: Vec<String> = files(&out.join(dir))
+            .into_iter()
+            .filter(|f| {
+                f.ends_with("/index.html") && f.matches('/').count() == 1 && !f.starts_with("page/")
+            })
+            .collect();
+        pages.sort();
+        format!("/{dir}/{}", pages[0].trim_end_matches("index.html"))
+    };
+    let html = |path: &str| std::fs::read_to_string(out.join(file_of(path))).unwrap();
+    let english = |path: &str| -> String {
+        let page = html(path);
+        let marker = "hreflang=en lang=en";
+        let end = page
+            .find(marker)
+            .unwrap_or_else(|| panic!("{path} has no English link"));
+        let start = page[..end].rfind("href=").unwrap() + 5;
+        page[start..end].trim().trim_matches('"').to_string()
+    };
+    let mut pages = vec![("home", "/".to_string())];
+    pages.push(("tip", first("tips")));
+    pages.push(("workshop", first("pelatihan")));
+    pages.push(("schedule", "/pelatihan/".to_string()));
+    pages.push(("story", first("kisah")));
+    if out.join("dampak/index.html").is_file() {
+        pages.push(("impact", "/dampak/".to_string()));
+    }
+    pages.push(("404", "/404.html".to_string()));
+    pages
+        .into_iter()
+        .map(|(name, id)| (name, english(&id), id))
+        .map(|(n, en, id)| (n, id, en))
+        .collect()
+}
+
+#[test]
+#[ignore = "needs Chromium: BERDAYA_BROWSER=/usr/bin/chromium cargo test -- --ignored (.ci/run does this)"]
+fn browser_pages_work_on_a_phone_without_javascript_and_in_print() {
+    let out = sample_output();
+    let base = serve(out);
+    let browser = browser();
+    let shots = repo().join("target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let mut failures = Vec::new();
+    for (name, id_path, en_path) in key_pages(out) {
+        for (lang, path, other_lang, other_path) in [
+            ("id", &id_path, "en", &en_path),
+            ("en", &en_path, "id", &id_path),
+        ] {
+            let page = format!("{name} ({lang}) {path}");
+            let tab = browser.new_tab().unwrap();
+            phone(&tab);
+            let problems = watch(&tab);
+            tab.navigate_to(&format!("{base}{path}"))
+                .unwrap()
+                .wait_until_navigated()
+                .unwrap();
+            std::thread::sleep(Duration::from_millis(100));
+            let mut fail = |what: String| failures.push(format!("{page}: {what}"));
+            for p in problems.lock().unwrap().iter() {
+                fail(p.clone());
+            }
+            if eval_string(&tab, "document.documentElement.lang") != lang {
+                fail(format!("lang is not {lang}"));
+            }
+            if !eval_bool(
+                &tab,
+                "document.documentElement.scrollWidth <= window.innerWidth",
+            ) {
+                fail(format!(
+                    "scrolls sideways at 360 px: {} px wide",
+                    eval_string(&tab, "String(document.documentElement.scrollWidth)")
+                ));
+            }
+            let smallest = eval_string(
+                &tab,
+                r#"(() => { let min = 99, where = ''; const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+                   while (w.nextNode()) { const n = w.currentNode; if (!n.textContent.trim()) continue;
+                     const el = n.parentElement; const s = getComputedStyle(el);
+                     if (s.display === 'none' || s.visibility === 'hidden' || el.closest('.skip')) continue;
+                     const px = parseFloat(s.fontSize); if (px < min) { min = px; where = el.tagName + ': ' + n.textContent.trim().slice(0, 30); } }
+                   return min + ' ' + where; })()"#,
+            );
+            let px: f64 = smallest
+                .split(' ')
+                .next()
+                .unwrap_or("0")
+                .parse()
+                .unwrap_or(0.0);
+            if px < 12.0 {
+                fail(format!("text smaller than 12 px: {smallest}"));
+            }
+            // The language switch leads to this page's translation.
+            let switch = eval_string(
+                &tab,
+                &format!(
+                    "(document.querySelector('header a[hreflang={other_lang}]')||{{}}).getAttribute?.('href') || ''"
+                ),
+            );
+            if switch != *other_path {
+                fail(format!(
+                    "language switch goes to {switch:?}, not {other_path}"
+                ));
+            }
+            let png = tab
+                .capture_screenshot(
+                    CdpPage::CaptureScreenshotFormatOption::Png,
+                    None,
+                    None,
+                    true,
+                )
+                .unwrap();
+            std::fs::write(shots.join(format!("{name}-{lang}.png")), png).unwrap();
+            // Print: navigation hidden, content kept.
+            tab.call_method(Emulation::SetEmulatedMedia {
+                media: Some("print".into()),
+                features: None,
+            })
+            .unwrap();
+            if !eval_bool(
+                &tab,
+                "getComputedStyle(document.querySelector('header nav')).display === 'none'",
+            ) {
+                fail("print shows the navigation".into());
+            }
+            if !eval_bool(
+                &tab,
+                "document.querySelector('main').innerText.trim().length > 20 && getComputedStyle(document.querySelector('main')).display !== 'none'",
+            ) {
+                fail("print hides the content".into());
+            }
+            if !eval_bool(
+                &tab,
+                "[...document.querySelectorAll('main svg')].every(s => getComputedStyle(s).display !== 'none')",
+            ) {
+                fail("print hides a chart".into());
+            }
+            tab.call_method(Emulation::SetEmulatedMedia {
+                media: Some(String::new()),
+                features: None,
+            })
+            .unwrap();
+            // Without JavaScript: all content and navigation are in the HTML.
+            tab.call_method(Emulation::SetScriptExecutionDisabled { value: true })
+                .unwrap();
+            tab.reload(true, None)
+                .unwrap()
+                .wait_until_navigated()
+                .unwrap();
+            let nav: Vec<String> = tab
+                .find_elements("header nav a")
+                .map(|els| {
+                    els.iter()
+                        .filter_map(|e| e.get_attribute_value("href").ok().flatten())
+                        .collect()
+                })
+                .unwrap_or_default();
+            if nav.len() < 3 {
+                fail(format!(
+                    "without JavaScript the menu has {} links",
+                    nav.len()
+                ));
+            }
+            if tab.find_elements("script").is_ok_and(|s| !s.is_empty()) {
+                fail("the page has a <script>".into());
+            }
+            if let Some(target) = nav.first() {
+                tab.navigate_to(&format!("{base}{target}"))
+                    .unwrap()
+                    .wait_until_navigated()
+                    .unwrap();
+                if tab.find_element("main h1").is_err() {
+                    fail(format!(
+                        "without JavaScript the menu link {target} shows no heading"
+                    ));
+                }
+            }
+            let _ = tab.close(false);
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} browser problems:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+#[ignore = "needs Chromium and axe-core: BERDAYA_AXE_JS=path/to/axe.min.js cargo test -- --ignored (.ci/run does this)"]
+fn axe_finds_no_wcag_a_or_aa_violations_on_any_page() {
+    let axe = std::fs::read_to_string(
+        std::env::var("BERDAYA_AXE_JS").expect("BERDAYA_AXE_JS names axe.min.js"),
+    )
+    .expect("axe.min.js is readable");
+    let out = sample_output();
+    let base = serve(out);
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    phone(&tab);
+    let mut failures = Vec::new();
+    let pages: Vec<String> = files(out)
+        .into_iter()
+        .filter(|f| f.ends_with(".html"))
+        .collect();
+    for f in &pages {
+        let url = format!("{base}/{}", f.trim_end_matches("index.html"));
+        tab.navigate_to(&url)
+            .unwrap()
+            .wait_until_navigated()
+            .unwrap();
+        tab.evaluate(&axe, false).unwrap();
+        let result = tab
+            .evaluate(
+                "axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } })
+                   .then(r => JSON.stringify(r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))))",
+                true,
+            )
+            .unwrap();
+        let text = result
+            .value
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_else(|| "[\"axe did not run\"]".into());
+        let violations: Vec<String> = serde_json::from_str(&text).unwrap();
+        for v in violations {
+            failures.push(format!("{f}: {v}"));
+        }
+    }
+    assert!(pages.len() > 100, "checked {} pages", pages.len());
+    assert!(
+        failures.is_empty(),
+        "{} axe violations:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+#[ignore = "needs Java and the Nu HTML checker: BERDAYA_VNU_JAR=path/to/vnu.jar cargo test -- --ignored (.ci/run does this)"]
+fn w3c_html_checker_finds_no_errors_on_any_page() {
+    let jar = std::env::var("BERDAYA_VNU_JAR").expect("BERDAYA_VNU_JAR names vnu.jar");
+    let out = sample_output();
+    let pages: Vec<PathBuf> = files(out)
+        .into_iter()
+        .filter(|f| f.ends_with(".html"))
+        .map(|f| out.join(f))
+        .collect();
+    let result = std::process::Command::new("java")
+        .args(["-jar", &jar, "--errors-only", "--format", "json"])
+        .args(&pages)
+        .output()
+        .expect("java runs (Debian: apt-get install default-jre-headless)");
+    let report: serde_json::Value = serde_json::from_slice(&result.stderr).unwrap_or_else(|_| {
+        panic!(
+            "vnu printed no JSON: {}",
+            String::from_utf8_lossy(&result.stderr)
+        )
+    });
+    let errors: Vec<String> = report["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["type"] == "error" || m["subType"] == "fatal")
+        .map(|m| {
+            let file = m["url"].as_str().unwrap_or("").trim_start_matches("file:");
+            let file = file.strip_prefix(out.to_str().unwrap()).unwrap_or(file);
+            format!(
+                "{file}:{}: {}",
+                m["lastLine"],
+                m["message"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert!(pages.len() > 100);
+    assert!(
+        errors.is_empty(),
+        "{} HTML errors:\n{}",
+        errors.len(),
+        errors.join("\n")
+    );
+}

@@ -1,0 +1,6 @@
+//! The one integration-test binary (linking is the slow part): fixture sites built through the
+//! public API and the `berdaya` binary, and the browser and validator checks of the sample site.
+
+mod build;
+mod checks;
+mod support;

@@ -1,0 +1,207 @@
+//! Helpers shared by the tests: fixture copies, builds, output readers, link checks, and a
+//! small static file server for the browser.
+
+use std::path::{Path, PathBuf};
+
+use berdaya::diagnostics::Diagnostics;
+use berdaya::site::{self, BuildOptions, BuildReport};
+
+pub const NOW: &str = "2026-03-01T09:00+08:00";
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let target = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A temporary copy of a fixture site with the default theme beside it.
+pub fn fixture(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("tests/fixtures").join(name), dir.path());
+    if !dir.path().join("themes").exists() {
+        copy_dir(&repo().join("themes"), &dir.path().join("themes"));
+    }
+    dir
+}
+
+pub fn options(root: &Path) -> BuildOptions {
+    BuildOptions {
+        now: site::parse_now(NOW, 8),
+        ..BuildOptions::new(root)
+    }
+}
+
+pub fn build(root: &Path) -> Result<BuildReport, Diagnostics> {
+    site::build(&options(root))
+}
+
+pub fn read(root: &Path, rel: &str) -> String {
+    std::fs::read_to_string(root.join("output").join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+pub fn main_of(html: &str) -> &str {
+    let start = html.find("<main").expect("page has <main>");
+    let end = html.find("</main>").expect("page has </main>") + 7;
+    &html[start..end]
+}
+
+pub fn files(dir: &Path) -> Vec<String> {
+    let mut out: Vec<String> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            e.path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Output file of a site path: `/tips/` → `tips/index.html`.
+pub fn file_of(path: &str) -> String {
+    let path = path.trim_start_matches('/');
+    if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_string()
+    }
+}
+
+/// `id="x"` or `id=x` values of a page.
+pub fn ids_of(html: &str) -> std::collections::HashSet<String> {
+    let mut out = std::collections::HashSet::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(" id=") {
+        rest = &rest[i + 4..];
+        let value = match rest.strip_prefix('"') {
+            Some(r) => r.split('"').next().unwrap(),
+            None => rest.split([' ', '>']).next().unwrap(),
+        };
+        out.insert(value.to_string());
+    }
+    out
+}
+
+/// Every `href`/`src` to this site in the output names a file that exists, and every
+/// `#fragment` an id on that page.
+pub fn assert_links_resolve(out: &Path) {
+    let all = files(out);
+    let mut broken = Vec::new();
+    for f in all.iter().filter(|f| f.ends_with(".html")) {
+        let html = std::fs::read_to_string(out.join(f)).unwrap();
+        for url in regex_lite_find_links(&html) {
+            if url.contains(':') {
+                continue;
+            }
+            let (path, fragment) = url.split_once('#').unwrap_or((&url, ""));
+            let target = if path.is_empty() {
+                f.clone()
+            } else if path.starts_with('/') {
+                file_of(path)
+            } else {
+                let dir = f.rsplit_once('/').map_or("", |(d, _)| d);
+                file_of(&format!("{dir}/{path}"))
+            };
+            if !all.contains(&target) {
+                broken.push(format!("{f}: {url} (no {target})"));
+            } else if !fragment.is_empty() && target.ends_with(".html") {
+                let page = std::fs::read_to_string(out.join(&target)).unwrap();
+                if !ids_of(&page).contains(fragment) {
+                    broken.push(format!("{f}: {url} (no id {fragment} in {target})"));
+                }
+            }
+        }
+    }
+    assert!(
+        broken.is_empty(),
+        "{} broken links:\n{}",
+        broken.len(),
+        broken.join("\n")
+    );
+}
+
+/// Values of href= and src= attributes (quoted or not, as minify-html writes them).
+pub fn regex_lite_find_links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for key in [" href=", " src="] {
+        let mut rest = html;
+        while let Some(i) = rest.find(key) {
+            rest = &rest[i + key.len()..];
+            let value = if let Some(r) = rest.strip_prefix('"') {
+                r.split('"').next().unwrap()
+            } else {
+                rest.split([' ', '>']).next().unwrap()
+            };
+            out.push(value.replace("&amp;", "&"));
+        }
+    }
+    out
+}
+
+/// An Atom feed or sitemap is well-formed XML and every page it lists exists.
+pub fn assert_xml_lists_existing_pages(out: &Path, feed: &str, base_url: &str) {
+    let xml = std::fs::read_to_string(out.join(feed)).unwrap();
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    let mut links = Vec::new();
+    let mut in_loc = false;
+    loop {
+        match reader
+            .read_event()
+            .unwrap_or_else(|e| panic!("{feed} is not well-formed: {e}"))
+        {
+            quick_xml::events::Event::Eof => break,
+            quick_xml::events::Event::Start(e) if e.name().as_ref() == b"loc" => in_loc = true,
+            quick_xml::events::Event::Text(t) if in_loc => {
+                links.push(t.decode().unwrap().into_owned());
+                in_loc = false;
+            }
+            quick_xml::events::Event::Empty(e)
+                if e.name().as_ref() == b"link" || e.name().as_ref() == b"xhtml:link" =>
+            {
+                let href = e.try_get_attribute("href").unwrap().unwrap();
+                links.push(String::from_utf8(href.value.to_vec()).unwrap());
+            }
+            _ => {}
+        }
+    }
+    assert!(!links.is_empty(), "{feed} lists nothing");
+    for link in links {
+        let rel = link
+            .strip_prefix(base_url)
+            .unwrap_or_else(|| panic!("{feed}: {link} is not on {base_url}"));
+        assert!(
+            out.join(file_of(rel)).is_file(),
+            "{feed} lists {link}, which does not exist"
+        );
+    }
+}
+
+/// Every `.ics` file parses as iCalendar with CRLF lines folded at 75 octets.
+pub fn parse_ics(text: &str) -> Vec<ical::parser::ical::component::IcalCalendar> {
+    assert!(
+        text.contains("\r\n") && !text.replace("\r\n", "").contains('\n'),
+        "lines end in CRLF"
+    );
+    assert!(
+        text.split("\r\n").all(|l| l.len() <= 75),
+        "lines fold at 75 octets"
+    );
+    ical::IcalParser::new(text.as_bytes())
+        .map(|c| c.expect("valid iCalendar"))
+        .collect()
+}
