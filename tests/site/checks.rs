@@ -399,21 +399,26 @@ fn browser_pages_work_on_a_phone_without_javascript_and_in_print() {
                 features: None,
             })
             .unwrap();
-            // Without JavaScript: all content and navigation are in the HTML.
+            let _ = tab.close(false);
+            // Without JavaScript (in a fresh tab, scripts off before the page loads): all content
+            // and navigation are in the HTML.
+            let tab = browser.new_tab().unwrap();
+            phone(&tab);
             tab.call_method(Emulation::SetScriptExecutionDisabled { value: true })
                 .unwrap();
-            tab.reload(true, None)
+            tab.navigate_to(&format!("{base}{path}"))
                 .unwrap()
                 .wait_until_navigated()
                 .unwrap();
             let nav: Vec<String> = tab
-                .find_elements("header nav a")
+                .wait_for_elements("header nav a")
                 .map(|els| {
                     els.iter()
                         .filter_map(|e| e.get_attribute_value("href").ok().flatten())
                         .collect()
                 })
                 .unwrap_or_default();
+            let mut fail = |what: String| failures.push(format!("{page}: {what}"));
             if nav.len() < 3 {
                 fail(format!(
                     "without JavaScript the menu has {} links",
@@ -428,7 +433,7 @@ fn browser_pages_work_on_a_phone_without_javascript_and_in_print() {
                     .unwrap()
                     .wait_until_navigated()
                     .unwrap();
-                if tab.find_element("main h1").is_err() {
+                if tab.wait_for_element("main h1").is_err() {
                     fail(format!(
                         "without JavaScript the menu link {target} shows no heading"
                     ));
