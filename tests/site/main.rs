@@ -3,4 +3,5 @@
 
 mod build;
 mod checks;
+mod impact;
 mod support;

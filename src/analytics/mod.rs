@@ -1,0 +1,177 @@
+//! The impact report's numbers: survey files → validated rows (polars) → per-outcome estimates
+//! (difference-in-differences with robust or clustered standard errors, placebo on the pre
+//! waves, post-wave differences, breakdowns) → privacy-safe aggregates.
+
+pub mod config;
+pub mod estimate;
+pub mod load;
+pub mod sample;
+pub mod stats;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use config::{ImpactConfig, OutcomeKind};
+use estimate::Design;
+use load::Survey;
+use stats::{Cell, Estimate, Proportions, SeKind, TwoByTwo, Welch};
+
+use crate::diagnostics::Diagnostic;
+
+/// A difference-in-differences with every standard error that applies and the one shown.
+#[derive(Debug, Clone)]
+pub struct Did {
+    pub cells: TwoByTwo,
+    pub estimate: Estimate,
+    pub se_hc1: f64,
+    pub se_respondent: Option<(f64, usize)>,
+    pub se_cluster: Option<(f64, usize)>,
+    pub panel_respondents: usize,
+}
+
+impl Did {
+    /// Picks the standard error: clustered by the declared cluster column when it has at least
+    /// two clusters, else by respondent when respondents answered both waves, else HC1.
+    pub fn from_design(d: &Design) -> Did {
+        let cells = d.cells;
+        let n = cells.n();
+        let se_hc1 = cells.se_hc1();
+        let se_cluster = d
+            .by_cluster
+            .filter(|(_, g)| *g >= 2)
+            .map(|(u2, g)| (stats::se_cluster(u2, g, n), g));
+        let se_respondent = d
+            .by_respondent
+            .filter(|(_, g)| *g >= 2 && d.panel_respondents > 0)
+            .map(|(u2, g)| (stats::se_cluster(u2, g, n), g));
+        let (se, kind) = match (se_cluster, se_respondent) {
+            (Some((se, g)), _) => (se, SeKind::Cluster(g)),
+            (None, Some((se, g))) => (se, SeKind::Respondent(g)),
+            _ => (se_hc1, SeKind::Hc1),
+        };
+        Did {
+            cells,
+            estimate: Estimate::normal(cells.did(), se, kind),
+            se_hc1,
+            se_respondent,
+            se_cluster,
+            panel_respondents: d.panel_respondents,
+        }
+    }
+}
+
+/// Everything computed for one outcome.
+#[derive(Debug, Clone)]
+pub struct OutcomeAnalysis {
+    /// Index into `config.outcomes`.
+    pub outcome: usize,
+    /// Every group in every wave: (wave, treated) → cell.
+    pub trend: BTreeMap<(u32, bool), Cell>,
+    /// Last wave before against first wave after the programme.
+    pub did: Did,
+    /// The two last waves before the programme, as a check of parallel trends.
+    pub placebo: Option<Did>,
+    /// Participants minus comparison in the first wave after (continuous outcomes).
+    pub welch: Option<Welch>,
+    /// The same for binary outcomes.
+    pub proportions: Option<Proportions>,
+    /// Per breakdown (index into `config.breakdowns`): level → DiD.
+    pub breakdowns: Vec<BTreeMap<String, Did>>,
+}
+
+/// The whole analysis of a survey.
+pub struct Analysis {
+    pub config: ImpactConfig,
+    pub survey: Survey,
+    pub outcomes: Vec<OutcomeAnalysis>,
+}
+
+fn polars_diag(e: polars::prelude::PolarsError, config: &ImpactConfig) -> Diagnostic {
+    Diagnostic::error(format!("the impact analysis failed: {e}"))
+        .in_file(&config.path)
+        .help("check that the columns declared in impact.toml hold the kind of values declared")
+}
+
+fn wave_index(config: &ImpactConfig, wave: &str) -> u32 {
+    config
+        .survey
+        .waves
+        .iter()
+        .position(|w| w == wave)
+        .unwrap_or(0) as u32
+}
+
+/// Reads and analyses the survey declared in `root/data/impact.toml`; `Ok(None)` without one.
+pub fn analyse(root: &Path) -> Result<Option<Analysis>, Diagnostic> {
+    let Some(config) = ImpactConfig::load(root)? else {
+        return Ok(None);
+    };
+    let survey = load::load(root, &config)?;
+    analyse_survey(config, survey).map(Some)
+}
+
+/// Estimates on an already loaded survey.
+pub fn analyse_survey(config: ImpactConfig, survey: Survey) -> Result<Analysis, Diagnostic> {
+    let s = &config.survey;
+    let before = wave_index(&config, s.pre.last().expect("checked: pre is not empty"));
+    let after = wave_index(&config, &s.post[0]);
+    let placebo_waves =
+        (s.pre.len() >= 2).then(|| (wave_index(&config, &s.pre[s.pre.len() - 2]), before));
+    let cluster = s.cluster.as_ref().map(|_| "cluster");
+    let df = &survey.data;
+    let mut outcomes = Vec::new();
+    for (i, o) in config.outcomes.iter().enumerate() {
+        let name = format!("o{i}");
+        let err = |e| polars_diag(e, &config);
+        let trend: BTreeMap<(u32, bool), Cell> =
+            estimate::all_cells(df, &name, s.waves.len(), None)
+                .map_err(err)?
+                .into_iter()
+                .map(|((_, w, t), c)| ((w, t), c))
+                .collect();
+        let main = estimate::designs(df, &name, before, after, None, cluster).map_err(err)?;
+        let did = Did::from_design(&main.get("").cloned().unwrap_or_default());
+        let placebo = match placebo_waves {
+            Some((a, b)) => estimate::designs(df, &name, a, b, None, cluster)
+                .map_err(err)?
+                .get("")
+                .map(Did::from_design),
+            None => None,
+        };
+        let (t1, c1) = (
+            trend.get(&(after, true)).copied(),
+            trend.get(&(after, false)).copied(),
+        );
+        let (welch, proportions) = match (o.kind, t1, c1) {
+            (OutcomeKind::Continuous, Some(t), Some(c)) => (stats::welch(&t, &c), None),
+            (OutcomeKind::Binary, Some(t), Some(c)) => (None, stats::proportions(&t, &c)),
+            _ => (None, None),
+        };
+        let mut breakdowns = Vec::new();
+        for b in 0..config.breakdowns.len() {
+            let by = format!("b{b}");
+            let levels =
+                estimate::designs(df, &name, before, after, Some(&by), cluster).map_err(err)?;
+            breakdowns.push(
+                levels
+                    .iter()
+                    .map(|(level, d)| (level.clone(), Did::from_design(d)))
+                    .collect(),
+            );
+        }
+        outcomes.push(OutcomeAnalysis {
+            outcome: i,
+            trend,
+            did,
+            placebo,
+            welch,
+            proportions,
+            breakdowns,
+        });
+    }
+    Ok(Analysis {
+        config,
+        survey,
+        outcomes,
+    })
+}

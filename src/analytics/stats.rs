@@ -1,0 +1,244 @@
+//! The estimators, on cell summaries: the 2x2 difference-in-differences as OLS
+//! `y ~ treated + post + treated:post` with HC1 or cluster-robust standard errors, Welch's
+//! difference of means, the difference of proportions, and BPS reliability flags. The
+//! results equal statsmodels' (`OLS(...).fit(cov_type='HC1')` / `'cluster'`), which the tests
+//! check on published and generated data.
+
+use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
+
+/// The 97.5% normal quantile: statsmodels' robust fits use the normal distribution for intervals.
+pub const Z95: f64 = 1.959963984540054;
+
+/// Summary of one group in one wave for one outcome.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Cell {
+    pub n: u64,
+    /// Sum of weights (n when unweighted).
+    pub sum_w: f64,
+    /// (Weighted) mean.
+    pub mean: f64,
+    /// Unweighted sample standard deviation (n - 1).
+    pub sd: f64,
+    /// Sum of squared weighted residuals, Σ (w·(y − mean))².
+    pub sum_we2: f64,
+}
+
+/// Which standard error an estimate carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeKind {
+    /// Heteroskedasticity-robust, HC1.
+    Hc1,
+    /// Clustered by respondent (panel), with the number of clusters.
+    Respondent(usize),
+    /// Clustered by the declared cluster column, with the number of clusters.
+    Cluster(usize),
+}
+
+/// An estimate with its standard error and 95% interval.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Estimate {
+    pub value: f64,
+    pub se: f64,
+    pub lo: f64,
+    pub hi: f64,
+    pub kind: SeKind,
+}
+
+impl Estimate {
+    pub fn normal(value: f64, se: f64, kind: SeKind) -> Estimate {
+        Estimate {
+            value,
+            se,
+            lo: value - Z95 * se,
+            hi: value + Z95 * se,
+            kind,
+        }
+    }
+
+    /// Relative standard error, SE / |estimate|.
+    pub fn rse(&self) -> f64 {
+        if self.value == 0.0 {
+            f64::INFINITY
+        } else {
+            self.se / self.value.abs()
+        }
+    }
+
+    pub fn reliability(&self) -> Reliability {
+        Reliability::of(self.rse())
+    }
+
+    /// Whether the interval excludes zero.
+    pub fn significant(&self) -> bool {
+        self.lo > 0.0 || self.hi < 0.0
+    }
+}
+
+/// BPS's reading of the relative standard error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reliability {
+    /// RSE up to 25%.
+    Reliable,
+    /// 25% to 50%: use with caution.
+    Caution,
+    /// Above 50%: not reliable.
+    Unreliable,
+}
+
+impl Reliability {
+    pub fn of(rse: f64) -> Reliability {
+        if rse <= 0.25 {
+            Reliability::Reliable
+        } else if rse <= 0.5 {
+            Reliability::Caution
+        } else {
+            Reliability::Unreliable
+        }
+    }
+}
+
+/// The four cells of a 2x2 design: comparison before/after, participants before/after.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TwoByTwo {
+    pub c0: Cell,
+    pub c1: Cell,
+    pub t0: Cell,
+    pub t1: Cell,
+}
+
+impl TwoByTwo {
+    pub fn n(&self) -> u64 {
+        self.c0.n + self.c1.n + self.t0.n + self.t1.n
+    }
+
+    pub fn smallest(&self) -> u64 {
+        self.c0.n.min(self.c1.n).min(self.t0.n).min(self.t1.n)
+    }
+
+    /// (T1 − T0) − (C1 − C0), the OLS interaction coefficient of the saturated model.
+    pub fn did(&self) -> f64 {
+        (self.t1.mean - self.t0.mean) - (self.c1.mean - self.c0.mean)
+    }
+
+    /// HC1 standard error of the interaction: in the saturated model the sandwich reduces to
+    /// Σ_cells Σ(w·e)² / (Σw)², times n / (n − 4).
+    pub fn se_hc1(&self) -> f64 {
+        let n = self.n() as f64;
+        let hc0: f64 = [self.c0, self.c1, self.t0, self.t1]
+            .iter()
+            .map(|c| c.sum_we2 / (c.sum_w * c.sum_w))
+            .sum();
+        (hc0 * n / (n - 4.0)).sqrt()
+    }
+}
+
+/// Cluster-robust standard error from Σ_g u_g² over `g` clusters, where u_g sums each
+/// observation's influence s·w·e/Σw_cell on the interaction (s = +1 for participants after and
+/// comparison before, −1 otherwise); statsmodels' correction g/(g−1)·(n−1)/(n−k), k = 4.
+pub fn se_cluster(sum_u2: f64, g: usize, n: u64) -> f64 {
+    let (g, n) = (g as f64, n as f64);
+    (sum_u2 * g / (g - 1.0) * (n - 1.0) / (n - 4.0)).sqrt()
+}
+
+/// Welch's difference of means (a − b) with a t interval on the Welch–Satterthwaite df.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Welch {
+    pub diff: f64,
+    pub se: f64,
+    pub df: f64,
+    pub t: f64,
+    pub p: f64,
+    pub lo: f64,
+    pub hi: f64,
+}
+
+pub fn welch(a: &Cell, b: &Cell) -> Option<Welch> {
+    if a.n < 2 || b.n < 2 {
+        return None;
+    }
+    let (va, vb) = (a.sd * a.sd / a.n as f64, b.sd * b.sd / b.n as f64);
+    let se = (va + vb).sqrt();
+    let df = (va + vb).powi(2) / (va * va / (a.n as f64 - 1.0) + vb * vb / (b.n as f64 - 1.0));
+    let diff = a.mean - b.mean;
+    let dist = StudentsT::new(0.0, 1.0, df).ok()?;
+    let q = dist.inverse_cdf(0.975);
+    let t = diff / se;
+    Some(Welch {
+        diff,
+        se,
+        df,
+        t,
+        p: 2.0 * (1.0 - dist.cdf(t.abs())),
+        lo: diff - q * se,
+        hi: diff + q * se,
+    })
+}
+
+/// Difference of two proportions (a − b): unpooled SE for the interval, pooled z for the test.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Proportions {
+    pub pa: f64,
+    pub pb: f64,
+    pub diff: f64,
+    pub se: f64,
+    pub lo: f64,
+    pub hi: f64,
+    pub z: f64,
+    pub p: f64,
+}
+
+pub fn proportions(a: &Cell, b: &Cell) -> Option<Proportions> {
+    if a.n == 0 || b.n == 0 {
+        return None;
+    }
+    let (na, nb) = (a.n as f64, b.n as f64);
+    let (pa, pb) = (a.mean, b.mean);
+    let diff = pa - pb;
+    let se = (pa * (1.0 - pa) / na + pb * (1.0 - pb) / nb).sqrt();
+    let pooled = (pa * na + pb * nb) / (na + nb);
+    let se0 = (pooled * (1.0 - pooled) * (1.0 / na + 1.0 / nb)).sqrt();
+    let z = if se0 > 0.0 { diff / se0 } else { 0.0 };
+    let normal = Normal::standard();
+    Some(Proportions {
+        pa,
+        pb,
+        diff,
+        se,
+        lo: diff - Z95 * se,
+        hi: diff + Z95 * se,
+        z,
+        p: 2.0 * (1.0 - normal.cdf(z.abs())),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reliability_thresholds_follow_bps() {
+        assert_eq!(Reliability::of(0.25), Reliability::Reliable);
+        assert_eq!(Reliability::of(0.3), Reliability::Caution);
+        assert_eq!(Reliability::of(0.51), Reliability::Unreliable);
+    }
+
+    #[test]
+    fn hc0_of_saturated_model_is_cell_variance_over_n() {
+        // Two observations per cell, residuals ±1: Σe² = 2, HC0 = Σ 2/4 = 2, HC1 = 2·8/4 = 4.
+        let cell = |mean: f64| Cell {
+            n: 2,
+            sum_w: 2.0,
+            mean,
+            sd: 2f64.sqrt(),
+            sum_we2: 2.0,
+        };
+        let d = TwoByTwo {
+            c0: cell(1.0),
+            c1: cell(2.0),
+            t0: cell(1.0),
+            t1: cell(4.0),
+        };
+        assert_eq!(d.did(), 2.0);
+        assert!((d.se_hc1() - 2.0).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,380 @@
+//! The impact analysis against statsmodels (Wooldridge's Example 13.3 and a generated panel whose
+//! expected values `scripts/statsmodels_expected.py` computed), and the rejects report.
+
+use std::path::Path;
+
+use berdaya::analytics::load::Reason;
+use berdaya::analytics::stats::SeKind;
+use berdaya::analytics::{self, Analysis};
+
+use crate::support::*;
+
+/// A site folder with `data/impact.toml` and the named fixture files under `data/`.
+fn survey_site(toml: &str, files: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("data")).unwrap();
+    std::fs::write(dir.path().join("data/impact.toml"), toml).unwrap();
+    for f in files {
+        std::fs::copy(
+            repo().join("tests/fixtures/impact").join(f),
+            dir.path().join("data").join(f),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+fn analyse(root: &Path) -> Analysis {
+    analytics::analyse(root)
+        .unwrap_or_else(|d| panic!("{d}"))
+        .expect("impact.toml exists")
+}
+
+fn expected() -> serde_json::Value {
+    serde_json::from_str(
+        &std::fs::read_to_string(repo().join("tests/fixtures/impact/expected.json")).unwrap(),
+    )
+    .unwrap()
+}
+
+/// Equal to 6 significant digits.
+#[track_caller]
+fn close(actual: f64, expected: &serde_json::Value) {
+    let e = expected
+        .as_f64()
+        .unwrap_or_else(|| panic!("{expected} is not a number"));
+    let tol = 1e-6 * e.abs().max(1e-9);
+    assert!(
+        (actual - e).abs() <= tol,
+        "{actual} is not {e} to 6 significant digits"
+    );
+}
+
+const KIELMC: &str = r#"
+[survey]
+files = ["kielmc.csv"]
+id = "id"
+wave = "year"
+waves = ["1978", "1981"]
+pre = ["1978"]
+post = ["1981"]
+group = "nearinc"
+treated = "1"
+
+[[outcomes]]
+id = "rprice"
+column = "rprice"
+type = "continuous"
+label = { id = "Harga rumah (1978 dolar)", en = "House price (1978 dollars)" }
+"#;
+
+#[test]
+fn kielmc_did_equals_wooldridge_and_statsmodels_hc1() {
+    let site = survey_site(KIELMC, &["kielmc.csv"]);
+    let a = analyse(site.path());
+    let e = &expected()["kielmc"];
+    let did = &a.outcomes[0].did;
+    assert_eq!(did.cells.n(), e["n"].as_u64().unwrap());
+    assert!(
+        (did.estimate.value - -11863.90).abs() < 0.005,
+        "Wooldridge Example 13.3"
+    );
+    close(did.estimate.value, &e["coef"]);
+    // Every house appears once: no panel, no cluster column, so HC1 is shown.
+    assert_eq!(did.estimate.kind, SeKind::Hc1);
+    close(did.se_hc1, &e["se_hc1"]);
+    close(did.estimate.lo, &e["ci_hc1"][0]);
+    close(did.estimate.hi, &e["ci_hc1"][1]);
+    assert_eq!(a.survey.rows_read, 321);
+    assert!(a.survey.rejects.is_empty());
+}
+
+const PANEL: &str = r#"
+[survey]
+files = ["panel.csv"]
+id = "rid"
+wave = "wave"
+waves = ["w1", "w2", "w3"]
+pre = ["w1", "w2"]
+post = ["w3"]
+group = "grp"
+treated = "peserta"
+comparison = ["pembanding"]
+cluster = "kel"
+
+[[outcomes]]
+id = "pendapatan"
+column = "income"
+type = "continuous"
+unit = "Rp"
+range = [0, 100000000]
+label = { id = "Pendapatan bulanan", en = "Monthly income" }
+
+[[outcomes]]
+id = "jual-online"
+column = "online"
+type = "binary"
+label = { id = "Berjualan daring", en = "Sells online" }
+"#;
+
+#[test]
+fn panel_did_placebo_and_clustered_errors_equal_statsmodels() {
+    let site = survey_site(PANEL, &["panel.csv"]);
+    let a = analyse(site.path());
+    let all = expected();
+    for (i, name) in ["income", "online"].iter().enumerate() {
+        let e = &all["panel"][name];
+        let o = &a.outcomes[i];
+        for (did, e) in [
+            (&o.did, &e["did"]),
+            (o.placebo.as_ref().unwrap(), &e["placebo"]),
+        ] {
+            assert_eq!(did.cells.n(), e["n"].as_u64().unwrap());
+            close(did.estimate.value, &e["coef"]);
+            close(did.se_hc1, &e["se_hc1"]);
+            let (se_id, g_id) = did.se_respondent.unwrap();
+            close(se_id, &e["se_cluster_id"]);
+            assert_eq!(g_id as u64, e["clusters_id"].as_u64().unwrap());
+            let (se_kel, g_kel) = did.se_cluster.unwrap();
+            close(se_kel, &e["se_cluster_kel"]);
+            assert_eq!(g_kel, 12);
+            // The declared cluster column is the one shown.
+            assert_eq!(did.estimate.kind, SeKind::Cluster(12));
+            close(did.estimate.lo, &e["ci_cluster_kel"][0]);
+            close(did.estimate.hi, &e["ci_cluster_kel"][1]);
+            assert_eq!(did.panel_respondents, 240);
+        }
+        for cell in e["cells"].as_array().unwrap() {
+            let wave = ["w1", "w2", "w3"]
+                .iter()
+                .position(|w| *w == cell["wave"].as_str().unwrap())
+                .unwrap() as u32;
+            let c = o.trend[&(wave, cell["grp"] == "peserta")];
+            assert_eq!(c.n, cell["n"].as_u64().unwrap());
+            close(c.mean, &cell["mean"]);
+            close(c.sd, &cell["sd"]);
+        }
+    }
+    let w = a.outcomes[0].welch.unwrap();
+    let e = &all["panel"]["income"]["welch_post"];
+    for (actual, key) in [
+        (w.diff, "diff"),
+        (w.se, "se"),
+        (w.df, "df"),
+        (w.t, "t"),
+        (w.p, "p"),
+    ] {
+        close(actual, &e[key]);
+    }
+    close(w.lo, &e["ci"][0]);
+    close(w.hi, &e["ci"][1]);
+    let p = a.outcomes[1].proportions.unwrap();
+    let e = &all["panel_online_prop_post"];
+    for (actual, key) in [
+        (p.pa, "p_treated"),
+        (p.pb, "p_comparison"),
+        (p.diff, "diff"),
+        (p.se, "se"),
+        (p.z, "z_pooled"),
+        (p.p, "p_value"),
+    ] {
+        close(actual, &e[key]);
+    }
+    close(p.lo, &e["ci"][0]);
+    close(p.hi, &e["ci"][1]);
+}
+
+const REJECTS: &str = r#"
+[survey]
+files = ["rejects.csv"]
+id = "nomor"
+wave = "gelombang"
+waves = ["awal", "akhir"]
+pre = ["awal"]
+post = ["akhir"]
+group = "kelompok"
+treated = "peserta"
+comparison = ["pembanding"]
+cluster = "kelurahan"
+max_reject_share = 0.5
+
+[[outcomes]]
+id = "pendapatan"
+column = "pendapatan"
+type = "continuous"
+range = [0, 1000000000]
+label = { id = "Pendapatan" }
+
+[[outcomes]]
+id = "jual-online"
+column = "jual_online"
+type = "binary"
+label = { id = "Jual online" }
+"#;
+
+#[test]
+fn every_unusable_row_is_reported_with_file_row_column_value_and_reason() {
+    let site = survey_site(REJECTS, &["rejects.csv"]);
+    let a = analyse(site.path());
+    let s = &a.survey;
+    assert_eq!((s.rows_read, s.rows_rejected, s.rows_used), (68, 7, 61));
+    let got: Vec<(u64, &str, &str, Reason)> = s
+        .rejects
+        .iter()
+        .map(|r| (r.row, r.column.as_str(), r.value.as_str(), r.reason))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (62, "pendapatan", "tiga juta", Reason::Unparseable),
+            (63, "pendapatan", "-5000", Reason::OutOfRange),
+            (64, "gelombang", "tengah", Reason::UnknownWave),
+            (65, "kelompok", "lainnya", Reason::UnknownGroup),
+            (66, "nomor+gelombang", "P001", Reason::Duplicate),
+            (67, "nomor", "", Reason::MissingId),
+            (68, "jual_online", "mungkin", Reason::NotBinary),
+        ]
+    );
+    assert!(s.rejects.iter().all(|r| r.file == "data/rejects.csv"));
+    assert_eq!(s.by_reason().values().sum::<u64>(), 7);
+    // The unanswered row is used; its outcomes are simply missing.
+    assert_eq!(a.outcomes[0].trend.values().map(|c| c.n).sum::<u64>(), 60);
+}
+
+#[test]
+fn too_many_rejects_or_a_missing_column_stop_with_a_clear_error() {
+    let strict = REJECTS.replace("max_reject_share = 0.5", "max_reject_share = 0.05");
+    let site = survey_site(&strict, &["rejects.csv"]);
+    let err = analytics::analyse(site.path())
+        .err()
+        .expect("over the reject limit")
+        .to_string();
+    assert!(
+        err.contains(
+            "10.3% of survey rows were rejected (7 of 68), more than max_reject_share allows (5.0%)"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("data/rejects.csv"), "{err}");
+
+    let renamed = REJECTS.replace("column = \"pendapatan\"", "column = \"omzet\"");
+    let site = survey_site(&renamed, &["rejects.csv"]);
+    let err = analytics::analyse(site.path())
+        .err()
+        .expect("missing column")
+        .to_string();
+    assert!(
+        err.contains(
+            "survey file data/rejects.csv has no column `omzet` (the outcome column in impact.toml)"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("columns in this file: nomor, gelombang, kelompok"),
+        "{err}"
+    );
+}
+
+#[test]
+fn broken_impact_toml_gets_a_located_error() {
+    let site = survey_site(
+        &REJECTS
+            .replace("threshold", "x")
+            .replace("cluster = \"kelurahan\"", "klaster = \"kelurahan\""),
+        &["rejects.csv"],
+    );
+    let err = analytics::analyse(site.path()).err().unwrap().to_string();
+    assert!(err.contains("error: invalid impact configuration"), "{err}");
+    assert!(err.contains("--> data/impact.toml:12:1"), "{err}");
+    assert!(err.contains("unknown field `klaster`"), "{err}");
+    let site = survey_site(
+        &REJECTS.replace("max_reject_share = 0.5", "max_reject_share = \"banyak\""),
+        &["rejects.csv"],
+    );
+    let err = analytics::analyse(site.path()).err().unwrap().to_string();
+    assert!(err.contains("--> data/impact.toml:13:20"), "{err}");
+    let site = survey_site(
+        &REJECTS.replace("post = [\"akhir\"]", "post = [\"akhirr\"]"),
+        &["rejects.csv"],
+    );
+    let err = analytics::analyse(site.path()).err().unwrap().to_string();
+    assert!(
+        err.contains("wave `akhirr` is not listed in `waves`"),
+        "{err}"
+    );
+    assert!(err.contains("data/impact.toml:8:1"), "{err}");
+}
+
+#[test]
+fn shipped_sample_survey_is_what_the_generator_writes() {
+    let shipped = std::fs::read_to_string(repo().join("data/survei.csv")).unwrap();
+    assert!(
+        shipped == berdaya::analytics::sample::generate(12_000),
+        "regenerate with: cargo run --example sample_survey -- data/survei.csv"
+    );
+}
+
+#[test]
+fn sample_survey_analysis_recovers_the_built_in_effects() {
+    let a = analyse(&repo());
+    assert!(
+        a.config.survey.synthetic,
+        "the sample is labelled synthetic"
+    );
+    for (id, truth) in berdaya::analytics::sample::TRUE_EFFECTS {
+        let column = match *id {
+            "pendapatan" => "pendapatan_bulanan",
+            "literasi" => "skor_literasi_digital",
+            "jual_online" => "jual_online",
+            "ponsel_usaha" => "ponsel_untuk_usaha",
+            _ => "pelatihan_diikuti",
+        };
+        let i = a
+            .config
+            .outcomes
+            .iter()
+            .position(|o| o.column == column)
+            .unwrap();
+        let e = a.outcomes[i].did.estimate;
+        assert!(
+            e.lo <= *truth && *truth <= e.hi,
+            "{id}: true effect {truth} outside [{}, {}]",
+            e.lo,
+            e.hi
+        );
+        assert_eq!(e.kind, SeKind::Cluster(20), "clustered by the 20 kelurahan");
+        // Two waves before the programme: a placebo exists and finds no pre-trend.
+        let p = a.outcomes[i].placebo.as_ref().unwrap().estimate;
+        assert!(
+            p.lo <= 0.0 && 0.0 <= p.hi,
+            "{id}: placebo [{}, {}] excludes zero",
+            p.lo,
+            p.hi
+        );
+    }
+    // The deliberately bad rows are reported, each with its reason.
+    let reasons: Vec<&str> = a.survey.by_reason().keys().map(|r| r.key()).collect();
+    for r in [
+        "missing_id",
+        "unknown_wave",
+        "unknown_group",
+        "unparseable",
+        "out_of_range",
+        "not_binary",
+        "duplicate",
+    ] {
+        assert!(reasons.contains(&r), "no {r} in {reasons:?}");
+    }
+    assert_eq!(
+        a.survey.rows_read,
+        a.survey.rows_used + a.survey.rows_rejected
+    );
+    // Breakdowns: every kecamatan and both genders have a DiD with cell counts.
+    assert_eq!(a.outcomes[0].breakdowns[0].len(), 4);
+    assert_eq!(a.outcomes[0].breakdowns[1].len(), 2);
+    assert!(
+        a.outcomes[0].breakdowns[0]
+            .values()
+            .all(|d| d.cells.smallest() >= 11)
+    );
+}
