@@ -9,6 +9,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod analytics;
+pub mod charts;
 pub mod cli;
 pub mod config;
 pub mod content;

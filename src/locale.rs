@@ -185,3 +185,29 @@ mod tests {
         assert_eq!(quantity(12.5, "%", "id"), "12,5%");
     }
 }
+
+/// Short numbers for chart axes: `3,5 jt` / `3.5m`, `750 rb` / `750k`.
+pub fn compact(x: f64, lang: &str) -> String {
+    let (scaled, suffix) = match x.abs() {
+        a if a >= 1e6 => (x / 1e6, if is_id(lang) { " jt" } else { "m" }),
+        a if a >= 1e3 => (x / 1e3, if is_id(lang) { " rb" } else { "k" }),
+        _ => (x, ""),
+    };
+    let decimals = if (scaled - scaled.round()).abs() < 0.05 {
+        0
+    } else {
+        1
+    };
+    format!("{}{suffix}", number(scaled, decimals, lang))
+}
+
+#[cfg(test)]
+mod compact_tests {
+    #[test]
+    fn compact_axis_numbers() {
+        assert_eq!(super::compact(3_500_000.0, "id"), "3,5 jt");
+        assert_eq!(super::compact(3_500_000.0, "en"), "3.5m");
+        assert_eq!(super::compact(-250_000.0, "id"), "-250 rb");
+        assert_eq!(super::compact(0.34, "en"), "0.3");
+    }
+}

@@ -5,6 +5,7 @@
 pub mod config;
 pub mod estimate;
 pub mod load;
+pub mod privacy;
 pub mod sample;
 pub mod stats;
 
@@ -19,7 +20,7 @@ use stats::{Cell, Estimate, Proportions, SeKind, TwoByTwo, Welch};
 use crate::diagnostics::Diagnostic;
 
 /// A difference-in-differences with every standard error that applies and the one shown.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Did {
     pub cells: TwoByTwo,
     pub estimate: Estimate,

@@ -98,7 +98,7 @@ impl Reliability {
 }
 
 /// The four cells of a 2x2 design: comparison before/after, participants before/after.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct TwoByTwo {
     pub c0: Cell,
     pub c1: Cell,

@@ -1,0 +1,132 @@
+//! Disclosure control: no published number rests on fewer respondents than the threshold, and a
+//! hidden cell cannot be recovered by subtracting the shown ones from a total (complementary
+//! suppression).
+
+use std::collections::BTreeMap;
+
+use super::Did;
+use super::stats::Cell;
+
+/// Why a number is not shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Suppressed {
+    /// Rests on fewer respondents than the threshold.
+    SmallCell,
+    /// Hidden as well, so that a small cell cannot be computed from the total.
+    Complementary,
+}
+
+/// A number as published: shown, or suppressed with the reason.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Published<T> {
+    Shown(T),
+    Hidden(Suppressed),
+}
+
+impl<T> Published<T> {
+    pub fn shown(&self) -> Option<&T> {
+        match self {
+            Published::Shown(t) => Some(t),
+            Published::Hidden(_) => None,
+        }
+    }
+}
+
+/// A group-wave cell: its mean is published only when enough respondents answered.
+pub fn cell(c: &Cell, threshold: u64) -> Published<Cell> {
+    if c.n >= threshold {
+        Published::Shown(*c)
+    } else {
+        Published::Hidden(Suppressed::SmallCell)
+    }
+}
+
+/// A DiD is published only when each of its four cells is large enough.
+pub fn did(d: &Did, threshold: u64) -> Published<Did> {
+    if d.cells.smallest() >= threshold {
+        Published::Shown(d.clone())
+    } else {
+        Published::Hidden(Suppressed::SmallCell)
+    }
+}
+
+/// The levels of one breakdown. Levels with a small cell are hidden; when that leaves exactly one
+/// level hidden, the next smallest level is hidden too, because the overall counts are published
+/// and the hidden level would otherwise be their difference.
+pub fn levels(levels: &BTreeMap<String, Did>, threshold: u64) -> BTreeMap<String, Published<Did>> {
+    let mut out: BTreeMap<String, Published<Did>> = levels
+        .iter()
+        .map(|(k, d)| (k.clone(), did(d, threshold)))
+        .collect();
+    let hidden = out.values().filter(|p| p.shown().is_none()).count();
+    if hidden == 1 {
+        let next = levels
+            .iter()
+            .filter(|(k, _)| out[*k].shown().is_some())
+            .min_by_key(|(k, d)| (d.cells.smallest(), (*k).clone()))
+            .map(|(k, _)| k.clone());
+        if let Some(k) = next {
+            out.insert(k, Published::Hidden(Suppressed::Complementary));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analytics::stats::{Estimate, SeKind, TwoByTwo};
+
+    fn level(n: u64) -> Did {
+        let c = Cell {
+            n,
+            sum_w: n as f64,
+            mean: 1.0,
+            sd: 1.0,
+            sum_we2: n as f64,
+        };
+        let cells = TwoByTwo {
+            c0: c,
+            c1: c,
+            t0: c,
+            t1: c,
+        };
+        Did {
+            cells,
+            estimate: Estimate::normal(0.0, 1.0, SeKind::Hc1),
+            se_hc1: 1.0,
+            se_respondent: None,
+            se_cluster: None,
+            panel_respondents: 0,
+        }
+    }
+
+    #[test]
+    fn one_small_level_hides_the_next_smallest_too() {
+        let levels_in: BTreeMap<String, Did> = [("A", 50), ("B", 4), ("C", 20), ("D", 30)]
+            .into_iter()
+            .map(|(k, n)| (k.to_string(), level(n)))
+            .collect();
+        let out = levels(&levels_in, 11);
+        assert_eq!(out["B"], Published::Hidden(Suppressed::SmallCell));
+        assert_eq!(out["C"], Published::Hidden(Suppressed::Complementary));
+        assert!(out["A"].shown().is_some() && out["D"].shown().is_some());
+    }
+
+    #[test]
+    fn two_small_levels_protect_each_other_and_large_levels_show() {
+        let levels_in: BTreeMap<String, Did> = [("A", 50), ("B", 4), ("C", 3)]
+            .into_iter()
+            .map(|(k, n)| (k.to_string(), level(n)))
+            .collect();
+        let out = levels(&levels_in, 11);
+        assert!(out["A"].shown().is_some());
+        assert_eq!(out["B"], Published::Hidden(Suppressed::SmallCell));
+        assert_eq!(out["C"], Published::Hidden(Suppressed::SmallCell));
+        assert_eq!(
+            cell(&level(10).cells.c0, 11),
+            Published::Hidden(Suppressed::SmallCell)
+        );
+        assert!(cell(&level(11).cells.c0, 11).shown().is_some());
+    }
+}
