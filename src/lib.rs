@@ -17,6 +17,7 @@ pub mod diagnostics;
 pub mod locale;
 pub mod markdown;
 pub mod output;
+pub mod report;
 pub mod scaffold;
 pub mod site;
 pub mod templates;

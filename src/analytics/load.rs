@@ -126,7 +126,13 @@ fn scan(
         (col("__row").cast(DataType::UInt64) + lit(first as u64)).alias("__row"),
         lit(index as u32).cast(DataType::UInt32).alias("__file"),
     ];
-    for (_, column) in config.required_columns() {
+    // A column may play two roles (cluster and breakdown): read it once.
+    let mut seen = std::collections::HashSet::new();
+    for (_, column) in config
+        .required_columns()
+        .into_iter()
+        .filter(|(_, c)| seen.insert(*c))
+    {
         exprs.push(
             col(column)
                 .cast(DataType::String)

@@ -3,6 +3,7 @@
 
 mod feeds;
 mod ics;
+mod impact;
 mod listings;
 pub mod views;
 
@@ -107,6 +108,8 @@ pub struct Site {
     pub content: Content,
     pub now: Timestamp,
     pub tz: jiff::tz::TimeZone,
+    /// The impact analysis, when the site has `data/impact.toml`.
+    pub analysis: Option<crate::analytics::Analysis>,
     targets: LinkTargets,
     translations: HashMap<String, Vec<(String, String)>>,
     globals: HashMap<String, LangGlobals>,
@@ -176,6 +179,13 @@ impl Site {
                 drafts: opts.drafts,
             },
         );
+        let analysis = match crate::analytics::analyse(&root) {
+            Ok(a) => a,
+            Err(d) => {
+                diags.push(d);
+                None
+            }
+        };
         let theme = match theme_result {
             Ok(t) => Some(t),
             Err(ds) => {
@@ -204,6 +214,7 @@ impl Site {
             content,
             now,
             tz,
+            analysis,
         };
         site.index();
         Ok((site, diags))
@@ -242,6 +253,9 @@ impl Site {
                 .map(|l| (l.clone(), format!("{}/{path}", self.config.lang_prefix(l))))
                 .collect();
             translations.insert(key, list);
+        }
+        for (key, lang, url) in self.impact_pages() {
+            translations.entry(key).or_default().push((lang, url));
         }
         self.targets = LinkTargets { urls };
         self.translations = translations;
@@ -292,6 +306,14 @@ impl Site {
                     p.url.clone(),
                 ));
             }
+        }
+        if self.analysis.is_some() {
+            let url = format!(
+                "{}/{}/",
+                self.config.lang_prefix(lang),
+                crate::report::folder(lang)
+            );
+            items.push((5, self.string(lang, "impact_nav"), url));
         }
         items.sort();
         items
@@ -429,6 +451,7 @@ impl Site {
         diags.extend(self.render_taxonomies(&rendered, out));
         diags.extend(self.render_feeds(&rendered, out));
         diags.extend(self.render_special(out));
+        diags.extend(self.render_impact(out));
         diags.extend(self.copy_assets(out));
         diags
     }

@@ -378,3 +378,147 @@ fn sample_survey_analysis_recovers_the_built_in_effects() {
             .all(|d| d.cells.smallest() >= 11)
     );
 }
+
+#[test]
+fn report_pages_charts_and_downloads_are_published_in_both_languages() {
+    let out = tempfile::tempdir().unwrap();
+    let opts = berdaya::site::BuildOptions {
+        output: Some(out.path().join("site")),
+        ..options(&repo())
+    };
+    berdaya::site::build(&opts).unwrap_or_else(|d| panic!("{d}"));
+    let site = out.path().join("site");
+    let all = files(&site);
+    let config = berdaya::analytics::config::ImpactConfig::load(&repo())
+        .unwrap()
+        .unwrap();
+    for o in &config.outcomes {
+        for page in [
+            format!("dampak/{}/index.html", o.id),
+            format!("en/impact/{}/index.html", o.id),
+        ] {
+            let html = std::fs::read_to_string(site.join(&page))
+                .unwrap_or_else(|_| panic!("missing {page}"));
+            let svgs = html.matches("<svg ").count();
+            assert_eq!(
+                svgs,
+                1 + config.breakdowns.len(),
+                "{page}: a trend chart and a forest plot per breakdown"
+            );
+            assert_eq!(
+                html.matches("role=img").count(),
+                svgs,
+                "{page}: every chart is an image"
+            );
+            assert_eq!(
+                html.matches("aria-labelledby=").count(),
+                svgs,
+                "{page}: every chart has a name"
+            );
+            assert_eq!(html.matches("<desc id=").count(), svgs);
+            assert_eq!(
+                html.matches("<details>").count(),
+                svgs,
+                "{page}: every chart has its data table"
+            );
+            assert!(
+                html.contains("-tren.csv>") || html.contains("-trend.csv>"),
+                "{page}: CSV download"
+            );
+            let mut rest = html.as_str();
+            while let Some(i) = rest.find("<svg ") {
+                let end = rest[i..].find("</svg>").unwrap() + i + 6;
+                let gz = berdaya::output::gzip(&rest.as_bytes()[i..end], 9).len();
+                assert!(gz <= 10 * 1024, "{page}: a chart is {gz} bytes gzip");
+                rest = &rest[end..];
+            }
+        }
+    }
+    let id = std::fs::read_to_string(site.join("dampak/pendapatan/index.html")).unwrap();
+    assert!(
+        id.contains("Pendapatan bulanan peserta berubah Rp") && id.contains("(IK 95%: Rp"),
+        "Indonesian reading"
+    );
+    assert!(
+        id.contains("klaster per wilayah (20 klaster)"),
+        "says which standard error is shown"
+    );
+    assert!(id.contains("uji plasebo"));
+    let en = std::fs::read_to_string(site.join("en/impact/pendapatan/index.html")).unwrap();
+    assert!(
+        en.contains("Monthly income of participants changed by Rp") && en.contains("(95% CI: Rp")
+    );
+    assert!(
+        std::fs::read_to_string(site.join("dampak/index.html"))
+            .unwrap()
+            .contains("Data contoh sintetis")
+    );
+    let quality = std::fs::read_to_string(site.join("dampak/kualitas-data/index.html")).unwrap();
+    for reason in [
+        "ID responden kosong",
+        "angka tidak terbaca",
+        "responden ganda dalam satu gelombang",
+    ] {
+        assert!(quality.contains(reason), "data quality lists {reason}");
+    }
+    assert!(
+        all.iter().any(|f| f == "dampak/metode/index.html")
+            && all.iter().any(|f| f == "en/impact/method/index.html")
+    );
+    let csv = std::fs::read_to_string(site.join("dampak/pendapatan/pendapatan-tren.csv")).unwrap();
+    assert!(csv.starts_with("wave,group,n,mean,ci_low,ci_high\n2024,treated,"));
+}
+
+#[test]
+fn no_respondent_ids_or_rows_reach_the_output() {
+    let out = tempfile::tempdir().unwrap();
+    let opts = berdaya::site::BuildOptions {
+        output: Some(out.path().join("site")),
+        ..options(&repo())
+    };
+    berdaya::site::build(&opts).unwrap_or_else(|d| panic!("{d}"));
+    let site = out.path().join("site");
+    let survey = std::fs::read_to_string(repo().join("data/survei.csv")).unwrap();
+    let rows: Vec<&str> = survey.lines().skip(1).step_by(97).collect();
+    for f in files(&site)
+        .iter()
+        .filter(|f| !f.ends_with(".gz") && !f.ends_with(".br"))
+    {
+        let text = std::fs::read_to_string(site.join(f)).unwrap();
+        assert!(!text.contains("TRK-"), "{f} contains a respondent id");
+        for row in &rows {
+            assert!(!text.contains(row), "{f} contains a survey row");
+        }
+        assert!(
+            !f.ends_with(".parquet") && !f.contains("survei"),
+            "{f} looks like raw data"
+        );
+    }
+}
+
+#[test]
+fn small_cells_are_suppressed_on_the_published_pages() {
+    // A threshold above every breakdown cell but below the overall cells.
+    let site = fixture("valid");
+    std::fs::create_dir_all(site.path().join("data")).unwrap();
+    std::fs::copy(
+        repo().join("tests/fixtures/impact/rejects.csv"),
+        site.path().join("data/rejects.csv"),
+    )
+    .unwrap();
+    let toml = REJECTS.replace(
+        "max_reject_share = 0.5",
+        "max_reject_share = 0.5\nthreshold = 14",
+    ) + "\n[[breakdowns]]\ncolumn = \"kelurahan\"\nlabel = { id = \"Kelurahan\" }\n";
+    std::fs::write(site.path().join("data/impact.toml"), toml).unwrap();
+    build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    let html = read(site.path(), "dampak/pendapatan/index.html");
+    assert!(
+        html.contains("✱ disembunyikan: kurang dari 14 responden"),
+        "small kelurahan cells are hidden"
+    );
+    assert!(
+        !html.contains("K01</th><td class=num>+"),
+        "no estimate shown for a hidden level"
+    );
+}

@@ -1,0 +1,110 @@
+//! The impact report pages (`/dampak/`, `/en/impact/`): overview, one page per outcome, method
+//! and data quality, with the CSV downloads of their aggregates.
+
+use super::Site;
+use crate::diagnostics::Diagnostic;
+use crate::output::Output;
+use crate::report;
+
+impl Site {
+    /// Translation keys and URLs of the report pages in every language.
+    pub(super) fn impact_pages(&self) -> Vec<(String, String, String)> {
+        let Some(a) = &self.analysis else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for lang in self.config.all_languages() {
+            let base = format!(
+                "{}/{}/",
+                self.config.lang_prefix(&lang),
+                report::folder(&lang)
+            );
+            out.push(("__impact".to_string(), lang.clone(), base.clone()));
+            let (method, quality) = if lang == "id" {
+                ("metode", "kualitas-data")
+            } else {
+                ("method", "data-quality")
+            };
+            out.push((
+                "__impact_method".to_string(),
+                lang.clone(),
+                format!("{base}{method}/"),
+            ));
+            out.push((
+                "__impact_quality".to_string(),
+                lang.clone(),
+                format!("{base}{quality}/"),
+            ));
+            for o in &a.config.outcomes {
+                out.push((
+                    format!("__impact_{}", o.id),
+                    lang.clone(),
+                    format!("{base}{}/", o.id),
+                ));
+            }
+        }
+        out
+    }
+
+    pub(super) fn render_impact(&self, out: &Output) -> Vec<Diagnostic> {
+        let Some(a) = &self.analysis else {
+            return Vec::new();
+        };
+        let mut diags = Vec::new();
+        for lang in self.config.all_languages() {
+            let (view, downloads) = report::build(a, &lang, &self.config.lang_prefix(&lang));
+            let page = |template: &str,
+                        url: &str,
+                        key: &str,
+                        title: &str,
+                        extra: &dyn Fn(&mut tera::Context)|
+             -> Option<Diagnostic> {
+                let mut ctx = self.context(&lang, url, Some(key));
+                ctx.insert("report", &view);
+                ctx.insert("meta_title", title);
+                extra(&mut ctx);
+                match self.render(template, &ctx) {
+                    Ok(html) => out.write_page(url, html, Some(&a.config.path)).err(),
+                    Err(d) => Some(d),
+                }
+            };
+            diags.extend(page(
+                "impact.html",
+                &view.url,
+                "__impact",
+                &view.title,
+                &|_| {},
+            ));
+            let method = self.string(&lang, "method_title");
+            diags.extend(page(
+                "impact_method.html",
+                &view.method_url,
+                "__impact_method",
+                &method,
+                &|_| {},
+            ));
+            let quality = self.string(&lang, "quality_title");
+            diags.extend(page(
+                "impact_quality.html",
+                &view.quality_url,
+                "__impact_quality",
+                &quality,
+                &|_| {},
+            ));
+            for o in &view.outcomes {
+                let key = format!("__impact_{}", o.id);
+                diags.extend(page(
+                    "impact_outcome.html",
+                    &o.url,
+                    &key,
+                    &o.label,
+                    &|ctx| ctx.insert("outcome", o),
+                ));
+            }
+            for d in downloads {
+                diags.extend(out.write(&d.path, d.csv.as_bytes()).err());
+            }
+        }
+        diags
+    }
+}
