@@ -1,0 +1,87 @@
+//! Impact-pipeline benchmark: the whole pipeline (read, validate, estimate, break down, draw the
+//! charts of both languages) on generated surveys of growing size, from CSV and from Parquet.
+//! Prints the median of several runs and the process's peak memory so far.
+//!
+//! `cargo run --release --example bench_impact -- DIR [ROWS,ROWS,...] [RUNS]`
+//! (default 10000,100000,1000000 rows and 5 runs; DIR on tmpfs, e.g. /dev/shm/berdaya-impact).
+
+use std::path::Path;
+use std::time::Instant;
+
+use polars::prelude::*;
+
+fn peak_mb() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<u64>().ok())
+        .map_or(0, |kb| kb / 1024)
+}
+
+fn site(root: &Path, file: &str) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let toml = std::fs::read_to_string(repo.join("data/impact.toml"))
+        .unwrap()
+        .replace("survei.csv", file);
+    std::fs::create_dir_all(root.join("data")).unwrap();
+    std::fs::write(root.join("data/impact.toml"), toml).unwrap();
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let dir = args
+        .next()
+        .expect("usage: bench_impact DIR [ROWS,...] [RUNS]");
+    let sizes: Vec<usize> = args
+        .next()
+        .unwrap_or_else(|| "10000,100000,1000000".into())
+        .split(',')
+        .map(|n| n.parse().unwrap())
+        .collect();
+    let runs: usize = args.next().map_or(5, |n| n.parse().unwrap());
+    let dir = Path::new(&dir);
+    println!(
+        "{:>9} {:>8} {:>10} {:>10} {:>10} {:>8}",
+        "rows", "format", "median s", "min s", "max s", "peak MB"
+    );
+    for rows in sizes {
+        let (csv_site, pq_site) = (
+            dir.join(format!("csv-{rows}")),
+            dir.join(format!("parquet-{rows}")),
+        );
+        site(&csv_site, "survei.csv");
+        site(&pq_site, "survei.parquet");
+        let text = berdaya::analytics::sample::generate(rows);
+        std::fs::write(csv_site.join("data/survei.csv"), &text).unwrap();
+        // The same rows as Parquet, every column as text as a survey tool would export it.
+        let mut df = CsvReadOptions::default()
+            .with_infer_schema_length(Some(0))
+            .into_reader_with_file_handle(std::io::Cursor::new(text.into_bytes()))
+            .finish()
+            .unwrap();
+        let file = std::fs::File::create(pq_site.join("data/survei.parquet")).unwrap();
+        ParquetWriter::new(file).finish(&mut df).unwrap();
+        drop(df);
+        for (format, root) in [("csv", &csv_site), ("parquet", &pq_site)] {
+            let mut times = Vec::new();
+            for _ in 0..runs {
+                let start = Instant::now();
+                let analysis = berdaya::analytics::analyse(root).unwrap().unwrap();
+                for (lang, prefix) in [("id", ""), ("en", "/en")] {
+                    std::hint::black_box(berdaya::report::build(&analysis, lang, prefix));
+                }
+                times.push(start.elapsed().as_secs_f64());
+            }
+            times.sort_by(|a, b| a.partial_cmp(b).unwrap());
+            println!(
+                "{rows:>9} {format:>8} {:>10.3} {:>10.3} {:>10.3} {:>8}",
+                times[times.len() / 2],
+                times[0],
+                times[times.len() - 1],
+                peak_mb()
+            );
+        }
+    }
+}
