@@ -11,6 +11,8 @@ use crate::diagnostics::{Diagnostic, Source};
 /// The URL of every page and section, by its path under `content/`.
 pub struct LinkTargets {
     pub urls: HashMap<String, String>,
+    /// By language: what a page can place by id (`chart:ID`, `table:ID`, `number:ID`), as HTML.
+    pub embeds: HashMap<String, HashMap<String, String>>,
 }
 
 /// A `@/x.md#frag` link whose fragment is checked once every page's headings are known.
@@ -48,6 +50,7 @@ pub fn render(
     source: &Source,
     body_start: usize,
     page_url: &str,
+    lang: &str,
     targets: &LinkTargets,
     diags: &mut Vec<Diagnostic>,
 ) -> Rendered {
@@ -58,8 +61,51 @@ pub fn render(
     let mut heading: Option<(HeadingLevel, Option<CowStr>, usize)> = None;
     let mut heading_text = String::new();
     let mut used_ids: HashMap<String, usize> = HashMap::new();
+    // A fenced ```chart / ```table block being read: (kind, id so far, start of the block).
+    let mut embed: Option<(&'static str, String, usize)> = None;
+    let embeds = targets.embeds.get(lang);
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        if let Some((kind, id, start)) = &mut embed {
+            match &event {
+                Event::Text(t) => id.push_str(t),
+                Event::End(TagEnd::CodeBlock) => {
+                    let key = format!("{kind}:{}", id.trim());
+                    let span = body_start + *start..body_start + range.end;
+                    events.push(Event::Html(CowStr::from(place(
+                        &key, embeds, source, span, diags,
+                    ))));
+                    embed = None;
+                }
+                _ => {}
+            }
+            continue;
+        }
+        if let Event::Start(Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(info))) = &event {
+            let mut words = info.split_whitespace();
+            let kind = match words.next() {
+                Some("chart" | "grafik") => Some("chart"),
+                Some("table" | "tabel") => Some("table"),
+                _ => None,
+            };
+            if let Some(kind) = kind {
+                embed = Some((kind, words.collect::<Vec<_>>().join(" "), range.start));
+                continue;
+            }
+        }
+        if let Event::Code(code) = &event
+            && let Some(id) = code.strip_prefix('=')
+        {
+            let span = body_start + range.start..body_start + range.end;
+            events.push(Event::InlineHtml(CowStr::from(place(
+                &format!("number:{}", id.trim()),
+                embeds,
+                source,
+                span,
+                diags,
+            ))));
+            continue;
+        }
         match event {
             Event::Start(Tag::Heading {
                 level,
@@ -207,6 +253,47 @@ fn resolve<'a>(
     }
 }
 
+/// The HTML placed for an embed id, or an error naming the file and line.
+fn place(
+    key: &str,
+    embeds: Option<&HashMap<String, String>>,
+    source: &Source,
+    span: Range<usize>,
+    diags: &mut Vec<Diagnostic>,
+) -> String {
+    if let Some(html) = embeds.and_then(|e| e.get(key)) {
+        return html.clone();
+    }
+    let (kind, id) = key.split_once(':').unwrap_or(("", key));
+    let mut known: Vec<&str> = embeds
+        .map(|e| {
+            e.keys()
+                .filter_map(|k| k.strip_prefix(kind)?.strip_prefix(':'))
+                .collect()
+        })
+        .unwrap_or_default();
+    known.sort();
+    let help = if known.is_empty() {
+        "this site has no impact report (data/impact.toml), so there is nothing to place"
+            .to_string()
+    } else {
+        match closest(id, known.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`? Known {kind} ids: {}", known.join(", ")),
+            None => format!("known {kind} ids: {}", known.join(", ")),
+        }
+    };
+    diags.push(
+        Diagnostic::error(format!("unknown {kind} id `{id}`"))
+            .at(
+                source,
+                span,
+                "not a chart, table or number of the impact report",
+            )
+            .help(help),
+    );
+    String::new()
+}
+
 /// The candidate closest to `wanted` by edit distance, if reasonably close.
 pub fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     candidates
@@ -220,9 +307,40 @@ pub fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> O
 mod tests {
     use super::*;
 
+    #[test]
+    fn places_charts_and_numbers_by_id_and_reports_unknown_ids() {
+        let src = Source::new(
+            "content/x.md",
+            "+++\n+++\nNaik `=x-dampak` poin.\n\n```chart\nx-tren\n```\n\n```chart x-trend\n```\n",
+        );
+        let mut diags = Vec::new();
+        let r = render(&src, 8, "/x/", "id", &targets(), &mut diags);
+        assert!(r.html.contains("Naik +5 poin."), "{}", r.html);
+        assert!(r.html.contains("<figure>X</figure>"));
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].location().unwrap(), "content/x.md:9:1");
+        assert!(diags[0].message.contains("unknown chart id `x-trend`"));
+        assert!(
+            diags[0]
+                .help
+                .as_ref()
+                .unwrap()
+                .contains("did you mean `x-tren`?")
+        );
+    }
+
     fn targets() -> LinkTargets {
         LinkTargets {
             urls: [("tips/a.md".to_string(), "/tips/a/".to_string())].into(),
+            embeds: [(
+                "id".to_string(),
+                [
+                    ("chart:x-tren".to_string(), "<figure>X</figure>".to_string()),
+                    ("number:x-dampak".to_string(), "+5".to_string()),
+                ]
+                .into(),
+            )]
+            .into(),
         }
     }
 
@@ -233,7 +351,7 @@ mod tests {
             "+++\n+++\nIntro [a](@/tips/a.md#cara) ![f](f.png).\n\n<!-- more -->\n\n## Cara Menjemur\n\n## Cara Menjemur\n",
         );
         let mut diags = Vec::new();
-        let r = render(&src, 8, "/x/", &targets(), &mut diags);
+        let r = render(&src, 8, "/x/", "id", &targets(), &mut diags);
         assert!(diags.is_empty());
         assert!(r.html.contains(r#"<a href="/tips/a/#cara">"#), "{}", r.html);
         assert!(r.html.contains(r#"<h2 id="cara-menjemur">"#));
@@ -251,7 +369,7 @@ mod tests {
     fn broken_link_names_line_and_suggests() {
         let src = Source::new("content/x.md", "+++\n+++\nText\n\nSee [b](@/tips/b.md).\n");
         let mut diags = Vec::new();
-        render(&src, 8, "/x/", &targets(), &mut diags);
+        render(&src, 8, "/x/", "id", &targets(), &mut diags);
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].location().unwrap(), "content/x.md:5:5");
         assert!(diags[0].help.as_ref().unwrap().contains("@/tips/a.md"));

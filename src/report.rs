@@ -83,8 +83,12 @@ pub struct LevelView {
 #[derive(Serialize)]
 pub struct BreakdownView {
     pub label: String,
+    /// Column name, part of the embed id `OUTCOME-COLUMN`.
+    pub column: String,
     pub chart: Option<String>,
     pub levels: Vec<LevelView>,
+    /// The chart with its data table, ready to place in a page.
+    pub figure: String,
 }
 
 #[derive(Serialize)]
@@ -98,6 +102,8 @@ pub struct OutcomeView {
     pub post_difference: Option<String>,
     pub trend_chart: String,
     pub trend: Vec<TrendRow>,
+    /// The trend chart with its data table and download, ready to place in a page.
+    pub trend_figure: String,
     pub breakdowns: Vec<BreakdownView>,
     pub csv_trend: String,
     pub csv_breakdowns: String,
@@ -619,10 +625,14 @@ fn outcome_view(
                 lang,
             )
         });
+        let column = a.config.breakdowns[b].column.clone();
+        let figure = breakdown_figure(o, label, &blabel, chart.as_deref(), &views, lang);
         breakdowns.push(BreakdownView {
             label: blabel,
+            column,
             chart,
             levels: views,
+            figure,
         });
     }
     let csv_breakdowns = format!("{url}{}-{}.csv", folder, t(lang, "rincian", "breakdowns"));
@@ -630,7 +640,9 @@ fn outcome_view(
         path: csv_breakdowns.clone(),
         csv: bcsv,
     });
+    let trend_figure = trend_figure(label, &trend_chart, &trend, &csv_trend, lang);
     OutcomeView {
+        trend_figure,
         id: o.id.clone(),
         label: label.to_string(),
         url: url.to_string(),
@@ -653,4 +665,123 @@ fn stats_half_width(o: &Outcome, c: &crate::analytics::stats::Cell) -> f64 {
         OutcomeKind::Continuous => c.sd,
     };
     crate::analytics::stats::Z95 * sd / (c.n as f64).sqrt()
+}
+
+fn esc(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn trend_table(label: &str, rows: &[TrendRow], lang: &str) -> String {
+    let mut h = format!(
+        "<div class=\"table-wrap\" tabindex=\"0\"><table><caption>{}: {}</caption><thead><tr><th scope=\"col\">{}</th><th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">n</th><th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">n</th></tr></thead><tbody>",
+        esc(label),
+        t(
+            lang,
+            "rata-rata atau proporsi per kelompok dan gelombang",
+            "mean or share by group and wave"
+        ),
+        t(lang, "Gelombang", "Wave"),
+        t(lang, "Peserta", "Participants"),
+        t(lang, "Pembanding", "Comparison")
+    );
+    for r in rows {
+        h.push_str(&format!(
+            "<tr><th scope=\"row\">{}</th><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            esc(&r.wave), esc(&r.treated), esc(&r.treated_n), esc(&r.comparison), esc(&r.comparison_n)
+        ));
+    }
+    h.push_str("</tbody></table></div>");
+    h
+}
+
+fn trend_figure(label: &str, chart: &str, rows: &[TrendRow], csv: &str, lang: &str) -> String {
+    format!(
+        "<figure>{chart}<figcaption><details><summary>{}</summary>{}</details><a href=\"{csv}\" download>{}</a></figcaption></figure>",
+        t(lang, "Tabel data", "Data table"),
+        trend_table(label, rows, lang),
+        t(
+            lang,
+            "Unduh data grafik (CSV)",
+            "Download the chart's data (CSV)"
+        )
+    )
+}
+
+fn breakdown_table(o_label: &str, b_label: &str, levels: &[LevelView], lang: &str) -> String {
+    let mut h = format!(
+        "<div class=\"table-wrap\" tabindex=\"0\"><table><caption>{}, {}</caption><thead><tr><th scope=\"col\">{}</th><th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">n</th></tr></thead><tbody>",
+        esc(o_label),
+        esc(b_label),
+        esc(b_label),
+        t(lang, "Dampak", "Impact"),
+        t(lang, "IK 95%", "95% CI")
+    );
+    for l in levels {
+        match &l.estimate {
+            Some(e) => h.push_str(&format!(
+                "<tr><th scope=\"row\">{}</th><td class=\"num\">{}</td><td class=\"num\">{} {} {}</td><td class=\"num\">{}</td></tr>",
+                esc(&l.level), esc(&e.value), esc(&e.lo), t(lang, "sampai", "to"), esc(&e.hi), esc(&e.n)
+            )),
+            None => h.push_str(&format!(
+                "<tr><th scope=\"row\">{}</th><td colspan=\"3\">✱ {}</td></tr>",
+                esc(&l.level), esc(l.suppressed.as_deref().unwrap_or(""))
+            )),
+        }
+    }
+    h.push_str("</tbody></table></div>");
+    h
+}
+
+fn breakdown_figure(
+    _o: &Outcome,
+    o_label: &str,
+    b_label: &str,
+    chart: Option<&str>,
+    levels: &[LevelView],
+    lang: &str,
+) -> String {
+    let table = breakdown_table(o_label, b_label, levels, lang);
+    match chart {
+        Some(svg) => format!(
+            "<figure>{svg}<figcaption><details><summary>{}</summary>{table}</details></figcaption></figure>",
+            t(lang, "Tabel data", "Data table")
+        ),
+        None => table,
+    }
+}
+
+/// What a markdown page can place by id: `chart:ID`, `table:ID` and `number:ID`.
+pub fn embeds(view: &ReportView, lang: &str) -> std::collections::HashMap<String, String> {
+    let mut out = std::collections::HashMap::new();
+    out.insert(
+        "chart:dampak-ringkas".to_string(),
+        format!("<figure>{}</figure>", view.overview_chart),
+    );
+    for o in &view.outcomes {
+        out.insert(format!("chart:{}-tren", o.id), o.trend_figure.clone());
+        out.insert(
+            format!("table:{}-tren", o.id),
+            trend_table(&o.label, &o.trend, lang),
+        );
+        if let Some(d) = &o.did {
+            out.insert(format!("number:{}-dampak", o.id), esc(&d.value));
+            out.insert(
+                format!("number:{}-ik95", o.id),
+                format!("{} {} {}", esc(&d.lo), t(lang, "sampai", "to"), esc(&d.hi)),
+            );
+            out.insert(format!("number:{}-n", o.id), esc(&d.n));
+        }
+        for b in &o.breakdowns {
+            let id = format!("{}-{}", o.id, slug::slugify(&b.column));
+            out.insert(format!("chart:{id}"), b.figure.clone());
+            out.insert(
+                format!("table:{id}"),
+                breakdown_table(&o.label, &b.label, &b.levels, lang),
+            );
+        }
+    }
+    out
 }

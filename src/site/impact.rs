@@ -52,7 +52,9 @@ impl Site {
         };
         let mut diags = Vec::new();
         for lang in self.config.all_languages() {
-            let (view, downloads) = report::build(a, &lang, &self.config.lang_prefix(&lang));
+            let Some((view, downloads)) = self.reports.get(&lang) else {
+                continue;
+            };
             let page = |template: &str,
                         url: &str,
                         key: &str,
@@ -60,7 +62,7 @@ impl Site {
                         extra: &dyn Fn(&mut tera::Context)|
              -> Option<Diagnostic> {
                 let mut ctx = self.context(&lang, url, Some(key));
-                ctx.insert("report", &view);
+                ctx.insert("report", view);
                 ctx.insert("meta_title", title);
                 extra(&mut ctx);
                 match self.render(template, &ctx) {
@@ -101,7 +103,7 @@ impl Site {
                     &|ctx| ctx.insert("outcome", o),
                 ));
             }
-            for d in downloads {
+            for d in downloads.iter() {
                 diags.extend(out.write(&d.path, d.csv.as_bytes()).err());
             }
         }

@@ -139,7 +139,14 @@ impl Site {
     ) -> (Vec<Diagnostic>, HashSet<String>) {
         let s = &self.content.sections[i];
         let mut diags = Vec::new();
-        let md = markdown::render(&s.source, s.body_start, &s.url, &self.targets, &mut diags);
+        let md = markdown::render(
+            &s.source,
+            s.body_start,
+            &s.url,
+            &s.lang,
+            &self.targets,
+            &mut diags,
+        );
         let ids = md.headings.iter().map(|h| h.1.clone()).collect();
         let content = (!md.html.trim().is_empty()).then_some(md.html.as_str());
         let view = self.section_view(s, content);

@@ -110,6 +110,8 @@ pub struct Site {
     pub tz: jiff::tz::TimeZone,
     /// The impact analysis, when the site has `data/impact.toml`.
     pub analysis: Option<crate::analytics::Analysis>,
+    /// The report's views and downloads by language, made once.
+    reports: HashMap<String, (crate::report::ReportView, Vec<crate::report::Download>)>,
     targets: LinkTargets,
     translations: HashMap<String, Vec<(String, String)>>,
     globals: HashMap<String, LangGlobals>,
@@ -203,7 +205,9 @@ impl Site {
         let now = opts.now.unwrap_or_else(Timestamp::now);
         let mut site = Site {
             root,
+            reports: HashMap::new(),
             targets: LinkTargets {
+                embeds: HashMap::new(),
                 urls: HashMap::new(),
             },
             translations: HashMap::new(),
@@ -257,7 +261,15 @@ impl Site {
         for (key, lang, url) in self.impact_pages() {
             translations.entry(key).or_default().push((lang, url));
         }
-        self.targets = LinkTargets { urls };
+        let mut embeds = HashMap::new();
+        if let Some(a) = &self.analysis {
+            for lang in self.config.all_languages() {
+                let built = crate::report::build(a, &lang, &self.config.lang_prefix(&lang));
+                embeds.insert(lang.clone(), crate::report::embeds(&built.0, &lang));
+                self.reports.insert(lang, built);
+            }
+        }
+        self.targets = LinkTargets { urls, embeds };
         self.translations = translations;
         for lang in self.config.all_languages() {
             let site = SiteView {
@@ -482,6 +494,7 @@ impl Site {
             &page.source,
             page.body_start,
             &page.url,
+            &page.lang,
             &self.targets,
             &mut diags,
         );

@@ -465,6 +465,16 @@ fn report_pages_charts_and_downloads_are_published_in_both_languages() {
         all.iter().any(|f| f == "dampak/metode/index.html")
             && all.iter().any(|f| f == "en/impact/method/index.html")
     );
+    // A content page places a chart and numbers by id.
+    let policy = std::fs::read_to_string(site.join("kebijakan/index.html")).unwrap();
+    assert!(
+        policy.contains("pendapatan bulanan peserta naik +Rp"),
+        "inline number"
+    );
+    assert!(
+        policy.contains("<title id=dampak-ringkas-t>"),
+        "placed chart"
+    );
     let csv = std::fs::read_to_string(site.join("dampak/pendapatan/pendapatan-tren.csv")).unwrap();
     assert!(csv.starts_with("wave,group,n,mean,ci_low,ci_high\n2024,treated,"));
 }
