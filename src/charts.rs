@@ -202,14 +202,28 @@ pub fn trend(
     finish(svg, id, title, desc, H)
 }
 
-/// Estimates with 95% intervals on one axis, a line at zero.
-pub fn forest(id: &str, title: &str, desc: &str, rows: &[Row], unit: &str, lang: &str) -> String {
-    let h = (40 + 44 * rows.len() as u32).max(120);
+type Area<'a, 'b> = ChartContext<
+    'a,
+    SVGBackend<'b>,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+
+/// A chart with one row per item on a horizontal value axis; `draw` gets the chart, the left
+/// edge (where labels go) and the number of rows.
+fn horizontal(
+    [id, title, desc]: [&str; 3],
+    rows: usize,
+    values: impl Iterator<Item = f64>,
+    unit: &str,
+    lang: &str,
+    draw: impl FnOnce(&mut Area<'_, '_>, f64, f64),
+) -> String {
+    let h = (40 + 44 * rows as u32).max(120);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (W, h)).into_drawing_area();
-        let (lo, hi) = range(rows.iter().flat_map(|r| [r.lo, r.hi]), true);
-        let n = rows.len().max(1) as f64;
+        let (lo, hi) = range(values, true);
+        let n = rows.max(1) as f64;
         let mut chart = ChartBuilder::on(&root)
             .margin(8)
             .margin_right(16)
@@ -229,42 +243,57 @@ pub fn forest(id: &str, title: &str, desc: &str, rows: &[Row], unit: &str, lang:
             .x_label_formatter(&|x| axis_label(*x, unit, lang))
             .draw()
             .expect("mesh");
-        chart
-            .draw_series(LineSeries::new(
-                [(0.0, 0.0), (0.0, n)],
-                GREY.stroke_width(1),
-            ))
-            .expect("zero");
-        for (i, r) in rows.iter().enumerate() {
-            let y = n - i as f64 - 0.65;
-            chart
-                .draw_series(std::iter::once(ErrorBar::new_horizontal(
-                    y,
-                    r.lo,
-                    r.value,
-                    r.hi,
-                    BLUE.stroke_width(2),
-                    8,
-                )))
-                .expect("bar");
-            chart
-                .draw_series(std::iter::once(Circle::new((r.value, y), 4, BLUE.filled())))
-                .expect("dot");
-            let text = ("sans-serif", FONT).into_font().color(&BLACK);
-            chart
-                .draw_series(std::iter::once(Text::new(
-                    r.label.clone(),
-                    (lo, y + 0.45),
-                    text,
-                )))
-                .expect("label");
-        }
+        draw(&mut chart, lo, n);
         root.present().expect("svg");
     }
     finish(svg, id, title, desc, h)
 }
 
-/// Horizontal bars with their values written at the end.
+fn label(chart: &mut Area<'_, '_>, text: &str, at: (f64, f64)) {
+    let style = ("sans-serif", FONT).into_font().color(&BLACK);
+    chart
+        .draw_series(std::iter::once(Text::new(text.to_string(), at, style)))
+        .expect("label");
+}
+
+/// Estimates with 95% intervals on one axis, a line at zero.
+pub fn forest(id: &str, title: &str, desc: &str, rows: &[Row], unit: &str, lang: &str) -> String {
+    let values = rows.iter().flat_map(|r| [r.lo, r.hi]);
+    horizontal(
+        [id, title, desc],
+        rows.len(),
+        values,
+        unit,
+        lang,
+        |chart, lo, n| {
+            chart
+                .draw_series(LineSeries::new(
+                    [(0.0, 0.0), (0.0, n)],
+                    GREY.stroke_width(1),
+                ))
+                .expect("zero");
+            for (i, r) in rows.iter().enumerate() {
+                let y = n - i as f64 - 0.65;
+                chart
+                    .draw_series(std::iter::once(ErrorBar::new_horizontal(
+                        y,
+                        r.lo,
+                        r.value,
+                        r.hi,
+                        BLUE.stroke_width(2),
+                        8,
+                    )))
+                    .expect("interval");
+                chart
+                    .draw_series(std::iter::once(Circle::new((r.value, y), 4, BLUE.filled())))
+                    .expect("dot");
+                label(chart, &r.label, (lo, y + 0.45));
+            }
+        },
+    )
+}
+
+/// Horizontal bars from zero.
 pub fn bars(
     id: &str,
     title: &str,
@@ -273,60 +302,26 @@ pub fn bars(
     unit: &str,
     lang: &str,
 ) -> String {
-    let forest_rows: Vec<Row> = rows
-        .iter()
-        .map(|(l, v)| Row {
-            label: l.clone(),
-            value: *v,
-            lo: v.min(0.0),
-            hi: v.max(0.0),
-        })
-        .collect();
-    let h = (40 + 44 * rows.len() as u32).max(120);
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (W, h)).into_drawing_area();
-        let (lo, hi) = range(forest_rows.iter().flat_map(|r| [r.lo, r.hi]), true);
-        let n = rows.len().max(1) as f64;
-        let mut chart = ChartBuilder::on(&root)
-            .margin(8)
-            .margin_right(16)
-            .x_label_area_size(28)
-            .y_label_area_size(4)
-            .build_cartesian_2d(lo..hi, 0f64..n)
-            .expect("chart area");
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .y_labels(0)
-            .x_labels(4)
-            .max_light_lines(0)
-            .bold_line_style(RGBColor(225, 225, 225))
-            .label_style(("sans-serif", FONT).into_font().color(&GREY))
-            .axis_style(GREY)
-            .x_label_formatter(&|x| axis_label(*x, unit, lang))
-            .draw()
-            .expect("mesh");
-        for (i, (label, v)) in rows.iter().enumerate() {
-            let y = n - i as f64 - 0.9;
-            chart
-                .draw_series(std::iter::once(Rectangle::new(
-                    [(v.min(0.0), y), (v.max(0.0), y + 0.35)],
-                    BLUE.filled(),
-                )))
-                .expect("bar");
-            let text = ("sans-serif", FONT).into_font().color(&BLACK);
-            chart
-                .draw_series(std::iter::once(Text::new(
-                    label.clone(),
-                    (lo, y + 0.8),
-                    text,
-                )))
-                .expect("label");
-        }
-        root.present().expect("svg");
-    }
-    finish(svg, id, title, desc, h)
+    let values = rows.iter().map(|r| r.1);
+    horizontal(
+        [id, title, desc],
+        rows.len(),
+        values,
+        unit,
+        lang,
+        |chart, lo, n| {
+            for (i, (text, v)) in rows.iter().enumerate() {
+                let y = n - i as f64 - 0.9;
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(v.min(0.0), y), (v.max(0.0), y + 0.35)],
+                        BLUE.filled(),
+                    )))
+                    .expect("bar");
+                label(chart, text, (lo, y + 0.8));
+            }
+        },
+    )
 }
 
 #[cfg(test)]
