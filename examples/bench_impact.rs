@@ -66,21 +66,35 @@ fn main() {
         drop(df);
         for (format, root) in [("csv", &csv_site), ("parquet", &pq_site)] {
             let mut times = Vec::new();
+            let mut phases = [0.0f64; 3];
             for _ in 0..runs {
                 let start = Instant::now();
-                let analysis = berdaya::analytics::analyse(root).unwrap().unwrap();
+                let config = berdaya::analytics::config::ImpactConfig::load(root)
+                    .unwrap()
+                    .unwrap();
+                let survey = berdaya::analytics::load::load(root, &config).unwrap();
+                let loaded = start.elapsed().as_secs_f64();
+                let analysis = berdaya::analytics::analyse_survey(config, survey).unwrap();
+                let estimated = start.elapsed().as_secs_f64();
                 for (lang, prefix) in [("id", ""), ("en", "/en")] {
                     std::hint::black_box(berdaya::report::build(&analysis, lang, prefix));
                 }
-                times.push(start.elapsed().as_secs_f64());
+                let total = start.elapsed().as_secs_f64();
+                times.push(total);
+                phases[0] += loaded / runs as f64;
+                phases[1] += (estimated - loaded) / runs as f64;
+                phases[2] += (total - estimated) / runs as f64;
             }
             times.sort_by(|a, b| a.partial_cmp(b).unwrap());
             println!(
-                "{rows:>9} {format:>8} {:>10.3} {:>10.3} {:>10.3} {:>8}",
+                "{rows:>9} {format:>8} {:>10.3} {:>10.3} {:>10.3} {:>8}   (mean: read+validate {:.3}, estimate {:.3}, report+charts {:.3})",
                 times[times.len() / 2],
                 times[0],
                 times[times.len() - 1],
-                peak_mb()
+                peak_mb(),
+                phases[0],
+                phases[1],
+                phases[2]
             );
         }
     }

@@ -29,16 +29,6 @@ fn f64s(df: &DataFrame, name: &str) -> PolarsResult<Vec<f64>> {
         .collect())
 }
 
-fn strings(df: &DataFrame, name: &str) -> PolarsResult<Vec<String>> {
-    Ok(df
-        .column(name)?
-        .cast(&DataType::String)?
-        .str()?
-        .iter()
-        .map(|v| v.unwrap_or("").to_string())
-        .collect())
-}
-
 fn bools(df: &DataFrame, name: &str) -> PolarsResult<Vec<bool>> {
     Ok(df
         .column(name)?
@@ -56,6 +46,19 @@ fn u32s(df: &DataFrame, name: &str) -> PolarsResult<Vec<u32>> {
         .iter()
         .map(|v| v.unwrap_or(0))
         .collect())
+}
+
+/// A breakdown column and the names of its codes.
+pub type By<'a> = Option<(&'a str, &'a [String])>;
+
+fn level_names(frame: &DataFrame, by: By) -> PolarsResult<Vec<String>> {
+    match by {
+        Some((b, names)) => Ok(u32s(frame, b)?
+            .into_iter()
+            .map(|c| names.get(c as usize).cloned().unwrap_or_default())
+            .collect()),
+        None => Ok(vec![String::new(); frame.height()]),
+    }
 }
 
 fn keys(by: Option<&str>) -> Vec<Expr> {
@@ -110,21 +113,16 @@ pub fn all_cells(
     df: &DataFrame,
     outcome: &str,
     waves: usize,
-    by: Option<&str>,
+    by: By,
 ) -> PolarsResult<BTreeMap<(String, u32, bool), Cell>> {
     let all: Vec<u32> = (0..waves as u32).collect();
-    let frame = cells_frame(with_residuals(df, outcome, &all, by)?, by)?;
+    let column = by.map(|b| b.0);
+    let frame = cells_frame(with_residuals(df, outcome, &all, column)?, column)?;
     read_cells(&frame, by)
 }
 
-fn read_cells(
-    frame: &DataFrame,
-    by: Option<&str>,
-) -> PolarsResult<BTreeMap<(String, u32, bool), Cell>> {
-    let levels = match by {
-        Some(b) => strings(frame, b)?,
-        None => vec![String::new(); frame.height()],
-    };
+fn read_cells(frame: &DataFrame, by: By) -> PolarsResult<BTreeMap<(String, u32, bool), Cell>> {
+    let levels = level_names(frame, by)?;
     let (wave, treated) = (u32s(frame, "wave")?, bools(frame, "treated")?);
     let (n, sum_w, mean, sd, sum_we2) = (
         u32s(frame, "n")?,
@@ -151,14 +149,14 @@ fn read_cells(
 fn cluster_sums(
     lf: LazyFrame,
     before: u32,
-    by: Option<&str>,
+    by: By,
     cluster: &str,
 ) -> PolarsResult<BTreeMap<String, (f64, usize)>> {
     // s = +1 for participants after and comparison before, −1 otherwise.
     let sign = when(col("treated").eq(col("wave").neq(lit(before))))
         .then(lit(1.0))
         .otherwise(lit(-1.0));
-    let level: Vec<Expr> = by.into_iter().map(col).collect();
+    let level: Vec<Expr> = by.into_iter().map(|b| col(b.0)).collect();
     let mut per_cluster = level.clone();
     per_cluster.push(col(cluster));
     let lf = lf
@@ -179,10 +177,7 @@ fn cluster_sums(
             ])
             .collect()?
     };
-    let levels = match by {
-        Some(b) => strings(&frame, b)?,
-        None => vec![String::new(); frame.height()],
-    };
+    let levels = level_names(&frame, by)?;
     let (sum_u2, g) = (f64s(&frame, "sum_u2")?, u32s(&frame, "g")?);
     Ok(levels
         .into_iter()
@@ -190,29 +185,19 @@ fn cluster_sums(
         .collect())
 }
 
-/// The 2x2 design between wave `before` and wave `after`, by level of `by`.
-pub fn designs(
-    df: &DataFrame,
-    outcome: &str,
-    before: u32,
-    after: u32,
-    by: Option<&str>,
-    cluster: Option<&str>,
-) -> PolarsResult<BTreeMap<String, Design>> {
-    let lf = with_residuals(df, outcome, &[before, after], by)?.cache();
-    let cells = read_cells(&cells_frame(lf.clone(), by)?, by)?;
-    let respondents = cluster_sums(lf.clone(), before, by, "id")?;
-    let clusters = match cluster {
-        Some(c) => Some(cluster_sums(lf.clone(), before, by, c)?),
-        None => None,
-    };
-    // Respondents answering in both waves: a panel.
-    let level: Vec<Expr> = by.into_iter().map(col).collect();
+/// Respondents answering in both waves (a panel), by level.
+fn panel_counts(
+    lf: LazyFrame,
+    column: Option<&str>,
+    by: By,
+) -> PolarsResult<BTreeMap<String, usize>> {
+    let level: Vec<Expr> = column.into_iter().map(col).collect();
     let mut per_id = level.clone();
     per_id.push(col("id"));
+    // One row per respondent and wave (duplicates were rejected), so rows count waves.
     let both = lf
         .group_by(per_id)
-        .agg([col("wave").n_unique().alias("k")])
+        .agg([len().alias("k")])
         .filter(col("k").eq(lit(2)));
     let both = if level.is_empty() {
         both.select([len().alias("p")])
@@ -220,14 +205,43 @@ pub fn designs(
         both.group_by(level).agg([len().alias("p")])
     }
     .collect()?;
-    let both_levels = match by {
-        Some(b) => strings(&both, b)?,
-        None => vec![String::new(); both.height()],
-    };
+    let both_levels = level_names(&both, by)?;
     let panel: BTreeMap<String, usize> = both_levels
         .into_iter()
         .zip(u32s(&both, "p")?.into_iter().map(|p| p as usize))
         .collect();
+
+    Ok(panel)
+}
+
+/// The 2x2 design between wave `before` and wave `after`, by level of `by`. Respondent-clustered
+/// sums and the panel count (a group-by over every respondent) only when `by_respondent`.
+pub fn designs(
+    df: &DataFrame,
+    outcome: &str,
+    before: u32,
+    after: u32,
+    by: By,
+    cluster: Option<&str>,
+    by_respondent: bool,
+) -> PolarsResult<BTreeMap<String, Design>> {
+    let column = by.map(|b| b.0);
+    let lf = with_residuals(df, outcome, &[before, after], column)?.cache();
+    let cells = read_cells(&cells_frame(lf.clone(), column)?, by)?;
+    let respondents = if by_respondent {
+        cluster_sums(lf.clone(), before, by, "id")?
+    } else {
+        BTreeMap::new()
+    };
+    let clusters = match cluster {
+        Some(c) => Some(cluster_sums(lf.clone(), before, by, c)?),
+        None => None,
+    };
+    let panel = if by_respondent {
+        panel_counts(lf, column, by)?
+    } else {
+        BTreeMap::new()
+    };
 
     let mut out: BTreeMap<String, Design> = BTreeMap::new();
     for ((level, wave, treated), cell) in cells {

@@ -51,10 +51,13 @@ pub struct Reject {
 
 /// The usable rows, typed, and the account of what was not used.
 pub struct Survey {
-    /// Columns: `id` (str), `wave` (u32 index into the declared waves), `treated` (bool),
-    /// `w` (f64 weight), `cluster` (str, when declared), `b0..` (breakdowns, str),
-    /// `o0..` (outcomes, f64, null when not answered).
+    /// Columns: `id` (u32 code), `wave` (u32 index into the declared waves), `treated` (bool),
+    /// `w` (f64 weight), `cluster` (u32 code, when declared), `b0..` (breakdowns, u32 codes into
+    /// `levels`), `o0..` (outcomes, f64, null when not answered). Text keys are coded as integers
+    /// once, so every later group-by hashes integers, not strings.
     pub data: DataFrame,
+    /// Level names of each breakdown, indexed by code.
+    pub levels: Vec<Vec<String>>,
     pub rows_read: u64,
     pub rows_used: u64,
     pub rows_rejected: u64,
@@ -398,11 +401,41 @@ pub fn load(root: &Path, config: &ImpactConfig) -> Result<Survey, Diagnostic> {
         })
         .collect()
         .map_err(|e| polars_error("data/", e))?;
+    let mut data = data;
+    code(&mut data, "id").map_err(|e| polars_error("data/", e))?;
+    if s.cluster.is_some() {
+        code(&mut data, "cluster").map_err(|e| polars_error("data/", e))?;
+    }
+    let mut levels = Vec::new();
+    for i in 0..config.breakdowns.len() {
+        levels.push(code(&mut data, &format!("b{i}")).map_err(|e| polars_error("data/", e))?);
+    }
     Ok(Survey {
+        levels,
         rows_used: data.height() as u64,
         data,
         rows_read,
         rows_rejected,
         rejects,
     })
+}
+
+/// Replaces a text column by u32 codes (in order of first appearance); returns the texts.
+fn code(df: &mut DataFrame, name: &str) -> PolarsResult<Vec<String>> {
+    let texts = df.column(name)?.str()?.clone();
+    let mut index: std::collections::HashMap<&str, u32> =
+        std::collections::HashMap::with_capacity(1024);
+    let mut names: Vec<String> = Vec::new();
+    let codes: Vec<u32> = texts
+        .iter()
+        .map(|t| {
+            let t = t.unwrap_or("");
+            *index.entry(t).or_insert_with(|| {
+                names.push(t.to_string());
+                names.len() as u32 - 1
+            })
+        })
+        .collect();
+    df.with_column(Column::new(name.into(), codes))?;
+    Ok(names)
 }

@@ -120,56 +120,65 @@ pub fn analyse_survey(config: ImpactConfig, survey: Survey) -> Result<Analysis, 
         (s.pre.len() >= 2).then(|| (wave_index(&config, &s.pre[s.pre.len() - 2]), before));
     let cluster = s.cluster.as_ref().map(|_| "cluster");
     let df = &survey.data;
-    let mut outcomes = Vec::new();
-    for (i, o) in config.outcomes.iter().enumerate() {
-        let name = format!("o{i}");
-        let err = |e| polars_diag(e, &config);
-        let trend: BTreeMap<(u32, bool), Cell> =
-            estimate::all_cells(df, &name, s.waves.len(), None)
-                .map_err(err)?
-                .into_iter()
-                .map(|((_, w, t), c)| ((w, t), c))
-                .collect();
-        let main = estimate::designs(df, &name, before, after, None, cluster).map_err(err)?;
-        let did = Did::from_design(&main.get("").cloned().unwrap_or_default());
-        let placebo = match placebo_waves {
-            Some((a, b)) => estimate::designs(df, &name, a, b, None, cluster)
-                .map_err(err)?
-                .get("")
-                .map(Did::from_design),
-            None => None,
-        };
-        let (t1, c1) = (
-            trend.get(&(after, true)).copied(),
-            trend.get(&(after, false)).copied(),
-        );
-        let (welch, proportions) = match (o.kind, t1, c1) {
-            (OutcomeKind::Continuous, Some(t), Some(c)) => (stats::welch(&t, &c), None),
-            (OutcomeKind::Binary, Some(t), Some(c)) => (None, stats::proportions(&t, &c)),
-            _ => (None, None),
-        };
-        let mut breakdowns = Vec::new();
-        for b in 0..config.breakdowns.len() {
-            let by = format!("b{b}");
-            let levels =
-                estimate::designs(df, &name, before, after, Some(&by), cluster).map_err(err)?;
-            breakdowns.push(
-                levels
-                    .iter()
-                    .map(|(level, d)| (level.clone(), Did::from_design(d)))
-                    .collect(),
+    // Outcomes are independent: estimate them in parallel.
+    use rayon::prelude::*;
+    let outcomes = config
+        .outcomes
+        .par_iter()
+        .enumerate()
+        .map(|(i, o)| -> Result<OutcomeAnalysis, Diagnostic> {
+            let name = format!("o{i}");
+            let err = |e| polars_diag(e, &config);
+            let trend: BTreeMap<(u32, bool), Cell> =
+                estimate::all_cells(df, &name, s.waves.len(), None)
+                    .map_err(err)?
+                    .into_iter()
+                    .map(|((_, w, t), c)| ((w, t), c))
+                    .collect();
+            let main =
+                estimate::designs(df, &name, before, after, None, cluster, true).map_err(err)?;
+            let did = Did::from_design(&main.get("").cloned().unwrap_or_default());
+            let placebo = match placebo_waves {
+                Some((a, b)) => estimate::designs(df, &name, a, b, None, cluster, true)
+                    .map_err(err)?
+                    .get("")
+                    .map(Did::from_design),
+                None => None,
+            };
+            let (t1, c1) = (
+                trend.get(&(after, true)).copied(),
+                trend.get(&(after, false)).copied(),
             );
-        }
-        outcomes.push(OutcomeAnalysis {
-            outcome: i,
-            trend,
-            did,
-            placebo,
-            welch,
-            proportions,
-            breakdowns,
-        });
-    }
+            let (welch, proportions) = match (o.kind, t1, c1) {
+                (OutcomeKind::Continuous, Some(t), Some(c)) => (stats::welch(&t, &c), None),
+                (OutcomeKind::Binary, Some(t), Some(c)) => (None, stats::proportions(&t, &c)),
+                _ => (None, None),
+            };
+            let mut breakdowns = Vec::new();
+            for b in 0..config.breakdowns.len() {
+                let column = format!("b{b}");
+                let by = Some((column.as_str(), survey.levels[b].as_slice()));
+                let levels =
+                    estimate::designs(df, &name, before, after, by, cluster, cluster.is_none())
+                        .map_err(err)?;
+                breakdowns.push(
+                    levels
+                        .iter()
+                        .map(|(level, d)| (level.clone(), Did::from_design(d)))
+                        .collect(),
+                );
+            }
+            Ok(OutcomeAnalysis {
+                outcome: i,
+                trend,
+                did,
+                placebo,
+                welch,
+                proportions,
+                breakdowns,
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Analysis {
         config,
         survey,
