@@ -68,31 +68,10 @@ fn keys(by: Option<&str>) -> Vec<Expr> {
         .collect()
 }
 
-/// Cell summaries (n, Σw, weighted mean, sd, Σ(w·e)²) by (level, wave, treated).
-fn cells_frame(lf: LazyFrame, by: Option<&str>) -> PolarsResult<DataFrame> {
-    lf.group_by(keys(by))
-        .agg([
-            len().alias("n"),
-            col("w").sum().alias("sum_w"),
-            col("m").first().alias("mean"),
-            col("y").std(1).alias("sd"),
-            ((col("w") * col("e")) * (col("w") * col("e")))
-                .sum()
-                .alias("sum_we2"),
-        ])
-        .collect()
-}
-
-/// Adds the weighted cell mean `m`, the cell weight `W` and the residual `e` to rows with an answer.
-fn with_residuals(
-    df: &DataFrame,
-    outcome: &str,
-    waves: &[u32],
-    by: Option<&str>,
-) -> PolarsResult<LazyFrame> {
+/// Rows answering `outcome` in `waves`, with the answer as `y`.
+fn answered(df: &DataFrame, outcome: &str, waves: &[u32]) -> LazyFrame {
     let waves = Series::new("waves".into(), waves.to_vec());
-    Ok(df
-        .clone()
+    df.clone()
         .lazy()
         .filter(
             col(outcome)
@@ -100,12 +79,24 @@ fn with_residuals(
                 .and(col("wave").is_in(lit(waves).implode(false), false)),
         )
         .with_column(col(outcome).alias("y"))
-        .with_columns([
-            ((col("w") * col("y")).sum().over(keys(by))? / col("w").sum().over(keys(by))?)
-                .alias("m"),
-            col("w").sum().over(keys(by))?.alias("W"),
+}
+
+/// Weighted sums by (level, wave, treated) from which every cell statistic follows, in one pass:
+/// mean = Σwy/Σw and Σ(w·e)² = Σw²y² − 2·mean·Σw²y + mean²·Σw².
+fn cells_frame(lf: LazyFrame, by: Option<&str>) -> PolarsResult<DataFrame> {
+    let wy = col("w") * col("y");
+    let ww = col("w") * col("w");
+    lf.group_by(keys(by))
+        .agg([
+            len().alias("n"),
+            col("w").sum().alias("sw"),
+            wy.clone().sum().alias("swy"),
+            ww.clone().sum().alias("sww"),
+            (ww.clone() * col("y")).sum().alias("swwy"),
+            (ww * col("y") * col("y")).sum().alias("swwyy"),
+            col("y").std(1).alias("sd"),
         ])
-        .with_column((col("y") - col("m")).alias("e")))
+        .collect()
 }
 
 /// Summaries of every group in every wave (for trends), by level of `by`.
@@ -116,102 +107,155 @@ pub fn all_cells(
     by: By,
 ) -> PolarsResult<BTreeMap<(String, u32, bool), Cell>> {
     let all: Vec<u32> = (0..waves as u32).collect();
-    let column = by.map(|b| b.0);
-    let frame = cells_frame(with_residuals(df, outcome, &all, column)?, column)?;
+    let frame = cells_frame(answered(df, outcome, &all), by.map(|b| b.0))?;
     read_cells(&frame, by)
 }
 
 fn read_cells(frame: &DataFrame, by: By) -> PolarsResult<BTreeMap<(String, u32, bool), Cell>> {
     let levels = level_names(frame, by)?;
-    let (wave, treated) = (u32s(frame, "wave")?, bools(frame, "treated")?);
-    let (n, sum_w, mean, sd, sum_we2) = (
+    let (wave, treated, n) = (
+        u32s(frame, "wave")?,
+        bools(frame, "treated")?,
         u32s(frame, "n")?,
-        f64s(frame, "sum_w")?,
-        f64s(frame, "mean")?,
+    );
+    let (sw, swy, sww, swwy, swwyy, sd) = (
+        f64s(frame, "sw")?,
+        f64s(frame, "swy")?,
+        f64s(frame, "sww")?,
+        f64s(frame, "swwy")?,
+        f64s(frame, "swwyy")?,
         f64s(frame, "sd")?,
-        f64s(frame, "sum_we2")?,
     );
     let mut out = BTreeMap::new();
     for i in 0..frame.height() {
+        let mean = swy[i] / sw[i];
+        let sum_we2 = (swwyy[i] - 2.0 * mean * swwy[i] + mean * mean * sww[i]).max(0.0);
         let cell = Cell {
             n: n[i] as u64,
-            sum_w: sum_w[i],
-            mean: mean[i],
+            sum_w: sw[i],
+            mean,
             sd: if sd[i].is_nan() { 0.0 } else { sd[i] },
-            sum_we2: sum_we2[i],
+            sum_we2,
         };
         out.insert((levels[i].clone(), wave[i], treated[i]), cell);
     }
     Ok(out)
 }
 
-/// Σ_g u_g² and the number of clusters, by level, for clusters in column `cluster`.
+/// Σ_g u_g² and the number of clusters, by level, for clusters in column `cluster`:
+/// u_g = Σ_cells s·(Σwy − mean·Σw)/Σw_cell over the cluster's rows in each cell, with s = +1
+/// for participants after and comparison before, −1 otherwise.
 fn cluster_sums(
     lf: LazyFrame,
-    before: u32,
+    after: u32,
     by: By,
     cluster: &str,
+    cells: &BTreeMap<(String, u32, bool), Cell>,
 ) -> PolarsResult<BTreeMap<String, (f64, usize)>> {
-    // s = +1 for participants after and comparison before, −1 otherwise.
-    let sign = when(col("treated").eq(col("wave").neq(lit(before))))
-        .then(lit(1.0))
-        .otherwise(lit(-1.0));
-    let level: Vec<Expr> = by.into_iter().map(|b| col(b.0)).collect();
-    let mut per_cluster = level.clone();
-    per_cluster.push(col(cluster));
-    let lf = lf
-        .with_column((sign * col("w") * col("e") / col("W")).alias("u"))
-        .group_by(per_cluster)
-        .agg([col("u").sum().alias("ug")]);
-    let frame = if level.is_empty() {
-        lf.select([
-            (col("ug") * col("ug")).sum().alias("sum_u2"),
-            len().alias("g"),
-        ])
-        .collect()?
+    let column = by.map(|b| b.0);
+    let mut group = keys(column);
+    group.push(col(cluster));
+    let frame = if cluster == "id" {
+        // A respondent answers once per wave (duplicates were rejected): rows are the groups.
+        let mut cols = group;
+        cols.push((col("w") * col("y")).alias("swy"));
+        cols.push(col("w").alias("sw"));
+        lf.select(cols).collect()?
     } else {
-        lf.group_by(level)
+        lf.group_by(group)
             .agg([
-                (col("ug") * col("ug")).sum().alias("sum_u2"),
-                len().alias("g"),
+                (col("w") * col("y")).sum().alias("swy"),
+                col("w").sum().alias("sw"),
             ])
             .collect()?
     };
-    let levels = level_names(&frame, by)?;
-    let (sum_u2, g) = (f64s(&frame, "sum_u2")?, u32s(&frame, "g")?);
-    Ok(levels
+    // Work on integer codes: one row per cluster and cell, up to one per respondent and wave.
+    let codes = match by {
+        Some((b, _)) => u32s(&frame, b)?,
+        None => vec![0; frame.height()],
+    };
+    let names: Vec<String> = match by {
+        Some((_, names)) => names.to_vec(),
+        None => vec![String::new()],
+    };
+    let code_of: std::collections::HashMap<&str, u32> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i as u32))
+        .collect();
+    let cell_of: std::collections::HashMap<(u32, u32, bool), (f64, f64)> = cells
+        .iter()
+        .filter_map(|((level, wave, treated), c)| {
+            Some((
+                (*code_of.get(level.as_str())?, *wave, *treated),
+                (c.mean, c.sum_w),
+            ))
+        })
+        .collect();
+    let (wave, treated, g) = (
+        u32s(&frame, "wave")?,
+        bools(&frame, "treated")?,
+        u32s(&frame, cluster)?,
+    );
+    let (swy, sw) = (f64s(&frame, "swy")?, f64s(&frame, "sw")?);
+    let mut u: std::collections::HashMap<(u32, u32), f64> =
+        std::collections::HashMap::with_capacity(frame.height());
+    for i in 0..frame.height() {
+        let Some((mean, sum_w)) = cell_of.get(&(codes[i], wave[i], treated[i])) else {
+            continue;
+        };
+        let sign = if treated[i] == (wave[i] == after) {
+            1.0
+        } else {
+            -1.0
+        };
+        *u.entry((codes[i], g[i])).or_insert(0.0) += sign * (swy[i] - mean * sw[i]) / sum_w;
+    }
+    let mut sums: BTreeMap<u32, (f64, usize)> = BTreeMap::new();
+    for ((level, _), ug) in u {
+        let e = sums.entry(level).or_insert((0.0, 0));
+        e.0 += ug * ug;
+        e.1 += 1;
+    }
+    Ok(sums
         .into_iter()
-        .zip(sum_u2.into_iter().zip(g.into_iter().map(|g| g as usize)))
+        .map(|(code, v)| (names[code as usize].clone(), v))
         .collect())
 }
 
-/// Respondents answering in both waves (a panel), by level.
-fn panel_counts(
-    lf: LazyFrame,
-    column: Option<&str>,
-    by: By,
-) -> PolarsResult<BTreeMap<String, usize>> {
-    let level: Vec<Expr> = column.into_iter().map(col).collect();
-    let mut per_id = level.clone();
-    per_id.push(col("id"));
-    // One row per respondent and wave (duplicates were rejected), so rows count waves.
-    let both = lf
-        .group_by(per_id)
-        .agg([len().alias("k")])
-        .filter(col("k").eq(lit(2)));
-    let both = if level.is_empty() {
-        both.select([len().alias("p")])
-    } else {
-        both.group_by(level).agg([len().alias("p")])
+/// Respondents answering in both waves (a panel), by level. Ids are dense codes, so a vector
+/// of counts does it without a group-by.
+fn panel_counts(lf: LazyFrame, by: By) -> PolarsResult<BTreeMap<String, usize>> {
+    let column = by.map(|b| b.0);
+    let mut cols = vec![col("id")];
+    cols.extend(column.map(col));
+    let frame = lf.select(cols).collect()?;
+    let ids = u32s(&frame, "id")?;
+    let codes = match column {
+        Some(b) => u32s(&frame, b)?,
+        None => vec![0; frame.height()],
+    };
+    let mut seen = vec![0u8; ids.iter().max().map_or(0, |m| *m as usize + 1)];
+    let mut level_of = vec![0u32; seen.len()];
+    for (id, code) in ids.iter().zip(&codes) {
+        seen[*id as usize] = seen[*id as usize].saturating_add(1);
+        level_of[*id as usize] = *code;
     }
-    .collect()?;
-    let both_levels = level_names(&both, by)?;
-    let panel: BTreeMap<String, usize> = both_levels
+    let mut counts: BTreeMap<u32, usize> = BTreeMap::new();
+    for (id, n) in seen.iter().enumerate() {
+        if *n >= 2 {
+            *counts.entry(level_of[id]).or_insert(0) += 1;
+        }
+    }
+    let name = |code: u32| {
+        by.map_or(String::new(), |(_, names)| {
+            names.get(code as usize).cloned().unwrap_or_default()
+        })
+    };
+    Ok(counts
         .into_iter()
-        .zip(u32s(&both, "p")?.into_iter().map(|p| p as usize))
-        .collect();
-
-    Ok(panel)
+        .map(|(code, n)| (name(code), n))
+        .collect())
 }
 
 /// The 2x2 design between wave `before` and wave `after`, by level of `by`. Respondent-clustered
@@ -225,24 +269,22 @@ pub fn designs(
     cluster: Option<&str>,
     by_respondent: bool,
 ) -> PolarsResult<BTreeMap<String, Design>> {
-    let column = by.map(|b| b.0);
-    let lf = with_residuals(df, outcome, &[before, after], column)?.cache();
-    let cells = read_cells(&cells_frame(lf.clone(), column)?, by)?;
+    let lf = answered(df, outcome, &[before, after]).cache();
+    let cells = read_cells(&cells_frame(lf.clone(), by.map(|b| b.0))?, by)?;
     let respondents = if by_respondent {
-        cluster_sums(lf.clone(), before, by, "id")?
+        cluster_sums(lf.clone(), after, by, "id", &cells)?
     } else {
         BTreeMap::new()
     };
     let clusters = match cluster {
-        Some(c) => Some(cluster_sums(lf.clone(), before, by, c)?),
+        Some(c) => Some(cluster_sums(lf.clone(), after, by, c, &cells)?),
         None => None,
     };
     let panel = if by_respondent {
-        panel_counts(lf, column, by)?
+        panel_counts(lf, by)?
     } else {
         BTreeMap::new()
     };
-
     let mut out: BTreeMap<String, Design> = BTreeMap::new();
     for ((level, wave, treated), cell) in cells {
         let d = out.entry(level).or_default();
