@@ -83,10 +83,12 @@ fn answered(df: &DataFrame, outcome: &str, waves: &[u32]) -> LazyFrame {
 
 /// Weighted sums by (level, wave, treated) from which every cell statistic follows, in one pass:
 /// mean = Σwy/Σw and Σ(w·e)² = Σw²y² − 2·mean·Σw²y + mean²·Σw².
-fn cells_frame(lf: LazyFrame, by: Option<&str>) -> PolarsResult<DataFrame> {
+fn cells_frame(lf: LazyFrame, by: Option<&str>, cluster: Option<&str>) -> PolarsResult<DataFrame> {
     let wy = col("w") * col("y");
     let ww = col("w") * col("w");
-    lf.group_by(keys(by))
+    let mut group = keys(by);
+    group.extend(cluster.map(col));
+    lf.group_by(group)
         .agg([
             len().alias("n"),
             col("w").sum().alias("sw"),
@@ -94,7 +96,8 @@ fn cells_frame(lf: LazyFrame, by: Option<&str>) -> PolarsResult<DataFrame> {
             ww.clone().sum().alias("sww"),
             (ww.clone() * col("y")).sum().alias("swwy"),
             (ww * col("y") * col("y")).sum().alias("swwyy"),
-            col("y").std(1).alias("sd"),
+            col("y").sum().alias("sy"),
+            (col("y") * col("y")).sum().alias("syy"),
         ])
         .collect()
 }
@@ -107,10 +110,12 @@ pub fn all_cells(
     by: By,
 ) -> PolarsResult<BTreeMap<(String, u32, bool), Cell>> {
     let all: Vec<u32> = (0..waves as u32).collect();
-    let frame = cells_frame(answered(df, outcome, &all), by.map(|b| b.0))?;
+    let frame = cells_frame(answered(df, outcome, &all), by.map(|b| b.0), None)?;
     read_cells(&frame, by)
 }
 
+/// Cells from a frame of sums, adding up rows of the same cell (one per cluster when the frame is
+/// also grouped by cluster).
 fn read_cells(frame: &DataFrame, by: By) -> PolarsResult<BTreeMap<(String, u32, bool), Cell>> {
     let levels = level_names(frame, by)?;
     let (wave, treated, n) = (
@@ -118,28 +123,40 @@ fn read_cells(frame: &DataFrame, by: By) -> PolarsResult<BTreeMap<(String, u32, 
         bools(frame, "treated")?,
         u32s(frame, "n")?,
     );
-    let (sw, swy, sww, swwy, swwyy, sd) = (
-        f64s(frame, "sw")?,
-        f64s(frame, "swy")?,
-        f64s(frame, "sww")?,
-        f64s(frame, "swwy")?,
-        f64s(frame, "swwyy")?,
-        f64s(frame, "sd")?,
-    );
-    let mut out = BTreeMap::new();
+    let cols = ["sw", "swy", "sww", "swwy", "swwyy", "sy", "syy"].map(|c| f64s(frame, c));
+    let mut sums: BTreeMap<(String, u32, bool), (u64, [f64; 7])> = BTreeMap::new();
     for i in 0..frame.height() {
-        let mean = swy[i] / sw[i];
-        let sum_we2 = (swwyy[i] - 2.0 * mean * swwy[i] + mean * mean * sww[i]).max(0.0);
-        let cell = Cell {
-            n: n[i] as u64,
-            sum_w: sw[i],
-            mean,
-            sd: if sd[i].is_nan() { 0.0 } else { sd[i] },
-            sum_we2,
-        };
-        out.insert((levels[i].clone(), wave[i], treated[i]), cell);
+        let e = sums
+            .entry((levels[i].clone(), wave[i], treated[i]))
+            .or_insert((0, [0.0; 7]));
+        e.0 += n[i] as u64;
+        for (k, c) in cols.iter().enumerate() {
+            e.1[k] += c.as_ref().map_err(|e| e.clone())?[i];
+        }
     }
-    Ok(out)
+    Ok(sums
+        .into_iter()
+        .map(|(key, (n, [sw, swy, sww, swwy, swwyy, sy, syy]))| {
+            let mean = swy / sw;
+            let sum_we2 = (swwyy - 2.0 * mean * swwy + mean * mean * sww).max(0.0);
+            let nf = n as f64;
+            let var = if n > 1 {
+                ((syy - sy * sy / nf) / (nf - 1.0)).max(0.0)
+            } else {
+                0.0
+            };
+            (
+                key,
+                Cell {
+                    n,
+                    sum_w: sw,
+                    mean,
+                    sd: var.sqrt(),
+                    sum_we2,
+                },
+            )
+        })
+        .collect())
 }
 
 /// Σ_g u_g² and the number of clusters, by level, for clusters in column `cluster`:
@@ -151,11 +168,14 @@ fn cluster_sums(
     by: By,
     cluster: &str,
     cells: &BTreeMap<(String, u32, bool), Cell>,
+    frame: Option<DataFrame>,
 ) -> PolarsResult<BTreeMap<String, (f64, usize)>> {
     let column = by.map(|b| b.0);
     let mut group = keys(column);
     group.push(col(cluster));
-    let frame = if cluster == "id" {
+    let frame = if let Some(frame) = frame {
+        frame
+    } else if cluster == "id" {
         // A respondent answers once per wave (duplicates were rejected): rows are the groups.
         let mut cols = group;
         cols.push((col("w") * col("y")).alias("swy"));
@@ -270,14 +290,16 @@ pub fn designs(
     by_respondent: bool,
 ) -> PolarsResult<BTreeMap<String, Design>> {
     let lf = answered(df, outcome, &[before, after]).cache();
-    let cells = read_cells(&cells_frame(lf.clone(), by.map(|b| b.0))?, by)?;
+    // One group-by gives the cells and, when a cluster column is declared, its cluster sums.
+    let frame = cells_frame(lf.clone(), by.map(|b| b.0), cluster)?;
+    let cells = read_cells(&frame, by)?;
     let respondents = if by_respondent {
-        cluster_sums(lf.clone(), after, by, "id", &cells)?
+        cluster_sums(lf.clone(), after, by, "id", &cells, None)?
     } else {
         BTreeMap::new()
     };
     let clusters = match cluster {
-        Some(c) => Some(cluster_sums(lf.clone(), after, by, c, &cells)?),
+        Some(c) => Some(cluster_sums(lf.clone(), after, by, c, &cells, Some(frame))?),
         None => None,
     };
     let panel = if by_respondent {
