@@ -402,13 +402,23 @@ pub fn load(root: &Path, config: &ImpactConfig) -> Result<Survey, Diagnostic> {
         .collect()
         .map_err(|e| polars_error("data/", e))?;
     let mut data = data;
-    code(&mut data, "id").map_err(|e| polars_error("data/", e))?;
-    if s.cluster.is_some() {
-        code(&mut data, "cluster").map_err(|e| polars_error("data/", e))?;
-    }
+    let mut keys = vec!["id".to_string()];
+    keys.extend(s.cluster.as_ref().map(|_| "cluster".to_string()));
+    keys.extend((0..config.breakdowns.len()).map(|i| format!("b{i}")));
+    // Independent columns: code them in parallel.
+    use rayon::prelude::*;
+    let coded = keys
+        .par_iter()
+        .map(|k| code(&data, k))
+        .collect::<PolarsResult<Vec<_>>>()
+        .map_err(|e| polars_error("data/", e))?;
     let mut levels = Vec::new();
-    for i in 0..config.breakdowns.len() {
-        levels.push(code(&mut data, &format!("b{i}")).map_err(|e| polars_error("data/", e))?);
+    for (key, (column, names)) in keys.iter().zip(coded) {
+        data.with_column(column)
+            .map_err(|e| polars_error("data/", e))?;
+        if key.starts_with('b') {
+            levels.push(names);
+        }
     }
     Ok(Survey {
         levels,
@@ -420,8 +430,8 @@ pub fn load(root: &Path, config: &ImpactConfig) -> Result<Survey, Diagnostic> {
     })
 }
 
-/// Replaces a text column by u32 codes (in order of first appearance); returns the texts.
-fn code(df: &mut DataFrame, name: &str) -> PolarsResult<Vec<String>> {
+/// A text column as u32 codes (in order of first appearance), and the texts.
+fn code(df: &DataFrame, name: &str) -> PolarsResult<(Column, Vec<String>)> {
     let texts = df.column(name)?.str()?.clone();
     let mut index: std::collections::HashMap<&str, u32> =
         std::collections::HashMap::with_capacity(1024);
@@ -436,6 +446,5 @@ fn code(df: &mut DataFrame, name: &str) -> PolarsResult<Vec<String>> {
             })
         })
         .collect();
-    df.with_column(Column::new(name.into(), codes))?;
-    Ok(names)
+    Ok((Column::new(name.into(), codes), names))
 }
