@@ -122,6 +122,7 @@ pub struct ReportView {
     pub threshold: u64,
     pub outcomes: Vec<OutcomeView>,
     pub overview_chart: String,
+    pub overview_csv: String,
     pub rows_read: String,
     pub rows_used: String,
     pub rows_rejected: String,
@@ -179,21 +180,28 @@ fn estimate_view(o: &Outcome, label: &str, d: &Did, lang: &str) -> EstimateView 
             "unreliable",
         ),
     };
-    let direction = if e.value >= 0.0 {
-        t(lang, "lebih tinggi", "higher")
+    let (verb, direction) = if e.value >= 0.0 {
+        (
+            t(lang, "peserta naik", "of participants rose"),
+            t(
+                lang,
+                "lebih tinggi daripada kelompok pembanding",
+                "more than the comparison group's",
+            ),
+        )
     } else {
-        t(lang, "lebih rendah", "lower")
+        (
+            t(lang, "peserta berubah", "of participants changed by"),
+            t(
+                lang,
+                "lebih rendah daripada kelompok pembanding",
+                "less than the comparison group's",
+            ),
+        )
     };
     let magnitude = value(o, e.value.abs(), lang, false);
     let sentence = format!(
-        "{} {} {magnitude} {direction} {} ({} {} {} {}).",
-        label,
-        t(lang, "peserta berubah", "of participants changed by"),
-        t(
-            lang,
-            "daripada kelompok pembanding",
-            "than the comparison group"
-        ),
+        "{label} {verb} {magnitude} {direction} ({} {} {} {}).",
         t(lang, "IK 95%:", "95% CI:"),
         value(o, e.lo, lang, false),
         t(lang, "sampai", "to"),
@@ -271,6 +279,21 @@ pub fn build(a: &Analysis, lang: &str, prefix: &str) -> (ReportView, Vec<Downloa
         }
         outcomes.push(view);
     }
+    let mut overview_csv = String::from("outcome,impact_in_sd,ci_low,ci_high\n");
+    for r in &overview_rows {
+        overview_csv.push_str(&format!(
+            "{},{},{},{}\n",
+            csv_escape(&r.label),
+            r.value,
+            r.lo,
+            r.hi
+        ));
+    }
+    let overview_csv_path = format!("{base}dampak-ringkas.csv");
+    downloads.push(Download {
+        path: overview_csv_path.clone(),
+        csv: overview_csv,
+    });
     let overview_chart = charts::forest(
         "dampak-ringkas",
         t(
@@ -312,6 +335,7 @@ pub fn build(a: &Analysis, lang: &str, prefix: &str) -> (ReportView, Vec<Downloa
         threshold,
         outcomes,
         overview_chart,
+        overview_csv: overview_csv_path,
         rows_read: locale::integer(a.survey.rows_read as i64, lang),
         rows_used: locale::integer(a.survey.rows_used as i64, lang),
         rows_rejected: locale::integer(a.survey.rows_rejected as i64, lang),
@@ -547,6 +571,7 @@ fn outcome_view(
     let mut breakdowns = Vec::new();
     let mut bcsv = String::from("breakdown,level,estimate,ci_low,ci_high,n,note\n");
     for (b, levels) in oa.breakdowns.iter().enumerate() {
+        let csv_start = bcsv.len();
         let blabel = ImpactConfig::label(
             &a.config.breakdowns[b].label,
             lang,
@@ -626,7 +651,17 @@ fn outcome_view(
             )
         });
         let column = a.config.breakdowns[b].column.clone();
-        let figure = breakdown_figure(o, label, &blabel, chart.as_deref(), &views, lang);
+        // This chart's own download: the header and its rows of the combined file.
+        let csv_path = format!("{url}{folder}-{}.csv", slug::slugify(&column));
+        let own = format!(
+            "breakdown,level,estimate,ci_low,ci_high,n,note\n{}",
+            &bcsv[csv_start..]
+        );
+        downloads.push(Download {
+            path: csv_path.clone(),
+            csv: own,
+        });
+        let figure = breakdown_figure(label, &blabel, chart.as_deref(), &views, &csv_path, lang);
         breakdowns.push(BreakdownView {
             label: blabel,
             column,
@@ -736,20 +771,28 @@ fn breakdown_table(o_label: &str, b_label: &str, levels: &[LevelView], lang: &st
 }
 
 fn breakdown_figure(
-    _o: &Outcome,
     o_label: &str,
     b_label: &str,
     chart: Option<&str>,
     levels: &[LevelView],
+    csv: &str,
     lang: &str,
 ) -> String {
     let table = breakdown_table(o_label, b_label, levels, lang);
+    let download = format!(
+        "<a href=\"{csv}\" download>{}</a>",
+        t(
+            lang,
+            "Unduh data grafik (CSV)",
+            "Download the chart's data (CSV)"
+        )
+    );
     match chart {
         Some(svg) => format!(
-            "<figure>{svg}<figcaption><details><summary>{}</summary>{table}</details></figcaption></figure>",
+            "<figure>{svg}<figcaption><details><summary>{}</summary>{table}</details>{download}</figcaption></figure>",
             t(lang, "Tabel data", "Data table")
         ),
-        None => table,
+        None => format!("{table}<p>{download}</p>"),
     }
 }
 
@@ -758,7 +801,16 @@ pub fn embeds(view: &ReportView, lang: &str) -> std::collections::HashMap<String
     let mut out = std::collections::HashMap::new();
     out.insert(
         "chart:dampak-ringkas".to_string(),
-        format!("<figure>{}</figure>", view.overview_chart),
+        format!(
+            "<figure>{}<figcaption><a href=\"{}\" download>{}</a></figcaption></figure>",
+            view.overview_chart,
+            view.overview_csv,
+            t(
+                lang,
+                "Unduh data grafik (CSV)",
+                "Download the chart's data (CSV)"
+            )
+        ),
     );
     for o in &view.outcomes {
         out.insert(format!("chart:{}-tren", o.id), o.trend_figure.clone());

@@ -436,7 +436,8 @@ fn report_pages_charts_and_downloads_are_published_in_both_languages() {
     }
     let id = std::fs::read_to_string(site.join("dampak/pendapatan/index.html")).unwrap();
     assert!(
-        id.contains("Pendapatan bulanan peserta berubah Rp") && id.contains("(IK 95%: Rp"),
+        id.contains("Pendapatan bulanan peserta naik Rp")
+            && id.contains("lebih tinggi daripada kelompok pembanding (IK 95%: Rp"),
         "Indonesian reading"
     );
     assert!(
@@ -446,7 +447,8 @@ fn report_pages_charts_and_downloads_are_published_in_both_languages() {
     assert!(id.contains("uji plasebo"));
     let en = std::fs::read_to_string(site.join("en/impact/pendapatan/index.html")).unwrap();
     assert!(
-        en.contains("Monthly income of participants changed by Rp") && en.contains("(95% CI: Rp")
+        en.contains("Monthly income of participants rose Rp")
+            && en.contains("more than the comparison group's (95% CI: Rp")
     );
     assert!(
         std::fs::read_to_string(site.join("dampak/index.html"))
@@ -477,6 +479,15 @@ fn report_pages_charts_and_downloads_are_published_in_both_languages() {
     );
     let csv = std::fs::read_to_string(site.join("dampak/pendapatan/pendapatan-tren.csv")).unwrap();
     assert!(csv.starts_with("wave,group,n,mean,ci_low,ci_high\n2024,treated,"));
+    let by_district =
+        std::fs::read_to_string(site.join("dampak/pendapatan/pendapatan-kecamatan.csv")).unwrap();
+    assert_eq!(
+        by_district.lines().count(),
+        1 + 4,
+        "a header and the 4 kecamatan"
+    );
+    let overview = std::fs::read_to_string(site.join("dampak/dampak-ringkas.csv")).unwrap();
+    assert_eq!(overview.lines().count(), 1 + config.outcomes.len());
 }
 
 #[test]
