@@ -20,6 +20,9 @@ pub struct ImpactConfig {
     /// Where the file was read from (set after parsing).
     #[serde(skip)]
     pub path: PathBuf,
+    /// Its text, so later errors (a column missing from the data) can point into it.
+    #[serde(skip)]
+    pub source: Option<Source>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -112,6 +115,7 @@ impl ImpactConfig {
         };
         let display = crate::config::relative(root, &path);
         let mut config = ImpactConfig::parse(&text, &display)?;
+        config.source = Some(Source::new(&display, text.as_str()));
         config.path = display;
         Ok(Some(config))
     }

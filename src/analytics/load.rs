@@ -113,12 +113,24 @@ fn scan(
     for (role, column) in config.required_columns() {
         if schema.get(column).is_none() {
             let have: Vec<&str> = schema.iter_names().map(|n| n.as_str()).collect();
-            return Err(Diagnostic::error(format!(
+            let mut d = Diagnostic::error(format!(
                 "survey file {display} has no column `{column}` (the {role} column in impact.toml)"
             ))
-            .in_file(&display)
-            .help(format!(
-                "columns in this file: {}; fix the name in data/impact.toml or in the file",
+            .in_file(&display);
+            // Point at the declaration in impact.toml, where the fix usually is.
+            if let Some(source) = &config.source
+                && let Some(at) = source.text.find(&format!("\"{column}\""))
+            {
+                d = d.at(
+                    source,
+                    at..at + column.len() + 2,
+                    format!("no such column in {display}"),
+                );
+            }
+            let suggestion = crate::markdown::closest(column, have.iter().copied())
+                .map_or(String::new(), |c| format!("did you mean `{c}`? "));
+            return Err(d.help(format!(
+                "{suggestion}columns in this file: {}; fix the name in data/impact.toml or in the file",
                 have.join(", ")
             )));
         }

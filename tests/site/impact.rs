@@ -273,6 +273,10 @@ fn too_many_rejects_or_a_missing_column_stop_with_a_clear_error() {
         err.contains("columns in this file: nomor, gelombang, kelompok"),
         "{err}"
     );
+    assert!(
+        err.contains("--> data/impact.toml:17:10"),
+        "points at the declaration: {err}"
+    );
 }
 
 #[test]
