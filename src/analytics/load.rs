@@ -165,7 +165,8 @@ fn missing(e: Expr) -> Expr {
     e.clone()
         .is_null()
         .or(e.clone().eq(lit("")))
-        .or(e.str().to_uppercase().eq(lit("NA")))
+        .or(e.clone().eq(lit("NA")))
+        .or(e.eq(lit("na")))
 }
 
 /// Reads, checks and types every survey file.
@@ -232,12 +233,16 @@ pub fn load(root: &Path, config: &ImpactConfig) -> Result<Survey, Diagnostic> {
         let value = match o.kind {
             OutcomeKind::Continuous => text.clone().cast(DataType::Float64),
             OutcomeKind::Binary => {
-                let t = text.clone().str().to_lowercase();
+                // Listing the spellings is cheaper than lower-casing a million values.
+                let t = text.clone();
                 when(
                     t.clone().is_in(
                         lit(Series::new(
                             "y".into(),
-                            ["1", "1.0", "ya", "yes", "true", "y"],
+                            [
+                                "1", "1.0", "ya", "Ya", "YA", "yes", "Yes", "YES", "true", "True",
+                                "TRUE", "y", "Y",
+                            ],
                         ))
                         .implode(false),
                         false,
@@ -248,7 +253,10 @@ pub fn load(root: &Path, config: &ImpactConfig) -> Result<Survey, Diagnostic> {
                     t.is_in(
                         lit(Series::new(
                             "n".into(),
-                            ["0", "0.0", "tidak", "no", "false", "t", "n"],
+                            [
+                                "0", "0.0", "tidak", "Tidak", "TIDAK", "no", "No", "NO", "false",
+                                "False", "FALSE", "t", "T", "n", "N",
+                            ],
                         ))
                         .implode(false),
                         false,
