@@ -69,7 +69,7 @@ fn keys(by: Option<&str>) -> Vec<Expr> {
 }
 
 /// Rows answering `outcome` in `waves`, with the answer as `y`.
-fn answered(df: &DataFrame, outcome: &str, waves: &[u32]) -> LazyFrame {
+pub fn answered(df: &DataFrame, outcome: &str, waves: &[u32]) -> LazyFrame {
     let waves = Series::new("waves".into(), waves.to_vec());
     df.clone()
         .lazy()
@@ -289,7 +289,19 @@ pub fn designs(
     cluster: Option<&str>,
     by_respondent: bool,
 ) -> PolarsResult<BTreeMap<String, Design>> {
-    let lf = answered(df, outcome, &[before, after]).cache();
+    let rows = answered(df, outcome, &[before, after]).collect()?;
+    designs_of(&rows, after, by, cluster, by_respondent)
+}
+
+/// The same on rows already filtered by [`answered`] (reused across breakdowns).
+pub fn designs_of(
+    rows: &DataFrame,
+    after: u32,
+    by: By,
+    cluster: Option<&str>,
+    by_respondent: bool,
+) -> PolarsResult<BTreeMap<String, Design>> {
+    let lf = rows.clone().lazy();
     // One group-by gives the cells and, when a cluster column is declared, its cluster sums.
     let frame = cells_frame(lf.clone(), by.map(|b| b.0), cluster)?;
     let cells = read_cells(&frame, by)?;

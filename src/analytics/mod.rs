@@ -135,8 +135,11 @@ pub fn analyse_survey(config: ImpactConfig, survey: Survey) -> Result<Analysis, 
                     .into_iter()
                     .map(|((_, w, t), c)| ((w, t), c))
                     .collect();
-            let main =
-                estimate::designs(df, &name, before, after, None, cluster, true).map_err(err)?;
+            // The rows of the two waves compared, filtered once for the whole and every breakdown.
+            let rows = estimate::answered(df, &name, &[before, after])
+                .collect()
+                .map_err(err)?;
+            let main = estimate::designs_of(&rows, after, None, cluster, true).map_err(err)?;
             let did = Did::from_design(&main.get("").cloned().unwrap_or_default());
             let placebo = match placebo_waves {
                 Some((a, b)) => estimate::designs(df, &name, a, b, None, cluster, true)
@@ -158,9 +161,8 @@ pub fn analyse_survey(config: ImpactConfig, survey: Survey) -> Result<Analysis, 
             for b in 0..config.breakdowns.len() {
                 let column = format!("b{b}");
                 let by = Some((column.as_str(), survey.levels[b].as_slice()));
-                let levels =
-                    estimate::designs(df, &name, before, after, by, cluster, cluster.is_none())
-                        .map_err(err)?;
+                let levels = estimate::designs_of(&rows, after, by, cluster, cluster.is_none())
+                    .map_err(err)?;
                 breakdowns.push(
                     levels
                         .iter()
