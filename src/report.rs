@@ -581,6 +581,8 @@ fn outcome_view(
         let published = privacy::levels(levels, threshold);
         let mut rows = Vec::new();
         let mut views = Vec::new();
+        // Participants' level after the programme, for the bar chart.
+        let mut levels_after: Vec<(String, f64, u64)> = Vec::new();
         for (lvl, p) in &published {
             let name = if lvl.is_empty() {
                 t(lang, "(kosong)", "(blank)").to_string()
@@ -589,6 +591,7 @@ fn outcome_view(
             };
             match p {
                 Published::Shown(d) => {
+                    levels_after.push((name.clone(), d.cells.t1.mean, d.cells.t1.n));
                     rows.push(charts::Row {
                         label: name.clone(),
                         value: d.estimate.value,
@@ -661,7 +664,24 @@ fn outcome_view(
             path: csv_path.clone(),
             csv: own,
         });
-        let figure = breakdown_figure(label, &blabel, chart.as_deref(), &views, &csv_path, lang);
+        let mut figure =
+            breakdown_figure(label, &blabel, chart.as_deref(), &views, &csv_path, lang);
+        if !levels_after.is_empty() {
+            figure.push_str(&level_bars(
+                o,
+                label,
+                &blabel,
+                &levels_after,
+                &format!(
+                    "{url}{folder}-{}-{}.csv",
+                    slug::slugify(&column),
+                    t(lang, "sesudah", "after")
+                ),
+                b,
+                lang,
+                downloads,
+            ));
+        }
         breakdowns.push(BreakdownView {
             label: blabel,
             column,
@@ -836,4 +856,77 @@ pub fn embeds(view: &ReportView, lang: &str) -> std::collections::HashMap<String
         }
     }
     out
+}
+
+/// Bars of participants' level after the programme by breakdown level, with table and CSV.
+#[allow(clippy::too_many_arguments)]
+fn level_bars(
+    o: &Outcome,
+    o_label: &str,
+    b_label: &str,
+    levels: &[(String, f64, u64)],
+    csv_path: &str,
+    b: usize,
+    lang: &str,
+    downloads: &mut Vec<Download>,
+) -> String {
+    let unit = if o.kind == OutcomeKind::Binary {
+        "%"
+    } else {
+        o.unit.as_str()
+    };
+    let title = format!(
+        "{o_label}: {} {}",
+        t(
+            lang,
+            "peserta sesudah program menurut",
+            "participants after the programme by"
+        ),
+        b_label.to_lowercase()
+    );
+    let desc = levels
+        .iter()
+        .map(|(l, v, _)| format!("{l} {}", level(o, *v, lang)))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let bars: Vec<(String, f64)> = levels.iter().map(|(l, v, _)| (l.clone(), *v)).collect();
+    let svg = charts::bars(
+        &format!("{}-b{b}-sesudah", o.id),
+        &title,
+        &format!("{title}: {desc}."),
+        &bars,
+        unit,
+        lang,
+    );
+    let mut csv = String::from("level,participants_after,n\n");
+    let mut rows = String::new();
+    for (l, v, n) in levels {
+        csv.push_str(&format!("{},{v},{n}\n", csv_escape(l)));
+        rows.push_str(&format!(
+            "<tr><th scope=\"row\">{}</th><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            esc(l),
+            esc(&level(o, *v, lang)),
+            locale::integer(*n as i64, lang)
+        ));
+    }
+    downloads.push(Download {
+        path: csv_path.to_string(),
+        csv,
+    });
+    format!(
+        "<figure>{svg}<figcaption><details><summary>{}</summary><div class=\"table-wrap\" tabindex=\"0\"><table><caption>{}</caption><thead><tr><th scope=\"col\">{}</th><th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">n</th></tr></thead><tbody>{rows}</tbody></table></div></details><a href=\"{csv_path}\" download>{}</a></figcaption></figure>",
+        t(lang, "Tabel data", "Data table"),
+        esc(&title),
+        esc(b_label),
+        t(
+            lang,
+            "Peserta sesudah program",
+            "Participants after the programme"
+        ),
+        t(
+            lang,
+            "Unduh data grafik (CSV)",
+            "Download the chart's data (CSV)"
+        )
+    )
 }

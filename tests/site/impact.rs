@@ -406,8 +406,8 @@ fn report_pages_charts_and_downloads_are_published_in_both_languages() {
             let svgs = html.matches("<svg ").count();
             assert_eq!(
                 svgs,
-                1 + config.breakdowns.len(),
-                "{page}: a trend chart and a forest plot per breakdown"
+                1 + 2 * config.breakdowns.len(),
+                "{page}: a trend chart, and a forest plot and bars per breakdown"
             );
             assert_eq!(
                 html.matches("role=img").count(),
