@@ -202,6 +202,33 @@ def did_block(sub, outcome, post_wave):
     }, (hc1, cl_id, cl_kel)
 
 
+WEIGHTED_CSV = os.path.join(OUT, "panel_weighted.csv")
+
+
+def weighted_expected():
+    """WLS on the panel with a deterministic weight column `bobot` (1.0 to 2.0 by respondent)."""
+    df = read_panel()
+    df["bobot"] = [1.0 + (int(r[1:]) % 5) * 0.25 for r in df["rid"]]
+    write_csv(WEIGHTED_CSV, df)
+    df = pd.read_csv(WEIGHTED_CSV, dtype={"rid": str, "wave": str, "grp": str, "kel": str})
+    sub = df[df["wave"].isin(["w2", "w3"])].copy()
+    sub["treated"] = (sub["grp"] == "peserta").astype(np.int64)
+    sub["post"] = (sub["wave"] == "w3").astype(np.int64)
+    sub["y"] = sub["income"].astype(float)
+    formula = "y ~ treated + post + treated:post"
+    g_kel = pd.factorize(sub["kel"], sort=True)[0]
+    hc1 = smf.wls(formula, sub, weights=sub["bobot"]).fit(cov_type="HC1")
+    cl_kel = smf.wls(formula, sub, weights=sub["bobot"]).fit(cov_type="cluster", cov_kwds={"groups": g_kel})
+    c = cl_kel.conf_int(alpha=0.05).loc[TERM]
+    return {
+        "n": int(hc1.nobs),
+        "coef": f(hc1.params[TERM]),
+        "se_hc1": f(hc1.bse[TERM]),
+        "se_cluster_kel": f(cl_kel.bse[TERM]),
+        "ci_cluster_kel": [f(c[0]), f(c[1])],
+    }
+
+
 def panel_expected():
     d = read_panel()
     res = {}
@@ -287,6 +314,7 @@ def main():
     make_panel()
     kiel, kiel_hc1 = kielmc_expected()
     panel, prop, (hc1, cl_id, cl_kel) = panel_expected()
+    weighted = weighted_expected()
 
     settings = (
         "Computed by scripts/statsmodels_expected.py from the CSV files as written. "
@@ -324,7 +352,10 @@ def main():
         "kielmc": kiel,
         "panel": panel,
         "panel_online_prop_post": prop,
-        "settings": settings,
+        "panel_weighted_income": weighted,
+        "settings": settings + " panel_weighted_income: statsmodels.formula.api.wls with weights "
+        "bobot = 1 + (respondent number mod 5) * 0.25 on panel_weighted.csv (w2 and w3 rows), "
+        ".fit(cov_type='HC1') and .fit(cov_type='cluster', cov_kwds={'groups': codes of kel}).",
     }
     with open(EXPECTED_JSON, "w", newline="\n", encoding="utf-8") as fh:
         json.dump(expected, fh, indent=1, allow_nan=False)

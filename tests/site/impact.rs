@@ -547,3 +547,23 @@ fn small_cells_are_suppressed_on_the_published_pages() {
         "no estimate shown for a hidden level"
     );
 }
+
+#[test]
+fn weighted_did_equals_statsmodels_wls() {
+    let toml = PANEL
+        .replace(
+            "files = [\"panel.csv\"]",
+            "files = [\"panel_weighted.csv\"]",
+        )
+        .replace("cluster = \"kel\"", "cluster = \"kel\"\nweight = \"bobot\"");
+    let site = survey_site(&toml, &["panel_weighted.csv"]);
+    let a = analyse(site.path());
+    let e = &expected()["panel_weighted_income"];
+    let did = &a.outcomes[0].did;
+    assert_eq!(did.cells.n(), e["n"].as_u64().unwrap());
+    close(did.estimate.value, &e["coef"]);
+    close(did.se_hc1, &e["se_hc1"]);
+    close(did.se_cluster.unwrap().0, &e["se_cluster_kel"]);
+    close(did.estimate.lo, &e["ci_cluster_kel"][0]);
+    close(did.estimate.hi, &e["ci_cluster_kel"][1]);
+}
