@@ -59,6 +59,8 @@ pub struct EstimateView {
     pub reliability: String,
     pub reliability_class: &'static str,
     pub significant: bool,
+    /// Plain verdict, using whether higher is better for this outcome.
+    pub verdict: String,
     /// One sentence in plain words.
     pub sentence: String,
 }
@@ -222,6 +224,12 @@ fn estimate_view(o: &Outcome, label: &str, d: &Did, lang: &str) -> EstimateView 
         reliability: reliability.to_string(),
         reliability_class: class,
         significant: e.significant(),
+        verdict: match (e.significant(), (e.value > 0.0) == o.higher_is_better) {
+            (false, _) => t(lang, "tidak ada perubahan nyata", "no clear change"),
+            (true, true) => t(lang, "membaik nyata", "clearly better"),
+            (true, false) => t(lang, "memburuk nyata", "clearly worse"),
+        }
+        .to_string(),
         sentence,
     }
 }

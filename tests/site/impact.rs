@@ -459,6 +459,11 @@ fn report_pages_charts_and_downloads_are_published_in_both_languages() {
             .unwrap()
             .contains("Data contoh sintetis")
     );
+    let overview = std::fs::read_to_string(site.join("dampak/index.html")).unwrap();
+    assert!(
+        overview.contains("membaik nyata"),
+        "verdict by higher_is_better"
+    );
     let quality = std::fs::read_to_string(site.join("dampak/kualitas-data/index.html")).unwrap();
     for reason in [
         "ID responden kosong",
