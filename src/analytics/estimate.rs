@@ -71,14 +71,19 @@ fn keys(by: Option<&str>) -> Vec<Expr> {
 /// Rows answering `outcome` in `waves`, with the answer as `y`.
 pub fn answered(df: &DataFrame, outcome: &str, waves: &[u32]) -> LazyFrame {
     let waves = Series::new("waves".into(), waves.to_vec());
-    df.clone()
-        .lazy()
-        .filter(
-            col(outcome)
-                .is_not_null()
-                .and(col("wave").is_in(lit(waves).implode(false), false)),
-        )
-        .with_column(col(outcome).alias("y"))
+    // Only this outcome travels with the keys: the other outcomes' columns are not copied.
+    let keep: Vec<Expr> = df
+        .get_column_names()
+        .into_iter()
+        .filter(|n| !n.starts_with('o'))
+        .map(|n| col(n.as_str()))
+        .chain([col(outcome).alias("y")])
+        .collect();
+    df.clone().lazy().select(keep).filter(
+        col("y")
+            .is_not_null()
+            .and(col("wave").is_in(lit(waves).implode(false), false)),
+    )
 }
 
 /// Weighted sums by (level, wave, treated) from which every cell statistic follows, in one pass:
