@@ -8,7 +8,7 @@ mod listings;
 pub mod views;
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
@@ -621,8 +621,4 @@ fn redirect_html(to: &str) -> String {
 /// Parses `--now` values such as `2026-03-01T09:00+08:00` or `2026-03-01`.
 pub fn parse_now(text: &str, offset_hours: i8) -> Option<Timestamp> {
     content::fields::parse_date(text, offset_hours)
-}
-
-pub fn default_output(root: &Path) -> PathBuf {
-    root.join("output")
 }
