@@ -70,10 +70,16 @@ fn print_diags(d: &Diagnostics) {
     }
 }
 
-fn parse_now(text: Option<&str>) -> Result<Option<jiff::Timestamp>, String> {
+/// `--now`; a time without offset is in the site's time zone (WITA when berdaya.toml is unreadable,
+/// which the build then reports).
+fn parse_now(
+    text: Option<&str>,
+    root: &std::path::Path,
+) -> Result<Option<jiff::Timestamp>, String> {
+    let offset = Config::load(root).map_or(8, |c| c.timezone.offset_hours);
     match text {
         None => Ok(None),
-        Some(t) => crate::site::parse_now(t, 8).map(Some).ok_or_else(|| {
+        Some(t) => crate::site::parse_now(t, offset).map(Some).ok_or_else(|| {
             format!(
                 "--now `{t}` is not a date; {}",
                 crate::content::fields::DATE_FORMATS
@@ -115,7 +121,7 @@ pub fn run(cli: Cli) -> ExitCode {
             drafts,
             now,
         } => {
-            let now = match parse_now(now.as_deref()) {
+            let now = match parse_now(now.as_deref(), &cli.root) {
                 Ok(n) => n,
                 Err(e) => return fail(e),
             };
@@ -134,7 +140,7 @@ pub fn run(cli: Cli) -> ExitCode {
             )
         }
         Command::Check { drafts, now } => {
-            let now = match parse_now(now.as_deref()) {
+            let now = match parse_now(now.as_deref(), &cli.root) {
                 Ok(n) => n,
                 Err(e) => return fail(e),
             };

@@ -128,7 +128,10 @@ fn read_cells(frame: &DataFrame, by: By) -> PolarsResult<BTreeMap<(String, u32, 
         bools(frame, "treated")?,
         u32s(frame, "n")?,
     );
-    let cols = ["sw", "swy", "sww", "swwy", "swwyy", "sy", "syy"].map(|c| f64s(frame, c));
+    let cols = ["sw", "swy", "sww", "swwy", "swwyy", "sy", "syy"]
+        .iter()
+        .map(|c| f64s(frame, c))
+        .collect::<PolarsResult<Vec<_>>>()?;
     let mut sums: BTreeMap<(String, u32, bool), (u64, [f64; 7])> = BTreeMap::new();
     for i in 0..frame.height() {
         let e = sums
@@ -136,7 +139,7 @@ fn read_cells(frame: &DataFrame, by: By) -> PolarsResult<BTreeMap<(String, u32, 
             .or_insert((0, [0.0; 7]));
         e.0 += n[i] as u64;
         for (k, c) in cols.iter().enumerate() {
-            e.1[k] += c.as_ref().map_err(|e| e.clone())?[i];
+            e.1[k] += c[i];
         }
     }
     Ok(sums

@@ -145,6 +145,13 @@ impl Site {
                 alternates: alternates(&p.translation_key),
             });
         }
+        for (key, _, url) in self.impact_pages() {
+            entries.push(SitemapEntry {
+                permalink: self.permalink(&url),
+                lastmod: None,
+                alternates: alternates(&key),
+            });
+        }
         entries.sort_by(|a, b| a.permalink.cmp(&b.permalink));
         let lang = &self.config.default_language;
         let mut ctx = self.context(lang, "/sitemap.xml", None);

@@ -464,6 +464,11 @@ fn report_pages_charts_and_downloads_are_published_in_both_languages() {
         overview.contains("membaik nyata"),
         "verdict by higher_is_better"
     );
+    let sitemap = std::fs::read_to_string(site.join("sitemap.xml")).unwrap();
+    assert!(
+        sitemap.contains("/dampak/pendapatan/</loc><xhtml:link rel=\"alternate\" hreflang=\"id\""),
+        "report pages are in the sitemap with their translations"
+    );
     let quality = std::fs::read_to_string(site.join("dampak/kualitas-data/index.html")).unwrap();
     for reason in [
         "ID responden kosong",
@@ -547,10 +552,14 @@ fn small_cells_are_suppressed_on_the_published_pages() {
         html.contains("✱ disembunyikan: kurang dari 14 responden"),
         "small kelurahan cells are hidden"
     );
-    assert!(
-        !html.contains("K01</th><td class=num>+"),
-        "no estimate shown for a hidden level"
-    );
+    for level in ["K01", "K02", "K03", "K04"] {
+        assert!(
+            html.contains(&format!(
+                "<th scope=\"row\">{level}</th><td colspan=\"3\">✱ "
+            )),
+            "{level}: no estimate shown for a hidden level"
+        );
+    }
 }
 
 #[test]
