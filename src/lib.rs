@@ -19,5 +19,6 @@ pub mod markdown;
 pub mod output;
 pub mod report;
 pub mod scaffold;
+pub mod serve;
 pub mod site;
 pub mod templates;

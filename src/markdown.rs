@@ -32,6 +32,10 @@ pub struct Rendered {
     pub headings: Vec<(u8, String, String)>,
     pub anchor_refs: Vec<AnchorRef>,
     pub word_count: usize,
+    /// Every `@/` file the body links to, found or not: the page depends on their URLs.
+    pub links: Vec<String>,
+    /// True when the body places a chart, table or number of the impact report.
+    pub uses_embeds: bool,
 }
 
 const MORE: &str = "<!-- more -->";
@@ -71,6 +75,7 @@ pub fn render(
                 Event::Text(t) => id.push_str(t),
                 Event::End(TagEnd::CodeBlock) => {
                     let key = format!("{kind}:{}", id.trim());
+                    out.uses_embeds = true;
                     let span = body_start + *start..body_start + range.end;
                     events.push(Event::Html(CowStr::from(place(
                         &key, embeds, source, span, diags,
@@ -97,6 +102,7 @@ pub fn render(
             && let Some(id) = code.strip_prefix('=')
         {
             let span = body_start + range.start..body_start + range.end;
+            out.uses_embeds = true;
             events.push(Event::InlineHtml(CowStr::from(place(
                 &format!("number:{}", id.trim()),
                 embeds,
@@ -221,6 +227,9 @@ fn resolve<'a>(
         Some((f, frag)) => (f, Some(frag)),
         None => (path, None),
     };
+    if !out.links.iter().any(|l| l == file) {
+        out.links.push(file.to_string());
+    }
     match targets.urls.get(file) {
         Some(url) => {
             if let Some(frag) = fragment {

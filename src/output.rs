@@ -1,10 +1,12 @@
 //! Writing the built site: minified HTML, the per-page gzip budget, `.gz`/`.br` beside every text
 //! file, and the atomic swap that leaves the previous `output/` untouched when a build fails.
 
+use std::any::Any;
+use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use crate::diagnostics::Diagnostic;
 
@@ -28,7 +30,52 @@ pub struct OutputOptions {
     pub gzip_level: u32,
 }
 
-/// A build's output folder, written in a temporary place until [`Output::commit`].
+/// What the renderer keeps about one output unit (a page, a pager, a feed) between builds.
+pub type Payload = Arc<dyn Any + Send + Sync>;
+
+/// One output unit of a build: its fingerprint, the files it wrote, and what the renderer kept.
+#[derive(Clone)]
+pub struct Unit {
+    pub fp: u64,
+    pub files: Vec<String>,
+    pub payload: Option<Payload>,
+}
+
+/// The units of the last successful build, by key.
+#[derive(Clone, Default)]
+pub struct Memo {
+    pub units: HashMap<String, Unit>,
+}
+
+impl Memo {
+    /// Every file the build wrote, relative to the output folder.
+    pub fn files(&self) -> BTreeSet<&str> {
+        self.units
+            .values()
+            .flat_map(|u| u.files.iter().map(String::as_str))
+            .collect()
+    }
+}
+
+struct MemoState {
+    prev: Memo,
+    /// Render every unit even when its fingerprint is unchanged (after berdaya.toml changed).
+    force: bool,
+    next: Mutex<HashMap<String, Unit>>,
+}
+
+/// A file of an in-place build: path, bytes, and its gzip when already made.
+type Staged = (String, Vec<u8>, Option<Vec<u8>>);
+
+/// Whether a unit must be rendered.
+pub enum Fresh {
+    Render,
+    /// Unchanged since the last build: its files stay as they are.
+    Keep(Option<Payload>),
+}
+
+/// A build's output folder: written in a temporary place until [`Output::commit`], or, for
+/// `serve`'s incremental builds, kept in memory until [`Output::commit_in_place`].
 pub struct Output {
     pub final_dir: PathBuf,
     pub dir: PathBuf,
@@ -38,6 +85,9 @@ pub struct Output {
     files: AtomicUsize,
     bytes: AtomicU64,
     reused: AtomicUsize,
+    memo: Option<MemoState>,
+    /// Files of an in-place build: (path, bytes, gzip when already made).
+    staged: Option<Mutex<Vec<Staged>>>,
 }
 
 fn minify_cfg() -> minify_html::Cfg {
@@ -120,6 +170,100 @@ impl Output {
             files: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
             reused: AtomicUsize::new(0),
+            memo: None,
+            staged: None,
+        })
+    }
+
+    /// An incremental build into `final_dir` itself: files are kept in memory, then
+    /// [`Output::commit_in_place`] writes those that changed and removes those no longer made.
+    pub fn in_place(final_dir: &Path, opts: OutputOptions, prev: Memo, force: bool) -> Output {
+        Output {
+            final_dir: final_dir.to_path_buf(),
+            dir: final_dir.to_path_buf(),
+            previous: None,
+            opts,
+            pages: Mutex::new(Vec::new()),
+            files: AtomicUsize::new(0),
+            bytes: AtomicU64::new(0),
+            reused: AtomicUsize::new(0),
+            memo: Some(MemoState {
+                prev,
+                force,
+                next: Mutex::new(HashMap::new()),
+            }),
+            staged: Some(Mutex::new(Vec::new())),
+        }
+    }
+
+    /// Records units with fingerprints, so that the next build can skip unchanged ones.
+    pub fn with_memo(mut self) -> Output {
+        self.memo = Some(MemoState {
+            prev: Memo::default(),
+            force: true,
+            next: Mutex::new(HashMap::new()),
+        });
+        self
+    }
+
+    /// True when units are recorded (serve); plain builds render everything and keep nothing.
+    pub fn tracks_units(&self) -> bool {
+        self.memo.is_some()
+    }
+
+    /// The previous build's payload of unit `key`.
+    pub fn previous_payload(&self, key: &str) -> Option<&Payload> {
+        self.memo.as_ref()?.prev.units.get(key)?.payload.as_ref()
+    }
+
+    /// Records unit `key` made of `files` (paths in the output folder); says whether to render
+    /// it. `fp` is only computed when units are tracked.
+    pub fn unit(&self, key: &str, fp: impl FnOnce() -> u64, files: Vec<String>) -> Fresh {
+        let Some(m) = &self.memo else {
+            return Fresh::Render;
+        };
+        let fp = fp();
+        let kept = m
+            .prev
+            .units
+            .get(key)
+            .filter(|u| !m.force && u.fp == fp && u.files == files);
+        let fresh = match kept {
+            Some(u) => Fresh::Keep(u.payload.clone()),
+            None => Fresh::Render,
+        };
+        let payload = match &fresh {
+            Fresh::Keep(p) => p.clone(),
+            Fresh::Render => None,
+        };
+        m.next
+            .lock()
+            .expect("memo")
+            .insert(key.to_string(), Unit { fp, files, payload });
+        fresh
+    }
+
+    /// Stores what the renderer keeps of unit `key`, with its fingerprint as computed after
+    /// rendering.
+    pub fn set_payload(&self, key: &str, fp: u64, payload: Payload) {
+        if let Some(m) = &self.memo
+            && let Some(u) = m.next.lock().expect("memo").get_mut(key)
+        {
+            u.fp = fp;
+            u.payload = Some(payload);
+        }
+    }
+
+    /// Gives back the previous build's units (when this build failed and wrote nothing).
+    pub fn into_previous(self) -> Memo {
+        self.memo.map(|m| m.prev).unwrap_or_default()
+    }
+
+    /// The units of this build, for the next one.
+    pub fn memo(&self) -> Option<Memo> {
+        let m = self.memo.as_ref()?;
+        Some(Memo {
+            units: m.next.lock().expect("memo").clone(),
         })
     }
 
@@ -180,6 +324,13 @@ impl Output {
         if self.opts.dry_run {
             return Ok(());
         }
+        if let Some(staged) = &self.staged {
+            staged
+                .lock()
+                .expect("staged files")
+                .push((path.to_string(), bytes.to_vec(), gz));
+            return Ok(());
+        }
         let target = self.dir.join(path);
         let io = |e: std::io::Error| {
             Diagnostic::error(format!("cannot write {}: {e}", target.display()))
@@ -217,7 +368,7 @@ impl Output {
 
     /// Copies a file (image, PDF) into the output.
     pub fn copy(&self, from: &Path, to: &str) -> Result<(), Diagnostic> {
-        if compressible(to) {
+        if compressible(to) || self.staged.is_some() {
             let bytes = std::fs::read(from)
                 .map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", from.display())))?;
             return self.write(to, &bytes);
@@ -287,9 +438,77 @@ impl Output {
         Ok(())
     }
 
+    /// Writes an incremental build into the output folder: files whose bytes changed (with new
+    /// `.gz`/`.br`), and removes files the previous build made that this one did not. Returns
+    /// the changed and removed paths, sorted.
+    pub fn commit_in_place(self) -> Result<Vec<String>, Diagnostic> {
+        let staged = self
+            .staged
+            .as_ref()
+            .map(|s| std::mem::take(&mut *s.lock().expect("staged files")))
+            .unwrap_or_default();
+        let mut changed = Vec::new();
+        for (path, bytes, gz) in staged {
+            let target = self.final_dir.join(&path);
+            if std::fs::read(&target).is_ok_and(|old| old == bytes) {
+                continue;
+            }
+            let io = |e: std::io::Error| {
+                Diagnostic::error(format!("cannot write {}: {e}", target.display()))
+            };
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).map_err(io)?;
+            }
+            let precompress = self.opts.precompress && compressible(&path);
+            if precompress {
+                let gz = gz.unwrap_or_else(|| gzip(&bytes, self.opts.gzip_level));
+                write_atomic(&sibling(&target, "gz"), &gz).map_err(io)?;
+                write_atomic(
+                    &sibling(&target, "br"),
+                    &brotli(&bytes, self.opts.brotli_quality),
+                )
+                .map_err(io)?;
+            }
+            write_atomic(&target, &bytes).map_err(io)?;
+            changed.push(path);
+        }
+        if let Some(m) = &self.memo {
+            let next = m.next.lock().expect("memo");
+            let live: BTreeSet<&str> = next
+                .values()
+                .flat_map(|u| u.files.iter().map(String::as_str))
+                .collect();
+            for old in m.prev.files() {
+                if live.contains(old) {
+                    continue;
+                }
+                let target = self.final_dir.join(old);
+                for f in [
+                    sibling(&target, "gz"),
+                    sibling(&target, "br"),
+                    target.clone(),
+                ] {
+                    let _ = std::fs::remove_file(f);
+                }
+                // Folders left empty go too, as a fresh build would not make them.
+                let mut dir = target.parent();
+                while let Some(d) = dir {
+                    if d == self.final_dir || std::fs::remove_dir(d).is_err() {
+                        break;
+                    }
+                    dir = d.parent();
+                }
+                changed.push(old.to_string());
+            }
+        }
+        changed.sort();
+        changed.dedup();
+        Ok(changed)
+    }
+
     /// Throws the unfinished build away; the previous output stays as it was.
     pub fn abandon(self) {
-        if !self.opts.dry_run {
+        if !self.opts.dry_run && self.staged.is_none() {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
@@ -300,6 +519,15 @@ fn sibling(path: &Path, ext: &str) -> PathBuf {
     s.push(".");
     s.push(ext);
     PathBuf::from(s)
+}
+
+/// Writes beside the target, then renames, so a server never sends a half-written file.
+fn write_atomic(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut tmp = target.as_os_str().to_owned();
+    tmp.push(".berdaya-new");
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, target)
 }
 
 fn link_or_copy(from: &Path, to: &Path) -> std::io::Result<()> {

@@ -292,9 +292,9 @@ pub fn build(a: &Analysis, lang: &str, prefix: &str) -> (ReportView, Vec<Downloa
         overview_csv.push_str(&format!(
             "{},{},{},{}\n",
             csv_escape(&r.label),
-            r.value,
-            r.lo,
-            r.hi
+            csv_num(r.value),
+            csv_num(r.lo),
+            csv_num(r.hi)
         ));
     }
     let overview_csv_path = format!("{base}dampak-ringkas.csv");
@@ -406,6 +406,14 @@ fn reason_text(key: &str, lang: &str) -> &'static str {
     }
 }
 
+/// A number for a CSV download: 10 significant digits, so the last bits of floating-point
+/// sums (whose order parallel aggregation does not fix) do not change the file between builds.
+fn csv_num(v: f64) -> String {
+    format!("{v:.9e}")
+        .parse::<f64>()
+        .map_or_else(|_| v.to_string(), |r| r.to_string())
+}
+
 fn csv_escape(s: &str) -> String {
     if s.contains([',', '"', '\n']) {
         format!("\"{}\"", s.replace('"', "\"\""))
@@ -464,9 +472,9 @@ fn outcome_view(
                         csv_escape(wave),
                         if treated { "treated" } else { "comparison" },
                         c.n,
-                        c.mean,
-                        c.mean - half,
-                        c.mean + half
+                        csv_num(c.mean),
+                        csv_num(c.mean - half),
+                        csv_num(c.mean + half)
                     ));
                     (
                         level(o, c.mean, lang),
@@ -610,9 +618,9 @@ fn outcome_view(
                         "{},{},{},{},{},{},\n",
                         csv_escape(&blabel),
                         csv_escape(&name),
-                        d.estimate.value,
-                        d.estimate.lo,
-                        d.estimate.hi,
+                        csv_num(d.estimate.value),
+                        csv_num(d.estimate.lo),
+                        csv_num(d.estimate.hi),
                         d.cells.n()
                     ));
                     views.push(LevelView {
@@ -909,7 +917,7 @@ fn level_bars(
     let mut csv = String::from("level,participants_after,n\n");
     let mut rows = String::new();
     for (l, v, n) in levels {
-        csv.push_str(&format!("{},{v},{n}\n", csv_escape(l)));
+        csv.push_str(&format!("{},{},{n}\n", csv_escape(l), csv_num(*v)));
         rows.push_str(&format!(
             "<tr><th scope=\"row\">{}</th><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
             esc(l),

@@ -18,6 +18,51 @@ pub struct Theme {
     pub strings: BTreeMap<String, Value>,
     /// Minified stylesheet, inlined into every page.
     pub css: String,
+    /// Template name → hash of its text and of every template it extends, includes or imports:
+    /// a page whose template's hash is unchanged need not be rendered again.
+    pub hashes: BTreeMap<String, u64>,
+}
+
+/// Hashes each template together with the templates it names (`extends`, `include`, `import`).
+/// Any quoted template name counts, which may over-approximate but never misses a dependency.
+fn template_hashes(sources: &[(String, String)]) -> BTreeMap<String, u64> {
+    use std::hash::{Hash, Hasher};
+    let deps: BTreeMap<&str, Vec<&str>> = sources
+        .iter()
+        .map(|(name, text)| {
+            let named = sources
+                .iter()
+                .filter(|(other, _)| {
+                    other != name
+                        && (text.contains(&format!("\"{other}\""))
+                            || text.contains(&format!("'{other}'")))
+                })
+                .map(|(other, _)| other.as_str())
+                .collect();
+            (name.as_str(), named)
+        })
+        .collect();
+    let own: BTreeMap<&str, &str> = sources
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    let mut out = BTreeMap::new();
+    for name in own.keys() {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut stack = vec![*name];
+        while let Some(n) = stack.pop() {
+            if seen.insert(n) {
+                stack.extend(deps.get(n).into_iter().flatten().copied());
+            }
+        }
+        let mut h = std::hash::DefaultHasher::new();
+        for n in seen {
+            n.hash(&mut h);
+            own[n].hash(&mut h);
+        }
+        out.insert(name.to_string(), h.finish());
+    }
+    out
 }
 
 impl Theme {
@@ -63,6 +108,7 @@ impl Theme {
         if !diags.is_empty() {
             return Err(diags);
         }
+        let hashes = template_hashes(&sources);
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
         register_filters(&mut tera);
@@ -82,6 +128,7 @@ impl Theme {
             files,
             strings,
             css,
+            hashes,
         })
     }
 }

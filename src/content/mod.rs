@@ -94,6 +94,8 @@ pub struct Page {
     pub translation_key: String,
     /// Index of the section that lists this page.
     pub section: Option<usize>,
+    /// Hash of the file's text: what the page's output depends on from its own file.
+    pub hash: u64,
     fixed_path: Option<String>,
 }
 
@@ -135,6 +137,120 @@ pub struct Content {
     pub sections: Vec<Section>,
     /// Non-markdown files (images, PDFs) and the output folder they are copied to.
     pub assets: Vec<(PathBuf, String)>,
+    /// Non-markdown files with their path under `content/`.
+    raw_assets: Vec<(PathBuf, String)>,
+}
+
+/// A stable hash of a text (not across Rust versions; only within one process).
+pub fn text_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
+/// Orders `content/` paths as a walk sorted by file name visits them (folder by folder).
+fn walk_order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.split('/').cmp(b.split('/'))
+}
+
+/// Kind of pages by section folder; the default language's section decides.
+fn kinds_by_dir(sections: &[Section], config: &Config) -> HashMap<String, Kind> {
+    sections
+        .iter()
+        .filter(|s| {
+            s.lang == config.default_language
+                || !sections
+                    .iter()
+                    .any(|o| o.dir == s.dir && o.lang == config.default_language)
+        })
+        .map(|s| (s.dir.clone(), s.kind))
+        .collect()
+}
+
+impl Content {
+    /// Re-reads the page files `rels` (paths under `content/`, not `_index` files): changed ones
+    /// are replaced, new ones inserted, missing ones removed. Returns each file's diagnostics.
+    /// Call [`Content::relink`] afterwards.
+    pub fn update_pages(
+        &mut self,
+        root: &Path,
+        config: &Config,
+        opts: &LoadOptions,
+        rels: &[String],
+    ) -> Vec<(String, Vec<Diagnostic>)> {
+        let kinds = kinds_by_dir(&self.sections, config);
+        let mut out = Vec::new();
+        for rel in rels {
+            let path = root.join("content").join(rel);
+            let existing = self.pages.iter().position(|p| &p.rel == rel);
+            let (page, diags) = if path.is_file() {
+                match read_file(&path, rel, config) {
+                    Ok(parsed) => {
+                        let kind = nearest(&kinds, &page_section_dir(rel))
+                            .copied()
+                            .unwrap_or_default();
+                        read_page(parsed, kind, config)
+                    }
+                    Err(ds) => (None, ds),
+                }
+            } else {
+                (None, Vec::new())
+            };
+            let page = page.filter(|p| !p.meta.draft || opts.drafts);
+            match (existing, page) {
+                (Some(i), Some(p)) => self.pages[i] = p,
+                (Some(i), None) => {
+                    self.pages.remove(i);
+                }
+                (None, Some(p)) => {
+                    let at = self
+                        .pages
+                        .partition_point(|q| walk_order(&q.rel, &p.rel).is_lt());
+                    self.pages.insert(at, p);
+                }
+                (None, None) => {}
+            }
+            out.push((rel.clone(), diags));
+        }
+        out
+    }
+
+    /// Recomputes URLs, the section tree, bundle asset places and the duplicate-URL check after
+    /// pages changed.
+    pub fn relink(&mut self, config: &Config) -> Diagnostics {
+        for s in &mut self.sections {
+            s.pages.clear();
+            s.subsections.clear();
+            s.parent = None;
+        }
+        for p in &mut self.pages {
+            p.section = None;
+        }
+        assign_urls(self, config);
+        link_tree(self);
+        let mut diags = Diagnostics::default();
+        check_duplicate_urls(self, &mut diags);
+        // A bundle's assets go beside its page (the default-language one); other assets keep their folder.
+        let bundles: HashMap<&str, &str> = self
+            .pages
+            .iter()
+            .filter_map(|p| Some((p.rel.strip_suffix("/index.md")?, p.url.as_str())))
+            .collect();
+        self.assets = self
+            .raw_assets
+            .iter()
+            .map(|(path, rel)| {
+                let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
+                let name = rel.rsplit('/').next().unwrap_or(rel).to_string();
+                let out_dir = bundles
+                    .get(dir)
+                    .map_or_else(|| format!("/{dir}/").replace("//", "/"), |u| u.to_string());
+                (path.clone(), format!("{out_dir}{name}"))
+            })
+            .collect();
+        diags
+    }
 }
 
 pub struct LoadOptions {
@@ -159,7 +275,15 @@ fn split_lang<'a>(stem: &'a str, config: &Config) -> (&'a str, Option<&'a str>) 
     }
 }
 
+/// Loads `content/` and links it: URLs, the section tree, duplicate-URL check.
 pub fn load(root: &Path, config: &Config, opts: &LoadOptions) -> (Content, Diagnostics) {
+    let (mut content, mut diags) = load_files(root, config, opts);
+    diags.extend(content.relink(config).0);
+    (content, diags)
+}
+
+/// Reads and validates every file of `content/`; [`Content::relink`] links them.
+pub fn load_files(root: &Path, config: &Config, opts: &LoadOptions) -> (Content, Diagnostics) {
     let content_dir = root.join("content");
     let mut diags = Diagnostics::default();
     let mut md_files = Vec::new();
@@ -237,16 +361,7 @@ pub fn load(root: &Path, config: &Config, opts: &LoadOptions) -> (Content, Diagn
             (None, ds) => diags.extend(ds),
         }
     }
-    let kind_of_dir: HashMap<String, Kind> = sections
-        .iter()
-        .filter(|s| {
-            s.lang == config.default_language
-                || !sections
-                    .iter()
-                    .any(|o| o.dir == s.dir && o.lang == config.default_language)
-        })
-        .map(|s| (s.dir.clone(), s.kind))
-        .collect();
+    let kind_of_dir = kinds_by_dir(&sections, config);
     let results: Vec<(Option<Page>, Vec<Diagnostic>)> = page_files
         .into_par_iter()
         .map(|p| {
@@ -265,32 +380,12 @@ pub fn load(root: &Path, config: &Config, opts: &LoadOptions) -> (Content, Diagn
         }
     }
 
-    let mut content = Content {
+    let content = Content {
         pages,
         sections,
         assets: Vec::new(),
+        raw_assets: assets,
     };
-    assign_urls(&mut content, config);
-    link_tree(&mut content);
-    check_duplicate_urls(&content, &mut diags);
-    // A bundle's assets go beside its page (the default-language one); other assets keep their folder.
-    let bundles: HashMap<&str, &str> = content
-        .pages
-        .iter()
-        .filter_map(|p| Some((p.rel.strip_suffix("/index.md")?, p.url.as_str())))
-        .collect();
-    let assets: Vec<(PathBuf, String)> = assets
-        .into_iter()
-        .map(|(path, rel)| {
-            let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
-            let name = rel.rsplit('/').next().unwrap_or(&rel).to_string();
-            let out_dir = bundles
-                .get(dir)
-                .map_or_else(|| format!("/{dir}/").replace("//", "/"), |u| u.to_string());
-            (path, format!("{out_dir}{name}"))
-        })
-        .collect();
-    content.assets = assets;
     (content, diags)
 }
 
@@ -539,6 +634,7 @@ fn read_page(p: Parsed, kind: Kind, config: &Config) -> (Option<Page>, Vec<Diagn
         Typed::Workshop(w) => Some(w.start),
         _ => None,
     });
+    let hash = text_hash(&source.text);
     let page = Page {
         slug: slug.map_or_else(|| slug::slugify(base), |s| slug::slugify(&s)),
         rel,
@@ -555,6 +651,7 @@ fn read_page(p: Parsed, kind: Kind, config: &Config) -> (Option<Page>, Vec<Diagn
         url: String::new(),
         translation_key,
         section: None,
+        hash,
         fixed_path,
     };
     (Some(page), diags)

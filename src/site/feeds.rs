@@ -3,10 +3,11 @@
 
 use serde::Serialize;
 
-use super::Site;
-use super::views::Rendered;
+use std::sync::Arc;
+
+use super::{PageResult, Site};
 use crate::diagnostics::Diagnostic;
-use crate::output::Output;
+use crate::output::{Fresh, Output};
 
 /// Entries per feed: enough for readers, small for slow connections.
 const FEED_ENTRIES: usize = 20;
@@ -41,7 +42,7 @@ impl Site {
     fn feed(
         &self,
         pages: &[usize],
-        rendered: &[Rendered],
+        rendered: &[Arc<PageResult>],
         out: &Output,
         lang: &str,
         url: &str,
@@ -63,6 +64,18 @@ impl Site {
             .max()
             .unwrap_or(self.now);
         let feed_url = format!("{url}atom.xml");
+        let fp = || {
+            let mut fp = self.fp("feed", "atom.xml");
+            fp.add(&title).add(url).add(lang).add(updated);
+            for &i in &list {
+                fp.add(rendered[i].listing);
+            }
+            fp.finish()
+        };
+        let file = feed_url.trim_start_matches('/').to_string();
+        if let Fresh::Keep(_) = out.unit(&format!("feed:{feed_url}"), fp, vec![file]) {
+            return None;
+        }
         let feed = Feed {
             title,
             url: self.permalink(&feed_url),
@@ -78,7 +91,7 @@ impl Site {
                         permalink: self.permalink(&p.url),
                         published: self.iso(date),
                         updated: self.iso(p.updated.unwrap_or(date)),
-                        summary: rendered[i].summary.as_deref(),
+                        summary: rendered[i].rendered.summary.as_deref(),
                         description: &p.meta.description,
                     }
                 })
@@ -92,7 +105,11 @@ impl Site {
         }
     }
 
-    pub(super) fn render_feeds(&self, rendered: &[Rendered], out: &Output) -> Vec<Diagnostic> {
+    pub(super) fn render_feeds(
+        &self,
+        rendered: &[Arc<PageResult>],
+        out: &Output,
+    ) -> Vec<Diagnostic> {
         let mut diags = Vec::new();
         for lang in self.config.all_languages() {
             let pages: Vec<usize> = (0..self.content.pages.len())
@@ -130,54 +147,82 @@ impl Site {
                     .collect()
             }
         };
-        let mut entries: Vec<SitemapEntry> = Vec::new();
-        for s in &self.content.sections {
-            entries.push(SitemapEntry {
-                permalink: self.permalink(&s.url),
-                lastmod: None,
-                alternates: alternates(&s.translation_key),
-            });
-        }
-        for p in &self.content.pages {
-            entries.push(SitemapEntry {
-                permalink: self.permalink(&p.url),
-                lastmod: p.updated.or(p.date).map(|d| self.iso(d)),
-                alternates: alternates(&p.translation_key),
-            });
-        }
-        for (key, _, url) in self.impact_pages() {
-            entries.push(SitemapEntry {
-                permalink: self.permalink(&url),
-                lastmod: None,
-                alternates: alternates(&key),
-            });
-        }
-        entries.sort_by(|a, b| a.permalink.cmp(&b.permalink));
         let lang = &self.config.default_language;
-        let mut ctx = self.context(lang, "/sitemap.xml", None);
-        ctx.insert("entries", &entries);
-        match self.render("sitemap.xml", &ctx) {
-            Ok(xml) => diags.extend(out.write("sitemap.xml", xml.as_bytes()).err()),
-            Err(d) => diags.push(d),
-        }
-        let robots = if self.has_template("robots.txt") {
-            self.render("robots.txt", &self.context(lang, "/robots.txt", None))
-        } else {
-            Ok(format!(
-                "User-agent: *\nAllow: /\nSitemap: {}\n",
-                self.permalink("/sitemap.xml")
-            ))
+        let fp = || {
+            let mut fp = self.fp("sitemap", "sitemap.xml");
+            for s in &self.content.sections {
+                fp.add(&s.url).add(self.translations_of(&s.translation_key));
+            }
+            for p in &self.content.pages {
+                fp.add(&p.url)
+                    .add(p.updated.or(p.date))
+                    .add(self.translations_of(&p.translation_key));
+            }
+            for (key, _, url) in self.impact_pages() {
+                fp.add(url).add(self.translations_of(&key));
+            }
+            fp.finish()
         };
-        match robots {
-            Ok(text) => diags.extend(out.write("robots.txt", text.as_bytes()).err()),
-            Err(d) => diags.push(d),
+        if let Fresh::Render = out.unit("sitemap", fp, vec!["sitemap.xml".into()]) {
+            let mut entries: Vec<SitemapEntry> = Vec::new();
+            for s in &self.content.sections {
+                entries.push(SitemapEntry {
+                    permalink: self.permalink(&s.url),
+                    lastmod: None,
+                    alternates: alternates(&s.translation_key),
+                });
+            }
+            for p in &self.content.pages {
+                entries.push(SitemapEntry {
+                    permalink: self.permalink(&p.url),
+                    lastmod: p.updated.or(p.date).map(|d| self.iso(d)),
+                    alternates: alternates(&p.translation_key),
+                });
+            }
+            for (key, _, url) in self.impact_pages() {
+                entries.push(SitemapEntry {
+                    permalink: self.permalink(&url),
+                    lastmod: None,
+                    alternates: alternates(&key),
+                });
+            }
+            entries.sort_by(|a, b| a.permalink.cmp(&b.permalink));
+            let mut ctx = self.context(lang, "/sitemap.xml", None);
+            ctx.insert("entries", &entries);
+            match self.render("sitemap.xml", &ctx) {
+                Ok(xml) => diags.extend(out.write("sitemap.xml", xml.as_bytes()).err()),
+                Err(d) => diags.push(d),
+            }
+        }
+        let fp = || self.fp("robots", "robots.txt").finish();
+        if let Fresh::Render = out.unit("robots", fp, vec!["robots.txt".into()]) {
+            let robots = if self.has_template("robots.txt") {
+                self.render("robots.txt", &self.context(lang, "/robots.txt", None))
+            } else {
+                Ok(format!(
+                    "User-agent: *\nAllow: /\nSitemap: {}\n",
+                    self.permalink("/sitemap.xml")
+                ))
+            };
+            match robots {
+                Ok(text) => diags.extend(out.write("robots.txt", text.as_bytes()).err()),
+                Err(d) => diags.push(d),
+            }
         }
         for lang in self.config.all_languages() {
             let url = format!("{}/404.html", self.config.lang_prefix(&lang));
-            let ctx = self.context(&lang, &url, Some("__404"));
-            match self.render("404.html", &ctx) {
-                Ok(html) => diags.extend(out.write_page(&url, html, None).err()),
-                Err(d) => diags.push(d),
+            let fp = || {
+                let mut fp = self.fp("404", "404.html");
+                fp.add(&lang).add(self.translations_of("__404"));
+                fp.finish()
+            };
+            let file = Output::file_for_url(&url);
+            if let Fresh::Render = out.unit(&format!("404:{lang}"), fp, vec![file]) {
+                let ctx = self.context(&lang, &url, Some("__404"));
+                match self.render("404.html", &ctx) {
+                    Ok(html) => diags.extend(out.write_page(&url, html, None).err()),
+                    Err(d) => diags.push(d),
+                }
             }
         }
         diags

@@ -3,7 +3,7 @@
 
 use super::Site;
 use crate::diagnostics::Diagnostic;
-use crate::output::Output;
+use crate::output::{Fresh, Output};
 use crate::report;
 
 impl Site {
@@ -55,6 +55,35 @@ impl Site {
             let Some((view, downloads)) = self.reports.get(&lang) else {
                 continue;
             };
+            let templates = [
+                "impact_method.html",
+                "impact_quality.html",
+                "impact_outcome.html",
+            ];
+            let fp = || {
+                let mut fp = self.fp("impact", "impact.html");
+                fp.add(&lang).add(self.report_hashes.get(&lang));
+                for t in templates {
+                    fp.add(self.theme.hashes.get(t));
+                }
+                for (key, _, url) in self.impact_pages() {
+                    fp.add(url).add(self.translations_of(&key));
+                }
+                fp.finish()
+            };
+            let mut files: Vec<String> = [&view.url, &view.method_url, &view.quality_url]
+                .into_iter()
+                .chain(view.outcomes.iter().map(|o| &o.url))
+                .map(|u| Output::file_for_url(u))
+                .collect();
+            files.extend(
+                downloads
+                    .iter()
+                    .map(|d| d.path.trim_start_matches('/').to_string()),
+            );
+            if let Fresh::Keep(_) = out.unit(&format!("impact:{lang}"), fp, files) {
+                continue;
+            }
             let page = |template: &str,
                         url: &str,
                         key: &str,

@@ -6,11 +6,14 @@ use std::collections::{BTreeMap, HashSet};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::Site;
-use super::views::{Link, PageView, Rendered};
+use std::sync::Arc;
+
+use super::views::{Link, PageView};
+use super::{PageResult, Site};
 use crate::content::{Kind, Typed};
 use crate::diagnostics::Diagnostic;
 use crate::markdown;
+use crate::output::Fresh;
 use crate::output::Output;
 
 #[derive(Serialize)]
@@ -51,13 +54,14 @@ impl Site {
         per_page: Option<usize>,
         base: &str,
         path: &str,
-        rendered: &[Rendered],
+        rendered: &[Arc<PageResult>],
         out: &Output,
         template: &str,
         fill: &(dyn Fn(&mut tera::Context) + Sync),
         lang: &str,
         translation_key: Option<&str>,
         origin: Option<&std::path::Path>,
+        listing_fp: u64,
     ) -> Vec<Diagnostic> {
         let per = per_page.unwrap_or(pages.len().max(1));
         let chunks: Vec<&[usize]> = if pages.is_empty() {
@@ -69,10 +73,27 @@ impl Site {
         let render_pager = |(n, chunk): (usize, &[usize])| -> Option<Diagnostic> {
             let n = n + 1;
             let url = Self::pager_url(base, path, n);
+            let fp = || {
+                let mut fp = self.fp("pager", template);
+                fp.add(listing_fp).add(n).add(total).add(base).add(path);
+                if n == 1 {
+                    fp.add(translation_key.and_then(|k| self.translations_of(k)));
+                }
+                for &i in chunk {
+                    fp.add(rendered[i].listing);
+                }
+                fp.finish()
+            };
+            let files = vec![crate::output::Output::file_for_url(&url)];
+            if let Fresh::Keep(_) = out.unit(&format!("pager:{url}"), fp, files) {
+                return None;
+            }
             let paginator = Paginator {
                 pages: chunk
                     .iter()
-                    .map(|&i| self.page_view(&self.content.pages[i], &rendered[i], None, &[]))
+                    .map(|&i| {
+                        self.page_view(&self.content.pages[i], &rendered[i].rendered, None, &[])
+                    })
                     .collect(),
                 current_index: n,
                 number_pagers: total,
@@ -134,7 +155,7 @@ impl Site {
     pub(super) fn render_section(
         &self,
         i: usize,
-        rendered: &[Rendered],
+        rendered: &[Arc<PageResult>],
         out: &Output,
     ) -> (Vec<Diagnostic>, HashSet<String>) {
         let s = &self.content.sections[i];
@@ -150,6 +171,14 @@ impl Site {
         let ids = md.headings.iter().map(|h| h.1.clone()).collect();
         let content = (!md.html.trim().is_empty()).then_some(md.html.as_str());
         let view = self.section_view(s, content);
+        let section_fp = {
+            let mut fp = super::Fp::new("section");
+            fp.json(&view)
+                .add(&s.meta.template)
+                .add(self.translations_of(&s.translation_key));
+            fp.finish()
+        };
+        let file = crate::output::Output::file_for_url(&s.url);
         let describe = |ctx: &mut tera::Context| {
             if !s.dir.is_empty() {
                 ctx.insert("meta_title", &s.meta.title);
@@ -190,55 +219,75 @@ impl Site {
                             .iter()
                             .take(3)
                             .map(|&p| {
-                                self.page_view(&self.content.pages[p], &rendered[p], None, &[])
+                                self.page_view(
+                                    &self.content.pages[p],
+                                    &rendered[p].rendered,
+                                    None,
+                                    &[],
+                                )
                             })
                             .collect(),
                     }
                 })
                 .collect();
-            let mut ctx = self.context(&s.lang, &s.url, Some(&s.translation_key));
-            ctx.insert("section", &view);
-            describe(&mut ctx);
-            ctx.insert("sections", &previews);
-            write(
-                &ctx,
-                s.meta.template.as_deref().unwrap_or("index.html"),
-                &mut diags,
-            );
+            let template = s.meta.template.as_deref().unwrap_or("index.html");
+            let fp = || {
+                let mut fp = self.fp("home", template);
+                fp.add(section_fp).json(&previews);
+                fp.finish()
+            };
+            if let Fresh::Render = out.unit(&format!("home:{}", s.url), fp, vec![file]) {
+                let mut ctx = self.context(&s.lang, &s.url, Some(&s.translation_key));
+                ctx.insert("section", &view);
+                describe(&mut ctx);
+                ctx.insert("sections", &previews);
+                write(&ctx, template, &mut diags);
+            }
         } else if s.kind == Kind::Workshop {
             let (up, past) = self.split_schedule(&s.pages);
-            let views = |list: &[usize]| -> Vec<PageView> {
-                list.iter()
-                    .map(|&p| self.page_view(&self.content.pages[p], &rendered[p], None, &[]))
-                    .collect()
+            let template = s.meta.template.as_deref().unwrap_or("schedule.html");
+            let cal_file = format!("{}{}", s.url, super::ics::FEED_NAME);
+            let fp = || {
+                let mut fp = self.fp("schedule", template);
+                fp.add(section_fp).add(up.len());
+                for &p in up.iter().chain(&past) {
+                    fp.add(rendered[p].listing);
+                }
+                fp.finish()
             };
-            let mut ctx = self.context(&s.lang, &s.url, Some(&s.translation_key));
-            ctx.insert("section", &view);
-            describe(&mut ctx);
-            ctx.insert("upcoming", &views(&up));
-            ctx.insert("past", &views(&past));
-            ctx.insert(
-                "calendar_url",
-                &format!("{}{}", s.url, super::ics::FEED_NAME),
-            );
-            write(
-                &ctx,
-                s.meta.template.as_deref().unwrap_or("schedule.html"),
-                &mut diags,
-            );
-            let entries: Vec<_> = up
-                .iter()
-                .filter_map(|&p| match &self.content.pages[p].typed {
-                    Typed::Workshop(w) => Some((&self.content.pages[p], w)),
-                    _ => None,
-                })
-                .collect();
-            let cal = super::ics::calendar(self, &entries, &s.meta.title);
-            if let Err(d) = out.write(
-                &format!("{}{}", s.url, super::ics::FEED_NAME),
-                cal.as_bytes(),
-            ) {
-                diags.push(d);
+            let files = vec![file, cal_file[1..].to_string()];
+            if let Fresh::Render = out.unit(&format!("schedule:{}", s.url), fp, files) {
+                let views = |list: &[usize]| -> Vec<PageView> {
+                    list.iter()
+                        .map(|&p| {
+                            self.page_view(&self.content.pages[p], &rendered[p].rendered, None, &[])
+                        })
+                        .collect()
+                };
+                let mut ctx = self.context(&s.lang, &s.url, Some(&s.translation_key));
+                ctx.insert("section", &view);
+                describe(&mut ctx);
+                ctx.insert("upcoming", &views(&up));
+                ctx.insert("past", &views(&past));
+                ctx.insert(
+                    "calendar_url",
+                    &format!("{}{}", s.url, super::ics::FEED_NAME),
+                );
+                write(&ctx, template, &mut diags);
+                let entries: Vec<_> = up
+                    .iter()
+                    .filter_map(|&p| match &self.content.pages[p].typed {
+                        Typed::Workshop(w) => Some((&self.content.pages[p], w)),
+                        _ => None,
+                    })
+                    .collect();
+                let cal = super::ics::calendar(self, &entries, &s.meta.title);
+                if let Err(d) = out.write(
+                    &format!("{}{}", s.url, super::ics::FEED_NAME),
+                    cal.as_bytes(),
+                ) {
+                    diags.push(d);
+                }
             }
         } else {
             let fill = |ctx: &mut tera::Context| {
@@ -257,18 +306,31 @@ impl Site {
                 &s.lang,
                 Some(&s.translation_key),
                 origin,
+                section_fp,
             ));
         }
-        for alias in &s.meta.aliases {
-            if let Err(d) = out.write_page(alias, super::redirect_html(&s.url), origin) {
-                diags.push(d);
+        let alias_files = s.meta.aliases.iter().map(|a| Output::file_for_url(a));
+        let fp = || {
+            let mut fp = super::Fp::new("aliases");
+            fp.add(&s.url).add(&s.meta.aliases);
+            fp.finish()
+        };
+        if let Fresh::Render = out.unit(&format!("aliases:{}", s.rel), fp, alias_files.collect()) {
+            for alias in &s.meta.aliases {
+                if let Err(d) = out.write_page(alias, super::redirect_html(&s.url), origin) {
+                    diags.push(d);
+                }
             }
         }
         (diags, ids)
     }
 
     /// Every taxonomy's term list and term pages, per language.
-    pub(super) fn render_taxonomies(&self, rendered: &[Rendered], out: &Output) -> Vec<Diagnostic> {
+    pub(super) fn render_taxonomies(
+        &self,
+        rendered: &[Arc<PageResult>],
+        out: &Output,
+    ) -> Vec<Diagnostic> {
         #[derive(Serialize)]
         struct TermView {
             name: String,
@@ -328,13 +390,25 @@ impl Site {
                     })
                     .collect();
                 let key = format!("__tax_{}", tax.name);
-                let mut ctx = self.context(lang, &tax_view.url, Some(&key));
-                ctx.insert("taxonomy", &tax_view);
-                ctx.insert("meta_title", tax_view.title);
-                ctx.insert("terms", &term_views);
-                match self.render("taxonomy_list.html", &ctx) {
-                    Ok(html) => diags.extend(out.write_page(&tax_view.url, html, None).err()),
-                    Err(d) => return diags.into_iter().chain(Some(d)),
+                let fp = || {
+                    let mut fp = self.fp("taxonomy", "taxonomy_list.html");
+                    fp.json(&tax_view)
+                        .json(&term_views)
+                        .add(self.translations_of(&key));
+                    fp.finish()
+                };
+                let file = crate::output::Output::file_for_url(&tax_view.url);
+                if let Fresh::Render =
+                    out.unit(&format!("taxonomy:{}", tax_view.url), fp, vec![file])
+                {
+                    let mut ctx = self.context(lang, &tax_view.url, Some(&key));
+                    ctx.insert("taxonomy", &tax_view);
+                    ctx.insert("meta_title", tax_view.title);
+                    ctx.insert("terms", &term_views);
+                    match self.render("taxonomy_list.html", &ctx) {
+                        Ok(html) => diags.extend(out.write_page(&tax_view.url, html, None).err()),
+                        Err(d) => diags.push(d),
+                    }
                 }
                 let pages: Vec<(&Vec<usize>, &TermView)> =
                     terms.values().zip(&term_views).collect();
@@ -361,6 +435,11 @@ impl Site {
                             lang,
                             None,
                             None,
+                            {
+                                let mut fp = super::Fp::new("term");
+                                fp.json(&tax_view).json(view);
+                                fp.finish()
+                            },
                         )
                     })
                     .collect();

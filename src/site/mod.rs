@@ -2,13 +2,15 @@
 //! theme, in parallel, into an [`Output`] that is swapped into place only when all succeeded.
 
 mod feeds;
+pub mod fingerprint;
 mod ics;
 mod impact;
 mod listings;
 pub mod views;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
@@ -20,8 +22,9 @@ use crate::config::Config;
 use crate::content::{self, Content, Kind, LoadOptions, Typed};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{self, AnchorRef, LinkTargets};
-use crate::output::{Output, OutputOptions, PageSize};
+use crate::output::{Fresh, Output, OutputOptions, PageSize};
 use crate::templates::{Theme, template_error};
+use fingerprint::Fp;
 use views::Rendered;
 
 /// What to build and how.
@@ -116,6 +119,10 @@ pub struct Site {
     translations: HashMap<String, Vec<(String, String)>>,
     globals: HashMap<String, LangGlobals>,
     css: Value,
+    /// Hash of what every template sees (site config, strings, navigation, CSS, now).
+    global_hash: u64,
+    /// Hash of each language's report, for the pages that show its results.
+    report_hashes: BTreeMap<String, u64>,
 }
 
 /// Builds the site; on any error the previous output is left as it was.
@@ -127,18 +134,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         .output
         .clone()
         .unwrap_or_else(|| opts.root.join("output"));
-    let output = Output::new(
-        &out_dir,
-        OutputOptions {
-            minify: site.config.build.minify,
-            precompress: site.config.build.precompress,
-            budget,
-            dry_run: opts.check_only,
-            brotli_quality: site.config.build.brotli_quality,
-            gzip_level: site.config.build.gzip_level,
-        },
-    )
-    .map_err(Diagnostics::from)?;
+    let output =
+        Output::new(&out_dir, site.output_options(opts.check_only)).map_err(Diagnostics::from)?;
     diags.extend(site.render_all(&output, opts.progress));
     diags.sort_and_dedup();
     if diags.has_errors() {
@@ -200,9 +197,22 @@ impl Site {
             return Err(diags);
         }
         let theme = theme.expect("no errors means the theme loaded");
+        let now = opts.now.unwrap_or_else(Timestamp::now);
+        let site = Site::new(root, config, theme, content, analysis, now);
+        Ok((site, diags))
+    }
+
+    /// A site from its loaded parts.
+    pub fn new(
+        root: PathBuf,
+        config: Config,
+        theme: Theme,
+        content: Content,
+        analysis: Option<crate::analytics::Analysis>,
+        now: Timestamp,
+    ) -> Site {
         let tz =
             jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(config.timezone.offset_hours));
-        let now = opts.now.unwrap_or_else(Timestamp::now);
         let mut site = Site {
             root,
             reports: HashMap::new(),
@@ -219,9 +229,64 @@ impl Site {
             now,
             tz,
             analysis,
+            global_hash: 0,
+            report_hashes: BTreeMap::new(),
         };
+        site.make_reports();
         site.index();
-        Ok((site, diags))
+        site
+    }
+
+    /// How this site's output is written.
+    pub fn output_options(&self, dry_run: bool) -> OutputOptions {
+        OutputOptions {
+            minify: self.config.build.minify,
+            precompress: self.config.build.precompress,
+            budget: self.config.page_budget_bytes(),
+            dry_run,
+            brotli_quality: self.config.build.brotli_quality,
+            gzip_level: self.config.build.gzip_level,
+        }
+    }
+
+    /// Replaces the theme (a template, string or stylesheet changed).
+    pub fn set_theme(&mut self, theme: Theme) {
+        self.css = Value::safe_string(&theme.css);
+        self.theme = theme;
+        self.index();
+    }
+
+    /// Replaces the impact analysis (a file in data/ changed).
+    pub fn set_analysis(&mut self, analysis: Option<crate::analytics::Analysis>) {
+        self.analysis = analysis;
+        self.make_reports();
+        self.index();
+    }
+
+    /// Re-indexes after `content` was changed in place.
+    pub fn content_changed(&mut self) {
+        self.index();
+    }
+
+    /// The report's views, downloads and embeds in every language, and their hashes.
+    fn make_reports(&mut self) {
+        self.reports.clear();
+        self.report_hashes.clear();
+        let mut embeds = HashMap::new();
+        if let Some(a) = &self.analysis {
+            for lang in self.config.all_languages() {
+                let built = crate::report::build(a, &lang, &self.config.lang_prefix(&lang));
+                embeds.insert(lang.clone(), crate::report::embeds(&built.0, &lang));
+                let mut fp = Fp::new("report");
+                fp.json(&built.0);
+                for d in &built.1 {
+                    fp.add(&d.path).add(&d.csv);
+                }
+                self.report_hashes.insert(lang.clone(), fp.finish());
+                self.reports.insert(lang, built);
+            }
+        }
+        self.targets.embeds = embeds;
     }
 
     fn index(&mut self) {
@@ -261,16 +326,13 @@ impl Site {
         for (key, lang, url) in self.impact_pages() {
             translations.entry(key).or_default().push((lang, url));
         }
-        let mut embeds = HashMap::new();
-        if let Some(a) = &self.analysis {
-            for lang in self.config.all_languages() {
-                let built = crate::report::build(a, &lang, &self.config.lang_prefix(&lang));
-                embeds.insert(lang.clone(), crate::report::embeds(&built.0, &lang));
-                self.reports.insert(lang, built);
-            }
-        }
-        self.targets = LinkTargets { urls, embeds };
+        self.targets.urls = urls;
         self.translations = translations;
+        let mut global = Fp::new("global");
+        global
+            .add(self.now)
+            .add(&self.theme.css)
+            .add(self.analysis.is_some());
         for lang in self.config.all_languages() {
             let site = SiteView {
                 title: self.config.site_title(&lang),
@@ -290,8 +352,27 @@ impl Site {
                     .unwrap_or_else(|| Value::from_serializable(&())),
                 nav: Value::from_serializable(&self.nav(&lang)),
             };
+            global
+                .add(&lang)
+                .json(&globals.config)
+                .json(&globals.strings)
+                .json(&globals.nav);
             self.globals.insert(lang, globals);
         }
+        self.global_hash = global.finish();
+    }
+
+    /// Fingerprint seed of an output rendered with `template`: what every template sees.
+    fn fp(&self, kind: &str, template: &str) -> Fp {
+        let mut fp = Fp::new(kind);
+        fp.add(self.global_hash)
+            .add(template)
+            .add(self.theme.hashes.get(template));
+        fp
+    }
+
+    fn translations_of(&self, key: &str) -> Option<&Vec<(String, String)>> {
+        self.translations.get(key)
     }
 
     /// Top-level sections and pages of a language, by weight.
@@ -410,7 +491,8 @@ impl Site {
         self.theme.files.contains_key(name)
     }
 
-    /// Renders everything into `out`; returns every diagnostic found on the way.
+    /// Renders everything into `out`; returns every diagnostic found on the way. When `out`
+    /// tracks units (serve), outputs whose inputs are unchanged since the last build are skipped.
     pub fn render_all(&self, out: &Output, progress: bool) -> Vec<Diagnostic> {
         let bar = progress.then(|| {
             let bar = indicatif::ProgressBar::new(self.content.pages.len() as u64);
@@ -422,13 +504,13 @@ impl Site {
             bar.set_message("halaman");
             bar
         });
-        let results: Vec<PageResult> = self
+        let results: Vec<Arc<PageResult>> = self
             .content
             .pages
             .par_iter()
             .enumerate()
             .map(|(i, _)| {
-                let r = self.render_page(i, out);
+                let r = self.page_unit(i, out);
                 if let Some(b) = &bar {
                     b.inc(1);
                 }
@@ -439,33 +521,80 @@ impl Site {
             b.finish_and_clear();
         }
         let mut diags = Vec::new();
-        let mut rendered = Vec::with_capacity(results.len());
-        let mut ids: HashMap<&str, HashSet<String>> = HashMap::new();
-        let mut anchor_refs = Vec::new();
-        for (i, r) in results.into_iter().enumerate() {
-            diags.extend(r.diags);
-            ids.insert(self.content.pages[i].rel.as_str(), r.ids);
-            anchor_refs.extend(r.anchor_refs.into_iter().map(|a| (i, a)));
-            rendered.push(r.rendered);
+        let mut ids: HashMap<&str, &HashSet<String>> = HashMap::new();
+        for (i, r) in results.iter().enumerate() {
+            diags.extend(r.diags.iter().cloned());
+            ids.insert(self.content.pages[i].rel.as_str(), &r.ids);
         }
         let section_results: Vec<(Vec<Diagnostic>, HashSet<String>)> =
             (0..self.content.sections.len())
                 .into_par_iter()
-                .map(|i| self.render_section(i, &rendered, out))
+                .map(|i| self.render_section(i, &results, out))
                 .collect();
-        for (i, (ds, sids)) in section_results.into_iter().enumerate() {
-            diags.extend(ds);
+        for (i, (ds, sids)) in section_results.iter().enumerate() {
+            diags.extend(ds.iter().cloned());
             ids.insert(self.content.sections[i].rel.as_str(), sids);
         }
-        for (i, a) in anchor_refs {
-            check_anchor(&self.content.pages[i].source, &a, &ids, &mut diags);
+        for (i, r) in results.iter().enumerate() {
+            for a in &r.anchor_refs {
+                check_anchor(&self.content.pages[i].source, a, &ids, &mut diags);
+            }
         }
-        diags.extend(self.render_taxonomies(&rendered, out));
-        diags.extend(self.render_feeds(&rendered, out));
+        diags.extend(self.render_taxonomies(&results, out));
+        diags.extend(self.render_feeds(&results, out));
         diags.extend(self.render_special(out));
         diags.extend(self.render_impact(out));
         diags.extend(self.copy_assets(out));
         diags
+    }
+
+    /// Files a page writes: its HTML, its calendar (workshops) and its redirects.
+    fn page_files(&self, i: usize) -> Vec<String> {
+        let page = &self.content.pages[i];
+        let mut files = vec![Output::file_for_url(&page.url)];
+        if let Typed::Workshop(_) = &page.typed {
+            files.push(format!("{}{}.ics", page.url, page.slug)[1..].to_string());
+        }
+        files.extend(page.meta.aliases.iter().map(|a| Output::file_for_url(a)));
+        files
+    }
+
+    /// What page `i`'s output is made from, given the links and embeds its last render used.
+    fn page_fp(&self, i: usize, last: &PageResult) -> u64 {
+        let page = &self.content.pages[i];
+        let template = self.page_template(i);
+        let mut fp = self.fp("page", &template);
+        fp.add(page.hash)
+            .add(&page.rel)
+            .add(&page.url)
+            .add(page.kind.name())
+            .add(self.translations_of(&page.translation_key));
+        for l in &last.links {
+            fp.add(self.targets.urls.get(l));
+        }
+        if last.uses_embeds {
+            fp.add(self.report_hashes.get(&page.lang));
+        }
+        fp.finish()
+    }
+
+    /// Renders page `i`, unless its inputs are those of the last build.
+    fn page_unit(&self, i: usize, out: &Output) -> Arc<PageResult> {
+        let key = format!("page:{}", self.content.pages[i].rel);
+        let last = out
+            .previous_payload(&key)
+            .and_then(|p| p.clone().downcast::<PageResult>().ok());
+        let fp = || last.as_ref().map_or(0, |l| self.page_fp(i, l));
+        if let Fresh::Keep(Some(p)) = out.unit(&key, fp, self.page_files(i))
+            && let Ok(r) = p.downcast::<PageResult>()
+        {
+            return r;
+        }
+        let r = Arc::new(self.render_page(i, out));
+        if out.tracks_units() {
+            out.set_payload(&key, self.page_fp(i, &r), r.clone());
+        }
+        r
     }
 
     fn page_template(&self, i: usize) -> String {
@@ -530,11 +659,24 @@ impl Site {
             }
         }
         drop(view);
+        let listing = if out.tracks_units() {
+            let mut fp = Fp::new("listing");
+            fp.json(&self.page_view(page, &rendered, None, &[]))
+                .add(page.date)
+                .add(page.updated)
+                .add(&page.rel);
+            fp.finish()
+        } else {
+            0
+        };
         PageResult {
             rendered,
             ids: md.headings.into_iter().map(|h| h.1).collect(),
             anchor_refs: md.anchor_refs,
             diags,
+            links: md.links,
+            uses_embeds: md.uses_embeds,
+            listing,
         }
     }
 
@@ -558,22 +700,43 @@ impl Site {
         }
         files
             .par_iter()
-            .filter_map(|(from, to)| out.copy(from, to).err())
+            .filter_map(|(from, to)| {
+                let fp = || {
+                    let meta = std::fs::metadata(from).ok();
+                    let mut fp = Fp::new("asset");
+                    fp.add(from)
+                        .add(meta.as_ref().map(|m| m.len()))
+                        .add(meta.and_then(|m| m.modified().ok()));
+                    fp.finish()
+                };
+                let file = to.trim_start_matches('/').to_string();
+                match out.unit(&format!("asset:{to}"), fp, vec![file]) {
+                    Fresh::Render => out.copy(from, to).err(),
+                    Fresh::Keep(_) => None,
+                }
+            })
             .collect()
     }
 }
 
-struct PageResult {
-    rendered: Rendered,
+/// What a page's render left for listings, link checks and the next incremental build.
+pub(crate) struct PageResult {
+    pub(crate) rendered: Rendered,
     ids: HashSet<String>,
     anchor_refs: Vec<AnchorRef>,
     diags: Vec<Diagnostic>,
+    /// `@/` files the page links to, and whether it shows report results: with its own file,
+    /// template and translations, what its output depends on.
+    links: Vec<String>,
+    uses_embeds: bool,
+    /// Hash of the page as listings and feeds show it.
+    pub(crate) listing: u64,
 }
 
 fn check_anchor(
     source: &crate::diagnostics::Source,
     a: &AnchorRef,
-    ids: &HashMap<&str, HashSet<String>>,
+    ids: &HashMap<&str, &HashSet<String>>,
     diags: &mut Vec<Diagnostic>,
 ) {
     let Some(known) = ids.get(a.target.as_str()) else {

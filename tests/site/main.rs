@@ -4,4 +4,5 @@
 mod build;
 mod checks;
 mod impact;
+mod serve;
 mod support;

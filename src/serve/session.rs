@@ -1,0 +1,329 @@
+//! Incremental builds: after files change, reload only what they affect (one page, the theme,
+//! the survey data) and render only outputs whose inputs changed. The result is the same, byte
+//! for byte, as a full build of the same files.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use jiff::Timestamp;
+
+use crate::config::Config;
+use crate::content::{self, LoadOptions};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::output::{Memo, Output};
+use crate::site::{BuildOptions, Site};
+use crate::templates::Theme;
+
+/// What a changed path means for the site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// `berdaya.toml`: everything is reloaded and rendered.
+    Config,
+    /// A template, the UI strings or the stylesheet.
+    Theme,
+    /// A file served as is (theme or site `static/`).
+    Static,
+    /// A file under `data/`: the impact analysis runs again.
+    Data,
+    /// A page's markdown file (path under `content/`), changed, added or removed.
+    Page(String),
+    /// Anything else under `content/` (a section, an image, a folder): content is reloaded.
+    Content,
+}
+
+/// What `path` (absolute or relative to `root`) means; `None` for files the site does not use,
+/// such as editors' swap and backup files.
+pub fn classify(root: &Path, theme: &str, path: &Path) -> Option<Change> {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let name = rel.file_name()?.to_string_lossy();
+    if content::is_editor_temp(&name) || name.ends_with(".berdaya-new") {
+        return None;
+    }
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let first = parts.first()?.as_str();
+    match first {
+        "berdaya.toml" if parts.len() == 1 => Some(Change::Config),
+        "content" => {
+            let rel = parts[1..].join("/");
+            if rel.ends_with(".md") && !name.starts_with("_index.") {
+                Some(Change::Page(rel))
+            } else {
+                Some(Change::Content)
+            }
+        }
+        "data" => Some(Change::Data),
+        "static" => Some(Change::Static),
+        "templates" => Some(Change::Theme),
+        "themes" if parts.get(1).map(String::as_str) == Some(theme) => {
+            if parts.get(2).map(String::as_str) == Some("static") {
+                Some(Change::Static)
+            } else {
+                Some(Change::Theme)
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The outcome of one rebuild.
+#[derive(Debug)]
+pub struct Round {
+    /// Output files written or removed (paths in the output folder), sorted.
+    pub changed: Vec<String>,
+    /// Errors (then nothing was written) and warnings.
+    pub diags: Diagnostics,
+    pub elapsed: Duration,
+}
+
+impl Round {
+    pub fn ok(&self) -> bool {
+        !self.diags.has_errors()
+    }
+
+    /// Site URLs of the changed files: `tips/x/index.html` → `/tips/x/`.
+    pub fn changed_urls(&self) -> Vec<String> {
+        self.changed
+            .iter()
+            .filter(|f| !f.ends_with(".gz") && !f.ends_with(".br"))
+            .map(|f| format!("/{}", f.strip_suffix("index.html").unwrap_or(f)))
+            .collect()
+    }
+}
+
+/// A site kept in memory between builds, for `serve`.
+pub struct Session {
+    opts: BuildOptions,
+    out_dir: PathBuf,
+    now: Timestamp,
+    site: Option<Site>,
+    /// Units of the last successful build; `None` until one succeeded.
+    memo: Option<Memo>,
+    /// Render every output in the next build (berdaya.toml changed).
+    force: bool,
+    config_diags: Vec<Diagnostic>,
+    theme_diags: Vec<Diagnostic>,
+    data_diags: Vec<Diagnostic>,
+    content_diags: Vec<Diagnostic>,
+    link_diags: Vec<Diagnostic>,
+}
+
+impl Session {
+    /// A session; nothing is read until the first [`Session::rebuild`].
+    pub fn new(opts: BuildOptions) -> Session {
+        let out_dir = opts
+            .output
+            .clone()
+            .unwrap_or_else(|| opts.root.join("output"));
+        Session {
+            now: opts.now.unwrap_or_else(Timestamp::now),
+            opts,
+            out_dir,
+            site: None,
+            memo: None,
+            force: true,
+            config_diags: Vec::new(),
+            theme_diags: Vec::new(),
+            data_diags: Vec::new(),
+            content_diags: Vec::new(),
+            link_diags: Vec::new(),
+        }
+    }
+
+    pub fn output_dir(&self) -> &Path {
+        &self.out_dir
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.opts.root
+    }
+
+    /// The theme folder's name (for classifying changes), once the site loaded.
+    pub fn theme_name(&self) -> Option<&str> {
+        self.site.as_ref().map(|s| s.config.theme.as_str())
+    }
+
+    /// Builds everything (the first build, or after berdaya.toml changed).
+    pub fn full(&mut self) -> Round {
+        self.site = None;
+        self.rebuild(&[])
+    }
+
+    /// Rebuilds after `paths` changed (absolute, or relative to the site folder).
+    pub fn rebuild(&mut self, paths: &[PathBuf]) -> Round {
+        let started = Instant::now();
+        let theme = self.theme_name().unwrap_or("default").to_string();
+        let changes: Vec<Change> = paths
+            .iter()
+            .filter_map(|p| classify(&self.opts.root, &theme, p))
+            .collect();
+        if self.site.is_none() || changes.contains(&Change::Config) {
+            self.reload_all();
+        } else {
+            self.apply(&changes);
+        }
+        let mut diags = Diagnostics::default();
+        for bucket in [
+            &self.config_diags,
+            &self.theme_diags,
+            &self.data_diags,
+            &self.content_diags,
+            &self.link_diags,
+        ] {
+            diags.extend(bucket.iter().cloned());
+        }
+        let round = |changed, mut diags: Diagnostics| {
+            diags.sort_and_dedup();
+            Round {
+                changed,
+                diags,
+                elapsed: started.elapsed(),
+            }
+        };
+        let Some(site) = self.site.as_ref().filter(|_| !diags.has_errors()) else {
+            return round(Vec::new(), diags);
+        };
+        let opts = site.output_options(false);
+        match self.memo.take() {
+            // The first build replaces output/ as `build` does.
+            None => {
+                let out = match Output::new(&self.out_dir, opts) {
+                    Ok(o) => o.with_memo(),
+                    Err(d) => {
+                        diags.push(d);
+                        return round(Vec::new(), diags);
+                    }
+                };
+                diags.extend(site.render_all(&out, false));
+                if diags.has_errors() {
+                    out.abandon();
+                    return round(Vec::new(), diags);
+                }
+                let memo = out.memo().unwrap_or_default();
+                let files: Vec<String> = memo.files().into_iter().map(str::to_string).collect();
+                if let Err(d) = out.commit() {
+                    diags.push(d);
+                    return round(Vec::new(), diags);
+                }
+                self.memo = Some(memo);
+                self.force = false;
+                round(files, diags)
+            }
+            Some(prev) => {
+                let out = Output::in_place(&self.out_dir, opts, prev, self.force);
+                diags.extend(site.render_all(&out, false));
+                if diags.has_errors() {
+                    self.memo = Some(out.into_previous());
+                    return round(Vec::new(), diags);
+                }
+                let memo = out.memo().unwrap_or_default();
+                match out.commit_in_place() {
+                    Ok(changed) => {
+                        self.memo = Some(memo);
+                        self.force = false;
+                        round(changed, diags)
+                    }
+                    Err(d) => {
+                        // Some files may be written: render everything next time.
+                        self.memo = Some(memo);
+                        self.force = true;
+                        diags.push(d);
+                        round(Vec::new(), diags)
+                    }
+                }
+            }
+        }
+    }
+
+    fn load_options(&self) -> LoadOptions {
+        LoadOptions {
+            drafts: self.opts.drafts,
+        }
+    }
+
+    /// Reads berdaya.toml, the theme, content and data again.
+    fn reload_all(&mut self) {
+        let root = self.opts.root.clone();
+        self.force = true;
+        self.theme_diags.clear();
+        self.data_diags.clear();
+        self.content_diags.clear();
+        self.link_diags.clear();
+        let config = match Config::load(&root) {
+            Ok(c) => {
+                self.config_diags.clear();
+                c
+            }
+            Err(d) => {
+                self.config_diags = vec![d];
+                self.site = None;
+                return;
+            }
+        };
+        let theme = Theme::load(&root, &config).map_err(|ds| self.theme_diags = ds);
+        let (mut content, ds) = content::load_files(&root, &config, &self.load_options());
+        self.content_diags = ds.0;
+        self.link_diags = content.relink(&config).0;
+        let analysis = crate::analytics::analyse(&root).unwrap_or_else(|d| {
+            self.data_diags = vec![d];
+            None
+        });
+        self.site = theme
+            .ok()
+            .map(|theme| Site::new(root, config, theme, content, analysis, self.now));
+    }
+
+    fn apply(&mut self, changes: &[Change]) {
+        let root = self.opts.root.clone();
+        let load_opts = self.load_options();
+        let Some(site) = self.site.as_mut() else {
+            return;
+        };
+        if changes.contains(&Change::Theme) {
+            match Theme::load(&root, &site.config) {
+                Ok(theme) => {
+                    self.theme_diags.clear();
+                    site.set_theme(theme);
+                }
+                Err(ds) => self.theme_diags = ds,
+            }
+        }
+        if changes.contains(&Change::Data) {
+            match crate::analytics::analyse(&root) {
+                Ok(a) => {
+                    self.data_diags.clear();
+                    site.set_analysis(a);
+                }
+                Err(d) => self.data_diags = vec![d],
+            }
+        }
+        let pages: Vec<String> = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Page(rel) => Some(rel.clone()),
+                _ => None,
+            })
+            .collect();
+        if changes.contains(&Change::Content) {
+            let (content, ds) = content::load_files(&root, &site.config, &load_opts);
+            site.content = content;
+            self.content_diags = ds.0;
+        } else if !pages.is_empty() {
+            let updated = site
+                .content
+                .update_pages(&root, &site.config, &load_opts, &pages);
+            for (rel, ds) in updated {
+                let path = Path::new("content").join(&rel);
+                self.content_diags
+                    .retain(|d| d.path.as_deref() != Some(path.as_path()));
+                self.content_diags.extend(ds);
+            }
+        } else {
+            return;
+        }
+        self.link_diags = site.content.relink(&site.config).0;
+        site.content_changed();
+    }
+}
