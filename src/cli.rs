@@ -1,4 +1,4 @@
-//! The command line: `berdaya build`, `check` and `new`.
+//! The command line: `berdaya build`, `serve`, `check` and `new`.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -36,6 +36,22 @@ pub enum Command {
         #[arg(long)]
         drafts: bool,
         /// Build date, for reproducible builds, e.g. 2026-03-01T09:00+08:00 (default: now).
+        #[arg(long)]
+        now: Option<String>,
+    },
+    /// Build, serve on http://127.0.0.1:1111/, and rebuild and reload pages on every save.
+    Serve {
+        /// Port to listen on.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on; only this computer can connect unless you change it.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Output folder (default: ROOT/output).
+        #[arg(long)]
+        output: Option<PathBuf>,
+        #[arg(long)]
+        drafts: bool,
         #[arg(long)]
         now: Option<String>,
     },
@@ -139,6 +155,32 @@ pub fn run(cli: Cli) -> ExitCode {
                 "build failed; the previous output/ was left as it was",
             )
         }
+        Command::Serve {
+            port,
+            bind,
+            output,
+            drafts,
+            now,
+        } => {
+            let now = match parse_now(now.as_deref(), &cli.root) {
+                Ok(n) => n,
+                Err(e) => return fail(e),
+            };
+            let opts = crate::serve::ServeOptions {
+                build: BuildOptions {
+                    root: cli.root.clone(),
+                    output,
+                    drafts,
+                    now,
+                    check_only: false,
+                    progress: false,
+                },
+                bind,
+                port,
+                verbose: true,
+            };
+            serve(opts)
+        }
         Command::Check { drafts, now } => {
             let now = match parse_now(now.as_deref(), &cli.root) {
                 Ok(n) => n,
@@ -186,6 +228,38 @@ pub fn run(cli: Cli) -> ExitCode {
             }
         }
     }
+}
+
+fn serve(opts: crate::serve::ServeOptions) -> ExitCode {
+    let loopback = opts.bind.is_loopback();
+    let server = match crate::serve::Server::start(opts) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    println!(
+        "Serving at http://{}/ — pages reload when you save a file. Ctrl-C stops.",
+        server.addr
+    );
+    if !loopback {
+        eprintln!("warning: other computers on the network can open this preview");
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let _ = runtime.block_on(tokio::signal::ctrl_c());
+    server.stop();
+    println!("Stopped.");
+    ExitCode::SUCCESS
 }
 
 fn finish(result: Result<BuildReport, Diagnostics>, verb: &str, failed: &str) -> ExitCode {

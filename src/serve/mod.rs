@@ -1,6 +1,160 @@
 //! `berdaya serve`: builds the site, serves it, watches the site's files and rebuilds only what
 //! a change affects, then tells open pages to reload (or shows the error on them).
+//!
+//! [`session`] does the incremental builds, [`watch`] turns file events into rebuilds, and
+//! [`http`] serves the output folder with live reload.
 
+pub mod http;
 pub mod session;
+pub mod watch;
 
+use std::io::IsTerminal;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+
+pub use http::Status;
 pub use session::{Change, Round, Session, classify};
+use tokio::sync::watch as channel;
+
+use crate::site::BuildOptions;
+
+/// How to serve.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub build: BuildOptions,
+    pub bind: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+    /// Print build results to the terminal.
+    pub verbose: bool,
+}
+
+/// A running dev server.
+pub struct Server {
+    pub addr: SocketAddr,
+    status: channel::Sender<Arc<Status>>,
+    stop: Arc<AtomicBool>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    http: Option<JoinHandle<()>>,
+    watcher: Option<JoinHandle<()>>,
+}
+
+impl Server {
+    /// Builds the site, then serves and watches it in background threads. Errors only when the
+    /// address cannot be bound or the files cannot be watched; a failing build keeps serving.
+    pub fn start(opts: ServeOptions) -> Result<Server, String> {
+        let mut session = Session::new(opts.build.clone());
+        let round = session.full();
+        report(&round, opts.verbose);
+        let initial = Status::default().next(
+            round.changed_urls(),
+            (!round.ok()).then(|| round.diags.render(false)),
+        );
+        let (tx, rx) = channel::channel(Arc::new(initial));
+        let addr = SocketAddr::new(opts.bind, opts.port);
+        let listener = std::net::TcpListener::bind(addr)
+            .map_err(|e| format!("cannot listen on {addr}: {e}; try another --port"))?;
+        listener
+            .set_nonblocking(true)
+            .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+        let router = http::router(session.output_dir().to_path_buf(), rx);
+        let (shutdown_tx, shutdown_rx) = tokio::sync::oneshot::channel::<()>();
+        let http = std::thread::Builder::new()
+            .name("berdaya-http".into())
+            .spawn(move || {
+                let runtime = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                    .expect("tokio runtime");
+                runtime.block_on(async move {
+                    let listener =
+                        tokio::net::TcpListener::from_std(listener).expect("tokio listener");
+                    let _ = axum::serve(listener, router)
+                        .with_graceful_shutdown(async {
+                            let _ = shutdown_rx.await;
+                        })
+                        .await;
+                });
+            })
+            .map_err(|e| format!("cannot start the server thread: {e}"))?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let watcher = watch::spawn(session, tx.clone(), stop.clone(), opts.verbose)?;
+        Ok(Server {
+            addr,
+            status: tx,
+            stop,
+            shutdown: Some(shutdown_tx),
+            http: Some(http),
+            watcher: Some(watcher),
+        })
+    }
+
+    /// The current state pages see.
+    pub fn status(&self) -> Arc<Status> {
+        self.status.borrow().clone()
+    }
+
+    /// Stops watching and serving; open event streams end, so pages just try to reconnect.
+    pub fn stop(mut self) {
+        self.halt();
+    }
+
+    fn halt(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        self.status.send_modify(|s| {
+            let mut next = (**s).clone();
+            next.closing = true;
+            *s = Arc::new(next);
+        });
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        for handle in [self.watcher.take(), self.http.take()]
+            .into_iter()
+            .flatten()
+        {
+            let _ = handle.join();
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.halt();
+    }
+}
+
+/// Prints a build's result as `build` does: errors in full, then a one-line summary.
+pub fn report(round: &Round, verbose: bool) {
+    if !verbose {
+        return;
+    }
+    let color = std::io::stderr().is_terminal();
+    if !round.diags.0.is_empty() {
+        eprintln!("{}", round.diags.render(color));
+    }
+    if round.ok() {
+        let pages = round
+            .changed
+            .iter()
+            .filter(|f| f.ends_with(".html"))
+            .count();
+        println!(
+            "Rebuilt in {:.0} ms: {} files changed ({pages} pages)",
+            round.elapsed.as_secs_f64() * 1000.0,
+            round.changed.len(),
+        );
+    } else {
+        eprintln!(
+            "error: build failed ({} errors, {} warnings); still serving the last good output",
+            round.diags.error_count(),
+            round.diags.warning_count()
+        );
+    }
+}

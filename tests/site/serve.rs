@@ -244,3 +244,389 @@ fn incremental_rebuilds_equal_a_full_build_and_touch_only_what_changed() {
     .unwrap_or_else(|d| panic!("{d}"));
     assert_same_tree(&out, &fresh.path().join("site"));
 }
+
+// ---- The dev server over HTTP ----
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use berdaya::serve::{ServeOptions, Server};
+
+fn start(root: &Path) -> Server {
+    Server::start(ServeOptions {
+        build: options(root),
+        bind: "127.0.0.1".parse().unwrap(),
+        port: 0,
+        verbose: false,
+    })
+    .unwrap()
+}
+
+struct Reply {
+    status: u16,
+    headers: String,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    fn header(&self, name: &str) -> Option<String> {
+        self.headers.lines().find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+        })
+    }
+}
+
+/// Sends `target` verbatim (no client-side path cleaning) and reads the whole reply.
+fn get(addr: SocketAddr, target: &str, headers: &str) -> Reply {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    write!(
+        s,
+        "GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n{headers}\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut body = raw[split + 4..].to_vec();
+    if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        let mut out = Vec::new();
+        let mut rest = &body[..];
+        loop {
+            let line_end = rest.windows(2).position(|w| w == b"\r\n").unwrap();
+            let size =
+                usize::from_str_radix(std::str::from_utf8(&rest[..line_end]).unwrap().trim(), 16)
+                    .unwrap();
+            if size == 0 {
+                break;
+            }
+            out.extend_from_slice(&rest[line_end + 2..line_end + 2 + size]);
+            rest = &rest[line_end + 2 + size + 2..];
+        }
+        body = out;
+    }
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    Reply {
+        status,
+        headers: head,
+        body,
+    }
+}
+
+/// The `data:` lines of the event stream, as they arrive.
+fn events(addr: SocketAddr) -> mpsc::Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    let mut s = TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "GET /__berdaya/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .unwrap();
+    std::thread::spawn(move || {
+        let mut event = String::new();
+        for line in BufReader::new(s).lines() {
+            let Ok(line) = line else { return };
+            if let Some(name) = line.strip_prefix("event: ") {
+                event = name.to_string();
+            }
+            if let Some(data) = line.strip_prefix("data: ")
+                && tx.send(format!("{event} {data}")).is_err()
+            {
+                return;
+            }
+        }
+    });
+    // The stream is open once the server answered its headers; give it a moment.
+    std::thread::sleep(Duration::from_millis(300));
+    rx
+}
+
+fn next_event(rx: &mpsc::Receiver<String>) -> String {
+    rx.recv_timeout(Duration::from_secs(30))
+        .expect("an event within 30 s")
+}
+
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .unwrap();
+    out
+}
+
+#[test]
+fn dev_server_serves_types_compressed_files_404s_and_nothing_outside_output() {
+    let site = sample_site();
+    let root = site.path();
+    fs::write(root.join("secret.txt"), "TOP-SECRET-7731").unwrap();
+    let server = start(root);
+    let addr = server.addr;
+    assert!(server.status().error.is_none());
+    let out = root.join("output");
+
+    let home = get(addr, "/", "Accept-Encoding: br, gzip\r\n");
+    assert_eq!(home.status, 200);
+    assert!(
+        home.header("content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert_eq!(
+        home.header("content-encoding"),
+        None,
+        "HTML is served with the script added"
+    );
+    assert!(home.text().contains("EventSource(\"/__berdaya/events"));
+    assert!(
+        home.text()
+            .starts_with(&fs::read_to_string(out.join("index.html")).unwrap())
+    );
+    // The script is added by the server only: no output file has it.
+    for f in files(&out).iter().filter(|f| f.ends_with(".html")) {
+        let html = fs::read_to_string(out.join(f)).unwrap();
+        assert!(
+            !html.contains("<script") && !html.contains("__berdaya"),
+            "{f}"
+        );
+    }
+
+    // Precompressed siblings are sent as they are, with the right type.
+    let xml = get(addr, "/sitemap.xml", "Accept-Encoding: br\r\n");
+    assert_eq!(xml.header("content-encoding").as_deref(), Some("br"));
+    assert!(xml.header("content-type").unwrap().contains("xml"));
+    assert_eq!(xml.body, fs::read(out.join("sitemap.xml.br")).unwrap());
+    let feed = get(addr, "/atom.xml", "Accept-Encoding: gzip\r\n");
+    assert_eq!(feed.header("content-encoding").as_deref(), Some("gzip"));
+    assert_eq!(gunzip(&feed.body), fs::read(out.join("atom.xml")).unwrap());
+    let plain = get(addr, "/atom.xml", "");
+    assert_eq!(plain.header("content-encoding"), None);
+    assert_eq!(plain.body, fs::read(out.join("atom.xml")).unwrap());
+    let ics = files(&out)
+        .into_iter()
+        .find(|f| f.ends_with(".ics"))
+        .unwrap();
+    let cal = get(addr, &format!("/{ics}"), "");
+    assert_eq!(cal.header("content-type").as_deref(), Some("text/calendar"));
+    let svg = files(&out).into_iter().find(|f| f.ends_with(".svg"));
+    if let Some(svg) = svg {
+        let r = get(addr, &format!("/{svg}"), "");
+        assert_eq!(r.header("content-type").as_deref(), Some("image/svg+xml"));
+    }
+    let csv = files(&out)
+        .into_iter()
+        .find(|f| f.ends_with(".csv"))
+        .unwrap();
+    assert!(
+        get(addr, &format!("/{csv}"), "")
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    // A folder without its slash is redirected to it.
+    let tips = get(addr, "/tips", "");
+    assert!(matches!(tips.status, 301 | 307 | 308), "{}", tips.status);
+    assert_eq!(tips.header("location").as_deref(), Some("/tips/"));
+
+    // The site's own 404 pages, per language.
+    let missing = get(addr, "/tidak-ada/", "");
+    assert_eq!(missing.status, 404);
+    assert!(
+        missing
+            .text()
+            .starts_with(&fs::read_to_string(out.join("404.html")).unwrap())
+    );
+    let missing_en = get(addr, "/en/nothing-here/", "");
+    assert_eq!(missing_en.status, 404);
+    assert!(
+        missing_en
+            .text()
+            .starts_with(&fs::read_to_string(out.join("en/404.html")).unwrap())
+    );
+
+    // Nothing outside output/, however the path is written.
+    for target in [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/secret.txt",
+        "/..%2fsecret.txt",
+        "/%2e%2e%2fsecret.txt",
+        "/tips/../../secret.txt",
+        "/tips/%2e%2e/%2e%2e/secret.txt",
+        "/..%5csecret.txt",
+        "/..\\secret.txt",
+        "//secret.txt",
+        "/%2fsecret.txt",
+        "http://localhost/../secret.txt",
+        &format!("/{}", root.join("secret.txt").display()),
+        &format!("/%2f{}", root.join("secret.txt").display()),
+    ] {
+        let r = get(addr, target, "");
+        assert!(
+            !r.text().contains("TOP-SECRET-7731"),
+            "{target} escaped the output folder"
+        );
+        assert!(r.status >= 400, "{target}: {}", r.status);
+    }
+    server.stop();
+}
+
+/// Saves `text` as an editor with atomic saves does: a temporary file renamed over the page.
+fn save_by_rename(path: &Path, text: &str) {
+    let tmp = path.with_file_name(format!(
+        ".{}.goutputstream-X1",
+        path.file_name().unwrap().to_string_lossy()
+    ));
+    fs::write(&tmp, text).unwrap();
+    fs::rename(&tmp, path).unwrap();
+}
+
+/// Saves as Vim does: probe file `4913`, the old file kept as `x~`, the new one written, the
+/// backup removed.
+fn save_like_vim(path: &Path, text: &str) {
+    let dir = path.parent().unwrap();
+    fs::write(dir.join("4913"), "").unwrap();
+    fs::remove_file(dir.join("4913")).unwrap();
+    let backup = path.with_file_name(format!("{}~", path.file_name().unwrap().to_string_lossy()));
+    fs::rename(path, &backup).unwrap();
+    fs::write(path, text).unwrap();
+    fs::remove_file(&backup).unwrap();
+}
+
+#[test]
+fn saving_reloads_the_page_and_errors_show_on_it_until_fixed() {
+    let site = crate::support::fixture("valid");
+    let root = site.path();
+    let server = start(root);
+    let addr = server.addr;
+    let rx = events(addr);
+    let page = root.join("content/tips/cuaca.md");
+    let original = fs::read_to_string(&page).unwrap();
+    let out_file = root.join("output/tips/cuaca/index.html");
+    let reloads = |want: &str| {
+        let e = next_event(&rx);
+        assert!(e.starts_with("reload "), "{e}");
+        assert!(e.contains(&format!("\"{want}\"")), "{want} not in {e}");
+        e
+    };
+
+    save_like_vim(&page, &original.replace("\n\n", "\n\nKabar dari Vim.\n\n"));
+    reloads("/tips/cuaca/");
+    assert!(
+        get(addr, "/tips/cuaca/", "")
+            .text()
+            .contains("Kabar dari Vim.")
+    );
+
+    save_by_rename(
+        &page,
+        &original.replace("\n\n", "\n\nKabar dari editor lain.\n\n"),
+    );
+    reloads("/tips/cuaca/");
+    assert!(
+        get(addr, "/tips/cuaca/", "")
+            .text()
+            .contains("Kabar dari editor lain.")
+    );
+
+    // Many writes from one save make one rebuild with the final text.
+    for i in 0..5 {
+        fs::write(
+            &page,
+            original.replace("\n\n", &format!("\n\nSimpan {i}.\n\n")),
+        )
+        .unwrap();
+    }
+    reloads("/tips/cuaca/");
+    assert!(get(addr, "/tips/cuaca/", "").text().contains("Simpan 4."));
+    assert!(
+        rx.recv_timeout(Duration::from_millis(600)).is_err(),
+        "one save, one reload"
+    );
+
+    // Swap and backup files alone change nothing.
+    fs::write(root.join("content/tips/.cuaca.md.swp"), "x").unwrap();
+    fs::write(root.join("content/tips/cuaca.md~"), "x").unwrap();
+    assert!(rx.recv_timeout(Duration::from_millis(600)).is_err());
+
+    // A broken file: the error goes to open pages and stays on every page served; the last
+    // good output stays.
+    let good = fs::read(&out_file).unwrap();
+    fs::write(&page, original.replacen("title = \"", "title = ", 1)).unwrap();
+    let e = next_event(&rx);
+    assert!(e.starts_with("error "), "{e}");
+    assert!(e.contains("content/tips/cuaca.md:2:"), "{e}");
+    assert!(server.status().error.is_some());
+    let shown = get(addr, "/tips/cuaca/", "").text();
+    assert!(shown.contains("<div id=\"berdaya-error\""));
+    assert!(shown.contains("content/tips/cuaca.md:2:"));
+    assert!(
+        get(addr, "/", "")
+            .text()
+            .contains("<div id=\"berdaya-error\"")
+    );
+    assert_eq!(fs::read(&out_file).unwrap(), good);
+
+    // Saving the fix clears it.
+    fs::write(&page, &original).unwrap();
+    reloads("/tips/cuaca/");
+    assert!(server.status().error.is_none());
+    assert!(
+        !get(addr, "/tips/cuaca/", "")
+            .text()
+            .contains("<div id=\"berdaya-error\"")
+    );
+
+    // Stopping ends the open event stream instead of waiting for it.
+    server.stop();
+    assert!(rx.recv_timeout(Duration::from_secs(5)).is_err());
+}
+
+#[test]
+fn serve_command_stops_cleanly_on_ctrl_c() {
+    let site = crate::support::fixture("valid");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_berdaya"))
+        .args([
+            "--root",
+            site.path().to_str().unwrap(),
+            "serve",
+            "--port",
+            "0",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let serving = lines
+        .find_map(|l| l.ok().filter(|l| l.starts_with("Serving at ")))
+        .expect("the address is printed");
+    let addr: SocketAddr = serving
+        .trim_start_matches("Serving at http://")
+        .split('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(addr.ip().is_loopback(), "loopback unless told otherwise");
+    assert_eq!(get(addr, "/", "").status, 200);
+    let _stream = events(addr);
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status}");
+    assert!(lines.any(|l| l.is_ok_and(|l| l == "Stopped.")));
+}

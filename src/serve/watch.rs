@@ -1,0 +1,116 @@
+//! File watching: notify's events, gathered while an editor is still saving (a few
+//! milliseconds of quiet), become one incremental rebuild and one message to open pages.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use notify::event::{AccessKind, AccessMode};
+use notify::{EventKind, RecursiveMode, Watcher};
+use tokio::sync::watch as channel;
+
+use super::http::Status;
+use super::session::Session;
+
+/// Quiet time that ends a burst of events from one save.
+const QUIET: Duration = Duration::from_millis(8);
+/// Longest wait for a burst to end, so a busy folder still rebuilds.
+const MAX_WAIT: Duration = Duration::from_millis(150);
+/// Folders of a site that are watched recursively.
+const WATCHED: &[&str] = &["content", "themes", "data", "static", "templates"];
+
+/// True for events that may change a file's content or existence.
+fn relevant(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        _ => true,
+    }
+}
+
+/// Watches the site and rebuilds on changes until `stop` is set.
+pub fn spawn(
+    mut session: Session,
+    status: channel::Sender<Arc<Status>>,
+    stop: Arc<AtomicBool>,
+    verbose: bool,
+) -> Result<JoinHandle<()>, String> {
+    let root = session.root().to_path_buf();
+    let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
+    let mut watcher = notify::recommended_watcher(tx)
+        .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+    // The site folder itself for berdaya.toml and for watched folders created later.
+    watcher
+        .watch(&root, RecursiveMode::NonRecursive)
+        .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+    for dir in WATCHED {
+        let path = root.join(dir);
+        if path.is_dir() {
+            watcher
+                .watch(&path, RecursiveMode::Recursive)
+                .map_err(|e| format!("cannot watch {}: {e}", path.display()))?;
+        }
+    }
+    std::thread::Builder::new()
+        .name("berdaya-watch".into())
+        .spawn(move || {
+            while !stop.load(Ordering::SeqCst) {
+                let first = match rx.recv_timeout(Duration::from_millis(100)) {
+                    Ok(e) => e,
+                    Err(mpsc::RecvTimeoutError::Timeout) => continue,
+                    Err(mpsc::RecvTimeoutError::Disconnected) => return,
+                };
+                let started = Instant::now();
+                let mut paths = BTreeSet::new();
+                let mut add = |e: notify::Result<notify::Event>| {
+                    if let Ok(e) = e
+                        && relevant(&e.kind)
+                    {
+                        paths.extend(e.paths);
+                    }
+                };
+                add(first);
+                while started.elapsed() < MAX_WAIT {
+                    match rx.recv_timeout(QUIET) {
+                        Ok(e) => add(e),
+                        Err(_) => break,
+                    }
+                }
+                // A watched folder created after start (e.g. data/) is watched from now on.
+                for p in &paths {
+                    if p.parent() == Some(root.as_path())
+                        && p.is_dir()
+                        && p.file_name()
+                            .is_some_and(|n| WATCHED.contains(&n.to_string_lossy().as_ref()))
+                    {
+                        let _ = watcher.watch(p, RecursiveMode::Recursive);
+                    }
+                }
+                let theme = session.theme_name().unwrap_or("default").to_string();
+                let paths: Vec<PathBuf> = paths
+                    .into_iter()
+                    .filter(|p| super::classify(&root, &theme, p).is_some())
+                    .collect();
+                if paths.is_empty() {
+                    continue;
+                }
+                let round = session.rebuild(&paths);
+                let was_error = status.borrow().error.is_some();
+                if round.ok() && round.changed.is_empty() && !was_error {
+                    continue;
+                }
+                super::report(&round, verbose);
+                status.send_modify(|s| {
+                    *s = Arc::new(s.next(
+                        round.changed_urls(),
+                        (!round.ok()).then(|| round.diags.render(false)),
+                    ));
+                });
+            }
+        })
+        .map_err(|e| format!("cannot start the watcher thread: {e}"))
+}
