@@ -2,7 +2,11 @@
 //! file, and the atomic swap that leaves the previous `output/` untouched when a build fails.
 
 use std::any::Any;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use rayon::prelude::*;
+
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -61,7 +65,34 @@ struct MemoState {
     prev: Memo,
     /// Render every unit even when its fingerprint is unchanged (after berdaya.toml changed).
     force: bool,
-    next: Mutex<HashMap<String, Unit>>,
+    /// This build's units, in shards so that parallel renders rarely wait for each other.
+    next: Vec<Mutex<HashMap<String, Unit>>>,
+}
+
+const SHARDS: usize = 32;
+
+impl MemoState {
+    fn new(prev: Memo, force: bool) -> MemoState {
+        MemoState {
+            prev,
+            force,
+            next: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
+        }
+    }
+
+    fn shard(&self, key: &str) -> std::sync::MutexGuard<'_, HashMap<String, Unit>> {
+        use std::hash::BuildHasher;
+        let h = foldhash::fast::FixedState::with_seed(7).hash_one(key) as usize;
+        self.next[h % SHARDS].lock().expect("memo")
+    }
+
+    fn take(&self) -> Memo {
+        let mut units = HashMap::with_capacity(self.prev.units.len());
+        for shard in &self.next {
+            units.extend(std::mem::take(&mut *shard.lock().expect("memo")));
+        }
+        Memo { units }
+    }
 }
 
 /// A file of an in-place build: path, bytes, and its gzip when already made.
@@ -88,6 +119,7 @@ pub struct Output {
     memo: Option<MemoState>,
     /// Files of an in-place build: (path, bytes, gzip when already made).
     staged: Option<Mutex<Vec<Staged>>>,
+    dirty_pages: Option<std::collections::HashSet<String>>,
 }
 
 fn minify_cfg() -> minify_html::Cfg {
@@ -172,6 +204,7 @@ impl Output {
             reused: AtomicUsize::new(0),
             memo: None,
             staged: None,
+            dirty_pages: None,
         })
     }
 
@@ -187,22 +220,36 @@ impl Output {
             files: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
             reused: AtomicUsize::new(0),
-            memo: Some(MemoState {
-                prev,
-                force,
-                next: Mutex::new(HashMap::new()),
-            }),
+            memo: Some(MemoState::new(prev, force)),
             staged: Some(Mutex::new(Vec::new())),
+            dirty_pages: None,
         }
+    }
+
+    /// Tells an in-place build that, of the pages, only those named (page unit keys) may have
+    /// changed inputs: the others are kept without computing their fingerprints.
+    pub fn with_dirty_pages(mut self, keys: std::collections::HashSet<String>) -> Output {
+        self.dirty_pages = Some(keys);
+        self
+    }
+
+    /// Keeps unit `key` as the previous build made it, when the caller knows its inputs did not
+    /// change (see [`Output::with_dirty_pages`]); returns its payload, or `None` when it must be
+    /// rendered after all.
+    pub fn keep_if_clean(&self, key: &str) -> Option<Payload> {
+        let m = self.memo.as_ref()?;
+        if m.force || self.dirty_pages.as_ref()?.contains(key) {
+            return None;
+        }
+        let unit = m.prev.units.get(key)?;
+        let payload = unit.payload.clone()?;
+        m.shard(key).insert(key.to_string(), unit.clone());
+        Some(payload)
     }
 
     /// Records units with fingerprints, so that the next build can skip unchanged ones.
     pub fn with_memo(mut self) -> Output {
-        self.memo = Some(MemoState {
-            prev: Memo::default(),
-            force: true,
-            next: Mutex::new(HashMap::new()),
-        });
+        self.memo = Some(MemoState::new(Memo::default(), true));
         self
     }
 
@@ -236,9 +283,7 @@ impl Output {
             Fresh::Keep(p) => p.clone(),
             Fresh::Render => None,
         };
-        m.next
-            .lock()
-            .expect("memo")
+        m.shard(key)
             .insert(key.to_string(), Unit { fp, files, payload });
         fresh
     }
@@ -247,7 +292,7 @@ impl Output {
     /// rendering.
     pub fn set_payload(&self, key: &str, fp: u64, payload: Payload) {
         if let Some(m) = &self.memo
-            && let Some(u) = m.next.lock().expect("memo").get_mut(key)
+            && let Some(u) = m.shard(key).get_mut(key)
         {
             u.fp = fp;
             u.payload = Some(payload);
@@ -259,12 +304,9 @@ impl Output {
         self.memo.map(|m| m.prev).unwrap_or_default()
     }
 
-    /// The units of this build, for the next one.
-    pub fn memo(&self) -> Option<Memo> {
-        let m = self.memo.as_ref()?;
-        Some(Memo {
-            units: m.next.lock().expect("memo").clone(),
-        })
+    /// Takes the units of this build, for the next one.
+    pub fn take_memo(&self) -> Option<Memo> {
+        Some(self.memo.as_ref()?.take())
     }
 
     /// Output path of a site URL: `/tips/` → `tips/index.html`.
@@ -441,69 +483,90 @@ impl Output {
     /// Writes an incremental build into the output folder: files whose bytes changed (with new
     /// `.gz`/`.br`), and removes files the previous build made that this one did not. Returns
     /// the changed and removed paths, sorted.
-    pub fn commit_in_place(self) -> Result<Vec<String>, Diagnostic> {
+    pub fn commit_in_place(self) -> Result<(Vec<String>, Memo), Diagnostic> {
         let staged = self
             .staged
             .as_ref()
             .map(|s| std::mem::take(&mut *s.lock().expect("staged files")))
             .unwrap_or_default();
+        // Compressing is the costly part when many pages changed (a template edit): in parallel.
+        let written: Vec<Result<Option<String>, Diagnostic>> = staged
+            .into_par_iter()
+            .map(|(path, bytes, gz)| {
+                let target = self.final_dir.join(&path);
+                if std::fs::read(&target).is_ok_and(|old| old == bytes) {
+                    return Ok(None);
+                }
+                let io = |e: std::io::Error| {
+                    Diagnostic::error(format!("cannot write {}: {e}", target.display()))
+                };
+                if let Some(parent) = target.parent() {
+                    std::fs::create_dir_all(parent).map_err(io)?;
+                }
+                if self.opts.precompress && compressible(&path) {
+                    let gz = gz.unwrap_or_else(|| gzip(&bytes, self.opts.gzip_level));
+                    write_atomic(&sibling(&target, "gz"), &gz).map_err(io)?;
+                    write_atomic(
+                        &sibling(&target, "br"),
+                        &brotli(&bytes, self.opts.brotli_quality),
+                    )
+                    .map_err(io)?;
+                }
+                write_atomic(&target, &bytes).map_err(io)?;
+                Ok(Some(path))
+            })
+            .collect();
         let mut changed = Vec::new();
-        for (path, bytes, gz) in staged {
-            let target = self.final_dir.join(&path);
-            if std::fs::read(&target).is_ok_and(|old| old == bytes) {
+        for w in written {
+            changed.extend(w?);
+        }
+        let Some(m) = &self.memo else {
+            return Ok((changed, Memo::default()));
+        };
+        let next = m.take();
+        // Files of units that are gone or whose file list changed, unless a unit makes them now.
+        let mut candidates = Vec::new();
+        let mut moved: HashSet<&str> = HashSet::new();
+        for (key, old) in &m.prev.units {
+            match next.units.get(key) {
+                Some(new) if new.files == old.files => {}
+                _ => candidates.extend(old.files.iter().map(String::as_str)),
+            }
+        }
+        for (key, new) in &next.units {
+            if m.prev
+                .units
+                .get(key)
+                .is_none_or(|old| old.files != new.files)
+            {
+                moved.extend(new.files.iter().map(String::as_str));
+            }
+        }
+        for old in candidates {
+            if moved.contains(old) {
                 continue;
             }
-            let io = |e: std::io::Error| {
-                Diagnostic::error(format!("cannot write {}: {e}", target.display()))
-            };
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent).map_err(io)?;
+            let target = self.final_dir.join(old);
+            for f in [
+                sibling(&target, "gz"),
+                sibling(&target, "br"),
+                target.clone(),
+            ] {
+                let _ = std::fs::remove_file(f);
             }
-            let precompress = self.opts.precompress && compressible(&path);
-            if precompress {
-                let gz = gz.unwrap_or_else(|| gzip(&bytes, self.opts.gzip_level));
-                write_atomic(&sibling(&target, "gz"), &gz).map_err(io)?;
-                write_atomic(
-                    &sibling(&target, "br"),
-                    &brotli(&bytes, self.opts.brotli_quality),
-                )
-                .map_err(io)?;
+            // Folders left empty go too, as a fresh build would not make them.
+            let mut dir = target.parent();
+            while let Some(d) = dir {
+                if d == self.final_dir || std::fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
             }
-            write_atomic(&target, &bytes).map_err(io)?;
-            changed.push(path);
-        }
-        if let Some(m) = &self.memo {
-            let next = m.next.lock().expect("memo");
-            let live: BTreeSet<&str> = next
-                .values()
-                .flat_map(|u| u.files.iter().map(String::as_str))
-                .collect();
-            for old in m.prev.files() {
-                if live.contains(old) {
-                    continue;
-                }
-                let target = self.final_dir.join(old);
-                for f in [
-                    sibling(&target, "gz"),
-                    sibling(&target, "br"),
-                    target.clone(),
-                ] {
-                    let _ = std::fs::remove_file(f);
-                }
-                // Folders left empty go too, as a fresh build would not make them.
-                let mut dir = target.parent();
-                while let Some(d) = dir {
-                    if d == self.final_dir || std::fs::remove_dir(d).is_err() {
-                        break;
-                    }
-                    dir = d.parent();
-                }
-                changed.push(old.to_string());
-            }
+            changed.push(old.to_string());
         }
         changed.sort();
         changed.dedup();
-        Ok(changed)
+        Ok((changed, next))
     }
 
     /// Throws the unfinished build away; the previous output stays as it was.

@@ -21,6 +21,8 @@ pub struct Theme {
     /// Template name → hash of its text and of every template it extends, includes or imports:
     /// a page whose template's hash is unchanged need not be rendered again.
     pub hashes: BTreeMap<String, u64>,
+    /// Hash of the UI strings file.
+    pub strings_hash: u64,
 }
 
 /// Hashes each template together with the templates it names (`extends`, `include`, `import`).
@@ -118,6 +120,8 @@ impl Theme {
 
         let strings_path = theme_dir.join("i18n.toml");
         let strings = read_strings(&strings_path, root, config)?;
+        let strings_hash =
+            crate::content::text_hash(&std::fs::read_to_string(&strings_path).unwrap_or_default());
         let css_path = theme_dir.join("style.css");
         let css = match std::fs::read_to_string(&css_path) {
             Ok(text) => minify_css(&text),
@@ -129,6 +133,7 @@ impl Theme {
             strings,
             css,
             hashes,
+            strings_hash,
         })
     }
 }

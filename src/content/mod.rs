@@ -143,15 +143,27 @@ pub struct Content {
 
 /// A stable hash of a text (not across Rust versions; only within one process).
 pub fn text_hash(text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
-    text.hash(&mut h);
-    h.finish()
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0x0062_6572_6461_7961).hash_one(text)
 }
 
 /// Orders `content/` paths as a walk sorted by file name visits them (folder by folder).
 fn walk_order(a: &str, b: &str) -> std::cmp::Ordering {
     a.split('/').cmp(b.split('/'))
+}
+
+/// True when a re-read page keeps everything its URL, its place in listings, the navigation,
+/// translations and duplicate-URL checks depend on.
+fn same_place(old: &Page, new: &Page) -> bool {
+    old.slug == new.slug
+        && old.fixed_path == new.fixed_path
+        && old.lang == new.lang
+        && old.kind == new.kind
+        && old.translation_key == new.translation_key
+        && old.date == new.date
+        && old.meta.weight == new.meta.weight
+        && old.meta.title == new.meta.title
+        && old.meta.draft == new.meta.draft
 }
 
 /// Kind of pages by section folder; the default language's section decides.
@@ -170,17 +182,19 @@ fn kinds_by_dir(sections: &[Section], config: &Config) -> HashMap<String, Kind> 
 
 impl Content {
     /// Re-reads the page files `rels` (paths under `content/`, not `_index` files): changed ones
-    /// are replaced, new ones inserted, missing ones removed. Returns each file's diagnostics.
-    /// Call [`Content::relink`] afterwards.
+    /// are replaced, new ones inserted, missing ones removed. Returns each file's diagnostics,
+    /// and whether [`Content::relink`] must run: false when every changed page kept its URL,
+    /// its place in listings and its title (a body edit).
     pub fn update_pages(
         &mut self,
         root: &Path,
         config: &Config,
         opts: &LoadOptions,
         rels: &[String],
-    ) -> Vec<(String, Vec<Diagnostic>)> {
+    ) -> (Vec<(String, Vec<Diagnostic>)>, bool) {
         let kinds = kinds_by_dir(&self.sections, config);
         let mut out = Vec::new();
+        let mut relink = false;
         for rel in rels {
             let path = root.join("content").join(rel);
             let existing = self.pages.iter().position(|p| &p.rel == rel);
@@ -199,11 +213,22 @@ impl Content {
             };
             let page = page.filter(|p| !p.meta.draft || opts.drafts);
             match (existing, page) {
-                (Some(i), Some(p)) => self.pages[i] = p,
+                (Some(i), Some(mut p)) => {
+                    let old = &self.pages[i];
+                    if same_place(old, &p) {
+                        p.url = old.url.clone();
+                        p.section = old.section;
+                    } else {
+                        relink = true;
+                    }
+                    self.pages[i] = p;
+                }
                 (Some(i), None) => {
+                    relink = true;
                     self.pages.remove(i);
                 }
                 (None, Some(p)) => {
+                    relink = true;
                     let at = self
                         .pages
                         .partition_point(|q| walk_order(&q.rel, &p.rel).is_lt());
@@ -213,7 +238,7 @@ impl Content {
             }
             out.push((rel.clone(), diags));
         }
-        out
+        (out, relink)
     }
 
     /// Recomputes URLs, the section tree, bundle asset places and the duplicate-URL check after

@@ -183,16 +183,17 @@ pub fn addition(status: &Status) -> String {
         SCRIPT
             .replace("VERSION", &status.version.to_string())
             .replace("BOXSTYLE", BOX_STYLE)
+            .replace("TITLE", &serde_json::to_string(ERROR_TITLE).expect("JSON"))
     )
 }
 
-const ERROR_TITLE: &str = "berdaya: the build failed; this page shows the last good build. Fix the file and save: this message goes away.";
+const ERROR_TITLE: &str = "berdaya: situs gagal dibangun. Halaman ini versi terakhir yang berhasil; perbaiki berkasnya lalu simpan, pesan ini akan hilang.\n(The build failed. This page is the last good build; fix the file and save, and this message goes away.)";
 
 const BOX_STYLE: &str = "position:fixed;left:0;right:0;bottom:0;max-height:70vh;overflow:auto;z-index:2147483647;margin:0;padding:1em;background:#fff8f8;color:#111;border-top:4px solid #b00020;font:14px/1.45 ui-monospace,monospace;white-space:pre-wrap";
 
 /// Listens to the event stream: reloads when this page's output changed, shows or hides the
 /// error box. Reconnects by itself (EventSource) when the server restarts.
-const SCRIPT: &str = r#"(()=>{const seen=VERSION;const here=decodeURI(location.pathname).replace(/index\.html$/,"");const title="berdaya: the build failed; this page shows the last good build. Fix the file and save: this message goes away.";function box(t){let d=document.getElementById("berdaya-error");if(t===null){if(d)d.remove();return}if(!d){d=document.createElement("div");d.id="berdaya-error";d.setAttribute("role","alert");d.style.cssText="BOXSTYLE";document.body.append(d)}d.textContent=title+"\n\n"+t}const es=new EventSource("/__berdaya/events?since="+seen);es.addEventListener("reload",e=>{const m=JSON.parse(e.data);box(null);if(m.all||m.changed.includes(here))location.reload()});es.addEventListener("error",e=>box(JSON.parse(e.data).error))})();"#;
+const SCRIPT: &str = r#"(()=>{const seen=VERSION;const here=decodeURI(location.pathname).replace(/index\.html$/,"");const title=TITLE;function box(t){let d=document.getElementById("berdaya-error");if(t===null){if(d)d.remove();return}if(!d){d=document.createElement("div");d.id="berdaya-error";d.setAttribute("role","alert");d.style.cssText="BOXSTYLE";document.body.append(d)}d.textContent=title+"\n\n"+t}const es=new EventSource("/__berdaya/events?since="+seen);es.addEventListener("reload",e=>{const m=JSON.parse(e.data);box(null);if(m.all||m.changed.includes(here))location.reload()});es.addEventListener("error",e=>box(JSON.parse(e.data).error))})();"#;
 
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;")

@@ -2,6 +2,7 @@
 //! the survey data) and render only outputs whose inputs changed. The result is the same, byte
 //! for byte, as a full build of the same files.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -159,11 +160,12 @@ impl Session {
             .iter()
             .filter_map(|p| classify(&self.opts.root, &theme, p))
             .collect();
-        if self.site.is_none() || changes.contains(&Change::Config) {
+        let dirty = if self.site.is_none() || changes.contains(&Change::Config) {
             self.reload_all();
+            None
         } else {
-            self.apply(&changes);
-        }
+            self.apply(&changes)
+        };
         let mut diags = Diagnostics::default();
         for bucket in [
             &self.config_diags,
@@ -201,7 +203,7 @@ impl Session {
                     out.abandon();
                     return round(Vec::new(), diags);
                 }
-                let memo = out.memo().unwrap_or_default();
+                let memo = out.take_memo().unwrap_or_default();
                 let files: Vec<String> = memo.files().into_iter().map(str::to_string).collect();
                 if let Err(d) = out.commit() {
                     diags.push(d);
@@ -212,22 +214,26 @@ impl Session {
                 round(files, diags)
             }
             Some(prev) => {
-                let out = Output::in_place(&self.out_dir, opts, prev, self.force);
+                let mut out = Output::in_place(&self.out_dir, opts, prev, self.force);
+                if let Some(keys) = dirty {
+                    out = out.with_dirty_pages(keys);
+                }
                 diags.extend(site.render_all(&out, false));
                 if diags.has_errors() {
                     self.memo = Some(out.into_previous());
                     return round(Vec::new(), diags);
                 }
-                let memo = out.memo().unwrap_or_default();
-                match out.commit_in_place() {
-                    Ok(changed) => {
+                let committed = out.commit_in_place();
+                match committed {
+                    Ok((changed, memo)) => {
                         self.memo = Some(memo);
                         self.force = false;
                         round(changed, diags)
                     }
                     Err(d) => {
-                        // Some files may be written: render everything next time.
-                        self.memo = Some(memo);
+                        // Some files may be written and the units are lost: render everything
+                        // next time, and stale files stay until then.
+                        self.memo = Some(Memo::default());
                         self.force = true;
                         diags.push(d);
                         round(Vec::new(), diags)
@@ -275,12 +281,13 @@ impl Session {
             .map(|theme| Site::new(root, config, theme, content, analysis, self.now));
     }
 
-    fn apply(&mut self, changes: &[Change]) {
+    /// Applies changes to the loaded site. Returns the changed pages' unit keys when nothing but
+    /// those pages' own files changed (no URL, title, date, theme, data or config change).
+    fn apply(&mut self, changes: &[Change]) -> Option<HashSet<String>> {
         let root = self.opts.root.clone();
         let load_opts = self.load_options();
-        let Some(site) = self.site.as_mut() else {
-            return;
-        };
+        let site = self.site.as_mut()?;
+        let only_pages = changes.iter().all(|c| matches!(c, Change::Page(_)));
         if changes.contains(&Change::Theme) {
             match Theme::load(&root, &site.config) {
                 Ok(theme) => {
@@ -311,19 +318,23 @@ impl Session {
             site.content = content;
             self.content_diags = ds.0;
         } else if !pages.is_empty() {
-            let updated = site
-                .content
-                .update_pages(&root, &site.config, &load_opts, &pages);
+            let (updated, relink) =
+                site.content
+                    .update_pages(&root, &site.config, &load_opts, &pages);
             for (rel, ds) in updated {
                 let path = Path::new("content").join(&rel);
                 self.content_diags
                     .retain(|d| d.path.as_deref() != Some(path.as_path()));
                 self.content_diags.extend(ds);
             }
+            if !relink {
+                return only_pages.then(|| pages.iter().map(|r| Site::page_key(r)).collect());
+            }
         } else {
-            return;
+            return None;
         }
         self.link_diags = site.content.relink(&site.config).0;
         site.content_changed();
+        None
     }
 }

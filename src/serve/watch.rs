@@ -17,7 +17,7 @@ use super::http::Status;
 use super::session::Session;
 
 /// Quiet time that ends a burst of events from one save.
-const QUIET: Duration = Duration::from_millis(8);
+const QUIET: Duration = Duration::from_millis(5);
 /// Longest wait for a burst to end, so a busy folder still rebuilds.
 const MAX_WAIT: Duration = Duration::from_millis(150);
 /// Folders of a site that are watched recursively.

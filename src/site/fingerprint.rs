@@ -1,16 +1,19 @@
 //! Fingerprints of what an output was made from. In `serve`, an output whose fingerprint is the
 //! same as in the last successful build is not rendered again.
 
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
+
+use foldhash::fast::{FixedState, FoldHasher};
 
 use serde::Serialize;
 
 /// Accumulates the inputs of one output.
-pub struct Fp(DefaultHasher);
+pub struct Fp(FoldHasher<'static>);
 
 impl Fp {
     pub fn new(kind: &str) -> Fp {
-        let mut h = DefaultHasher::new();
+        // A fixed seed: fingerprints are compared across builds of one process.
+        let mut h = FixedState::with_seed(0x0062_6572_6461_7961).build_hasher();
         kind.hash(&mut h);
         Fp(h)
     }
@@ -33,7 +36,7 @@ impl Fp {
     }
 }
 
-struct HashWriter<'a>(&'a mut DefaultHasher);
+struct HashWriter<'a>(&'a mut FoldHasher<'static>);
 
 impl std::io::Write for HashWriter<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {

@@ -328,10 +328,12 @@ impl Site {
         }
         self.targets.urls = urls;
         self.translations = translations;
+        // Hashed from their sources: tera's maps do not keep a fixed order.
         let mut global = Fp::new("global");
         global
             .add(self.now)
             .add(&self.theme.css)
+            .add(self.theme.strings_hash)
             .add(self.analysis.is_some());
         for lang in self.config.all_languages() {
             let site = SiteView {
@@ -342,6 +344,8 @@ impl Site {
                 default_language: &self.config.default_language,
                 extra: &self.config.extra,
             };
+            let nav = self.nav(&lang);
+            global.add(&lang).json(&site).json(&nav);
             let globals = LangGlobals {
                 config: Value::from_serializable(&site),
                 strings: self
@@ -350,13 +354,8 @@ impl Site {
                     .get(&lang)
                     .cloned()
                     .unwrap_or_else(|| Value::from_serializable(&())),
-                nav: Value::from_serializable(&self.nav(&lang)),
+                nav: Value::from_serializable(&nav),
             };
-            global
-                .add(&lang)
-                .json(&globals.config)
-                .json(&globals.strings)
-                .json(&globals.nav);
             self.globals.insert(lang, globals);
         }
         self.global_hash = global.finish();
@@ -578,9 +577,19 @@ impl Site {
         fp.finish()
     }
 
+    /// The unit key of a page.
+    pub fn page_key(rel: &str) -> String {
+        format!("page:{rel}")
+    }
+
     /// Renders page `i`, unless its inputs are those of the last build.
     fn page_unit(&self, i: usize, out: &Output) -> Arc<PageResult> {
-        let key = format!("page:{}", self.content.pages[i].rel);
+        let key = Self::page_key(&self.content.pages[i].rel);
+        if let Some(p) = out.keep_if_clean(&key)
+            && let Ok(r) = p.downcast::<PageResult>()
+        {
+            return r;
+        }
         let last = out
             .previous_payload(&key)
             .and_then(|p| p.clone().downcast::<PageResult>().ok());

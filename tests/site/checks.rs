@@ -543,3 +543,98 @@ fn w3c_html_checker_finds_no_errors_on_any_page() {
         errors.join("\n")
     );
 }
+
+/// Evaluates `js` until it is true, for up to 20 s.
+fn wait_for(tab: &Tab, js: &str) {
+    let started = std::time::Instant::now();
+    while started.elapsed() < Duration::from_secs(20) {
+        if tab
+            .evaluate(js, false)
+            .ok()
+            .and_then(|r| r.value)
+            .and_then(|v| v.as_bool())
+            == Some(true)
+        {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("not true within 20 s: {js}");
+}
+
+#[test]
+#[ignore = "needs Chromium: BERDAYA_BROWSER=/usr/bin/chromium cargo test -- --ignored (.ci/run does this)"]
+fn browser_reloads_on_save_and_shows_errors_in_a_box() {
+    let site = fixture("valid");
+    let root = site.path();
+    let server = berdaya::serve::Server::start(berdaya::serve::ServeOptions {
+        build: options(root),
+        bind: "127.0.0.1".parse().unwrap(),
+        port: 0,
+        verbose: false,
+    })
+    .unwrap();
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    phone(&tab);
+    let problems = watch(&tab);
+    tab.navigate_to(&format!("http://{}/tips/cuaca/", server.addr))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    tab.wait_for_element("main").unwrap();
+    // Gone after a reload.
+    tab.evaluate("window.stayed = true", false).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+
+    // Another page's change leaves this one alone.
+    let other = root.join("content/tentang.md");
+    let text = std::fs::read_to_string(&other).unwrap();
+    std::fs::write(&other, format!("{text}\nTambahan.\n")).unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(
+        eval_bool(&tab, "window.stayed === true"),
+        "an unrelated save reloaded the page"
+    );
+
+    // Saving this page reloads it with the change.
+    let page = root.join("content/tips/cuaca.md");
+    let original = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(
+        &page,
+        original.replacen("\n\n", "\n\nDari peramban.\n\n", 1),
+    )
+    .unwrap();
+    wait_for(&tab, "document.body.innerText.includes('Dari peramban.')");
+    assert!(eval_bool(&tab, "window.stayed === undefined"));
+
+    // A mistake shows in a box on the open page, with file and line; the page stays.
+    std::fs::write(&page, original.replacen("title = \"", "title = ", 1)).unwrap();
+    wait_for(
+        &tab,
+        "!!document.getElementById('berdaya-error') && document.getElementById('berdaya-error').innerText.includes('content/tips/cuaca.md:2')",
+    );
+    assert!(eval_bool(&tab, "document.querySelector('main') !== null"));
+    let shot = tab
+        .capture_screenshot(
+            CdpPage::CaptureScreenshotFormatOption::Png,
+            None,
+            None,
+            true,
+        )
+        .unwrap();
+    let dir = repo().join("target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("serve-error-box.png"), shot).unwrap();
+
+    // Saving the fix clears it.
+    std::fs::write(&page, &original).unwrap();
+    wait_for(
+        &tab,
+        "document.getElementById('berdaya-error') === null && !document.body.innerText.includes('Dari peramban.')",
+    );
+    let problems = problems.lock().unwrap().clone();
+    assert!(problems.is_empty(), "{problems:?}");
+    drop(tab);
+    server.stop();
+}
