@@ -338,3 +338,44 @@ impl Session {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_map_to_what_they_change() {
+        let root = Path::new("/site");
+        let c = |p: &str| classify(root, "default", &root.join(p));
+        assert_eq!(c("berdaya.toml"), Some(Change::Config));
+        assert_eq!(
+            c("content/tips/a.md"),
+            Some(Change::Page("tips/a.md".into()))
+        );
+        assert_eq!(
+            c("content/tips/a.en.md"),
+            Some(Change::Page("tips/a.en.md".into()))
+        );
+        assert_eq!(c("content/tips/_index.md"), Some(Change::Content));
+        assert_eq!(c("content/tips/foto.png"), Some(Change::Content));
+        assert_eq!(c("content/tips"), Some(Change::Content));
+        assert_eq!(c("themes/default/templates/page.html"), Some(Change::Theme));
+        assert_eq!(c("themes/default/i18n.toml"), Some(Change::Theme));
+        assert_eq!(c("themes/default/static/logo.svg"), Some(Change::Static));
+        assert_eq!(c("templates/page.html"), Some(Change::Theme));
+        assert_eq!(c("static/robots.txt"), Some(Change::Static));
+        assert_eq!(c("data/survei.csv"), Some(Change::Data));
+        for ignored in [
+            "themes/other/templates/page.html",
+            "content/tips/.a.md.swp",
+            "content/tips/a.md~",
+            "content/tips/4913",
+            "content/tips/.#a.md",
+            "output/index.html",
+            "target/debug/x",
+            "content/tips/a.md.berdaya-new",
+        ] {
+            assert_eq!(c(ignored), None, "{ignored}");
+        }
+    }
+}

@@ -196,6 +196,57 @@ fn incremental_rebuilds_equal_a_full_build_and_touch_only_what_changed() {
         "{changed:?}"
     );
 
+    // A site template that overrides the theme's partial, added then removed.
+    let own = root.join("templates/partials/card.html");
+    fs::create_dir_all(own.parent().unwrap()).unwrap();
+    let theme_card =
+        fs::read_to_string(root.join("themes/default/templates/partials/card.html")).unwrap();
+    fs::write(
+        &own,
+        theme_card.replacen("<", "<div class=\"own\"></div><", 1),
+    )
+    .unwrap();
+    let changed = rebuild(&mut s, std::slice::from_ref(&own));
+    assert!(
+        changed.contains(&"tips/index.html".to_string()),
+        "{changed:?}"
+    );
+    fs::remove_file(&own).unwrap();
+    rebuild(&mut s, std::slice::from_ref(&own));
+    assert!(
+        !fs::read_to_string(out.join("tips/index.html"))
+            .unwrap()
+            .contains("class=\"own\"")
+    );
+
+    // The survey file renamed: an error until impact.toml names the new file.
+    let renamed_data = root.join("data/survei-2026.csv");
+    fs::rename(&data, &renamed_data).unwrap();
+    let round = s.rebuild(&[data.clone(), renamed_data.clone()]);
+    assert!(!round.ok() && round.changed.is_empty());
+    assert!(
+        round.diags.render(false).contains("survei.csv"),
+        "{}",
+        round.diags
+    );
+    assert!(
+        out.join("dampak/index.html").exists(),
+        "the last good output stays"
+    );
+    let changed = rebuild(
+        &mut s,
+        &[edit(
+            root,
+            "data/impact.toml",
+            "\"survei.csv\"",
+            "\"survei-2026.csv\"",
+        )],
+    );
+    assert!(
+        !changed.iter().any(|f| f.starts_with("tips/")),
+        "{changed:?}"
+    );
+
     // A section's front matter, an image added and removed, then berdaya.toml.
     rebuild(
         &mut s,
