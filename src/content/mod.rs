@@ -152,14 +152,30 @@ fn walk_order(a: &str, b: &str) -> std::cmp::Ordering {
     a.split('/').cmp(b.split('/'))
 }
 
-/// True when a re-read page keeps everything its URL, its place in listings, the navigation,
-/// translations and duplicate-URL checks depend on.
-fn same_place(old: &Page, new: &Page) -> bool {
+/// How far a change of page files reaches beyond the pages themselves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Reach {
+    /// Only their own output and what listings show of them.
+    Body,
+    /// Also their order in listings or their title (in the menu, maybe): the section tree is
+    /// rebuilt, URLs stay.
+    Order,
+    /// Pages added or removed, or URLs changed: pages linking to them may change too.
+    Structure,
+}
+
+/// True when a re-read page keeps what its URL and translations are made from.
+fn same_url(old: &Page, new: &Page) -> bool {
     old.slug == new.slug
         && old.fixed_path == new.fixed_path
         && old.lang == new.lang
         && old.kind == new.kind
         && old.translation_key == new.translation_key
+}
+
+/// True when a re-read page also keeps its place in listings and the navigation.
+fn same_place(old: &Page, new: &Page) -> bool {
+    same_url(old, new)
         && old.date == new.date
         && old.meta.weight == new.meta.weight
         && old.meta.title == new.meta.title
@@ -183,18 +199,17 @@ fn kinds_by_dir(sections: &[Section], config: &Config) -> HashMap<String, Kind> 
 impl Content {
     /// Re-reads the page files `rels` (paths under `content/`, not `_index` files): changed ones
     /// are replaced, new ones inserted, missing ones removed. Returns each file's diagnostics,
-    /// and whether [`Content::relink`] must run: false when every changed page kept its URL,
-    /// its place in listings and its title (a body edit).
+    /// and how far the change reaches; unless it is [`Reach::Body`], call [`Content::relink`].
     pub fn update_pages(
         &mut self,
         root: &Path,
         config: &Config,
         opts: &LoadOptions,
         rels: &[String],
-    ) -> (Vec<(String, Vec<Diagnostic>)>, bool) {
+    ) -> (Vec<(String, Vec<Diagnostic>)>, Reach) {
         let kinds = kinds_by_dir(&self.sections, config);
         let mut out = Vec::new();
-        let mut relink = false;
+        let mut reach = Reach::Body;
         for rel in rels {
             let path = root.join("content").join(rel);
             let existing = self.pages.iter().position(|p| &p.rel == rel);
@@ -218,17 +233,19 @@ impl Content {
                     if same_place(old, &p) {
                         p.url = old.url.clone();
                         p.section = old.section;
+                    } else if same_url(old, &p) {
+                        reach = reach.max(Reach::Order);
                     } else {
-                        relink = true;
+                        reach = Reach::Structure;
                     }
                     self.pages[i] = p;
                 }
                 (Some(i), None) => {
-                    relink = true;
+                    reach = Reach::Structure;
                     self.pages.remove(i);
                 }
                 (None, Some(p)) => {
-                    relink = true;
+                    reach = Reach::Structure;
                     let at = self
                         .pages
                         .partition_point(|q| walk_order(&q.rel, &p.rel).is_lt());
@@ -238,7 +255,7 @@ impl Content {
             }
             out.push((rel.clone(), diags));
         }
-        (out, relink)
+        (out, reach)
     }
 
     /// Recomputes URLs, the section tree, bundle asset places and the duplicate-URL check after

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use jiff::Timestamp;
 
 use crate::config::Config;
-use crate::content::{self, LoadOptions};
+use crate::content::{self, LoadOptions, Reach};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{Memo, Output};
 use crate::site::{BuildOptions, Site};
@@ -318,7 +318,7 @@ impl Session {
             site.content = content;
             self.content_diags = ds.0;
         } else if !pages.is_empty() {
-            let (updated, relink) =
+            let (updated, reach) =
                 site.content
                     .update_pages(&root, &site.config, &load_opts, &pages);
             for (rel, ds) in updated {
@@ -327,8 +327,17 @@ impl Session {
                     .retain(|d| d.path.as_deref() != Some(path.as_path()));
                 self.content_diags.extend(ds);
             }
-            if !relink {
-                return only_pages.then(|| pages.iter().map(|r| Site::page_key(r)).collect());
+            let dirty = || only_pages.then(|| pages.iter().map(|r| Site::page_key(r)).collect());
+            match reach {
+                Reach::Body => return dirty(),
+                Reach::Order => {
+                    // URLs stay; unless the menu changed, other pages' inputs are the same.
+                    let before = site.global_hash();
+                    self.link_diags = site.content.relink(&site.config).0;
+                    site.content_changed();
+                    return (site.global_hash() == before).then(dirty).flatten();
+                }
+                Reach::Structure => {}
             }
         } else {
             return None;

@@ -263,6 +263,11 @@ impl Site {
         self.index();
     }
 
+    /// Hash of what every template sees; when it changes, every output is rendered again.
+    pub fn global_hash(&self) -> u64 {
+        self.global_hash
+    }
+
     /// Re-indexes after `content` was changed in place.
     pub fn content_changed(&mut self) {
         self.index();
