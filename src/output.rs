@@ -526,24 +526,23 @@ impl Output {
         let next = m.take();
         // Files of units that are gone or whose file list changed, unless a unit makes them now.
         let mut candidates = Vec::new();
-        let mut moved: HashSet<&str> = HashSet::new();
+        let mut live: HashSet<&str> = HashSet::new();
         for (key, old) in &m.prev.units {
             match next.units.get(key) {
                 Some(new) if new.files == old.files => {}
                 _ => candidates.extend(old.files.iter().map(String::as_str)),
             }
         }
-        for (key, new) in &next.units {
-            if m.prev
-                .units
-                .get(key)
-                .is_none_or(|old| old.files != new.files)
-            {
-                moved.extend(new.files.iter().map(String::as_str));
-            }
+        if !candidates.is_empty() {
+            // Any file some unit still makes stays (one file may belong to two units).
+            live.extend(
+                next.units
+                    .values()
+                    .flat_map(|u| u.files.iter().map(String::as_str)),
+            );
         }
         for old in candidates {
-            if moved.contains(old) {
+            if live.contains(old) {
                 continue;
             }
             let target = self.final_dir.join(old);

@@ -44,6 +44,10 @@ pub fn classify(root: &Path, theme: &str, path: &Path) -> Option<Change> {
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
+    // Hidden folders (.git, an editor's .trash) are not part of the site.
+    if parts.iter().any(|p| p.starts_with('.')) {
+        return None;
+    }
     let first = parts.first()?.as_str();
     match first {
         "berdaya.toml" if parts.len() == 1 => Some(Change::Config),
@@ -104,6 +108,9 @@ pub struct Session {
     memo: Option<Memo>,
     /// Render every output in the next build (berdaya.toml changed).
     force: bool,
+    /// Page unit keys changed since the last good build, when nothing else changed: the other
+    /// pages are kept without fingerprinting. `None`: anything may have changed.
+    pending: Option<HashSet<String>>,
     config_diags: Vec<Diagnostic>,
     theme_diags: Vec<Diagnostic>,
     data_diags: Vec<Diagnostic>,
@@ -125,6 +132,7 @@ impl Session {
             site: None,
             memo: None,
             force: true,
+            pending: None,
             config_diags: Vec::new(),
             theme_diags: Vec::new(),
             data_diags: Vec::new(),
@@ -160,12 +168,22 @@ impl Session {
             .iter()
             .filter_map(|p| classify(&self.opts.root, &theme, p))
             .collect();
+        if changes.contains(&Change::Config) {
+            // Output settings (precompression, levels) may have changed: build afresh and swap
+            // the folder, as `build` does.
+            self.memo = None;
+        }
         let dirty = if self.site.is_none() || changes.contains(&Change::Config) {
             self.reload_all();
             None
         } else {
             self.apply(&changes)
         };
+        // Pages changed since the last good build: a failed build's edits are still unwritten.
+        match (dirty, &mut self.pending) {
+            (Some(keys), Some(pending)) => pending.extend(keys),
+            _ => self.pending = None,
+        }
         let mut diags = Diagnostics::default();
         for bucket in [
             &self.config_diags,
@@ -211,12 +229,13 @@ impl Session {
                 }
                 self.memo = Some(memo);
                 self.force = false;
+                self.pending = Some(HashSet::new());
                 round(files, diags)
             }
             Some(prev) => {
                 let mut out = Output::in_place(&self.out_dir, opts, prev, self.force);
-                if let Some(keys) = dirty {
-                    out = out.with_dirty_pages(keys);
+                if let Some(keys) = &self.pending {
+                    out = out.with_dirty_pages(keys.clone());
                 }
                 diags.extend(site.render_all(&out, false));
                 if diags.has_errors() {
@@ -228,6 +247,7 @@ impl Session {
                     Ok((changed, memo)) => {
                         self.memo = Some(memo);
                         self.force = false;
+                        self.pending = Some(HashSet::new());
                         round(changed, diags)
                     }
                     Err(d) => {
@@ -235,6 +255,7 @@ impl Session {
                         // next time, and stale files stay until then.
                         self.memo = Some(Memo::default());
                         self.force = true;
+                        self.pending = None;
                         diags.push(d);
                         round(Vec::new(), diags)
                     }

@@ -195,7 +195,10 @@ impl Site {
             }
         }
         let fp = || self.fp("robots", "robots.txt").finish();
-        if let Fresh::Render = out.unit("robots", fp, vec!["robots.txt".into()]) {
+        // A static robots.txt replaces the generated one.
+        if !self.has_static("robots.txt")
+            && let Fresh::Render = out.unit("robots", fp, vec!["robots.txt".into()])
+        {
             let robots = if self.has_template("robots.txt") {
                 self.render("robots.txt", &self.context(lang, "/robots.txt", None))
             } else {

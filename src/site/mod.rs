@@ -491,6 +491,12 @@ impl Site {
             .map_err(|e| template_error(&e, &self.theme.files, &self.root))
     }
 
+    /// True when a static file provides `/name` (then berdaya does not generate it).
+    fn has_static(&self, name: &str) -> bool {
+        let name = format!("/{name}");
+        self.asset_files().iter().any(|(_, to)| *to == name)
+    }
+
     fn has_template(&self, name: &str) -> bool {
         self.theme.files.contains_key(name)
     }
@@ -694,8 +700,15 @@ impl Site {
         }
     }
 
-    fn copy_assets(&self, out: &Output) -> Vec<Diagnostic> {
-        let mut files: Vec<(PathBuf, String)> = self.content.assets.clone();
+    /// Files copied as they are, by output path: content assets, then the theme's `static/`,
+    /// then the site's `static/`; a later one with the same path replaces an earlier one.
+    fn asset_files(&self) -> Vec<(PathBuf, String)> {
+        let mut files: BTreeMap<String, PathBuf> = self
+            .content
+            .assets
+            .iter()
+            .map(|(from, to)| (to.clone(), from.clone()))
+            .collect();
         for dir in [
             self.root
                 .join("themes")
@@ -709,9 +722,14 @@ impl Site {
                 .filter(|e| e.file_type().is_file())
             {
                 let rel = crate::config::slash_path(&dir, e.path());
-                files.push((e.into_path(), format!("/{rel}")));
+                files.insert(format!("/{rel}"), e.into_path());
             }
         }
+        files.into_iter().map(|(to, from)| (from, to)).collect()
+    }
+
+    fn copy_assets(&self, out: &Output) -> Vec<Diagnostic> {
+        let files = self.asset_files();
         files
             .par_iter()
             .filter_map(|(from, to)| {
@@ -720,7 +738,13 @@ impl Site {
                     let mut fp = Fp::new("asset");
                     fp.add(from)
                         .add(meta.as_ref().map(|m| m.len()))
-                        .add(meta.and_then(|m| m.modified().ok()));
+                        .add(meta.as_ref().and_then(|m| m.modified().ok()));
+                    // The change time moves on every write, even when a copy keeps mtime.
+                    #[cfg(unix)]
+                    if let Some(m) = &meta {
+                        use std::os::unix::fs::MetadataExt;
+                        fp.add(m.ino()).add(m.ctime()).add(m.ctime_nsec());
+                    }
                     fp.finish()
                 };
                 let file = to.trim_start_matches('/').to_string();

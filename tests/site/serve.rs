@@ -162,6 +162,56 @@ fn incremental_rebuilds_equal_a_full_build_and_touch_only_what_changed() {
     fs::write(&linked, &saved).unwrap();
     rebuild(&mut s, std::slice::from_ref(&linked));
 
+    // Edits made while the build fails are written once it succeeds: here a link to a heading
+    // that does not exist yet, then the heading.
+    let a = root.join("content/tips/membaca-tabel-pasang-surut.md");
+    let b = root.join("content/tips/memilih-bibit-rumput-laut.md");
+    let a_text = fs::read_to_string(&a).unwrap();
+    fs::write(
+        &a,
+        format!("{a_text}\nLihat [tanda bibit](@/tips/memilih-bibit-rumput-laut.md#tanda-bibit-unggul).\n"),
+    )
+    .unwrap();
+    let round = s.rebuild(std::slice::from_ref(&a));
+    assert!(!round.ok(), "the heading does not exist yet");
+    edit(
+        root,
+        "content/tips/memilih-bibit-rumput-laut.md",
+        "## Ciri bibit yang sehat",
+        "## Tanda bibit unggul",
+    );
+    rebuild(&mut s, std::slice::from_ref(&b));
+    let a_html =
+        fs::read_to_string(out.join("tips/membaca-tabel-pasang-surut/index.html")).unwrap();
+    assert!(
+        a_html.contains("#tanda-bibit-unggul"),
+        "the failed round's edit is written"
+    );
+
+    // A static robots.txt replaces the generated one, and removing it brings that back.
+    let robots = root.join("static/robots.txt");
+    fs::create_dir_all(robots.parent().unwrap()).unwrap();
+    fs::write(&robots, "User-agent: *\nDisallow: /draf/\n").unwrap();
+    rebuild(&mut s, std::slice::from_ref(&robots));
+    assert!(
+        fs::read_to_string(out.join("robots.txt"))
+            .unwrap()
+            .contains("/draf/")
+    );
+    fs::remove_file(&robots).unwrap();
+    rebuild(&mut s, std::slice::from_ref(&robots));
+    assert!(
+        fs::read_to_string(out.join("robots.txt"))
+            .unwrap()
+            .contains("Sitemap:")
+    );
+
+    // Files in hidden folders (an editor's trash) are not pages.
+    let trash = root.join("content/.trash/lama.md");
+    fs::create_dir_all(trash.parent().unwrap()).unwrap();
+    fs::write(&trash, "+++\ntitle = \"Lama\"\n+++\n").unwrap();
+    assert!(rebuild(&mut s, std::slice::from_ref(&trash)).is_empty());
+
     // A partial used by listings re-renders listings, not single pages.
     let changed = rebuild(
         &mut s,
@@ -267,6 +317,17 @@ fn incremental_rebuilds_equal_a_full_build_and_touch_only_what_changed() {
         &mut s,
         &[edit(root, "berdaya.toml", "title = \"", "title = \"Situs ")],
     );
+    // Output settings too: without precompression no .gz or .br stays behind.
+    rebuild(
+        &mut s,
+        &[edit(
+            root,
+            "berdaya.toml",
+            "precompress = true",
+            "precompress = false",
+        )],
+    );
+    assert!(!files(&out).iter().any(|f| f.ends_with(".br")));
 
     // Editors' leftovers are ignored.
     for junk in [
