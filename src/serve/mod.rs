@@ -47,7 +47,7 @@ impl Server {
     pub fn start(opts: ServeOptions) -> Result<Server, String> {
         let mut session = Session::new(opts.build.clone());
         let round = session.full();
-        report(&round, opts.verbose);
+        report(&round, opts.verbose, "Built");
         let initial = Status::default().next(
             round.changed_urls(),
             (!round.ok()).then(|| round.diags.render(false)),
@@ -131,7 +131,7 @@ impl Drop for Server {
 }
 
 /// Prints a build's result as `build` does: errors in full, then a one-line summary.
-pub fn report(round: &Round, verbose: bool) {
+pub fn report(round: &Round, verbose: bool, verb: &str) {
     if !verbose {
         return;
     }
@@ -146,7 +146,7 @@ pub fn report(round: &Round, verbose: bool) {
             .filter(|f| f.ends_with(".html"))
             .count();
         println!(
-            "Rebuilt in {:.0} ms: {} files changed ({pages} pages)",
+            "{verb} in {:.0} ms: {} files written or removed ({pages} pages)",
             round.elapsed.as_secs_f64() * 1000.0,
             round.changed.len(),
         );

@@ -103,7 +103,7 @@ pub fn spawn(
                 if round.ok() && round.changed.is_empty() && !was_error {
                     continue;
                 }
-                super::report(&round, verbose);
+                super::report(&round, verbose, "Rebuilt");
                 status.send_modify(|s| {
                     *s = Arc::new(s.next(
                         round.changed_urls(),
