@@ -436,13 +436,13 @@ fn get(addr: SocketAddr, target: &str, headers: &str) -> Reply {
     }
 }
 
-/// The `data:` lines of the event stream, as they arrive.
-fn events(addr: SocketAddr) -> mpsc::Receiver<String> {
+/// The `data:` lines of the event stream after build `since`, as they arrive.
+fn events(addr: SocketAddr, since: u64) -> mpsc::Receiver<String> {
     let (tx, rx) = mpsc::channel();
     let mut s = TcpStream::connect(addr).unwrap();
     write!(
         s,
-        "GET /__berdaya/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n"
+        "GET /__berdaya/events?since={since} HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n"
     )
     .unwrap();
     std::thread::spawn(move || {
@@ -621,7 +621,7 @@ fn saving_reloads_the_page_and_errors_show_on_it_until_fixed() {
     let root = site.path();
     let server = start(root);
     let addr = server.addr;
-    let rx = events(addr);
+    let rx = events(addr, server.status().version);
     let page = root.join("content/tips/cuaca.md");
     let original = fs::read_to_string(&page).unwrap();
     let out_file = root.join("output/tips/cuaca/index.html");
@@ -732,7 +732,7 @@ fn serve_command_stops_cleanly_on_ctrl_c() {
         .unwrap();
     assert!(addr.ip().is_loopback(), "loopback unless told otherwise");
     assert_eq!(get(addr, "/", "").status, 200);
-    let _stream = events(addr);
+    let _stream = events(addr, 1);
     let kill = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
