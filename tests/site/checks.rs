@@ -283,6 +283,8 @@ fn key_pages(out: &Path) -> Vec<(&'static str, String, String)> {
     pages.push(("story", first("kisah")));
     if out.join("dampak/index.html").is_file() {
         pages.push(("impact", "/dampak/".to_string()));
+        // An outcome page: its data tables sit in <details>.
+        pages.push(("impact-outcome", first("dampak")));
     }
     pages.push(("404", "/404.html".to_string()));
     pages
@@ -393,6 +395,12 @@ fn browser_pages_work_on_a_phone_without_javascript_and_in_print() {
                 "[...document.querySelectorAll('main svg')].every(s => getComputedStyle(s).display !== 'none')",
             ) {
                 fail("print hides a chart".into());
+            }
+            if !eval_bool(
+                &tab,
+                "[...document.querySelectorAll('main details table')].every(t => t.checkVisibility())",
+            ) {
+                fail("print hides a data table".into());
             }
             tab.call_method(Emulation::SetEmulatedMedia {
                 media: Some(String::new()),
