@@ -104,6 +104,21 @@ fn parse_now(
     }
 }
 
+/// Build options from the command line's shared flags; `--now` is checked here.
+fn options(
+    root: &std::path::Path,
+    output: Option<PathBuf>,
+    drafts: bool,
+    now: Option<&str>,
+) -> Result<BuildOptions, String> {
+    Ok(BuildOptions {
+        output,
+        drafts,
+        now: parse_now(now, root)?,
+        ..BuildOptions::new(root)
+    })
+}
+
 fn kb(bytes: u64) -> String {
     format!("{:.1} KB", bytes as f64 / 1024.0)
 }
@@ -136,66 +151,43 @@ pub fn run(cli: Cli) -> ExitCode {
             output,
             drafts,
             now,
-        } => {
-            let now = match parse_now(now.as_deref(), &cli.root) {
-                Ok(n) => n,
-                Err(e) => return fail(e),
-            };
-            let opts = BuildOptions {
-                root: cli.root.clone(),
-                output,
-                drafts,
-                now,
-                check_only: false,
-                progress: std::io::stderr().is_terminal(),
-            };
-            finish(
-                site::build(&opts),
+        } => match options(&cli.root, output, drafts, now.as_deref()) {
+            Ok(opts) => finish(
+                site::build(&BuildOptions {
+                    progress: std::io::stderr().is_terminal(),
+                    ..opts
+                }),
                 "Built",
                 "build failed; the previous output/ was left as it was",
-            )
-        }
+            ),
+            Err(e) => fail(e),
+        },
         Command::Serve {
             port,
             bind,
             output,
             drafts,
             now,
-        } => {
-            let now = match parse_now(now.as_deref(), &cli.root) {
-                Ok(n) => n,
-                Err(e) => return fail(e),
-            };
-            let opts = crate::serve::ServeOptions {
-                build: BuildOptions {
-                    root: cli.root.clone(),
-                    output,
-                    drafts,
-                    now,
-                    check_only: false,
-                    progress: false,
-                },
+        } => match options(&cli.root, output, drafts, now.as_deref()) {
+            Ok(build) => serve(crate::serve::ServeOptions {
+                build,
                 bind,
                 port,
                 verbose: true,
-            };
-            serve(opts)
-        }
-        Command::Check { drafts, now } => {
-            let now = match parse_now(now.as_deref(), &cli.root) {
-                Ok(n) => n,
-                Err(e) => return fail(e),
-            };
-            let opts = BuildOptions {
-                root: cli.root.clone(),
-                output: None,
-                drafts,
-                now,
-                check_only: true,
-                progress: false,
-            };
-            finish(site::build(&opts), "Checked", "check found problems")
-        }
+            }),
+            Err(e) => fail(e),
+        },
+        Command::Check { drafts, now } => match options(&cli.root, None, drafts, now.as_deref()) {
+            Ok(opts) => finish(
+                site::build(&BuildOptions {
+                    check_only: true,
+                    ..opts
+                }),
+                "Checked",
+                "check found problems",
+            ),
+            Err(e) => fail(e),
+        },
         Command::New { kind, title } => {
             let config = match Config::load(&cli.root) {
                 Ok(c) => c,

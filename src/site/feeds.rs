@@ -135,7 +135,12 @@ impl Site {
     }
 
     /// Sitemap, robots.txt and the 404 pages.
-    pub(super) fn render_special(&self, out: &Output) -> Vec<Diagnostic> {
+    /// `assets` are the files copied as they are: a static robots.txt replaces the generated one.
+    pub(super) fn render_special(
+        &self,
+        out: &Output,
+        assets: &[(std::path::PathBuf, String)],
+    ) -> Vec<Diagnostic> {
         let mut diags = Vec::new();
         let alternates = |key: &str| -> Vec<(String, String)> {
             let list = self.translations.get(key).cloned().unwrap_or_default();
@@ -195,8 +200,7 @@ impl Site {
             }
         }
         let fp = || self.fp("robots", "robots.txt").finish();
-        // A static robots.txt replaces the generated one.
-        if !self.has_static("robots.txt")
+        if !assets.iter().any(|(_, to)| to == "/robots.txt")
             && let Fresh::Render = out.unit("robots", fp, vec!["robots.txt".into()])
         {
             let robots = if self.has_template("robots.txt") {

@@ -491,12 +491,6 @@ impl Site {
             .map_err(|e| template_error(&e, &self.theme.files, &self.root))
     }
 
-    /// True when a static file provides `/name` (then berdaya does not generate it).
-    fn has_static(&self, name: &str) -> bool {
-        let name = format!("/{name}");
-        self.asset_files().iter().any(|(_, to)| *to == name)
-    }
-
     fn has_template(&self, name: &str) -> bool {
         self.theme.files.contains_key(name)
     }
@@ -552,9 +546,10 @@ impl Site {
         }
         diags.extend(self.render_taxonomies(&results, out));
         diags.extend(self.render_feeds(&results, out));
-        diags.extend(self.render_special(out));
+        let assets = self.asset_files();
+        diags.extend(self.render_special(out, &assets));
         diags.extend(self.render_impact(out));
-        diags.extend(self.copy_assets(out));
+        diags.extend(self.copy_assets(out, &assets));
         diags
     }
 
@@ -728,8 +723,7 @@ impl Site {
         files.into_iter().map(|(to, from)| (from, to)).collect()
     }
 
-    fn copy_assets(&self, out: &Output) -> Vec<Diagnostic> {
-        let files = self.asset_files();
+    fn copy_assets(&self, out: &Output, files: &[(PathBuf, String)]) -> Vec<Diagnostic> {
         files
             .par_iter()
             .filter_map(|(from, to)| {
