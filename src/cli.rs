@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::Config;
 use crate::content::Kind;
@@ -29,38 +29,30 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into output/.
     Build {
+        #[command(flatten)]
+        site: SiteArgs,
         /// Output folder (default: ROOT/output).
         #[arg(long)]
         output: Option<PathBuf>,
-        /// Include pages marked draft = true.
-        #[arg(long)]
-        drafts: bool,
-        /// Build date, for reproducible builds, e.g. 2026-03-01T09:00+08:00 (default: now).
-        #[arg(long)]
-        now: Option<String>,
     },
     /// Build, serve on http://127.0.0.1:1111/, and rebuild and reload pages on every save.
     Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Output folder (default: ROOT/output).
+        #[arg(long)]
+        output: Option<PathBuf>,
         /// Port to listen on.
         #[arg(long, default_value_t = 1111)]
         port: u16,
         /// Address to listen on; only this computer can connect unless you change it.
         #[arg(long, default_value = "127.0.0.1")]
         bind: std::net::IpAddr,
-        /// Output folder (default: ROOT/output).
-        #[arg(long)]
-        output: Option<PathBuf>,
-        #[arg(long)]
-        drafts: bool,
-        #[arg(long)]
-        now: Option<String>,
     },
     /// Validate front matter, links, templates and page sizes; write nothing.
     Check {
-        #[arg(long)]
-        drafts: bool,
-        #[arg(long)]
-        now: Option<String>,
+        #[command(flatten)]
+        site: SiteArgs,
     },
     /// Create a new content file with valid front matter.
     New {
@@ -69,6 +61,17 @@ pub enum Command {
         /// Title; the file name is made from it.
         title: String,
     },
+}
+
+/// Options every building command takes.
+#[derive(Args, Debug)]
+pub struct SiteArgs {
+    /// Include pages marked draft = true.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Build date, for reproducible builds, e.g. 2026-03-01T09:00+08:00 (default: now).
+    #[arg(long)]
+    pub now: Option<String>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -108,13 +111,12 @@ fn parse_now(
 fn options(
     root: &std::path::Path,
     output: Option<PathBuf>,
-    drafts: bool,
-    now: Option<&str>,
+    site: &SiteArgs,
 ) -> Result<BuildOptions, String> {
     Ok(BuildOptions {
         output,
-        drafts,
-        now: parse_now(now, root)?,
+        drafts: site.drafts,
+        now: parse_now(site.now.as_deref(), root)?,
         ..BuildOptions::new(root)
     })
 }
@@ -147,11 +149,7 @@ pub fn run(cli: Cli) -> ExitCode {
         ExitCode::from(1)
     };
     match cli.command {
-        Command::Build {
-            output,
-            drafts,
-            now,
-        } => match options(&cli.root, output, drafts, now.as_deref()) {
+        Command::Build { site, output } => match options(&cli.root, output, &site) {
             Ok(opts) => finish(
                 site::build(&BuildOptions {
                     progress: std::io::stderr().is_terminal(),
@@ -163,12 +161,11 @@ pub fn run(cli: Cli) -> ExitCode {
             Err(e) => fail(e),
         },
         Command::Serve {
+            site,
+            output,
             port,
             bind,
-            output,
-            drafts,
-            now,
-        } => match options(&cli.root, output, drafts, now.as_deref()) {
+        } => match options(&cli.root, output, &site) {
             Ok(build) => serve(crate::serve::ServeOptions {
                 build,
                 bind,
@@ -177,7 +174,7 @@ pub fn run(cli: Cli) -> ExitCode {
             }),
             Err(e) => fail(e),
         },
-        Command::Check { drafts, now } => match options(&cli.root, None, drafts, now.as_deref()) {
+        Command::Check { site } => match options(&cli.root, None, &site) {
             Ok(opts) => finish(
                 site::build(&BuildOptions {
                     check_only: true,

@@ -120,6 +120,8 @@ pub struct Output {
     /// Files of an in-place build: (path, bytes, gzip when already made).
     staged: Option<Mutex<Vec<Staged>>>,
     dirty_pages: Option<std::collections::HashSet<String>>,
+    /// Paths that static files provide: generated files with these paths are not written.
+    static_paths: std::sync::OnceLock<std::collections::HashSet<String>>,
 }
 
 fn minify_cfg() -> minify_html::Cfg {
@@ -205,6 +207,7 @@ impl Output {
             memo: None,
             staged: None,
             dirty_pages: None,
+            static_paths: std::sync::OnceLock::new(),
         })
     }
 
@@ -223,7 +226,30 @@ impl Output {
             memo: Some(MemoState::new(prev, force)),
             staged: Some(Mutex::new(Vec::new())),
             dirty_pages: None,
+            static_paths: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Declares the paths static files are copied to (set once, before rendering): a static
+    /// file replaces a generated file with the same path, whichever is written first.
+    pub fn reserve_static(&self, paths: impl IntoIterator<Item = String>) {
+        let _ = self.static_paths.set(
+            paths
+                .into_iter()
+                .map(|p| p.trim_start_matches('/').to_string())
+                .collect(),
+        );
+    }
+
+    /// A unit's fingerprint with one more input: whether a static file stands in for one of its
+    /// files (then it writes nothing there; when that file goes, it must be written again).
+    fn seal(&self, fp: u64, files: &[String]) -> u64 {
+        let shadowed = files.iter().any(|f| self.is_static(f));
+        fp ^ u64::from(shadowed).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+    }
+
+    fn is_static(&self, path: &str) -> bool {
+        self.static_paths.get().is_some_and(|s| s.contains(path))
     }
 
     /// Tells an in-place build that, of the pages, only those named (page unit keys) may have
@@ -269,7 +295,7 @@ impl Output {
         let Some(m) = &self.memo else {
             return Fresh::Render;
         };
-        let fp = fp();
+        let fp = self.seal(fp(), &files);
         let kept = m
             .prev
             .units
@@ -294,7 +320,7 @@ impl Output {
         if let Some(m) = &self.memo
             && let Some(u) = m.shard(key).get_mut(key)
         {
-            u.fp = fp;
+            u.fp = self.seal(fp, &u.files);
             u.payload = Some(payload);
         }
     }
@@ -327,6 +353,9 @@ impl Output {
         origin: Option<&Path>,
     ) -> Result<(), Diagnostic> {
         let path = Self::file_for_url(url);
+        if self.is_static(&path) {
+            return Ok(());
+        }
         let bytes = if self.opts.minify {
             minify_html::minify(html.as_bytes(), &minify_cfg())
         } else {
@@ -357,7 +386,11 @@ impl Output {
 
     /// Writes any file; text types get `.gz` and `.br` siblings.
     pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        self.write_with(path.trim_start_matches('/'), bytes, None)
+        let path = path.trim_start_matches('/');
+        if self.is_static(path) {
+            return Ok(());
+        }
+        self.write_with(path, bytes, None)
     }
 
     fn write_with(&self, path: &str, bytes: &[u8], gz: Option<Vec<u8>>) -> Result<(), Diagnostic> {
@@ -413,7 +446,7 @@ impl Output {
         if compressible(to) || self.staged.is_some() {
             let bytes = std::fs::read(from)
                 .map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", from.display())))?;
-            return self.write(to, &bytes);
+            return self.write_with(to.trim_start_matches('/'), &bytes, None);
         }
         self.files.fetch_add(1, Ordering::Relaxed);
         if self.opts.dry_run {

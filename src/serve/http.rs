@@ -178,13 +178,16 @@ pub fn addition(status: &Status) -> String {
             escape(&format!("{ERROR_TITLE}\n\n{e}"))
         )
     });
-    format!(
-        "{error}<script>{}</script>",
-        SCRIPT
-            .replace("VERSION", &status.version.to_string())
+    // The script with its constants filled in once; only the version differs per page.
+    static PARTS: std::sync::LazyLock<(String, String)> = std::sync::LazyLock::new(|| {
+        let script = SCRIPT
             .replace("BOXSTYLE", BOX_STYLE)
-            .replace("TITLE", &serde_json::to_string(ERROR_TITLE).expect("JSON"))
-    )
+            .replace("TITLE", &serde_json::to_string(ERROR_TITLE).expect("JSON"));
+        let (before, after) = script.split_once("VERSION").expect("placeholder");
+        (before.to_string(), after.to_string())
+    });
+    let (before, after) = &*PARTS;
+    format!("{error}<script>{before}{}{after}</script>", status.version)
 }
 
 const ERROR_TITLE: &str = "berdaya: situs gagal dibangun. Halaman ini versi terakhir yang berhasil; perbaiki berkasnya lalu simpan, pesan ini akan hilang.\n(The build failed. This page is the last good build; fix the file and save, and this message goes away.)";

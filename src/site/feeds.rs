@@ -135,12 +135,7 @@ impl Site {
     }
 
     /// Sitemap, robots.txt and the 404 pages.
-    /// `assets` are the files copied as they are: a static robots.txt replaces the generated one.
-    pub(super) fn render_special(
-        &self,
-        out: &Output,
-        assets: &[(std::path::PathBuf, String)],
-    ) -> Vec<Diagnostic> {
+    pub(super) fn render_special(&self, out: &Output) -> Vec<Diagnostic> {
         let mut diags = Vec::new();
         let alternates = |key: &str| -> Vec<(String, String)> {
             let list = self.translations.get(key).cloned().unwrap_or_default();
@@ -200,9 +195,7 @@ impl Site {
             }
         }
         let fp = || self.fp("robots", "robots.txt").finish();
-        if !assets.iter().any(|(_, to)| to == "/robots.txt")
-            && let Fresh::Render = out.unit("robots", fp, vec!["robots.txt".into()])
-        {
+        if let Fresh::Render = out.unit("robots", fp, vec!["robots.txt".into()]) {
             let robots = if self.has_template("robots.txt") {
                 self.render("robots.txt", &self.context(lang, "/robots.txt", None))
             } else {

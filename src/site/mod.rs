@@ -508,6 +508,9 @@ impl Site {
             bar.set_message("halaman");
             bar
         });
+        // A static file replaces any generated file with its path.
+        let assets = self.asset_files();
+        out.reserve_static(assets.iter().map(|(_, to)| to.clone()));
         let results: Vec<Arc<PageResult>> = self
             .content
             .pages
@@ -546,8 +549,7 @@ impl Site {
         }
         diags.extend(self.render_taxonomies(&results, out));
         diags.extend(self.render_feeds(&results, out));
-        let assets = self.asset_files();
-        diags.extend(self.render_special(out, &assets));
+        diags.extend(self.render_special(out));
         diags.extend(self.render_impact(out));
         diags.extend(self.copy_assets(out, &assets));
         diags

@@ -189,6 +189,19 @@ fn phone(tab: &Tab) {
     .unwrap();
 }
 
+/// Saves what the tab shows as a PNG.
+fn screenshot(tab: &Tab, to: &Path) {
+    let png = tab
+        .capture_screenshot(
+            CdpPage::CaptureScreenshotFormatOption::Png,
+            None,
+            None,
+            true,
+        )
+        .unwrap();
+    std::fs::write(to, png).unwrap();
+}
+
 fn eval_bool(tab: &Tab, js: &str) -> bool {
     tab.evaluate(js, false)
         .unwrap()
@@ -363,15 +376,7 @@ fn browser_pages_work_on_a_phone_without_javascript_and_in_print() {
                     "language switch goes to {switch:?}, not {other_path}"
                 ));
             }
-            let png = tab
-                .capture_screenshot(
-                    CdpPage::CaptureScreenshotFormatOption::Png,
-                    None,
-                    None,
-                    true,
-                )
-                .unwrap();
-            std::fs::write(shots.join(format!("{name}-{lang}.png")), png).unwrap();
+            screenshot(&tab, &shots.join(format!("{name}-{lang}.png")));
             // Print: navigation hidden, content kept.
             tab.call_method(Emulation::SetEmulatedMedia {
                 media: Some("print".into()),
@@ -623,17 +628,9 @@ fn browser_reloads_on_save_and_shows_errors_in_a_box() {
         "!!document.getElementById('berdaya-error') && document.getElementById('berdaya-error').innerText.includes('content/tips/cuaca.md:2')",
     );
     assert!(eval_bool(&tab, "document.querySelector('main') !== null"));
-    let shot = tab
-        .capture_screenshot(
-            CdpPage::CaptureScreenshotFormatOption::Png,
-            None,
-            None,
-            true,
-        )
-        .unwrap();
     let dir = repo().join("target/screenshots");
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("serve-error-box.png"), shot).unwrap();
+    screenshot(&tab, &dir.join("serve-error-box.png"));
 
     // Saving the fix clears it.
     std::fs::write(&page, &original).unwrap();
