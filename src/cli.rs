@@ -189,7 +189,7 @@ pub fn run(cli: Cli) -> ExitCode {
             let config = match Config::load(&cli.root) {
                 Ok(c) => c,
                 Err(d) => {
-                    print_diags(&d.into());
+                    print_diags(&d);
                     return ExitCode::from(1);
                 }
             };

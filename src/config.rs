@@ -6,14 +6,13 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostics::{Diagnostic, Source};
+use crate::diagnostics::{Diagnostic, Diagnostics, Source};
 
 /// Labels of one vocabulary entry, by language code.
 pub type Labels = BTreeMap<String, String>;
 
 /// The whole configuration file.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Config {
     pub title: String,
     #[serde(default)]
@@ -36,6 +35,9 @@ pub struct Config {
     pub languages: BTreeMap<String, Language>,
     #[serde(default)]
     pub build: BuildConfig,
+    /// How markdown is turned into HTML.
+    #[serde(default)]
+    pub markdown: MarkdownConfig,
     #[serde(default = "default_taxonomies")]
     pub taxonomies: Vec<Taxonomy>,
     /// Allowed values of typed fields: `topic`, `season`, `sector`.
@@ -53,7 +55,6 @@ pub struct Config {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct Language {
     #[serde(default)]
     pub title: Option<String>,
@@ -64,7 +65,7 @@ pub struct Language {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(default)]
 pub struct BuildConfig {
     /// Largest allowed gzip-compressed size of one HTML page, in KB (1 KB = 1024 bytes).
     pub page_budget_kb: f64,
@@ -92,8 +93,25 @@ impl Default for BuildConfig {
     }
 }
 
+/// The `[markdown]` table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct MarkdownConfig {
+    /// Remove scripts, event handlers, frames, forms, style attributes and unsafe link targets
+    /// from contributors' raw HTML, with a warning for each removal (default `true`). Turn it
+    /// off only when everyone who can change `content/` is trusted.
+    pub sanitize_html: bool,
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> Self {
+        MarkdownConfig {
+            sanitize_html: true,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct Taxonomy {
     /// Name used in front matter (`[taxonomies] tags = [...]`) and as the URL folder.
     pub name: String,
@@ -110,7 +128,6 @@ fn default_taxonomy_paginate() -> usize {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct TimeZone {
     /// Offset from UTC in hours.
     pub offset_hours: i8,
@@ -168,14 +185,14 @@ struct Defaults {
 
 impl Config {
     /// Reads `berdaya.toml` (or `config.toml`) from the site root.
-    pub fn load(root: &Path) -> Result<Config, Diagnostic> {
+    pub fn load(root: &Path) -> Result<Config, Diagnostics> {
         let path = ["berdaya.toml", "config.toml"]
             .iter()
             .map(|n| root.join(n))
             .find(|p| p.is_file());
         let Some(path) = path else {
             return Err(Diagnostic::error(format!("no berdaya.toml in {}", root.display()))
-                .help("run berdaya in the site's folder, or pass --root DIR; the sample site ships one"));
+                .help("run berdaya in the site's folder, or pass --root DIR; the sample site ships one").into());
         };
         let text = std::fs::read_to_string(&path).map_err(|e| {
             Diagnostic::error(format!("cannot read {}: {e}", path.display())).in_file(&path)
@@ -184,14 +201,27 @@ impl Config {
         Config::parse(&text, &display)
     }
 
-    pub fn parse(text: &str, display_path: &Path) -> Result<Config, Diagnostic> {
+    /// Parses the text of `berdaya.toml` (shown as `display_path` in messages). Errors: invalid
+    /// TOML, unknown keys (with the closest known key), wrong types, and values that cannot
+    /// become part of the site's addresses (taxonomy names, language codes, theme, base URL).
+    pub fn parse(text: &str, display_path: &Path) -> Result<Config, Diagnostics> {
         let source = Source::new(display_path, text);
-        let mut config: Config = toml::from_str(text).map_err(|e| {
+        let invalid = |e: toml::de::Error| {
             let span = e.span().unwrap_or(0..0);
             Diagnostic::error("invalid site configuration")
-                .at(&source, span, e.message().to_string())
+                .at(&source, span, e.message().trim().to_string())
                 .help("see the README's Configuration section for the keys berdaya.toml accepts")
-        })?;
+        };
+        let de = toml::de::Deserializer::parse(text).map_err(invalid)?;
+        let mut unknown = Vec::new();
+        let mut config: Config =
+            serde_ignored::deserialize(de, |path| unknown.push(path.to_string()))
+                .map_err(invalid)?;
+        if !unknown.is_empty() {
+            return Err(Diagnostics(
+                unknown.iter().map(|p| unknown_key(&source, p)).collect(),
+            ));
+        }
         let defaults: Defaults =
             toml::from_str(DEFAULT_VOCAB).expect("built-in defaults.toml is valid");
         for (name, entries) in defaults.vocab {
@@ -206,10 +236,80 @@ impl Config {
             return Err(
                 Diagnostic::error("the default language is also listed under [languages]")
                     .at(&source, at..at + 11, "remove this table")
-                    .help("[languages] lists only the other languages"),
+                    .help("[languages] lists only the other languages")
+                    .into(),
             );
         }
+        config.check_values(&source)?;
         Ok(config)
+    }
+
+    /// Checks the values that become addresses or files of the site.
+    fn check_values(&self, source: &Source) -> Result<(), Diagnostic> {
+        let at = |path: &[&str]| key_span(source, path);
+        let url_ok = url::Url::parse(&self.base_url)
+            .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+        if !url_ok {
+            return Err(Diagnostic::error("`base_url` is not a web address")
+                .at(source, at(&["base_url"]), "expected https://HOST")
+                .help("write the address the site is served from, e.g. base_url = \"https://berdaya.tarakankota.go.id\""));
+        }
+        for lang in std::iter::once(&self.default_language).chain(self.languages.keys()) {
+            if !is_language_code(lang) {
+                let path: Vec<&str> = if *lang == self.default_language {
+                    vec!["default_language"]
+                } else {
+                    vec!["languages", lang]
+                };
+                return Err(Diagnostic::error(format!("`{}` is not a language code", lang.escape_debug()))
+                    .at(source, at(&path), "expected a code such as id or en")
+                    .help("use a BCP 47 language code: two or three lowercase letters (id, en, bjn), optionally followed by -REGION"));
+            }
+        }
+        if let Err(p) = crate::urlpath::check_segment(&self.theme) {
+            return Err(Diagnostic::error(format!("`theme` {}", p.message()))
+                .at(source, at(&["theme"]), "not a folder name under themes/")
+                .help("write the name of one folder under themes/, e.g. theme = \"default\""));
+        }
+        for (i, tax) in self.taxonomies.iter().enumerate() {
+            let n = i.to_string();
+            if let Err(p) = crate::urlpath::check_segment(&tax.name) {
+                return Err(Diagnostic::error(format!(
+                    "taxonomy name `{}` {}",
+                    tax.name.escape_debug(),
+                    p.message()
+                ))
+                .at(
+                    source,
+                    at(&["taxonomies", &n, "name"]),
+                    "the name is the address of its pages",
+                )
+                .help("write one lowercase name such as name = \"tags\""));
+            }
+        }
+        for (vocab, entries) in &self.vocab {
+            for key in entries.keys() {
+                if slug::slugify(key).is_empty() {
+                    return Err(Diagnostic::error(format!(
+                        "the {vocab} value `{}` gives no address",
+                        key.escape_debug()
+                    ))
+                    .at(source, at(&["vocab", vocab, key]), "no letters or digits")
+                    .help("name values with letters or digits, e.g. rumput-laut"));
+                }
+            }
+        }
+        for kecamatan in self.places.keys() {
+            if slug::slugify(kecamatan).is_empty() {
+                return Err(Diagnostic::error(format!(
+                    "the kecamatan `{}` gives no address",
+                    kecamatan.escape_debug()
+                ))
+                .at(source, at(&["places", kecamatan]), "no letters or digits")
+                .help("write the kecamatan's name"));
+            }
+        }
+        Ok(())
     }
 
     /// Every language, the default first.
@@ -279,6 +379,129 @@ impl Config {
     pub fn page_budget_bytes(&self) -> u64 {
         (self.build.page_budget_kb * 1024.0) as u64
     }
+}
+
+/// True for a BCP 47-like language code: `id`, `en`, `bjn`, `en-GB`.
+fn is_language_code(code: &str) -> bool {
+    let mut parts = code.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_lowercase())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// The keys a table of `berdaya.toml` accepts, by the path of the table (`""` for the top
+/// level, `build`, `languages.*`, `taxonomies.*`, ...), read from the types themselves.
+fn known_keys(table: &[&str]) -> &'static [&'static str] {
+    match table {
+        [] => fields_of::<Config>(),
+        ["build"] => fields_of::<BuildConfig>(),
+        ["markdown"] => fields_of::<MarkdownConfig>(),
+        ["timezone"] => fields_of::<TimeZone>(),
+        ["languages", _] => fields_of::<Language>(),
+        ["taxonomies", _] => fields_of::<Taxonomy>(),
+        _ => &[],
+    }
+}
+
+/// The field names serde's derive gives a struct: a deserializer that only listens to
+/// `deserialize_struct`.
+fn fields_of<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
+    use serde::de::{self, Visitor};
+    struct Fields;
+    #[derive(Debug)]
+    struct Found(&'static [&'static str]);
+    impl std::fmt::Display for Found {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("fields")
+        }
+    }
+    impl std::error::Error for Found {}
+    impl de::Error for Found {
+        fn custom<M: std::fmt::Display>(_: M) -> Self {
+            Found(&[])
+        }
+    }
+    impl<'de> de::Deserializer<'de> for Fields {
+        type Error = Found;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Found> {
+            Err(Found(&[]))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Found> {
+            Err(Found(fields))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
+            identifier ignored_any
+        }
+    }
+    match T::deserialize(Fields) {
+        Err(Found(fields)) => fields,
+        Ok(_) => &[],
+    }
+}
+
+/// The error for an unknown key at `path` (`build.minfy`, `languages.en.nama`).
+fn unknown_key(source: &Source, path: &str) -> Diagnostic {
+    let parts: Vec<&str> = path.split('.').collect();
+    let (key, table) = parts.split_last().unwrap_or((&"", &[]));
+    let known = known_keys(table);
+    let place = if table.is_empty() {
+        "at the top of berdaya.toml".to_string()
+    } else {
+        format!("in [{}]", table.join("."))
+    };
+    let mut help = match crate::markdown::closest(key, known.iter().copied()) {
+        Some(k) => format!("did you mean `{k}`? "),
+        None => String::new(),
+    };
+    help.push_str(&format!("known keys here: {}", known.join(", ")));
+    Diagnostic::error(format!("unknown key `{key}` {place}"))
+        .at(
+            source,
+            key_span(source, &parts),
+            "berdaya does not use this key",
+        )
+        .help(help)
+}
+
+/// Where the key at `path` (table keys and array indices) is written in `berdaya.toml`.
+fn key_span(source: &Source, path: &[&str]) -> std::ops::Range<usize> {
+    use toml::de::{DeTable, DeValue};
+    let Ok(root) = DeTable::parse(&source.text) else {
+        return 0..0;
+    };
+    let mut table = root.get_ref();
+    let mut span = 0..0;
+    let mut parts = path.iter().peekable();
+    while let Some(part) = parts.next() {
+        let Some((k, v)) = table.iter().find(|(k, _)| k.get_ref().as_ref() == *part) else {
+            return span;
+        };
+        span = k.span();
+        let mut value = v;
+        // Array of tables: the next part is the index.
+        if let DeValue::Array(items) = value.get_ref()
+            && let Some(i) = parts.peek().and_then(|p| p.parse::<usize>().ok())
+        {
+            parts.next();
+            match items.get(i) {
+                Some(item) => value = item,
+                None => return span,
+            }
+        }
+        match value.get_ref() {
+            DeValue::Table(t) => table = t,
+            _ => return span,
+        }
+    }
+    span
 }
 
 /// `path` under `base` as a `/`-separated string (the form used in URLs and `@/` links).

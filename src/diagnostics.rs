@@ -4,6 +4,7 @@
 //! [`Diagnostic`]. A build collects as many as it can before stopping, so a contributor sees every
 //! mistake in one run.
 
+use std::cell::Cell;
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -99,8 +100,16 @@ impl Diagnostic {
     /// Points at `span` (byte range) of `source` with `label` under it.
     pub fn at(mut self, source: &Source, span: Range<usize>, label: impl Into<String>) -> Self {
         self.path = Some(source.path.clone());
-        let end = span.end.min(source.text.len());
-        let start = span.start.min(end);
+        // A span that cuts a character would make the renderer panic: widen it to whole ones.
+        let text = &source.text;
+        let mut end = span.end.min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        let mut start = span.start.min(end);
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
         self.source = Some((source.text.clone(), start..end));
         self.label = label.into();
         self
@@ -261,4 +270,40 @@ impl From<Diagnostic> for Diagnostics {
     fn from(d: Diagnostic) -> Self {
         Diagnostics(vec![d])
     }
+}
+
+thread_local! {
+    /// True while [`catch_panic`] runs on this thread: its panics become diagnostics.
+    static CATCHING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f`; a panic inside (a bug in berdaya or a library, never the contributor's fault)
+/// becomes an error naming `path` and what was being done (`doing`, e.g. "rendering"), so one
+/// bad file does not stop the rest of the site from being checked, and the build still fails
+/// cleanly. Stack overflows cannot be caught: nesting is capped before recursive code instead.
+pub fn catch_panic<T>(path: &Path, doing: &str, f: impl FnOnce() -> T) -> Result<T, Diagnostic> {
+    let before = CATCHING.with(|c| c.replace(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    CATCHING.with(|c| c.set(before));
+    result.map_err(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        Diagnostic::error(format!("berdaya failed while {doing} this file: {what}"))
+            .in_file(path)
+            .help("this is a bug in berdaya, not a mistake in the file; please report it with the file attached. Nothing was written to the output folder")
+    })
+}
+
+/// Installs a panic hook that keeps quiet about panics [`catch_panic`] turns into errors and
+/// reports any other as an internal error.
+pub fn install_panic_hook() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !CATCHING.with(Cell::get) {
+            default(info);
+        }
+    }));
 }

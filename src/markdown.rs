@@ -7,12 +7,16 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
 use crate::diagnostics::{Diagnostic, Source};
+use crate::sanitize;
 
 /// The URL of every page and section, by its path under `content/`.
 pub struct LinkTargets {
     pub urls: HashMap<String, String>,
     /// By language: what a page can place by id (`chart:ID`, `table:ID`, `number:ID`), as HTML.
     pub embeds: HashMap<String, HashMap<String, String>>,
+    /// Clean contributors' raw HTML and link targets with [`crate::sanitize`] (the
+    /// `[markdown] sanitize_html` setting, on by default).
+    pub sanitize_html: bool,
 }
 
 /// A `@/x.md#frag` link whose fragment is checked once every page's headings are known.
@@ -40,6 +44,11 @@ pub struct Rendered {
 
 const MORE: &str = "<!-- more -->";
 
+/// Deepest nesting of markdown blocks, inlines and raw HTML elements a page may have. Deeper
+/// input is an error: no contributor needs it, and recursive code downstream (minifier,
+/// templates) must never see it.
+pub const MAX_NESTING: i64 = 128;
+
 fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -48,8 +57,107 @@ fn options() -> Options {
         | Options::ENABLE_TASKLISTS
 }
 
+/// Raw HTML of one HTML block, gathered to be inspected as a whole: the text, and where each
+/// piece starts in the text and in the file.
+#[derive(Default)]
+struct HtmlBlock {
+    text: String,
+    starts: Vec<(usize, usize)>,
+}
+
+impl HtmlBlock {
+    /// File offset of byte `at` of the gathered text.
+    fn source_offset(&self, at: usize) -> usize {
+        let i = self
+            .starts
+            .partition_point(|(b, _)| *b <= at)
+            .saturating_sub(1);
+        self.starts.get(i).map_or(0, |(b, s)| s + (at - b))
+    }
+}
+
+/// State of one render: nesting, raw HTML seen, and the site's own HTML set aside.
+struct Walk<'s> {
+    source: &'s Source,
+    sanitize: bool,
+    /// Markdown nesting (open tags) and raw HTML nesting.
+    depth: i64,
+    html_depth: i64,
+    too_deep: bool,
+    raw_html: bool,
+    /// The site's own HTML (report embeds), put back by marker after cleaning, with the span
+    /// that placed it.
+    pieces: Vec<(String, Range<usize>)>,
+}
+
+impl Walk<'_> {
+    /// Warns about everything sanitising removes from raw HTML at file offset `at`, and checks
+    /// the nesting it adds.
+    fn raw_html(&mut self, html: &str, map: &dyn Fn(usize) -> usize, diags: &mut Vec<Diagnostic>) {
+        self.raw_html = true;
+        let found = sanitize::inspect(html);
+        if self.sanitize {
+            for r in &found.removals {
+                let at = map(r.offset);
+                diags.push(
+                    Diagnostic::warning(format!("removed {} from the page", r.what))
+                        .at(self.source, at..at + r.len, r.why)
+                        .help(r.help),
+                );
+            }
+        }
+        let deepest = self.depth + self.html_depth + found.max_depth.0;
+        if deepest > MAX_NESTING && !self.too_deep {
+            self.too_deep = true;
+            let at = map(found.max_depth.1);
+            diags.push(nesting_error(self.source, at, deepest, "HTML elements"));
+        }
+        self.html_depth = (self.html_depth + found.depth_change).max(0);
+    }
+
+    /// A marker standing for the site's own `html`, placed by the markdown at `span`.
+    fn piece(&mut self, html: String, span: Range<usize>) -> String {
+        self.pieces.push((html, span));
+        sanitize::marker(self.pieces.len() - 1)
+    }
+
+    /// Cleans `html` when it holds raw HTML, then puts the site's own pieces back.
+    fn finish(&self, html: &str, diags: Option<&mut Vec<Diagnostic>>) -> String {
+        let pieces: Vec<String> = self.pieces.iter().map(|p| p.0.clone()).collect();
+        let cleaned = if self.sanitize && self.raw_html {
+            sanitize::clean(html)
+        } else {
+            html.to_string()
+        };
+        let (out, lost) = sanitize::put_back(&cleaned, &pieces);
+        if let Some(diags) = diags {
+            for n in lost
+                .into_iter()
+                .filter(|n| html.contains(&sanitize::marker(*n)))
+            {
+                diags.push(
+                    Diagnostic::error("a chart, table or number of the report could not be placed")
+                        .at(self.source, self.pieces[n].1.clone(), "it ends up inside HTML that is removed or not closed")
+                        .help("close the HTML element before it (for example `</script>` or the quote of an attribute), or move the placement out of it"),
+                );
+            }
+        }
+        out
+    }
+}
+
+fn nesting_error(source: &Source, at: usize, depth: i64, what: &str) -> Diagnostic {
+    Diagnostic::error(format!(
+        "{what} nested {depth} levels deep; a page may nest at most {MAX_NESTING}"
+    ))
+    .at(source, at..at, "nested too deep from here on")
+    .help("remove the extra `>`, list markers or HTML tags; quotes and lists rarely need more than a few levels")
+}
+
 /// Renders the body of `source` (from byte `body_start`). Relative links and images are made
 /// absolute against `page_url`, so they still work where the summary is shown on listing pages.
+/// Raw HTML and link targets are cleaned when `targets.sanitize_html` is set, with a warning for
+/// each removal; nesting deeper than [`MAX_NESTING`] is an error and leaves the HTML empty.
 pub fn render(
     source: &Source,
     body_start: usize,
@@ -68,8 +176,41 @@ pub fn render(
     // A fenced ```chart / ```table block being read: (kind, id so far, start of the block).
     let mut embed: Option<(&'static str, String, usize)> = None;
     let embeds = targets.embeds.get(lang);
+    let mut walk = Walk {
+        source,
+        sanitize: targets.sanitize_html,
+        depth: 0,
+        html_depth: 0,
+        too_deep: false,
+        raw_html: false,
+        pieces: Vec::new(),
+    };
+    let mut block: Option<HtmlBlock> = None;
+    // Whether each open link or image was dropped for an unsafe target.
+    let mut dropped: Vec<bool> = Vec::new();
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        if walk.too_deep {
+            break;
+        }
+        match &event {
+            Event::Start(_) => {
+                walk.depth += 1;
+                if walk.depth + walk.html_depth > MAX_NESTING {
+                    walk.too_deep = true;
+                    let depth = walk.depth + walk.html_depth;
+                    diags.push(nesting_error(
+                        source,
+                        body_start + range.start,
+                        depth,
+                        "markdown",
+                    ));
+                    break;
+                }
+            }
+            Event::End(_) => walk.depth -= 1,
+            _ => {}
+        }
         if let Some((kind, id, start)) = &mut embed {
             match &event {
                 Event::Text(t) => id.push_str(t),
@@ -77,9 +218,8 @@ pub fn render(
                     let key = format!("{kind}:{}", id.trim());
                     out.uses_embeds = true;
                     let span = body_start + *start..body_start + range.end;
-                    events.push(Event::Html(CowStr::from(place(
-                        &key, embeds, source, span, diags,
-                    ))));
+                    let html = place(&key, embeds, source, span.clone(), diags);
+                    events.push(Event::Html(CowStr::from(walk.piece(html, span))));
                     embed = None;
                 }
                 _ => {}
@@ -103,13 +243,14 @@ pub fn render(
         {
             let span = body_start + range.start..body_start + range.end;
             out.uses_embeds = true;
-            events.push(Event::InlineHtml(CowStr::from(place(
+            let html = place(
                 &format!("number:{}", id.trim()),
                 embeds,
                 source,
-                span,
+                span.clone(),
                 diags,
-            ))));
+            );
+            events.push(Event::InlineHtml(CowStr::from(walk.piece(html, span))));
             continue;
         }
         match event {
@@ -121,6 +262,9 @@ pub fn render(
             }) => {
                 heading = Some((level, id, events.len()));
                 heading_text.clear();
+                let span = body_start + range.start..body_start + range.end;
+                let (classes, attrs) =
+                    heading_attributes(&walk, level, classes, attrs, span, diags);
                 events.push(Event::Start(Tag::Heading {
                     level,
                     id: None,
@@ -156,7 +300,37 @@ pub fn render(
             Event::Start(Tag::Link { ref dest_url, .. })
             | Event::Start(Tag::Image { ref dest_url, .. }) => {
                 let span = body_start + range.start..body_start + range.end;
-                let dest = resolve(dest_url, page_url, source, span, targets, diags, &mut out);
+                let dest = resolve(
+                    dest_url,
+                    page_url,
+                    source,
+                    span.clone(),
+                    targets,
+                    diags,
+                    &mut out,
+                );
+                let (tag, attr) = match event {
+                    Event::Start(Tag::Image { .. }) => ("img", "src"),
+                    _ => ("a", "href"),
+                };
+                let problem = walk
+                    .sanitize
+                    .then(|| sanitize::url_problem(tag, attr, &dest))
+                    .flatten();
+                dropped.push(problem.is_some());
+                if let Some(why) = problem {
+                    let what = if tag == "img" { "image" } else { "link" };
+                    diags.push(
+                        Diagnostic::warning(format!("removed the {what} to `{dest}` from the page"))
+                            .at(source, span, why)
+                            .help(if tag == "img" {
+                                "show an image file beside the page, e.g. ![description](photo.jpg); its description is kept as text"
+                            } else {
+                                "link to a web page with https://…, or to a page of this site with @/file.md; the link text is kept"
+                            }),
+                    );
+                    continue;
+                }
                 let mut event = event;
                 if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) =
                     &mut event
@@ -165,10 +339,37 @@ pub fn render(
                 }
                 events.push(event);
             }
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                if !dropped.pop().unwrap_or(false) {
+                    events.push(event);
+                }
+            }
             Event::Html(ref h) | Event::InlineHtml(ref h) if h.trim() == MORE => {
                 if more_at.is_none() {
                     more_at = Some(events.len());
                 }
+            }
+            Event::Start(Tag::HtmlBlock) => {
+                block = Some(HtmlBlock::default());
+                events.push(event);
+            }
+            Event::Html(ref h) => {
+                if let Some(b) = &mut block {
+                    b.starts.push((b.text.len(), body_start + range.start));
+                    b.text.push_str(h);
+                }
+                events.push(event);
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some(b) = block.take().filter(|b| !b.text.is_empty()) {
+                    walk.raw_html(&b.text, &|at| b.source_offset(at), diags);
+                }
+                events.push(event);
+            }
+            Event::InlineHtml(ref h) => {
+                let at = body_start + range.start;
+                walk.raw_html(h, &|i| at + i, diags);
+                events.push(event);
             }
             Event::Start(Tag::Table(_)) => {
                 events.push(Event::Html(CowStr::Borrowed(
@@ -190,14 +391,63 @@ pub fn render(
             other => events.push(other),
         }
     }
+    if walk.too_deep {
+        // Nothing this deep goes on to the minifier or the templates.
+        return Rendered {
+            uses_embeds: out.uses_embeds,
+            links: out.links,
+            ..Rendered::default()
+        };
+    }
     if let Some(at) = more_at {
         let mut summary = String::new();
         html::push_html(&mut summary, events[..at].iter().cloned());
-        out.summary = Some(summary);
+        out.summary = Some(walk.finish(&summary, None));
     }
-    out.html.reserve(body.len() + body.len() / 4);
-    html::push_html(&mut out.html, events.into_iter());
+    let mut html = String::with_capacity(body.len() + body.len() / 4);
+    html::push_html(&mut html, events.into_iter());
+    out.html = walk.finish(&html, Some(diags));
     out
+}
+
+type HeadingAttrs<'a> = (Vec<CowStr<'a>>, Vec<(CowStr<'a>, Option<CowStr<'a>>)>);
+
+/// Keeps the classes and attributes of a heading's `{...}` block that the HTML policy allows.
+fn heading_attributes<'a>(
+    walk: &Walk,
+    level: HeadingLevel,
+    classes: Vec<CowStr<'a>>,
+    attrs: Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
+    span: Range<usize>,
+    diags: &mut Vec<Diagnostic>,
+) -> HeadingAttrs<'a> {
+    if !walk.sanitize {
+        return (classes, attrs);
+    }
+    let tag = format!("{level}");
+    let mut warn = |what: String, why: &str, help: &str| {
+        diags.push(
+            Diagnostic::warning(format!("removed {what} from the page"))
+                .at(walk.source, span.clone(), why.to_string())
+                .help(help.to_string()),
+        );
+    };
+    let mut kept_classes = Vec::new();
+    for c in classes {
+        match sanitize::attribute_problem(&tag, "class", &c) {
+            Some((why, help)) => warn(format!("the class `{c}` of a heading"), why, help),
+            None => kept_classes.push(c),
+        }
+    }
+    let mut kept_attrs = Vec::new();
+    for (name, value) in attrs {
+        let v = value.as_deref().unwrap_or("");
+        match sanitize::attribute_problem(&tag, &name.to_ascii_lowercase(), v) {
+            Some((why, help)) => warn(format!("`{name}=\"{v}\"` from a heading"), why, help),
+            None => kept_attrs.push((name, value)),
+        }
+    }
+    (kept_classes, kept_attrs)
 }
 
 fn is_relative(url: &str) -> bool {
@@ -350,6 +600,7 @@ mod tests {
                 .into(),
             )]
             .into(),
+            sanitize_html: true,
         }
     }
 

@@ -122,6 +122,22 @@ pub struct Output {
     dirty_pages: Option<std::collections::HashSet<String>>,
     /// Paths that static files provide: generated files with these paths are not written.
     static_paths: std::sync::OnceLock<std::collections::HashSet<String>>,
+    /// The unit that makes each file, and files two units both make.
+    claims: Mutex<HashMap<String, String>>,
+    collisions: Mutex<Vec<Collision>>,
+    /// Set once the build is in place; until then, dropping the output removes the staging
+    /// folder (a failed or panicking build leaves nothing behind).
+    committed: bool,
+}
+
+/// Two units of one build that both make the same file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Collision {
+    /// The file, relative to the output folder.
+    pub file: String,
+    /// The two units' keys, in sorted order.
+    pub first: String,
+    pub second: String,
 }
 
 fn minify_cfg() -> minify_html::Cfg {
@@ -208,6 +224,9 @@ impl Output {
             staged: None,
             dirty_pages: None,
             static_paths: std::sync::OnceLock::new(),
+            claims: Mutex::new(HashMap::new()),
+            collisions: Mutex::new(Vec::new()),
+            committed: false,
         })
     }
 
@@ -227,6 +246,9 @@ impl Output {
             staged: Some(Mutex::new(Vec::new())),
             dirty_pages: None,
             static_paths: std::sync::OnceLock::new(),
+            claims: Mutex::new(HashMap::new()),
+            collisions: Mutex::new(Vec::new()),
+            committed: false,
         }
     }
 
@@ -269,6 +291,7 @@ impl Output {
         }
         let unit = m.prev.units.get(key)?;
         let payload = unit.payload.clone()?;
+        self.claim(key, &unit.files);
         m.shard(key).insert(key.to_string(), unit.clone());
         Some(payload)
     }
@@ -292,6 +315,7 @@ impl Output {
     /// Records unit `key` made of `files` (paths in the output folder); says whether to render
     /// it. `fp` is only computed when units are tracked.
     pub fn unit(&self, key: &str, fp: impl FnOnce() -> u64, files: Vec<String>) -> Fresh {
+        self.claim(key, &files);
         let Some(m) = &self.memo else {
             return Fresh::Render;
         };
@@ -325,9 +349,47 @@ impl Output {
         }
     }
 
+    /// Records that unit `key` makes `files`; a file another unit already makes is a
+    /// [`Collision`]. A static file standing in for a generated one is not.
+    fn claim(&self, key: &str, files: &[String]) {
+        let is_asset = key.starts_with("asset:");
+        let mut claims = self.claims.lock().expect("claims");
+        for f in files {
+            if !is_asset && self.is_static(f) {
+                continue;
+            }
+            match claims.get(f.as_str()) {
+                Some(owner) if owner != key => {
+                    let (first, second) = if owner.as_str() < key {
+                        (owner.clone(), key.to_string())
+                    } else {
+                        (key.to_string(), owner.clone())
+                    };
+                    self.collisions.lock().expect("collisions").push(Collision {
+                        file: f.clone(),
+                        first,
+                        second,
+                    });
+                }
+                Some(_) => {}
+                None => {
+                    claims.insert(f.clone(), key.to_string());
+                }
+            }
+        }
+    }
+
+    /// Files that two units of this build both make, sorted.
+    pub fn collisions(&self) -> Vec<Collision> {
+        let mut c = self.collisions.lock().expect("collisions").clone();
+        c.sort();
+        c.dedup();
+        c
+    }
+
     /// Gives back the previous build's units (when this build failed and wrote nothing).
-    pub fn into_previous(self) -> Memo {
-        self.memo.map(|m| m.prev).unwrap_or_default()
+    pub fn into_previous(mut self) -> Memo {
+        self.memo.take().map(|m| m.prev).unwrap_or_default()
     }
 
     /// Takes the units of this build, for the next one.
@@ -394,6 +456,7 @@ impl Output {
     }
 
     fn write_with(&self, path: &str, bytes: &[u8], gz: Option<Vec<u8>>) -> Result<(), Diagnostic> {
+        check_path(path)?;
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         if self.opts.dry_run {
@@ -443,6 +506,7 @@ impl Output {
 
     /// Copies a file (image, PDF) into the output.
     pub fn copy(&self, from: &Path, to: &str) -> Result<(), Diagnostic> {
+        check_path(to.trim_start_matches('/'))?;
         if compressible(to) || self.staged.is_some() {
             let bytes = std::fs::read(from)
                 .map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", from.display())))?;
@@ -485,10 +549,12 @@ impl Output {
     }
 
     /// Swaps the finished build into place.
-    pub fn commit(self) -> Result<(), Diagnostic> {
+    pub fn commit(mut self) -> Result<(), Diagnostic> {
         if self.opts.dry_run {
             return Ok(());
         }
+        // From here on the staging folder is either in place or removed below.
+        self.committed = true;
         let old = self.dir.with_file_name(format!(
             ".{}.berdaya-old-{}",
             self.final_dir
@@ -507,6 +573,7 @@ impl Output {
         }
         if let Err(e) = std::fs::rename(&self.dir, &self.final_dir) {
             let _ = std::fs::rename(&old, &self.final_dir);
+            let _ = std::fs::remove_dir_all(&self.dir);
             return Err(err(e));
         }
         let _ = std::fs::remove_dir_all(&old);
@@ -601,12 +668,32 @@ impl Output {
         Ok((changed, next))
     }
 
-    /// Throws the unfinished build away; the previous output stays as it was.
+    /// Throws the unfinished build away; the previous output stays as it was. Dropping an
+    /// uncommitted output does the same, so an early return or a panic leaves no staging folder.
     pub fn abandon(self) {
-        if !self.opts.dry_run && self.staged.is_none() {
+        drop(self);
+    }
+}
+
+impl Drop for Output {
+    fn drop(&mut self) {
+        if !self.committed && !self.opts.dry_run && self.staged.is_none() {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// The last guard before the disk: a path from content or configuration that got this far
+/// without a located error still cannot leave the output folder.
+fn check_path(path: &str) -> Result<(), Diagnostic> {
+    crate::urlpath::check_output_path(path).map_err(|p| {
+        Diagnostic::error(format!(
+            "refused to write `{}`: the path {}",
+            path.escape_debug(),
+            p.message()
+        ))
+        .help("every file berdaya writes stays inside the output folder; change the slug, path, alias or file name that made this path")
+    })
 }
 
 fn sibling(path: &Path, ext: &str) -> PathBuf {

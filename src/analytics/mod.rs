@@ -103,7 +103,15 @@ fn wave_index(config: &ImpactConfig, wave: &str) -> u32 {
 }
 
 /// Reads and analyses the survey declared in `root/data/impact.toml`; `Ok(None)` without one.
+/// A panic in the survey reader (a library bug on some input) is an error naming the data
+/// folder, not a crash.
 pub fn analyse(root: &Path) -> Result<Option<Analysis>, Diagnostic> {
+    crate::diagnostics::catch_panic(&root.join("data"), "analysing the survey in", || {
+        analyse_unguarded(root)
+    })?
+}
+
+fn analyse_unguarded(root: &Path) -> Result<Option<Analysis>, Diagnostic> {
     let Some(config) = ImpactConfig::load(root)? else {
         return Ok(None);
     };

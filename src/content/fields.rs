@@ -159,7 +159,26 @@ impl<'a> Fields<'a> {
     ) -> Option<Vec<String>> {
         let list = match value {
             Value::Array(a) => a,
-            Value::String(s) => vec![Value::String(s)],
+            Value::String(s) => {
+                // `tags = "a, b"`: one text where a list belongs; show the list it meant.
+                let items: Vec<String> = s
+                    .split(',')
+                    .map(|t| format!("\"{}\"", t.trim()))
+                    .filter(|t| t.len() > 2)
+                    .collect();
+                let example = match self.fm.format {
+                    super::frontmatter::Format::Toml => format!("{key} = [{}]", items.join(", ")),
+                    super::frontmatter::Format::Yaml => format!("{key}: [{}]", items.join(", ")),
+                };
+                let span = self.fm.locate(self.source, table, key);
+                self.error_at(
+                    span,
+                    format!("`{key}` must be a list"),
+                    "one text, not a list".into(),
+                    format!("write it as {example}"),
+                );
+                return None;
+            }
             _ => vec![Value::Boolean(false)],
         };
         let mut out = Vec::with_capacity(list.len());
@@ -189,6 +208,72 @@ impl<'a> Fields<'a> {
             }
         }
         Some(out)
+    }
+
+    /// Where `needle` is written inside the value of `key` (e.g. one alias of a list), or the
+    /// whole value when it cannot be found.
+    pub fn span_in_value(&self, key: &str, table: Option<&str>, needle: &str) -> Range<usize> {
+        let span = self.fm.locate(self.source, table, key);
+        let text = &self.source.text[span.clone()];
+        match text.find(needle).filter(|_| !needle.is_empty()) {
+            Some(i) => span.start + i..span.start + i + needle.len(),
+            None => span,
+        }
+    }
+
+    /// A slug: one name, made URL-safe with `slug::slugify`. A value with `/`, `\`, `.`/`..`
+    /// or control characters, or with no letters or digits, is a located error.
+    pub fn slug(&mut self, key: &str) -> Option<String> {
+        let value = self.string(key)?;
+        let bad = value.contains(['/', '\\'])
+            || matches!(value.trim(), "." | "..")
+            || value.chars().any(char::is_control);
+        let slug = slug::slugify(&value);
+        if bad || slug.is_empty() {
+            let span = self.span(key);
+            let (label, help) = if bad {
+                (
+                    "a slug is one name, without `/`, `\\` or `..`",
+                    "write one name such as slug = \"jemur-lama\"; to choose the whole address use path = \"tips/jemur-lama\"",
+                )
+            } else {
+                (
+                    "no letters or digits to make an address from",
+                    "write a name with letters or digits, e.g. slug = \"jemur-lama\"",
+                )
+            };
+            self.error_at(
+                span,
+                format!("`{key}` cannot be used"),
+                label.into(),
+                help.into(),
+            );
+            return None;
+        }
+        Some(slug)
+    }
+
+    /// A path of this site (`path = "tips/lama"`), normalised to a URL such as `/tips/lama/`;
+    /// a path that would leave the site is a located error with the fix.
+    pub fn site_path(&mut self, key: &str, value: &str, table: Option<&str>) -> Option<String> {
+        match crate::urlpath::normalize_site_path(value) {
+            Ok(url) => Some(url),
+            Err(problem) => {
+                let span = self.span_in_value(key, table, value);
+                self.error_at(
+                    span,
+                    format!(
+                        "`{key}` {} `{}` {}",
+                        if key == "aliases" { "entry" } else { "value" },
+                        value.escape_debug(),
+                        problem.message()
+                    ),
+                    "not a path of this site".into(),
+                    problem.help().into(),
+                );
+                None
+            }
+        }
     }
 
     pub fn date(&mut self, key: &str) -> Option<Timestamp> {
@@ -260,6 +345,21 @@ impl<'a> Fields<'a> {
                 .fm
                 .locate_key(self.source, None, &key)
                 .map_or(self.opening_line(), |s| s.key);
+            let is_taxonomy = self.config.taxonomies.iter().any(|t| t.name == key);
+            if is_taxonomy {
+                let example = match self.fm.format {
+                    super::frontmatter::Format::Toml => {
+                        format!("[taxonomies]\n{key} = [\"...\"]  (at the end of the front matter)")
+                    }
+                    super::frontmatter::Format::Yaml => format!("taxonomies:\n  {key}: [...]"),
+                };
+                self.diags.push(
+                    Diagnostic::warning(format!("`{key}` at the top level is not read"))
+                        .at(self.source, span, "taxonomies go in their own table")
+                        .help(format!("move it under taxonomies, like this:\n{example}")),
+                );
+                continue;
+            }
             self.diags.push(
                 Diagnostic::warning(format!("unknown front-matter key `{key}`"))
                     .at(self.source, span, "berdaya does not use this key")

@@ -48,6 +48,7 @@ impl Kind {
                 "venue",
                 "kelurahan",
                 "organiser",
+                "organiser_email",
                 "capacity",
                 "cost",
                 "register",
@@ -80,6 +81,8 @@ pub struct Workshop {
     pub kelurahan: String,
     pub kecamatan: String,
     pub organiser: String,
+    /// The organiser's e-mail address, for calendar files (checked to be an address).
+    pub organiser_email: Option<String>,
     pub capacity: u32,
     /// Rupiah; 0 is free.
     pub cost: i64,
@@ -145,11 +148,27 @@ fn read_workshop(f: &mut Fields) -> Option<Workshop> {
         && e <= s
     {
         let span = f.span("end");
+        let start_text =
+            f.fm.locate_key(f.source, None, "start")
+                .map(|k| f.source.text[k.value].trim_matches('"').to_string())
+                .unwrap_or_default();
         f.error_at(
             span,
-            "the workshop ends before it starts".into(),
-            "`end` must be after `start`".into(),
-            "check the date and the hour of `end`".into(),
+            if e == s {
+                "the workshop ends when it starts".into()
+            } else {
+                "the workshop ends before it starts".into()
+            },
+            format!("`end` must be after `start` ({start_text})"),
+            format!(
+                "write the date and hour it ends, after the start, e.g. end = {}; {}",
+                (s + jiff::SignedDuration::from_hours(2))
+                    .to_zoned_datetime(jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(
+                        f.config.timezone.offset_hours
+                    )))
+                    .strftime("%Y-%m-%dT%H:%M"),
+                super::fields::DATE_FORMATS
+            ),
         );
     }
     let venue = f.required_string(
@@ -187,6 +206,46 @@ fn read_workshop(f: &mut Fields) -> Option<Workshop> {
         "who runs it",
         "organiser = \"Dinas Kominfo Kota Tarakan\"",
     );
+    let organiser_email = f.string("organiser_email").filter(|e| {
+        let ok = is_email(e);
+        if !ok {
+            let span = f.span("organiser_email");
+            f.error_at(
+                span,
+                format!(
+                    "`organiser_email` `{}` is not an e-mail address",
+                    e.escape_debug()
+                ),
+                "expected name@domain".into(),
+                "write it like organiser_email = \"kominfo@tarakankota.go.id\", or remove it"
+                    .into(),
+            );
+        }
+        ok
+    });
+    let capacity_text = match f.fm.table.get("capacity") {
+        Some(Value::String(t)) => Some(t.clone()),
+        _ => None,
+    };
+    if let Some(t) = capacity_text {
+        // `capacity = "20 orang"`: the number is there, in words.
+        let digits: String = t.chars().filter(char::is_ascii_digit).collect();
+        let example = if digits.is_empty() {
+            "40".to_string()
+        } else {
+            digits
+        };
+        f.take("capacity");
+        let span = f.span("capacity");
+        f.error_at(
+            span,
+            "`capacity` must be a number".into(),
+            "text, not a number of seats".into(),
+            format!(
+                "write only the number of seats, without quotes or words: capacity = {example}"
+            ),
+        );
+    }
     let capacity = match f.integer("capacity", "capacity = 40") {
         Some(c) if c > 0 && c <= u32::MAX as i64 => Some(c as u32),
         Some(_) => {
@@ -226,7 +285,27 @@ fn read_workshop(f: &mut Fields) -> Option<Workshop> {
         "how to register",
         "register = \"Daftar lewat WhatsApp 0812-0000-0000\"",
     );
-    let register_url = f.string("register_url");
+    let register_url = f.string("register_url").filter(|url| {
+        let problem = crate::sanitize::url_problem("a", "href", url).or_else(|| {
+            (!url.starts_with("https://")
+                && !url.starts_with("http://")
+                && !url.starts_with("mailto:")
+                && !url.starts_with("tel:")
+                && !url.starts_with("whatsapp:")
+                && !url.starts_with('/'))
+            .then_some("a registration link is a web address (https://...), mailto:, tel: or a path of this site")
+        });
+        if let Some(why) = problem {
+            let span = f.span("register_url");
+            f.error_at(
+                span,
+                "`register_url` cannot be used as a link".into(),
+                why.into(),
+                "write it like register_url = \"https://wa.me/6281200000000\" or \"https://forms.gle/...\"".into(),
+            );
+        }
+        problem.is_none()
+    });
     Some(Workshop {
         start: start?,
         end: end?,
@@ -234,11 +313,39 @@ fn read_workshop(f: &mut Fields) -> Option<Workshop> {
         kelurahan: kelurahan?,
         kecamatan: kecamatan?,
         organiser: organiser?,
+        organiser_email,
         capacity: capacity?,
         cost: cost?,
         register: register?,
         register_url,
     })
+}
+
+/// True for a plain e-mail address `local@domain.tld` (no display name, no comments): what a
+/// calendar's `mailto:` needs.
+pub fn is_email(text: &str) -> bool {
+    let Some((local, domain)) = text.split_once('@') else {
+        return false;
+    };
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c));
+    let labels: Vec<&str> = domain.split('.').collect();
+    let domain_ok = labels.len() >= 2
+        && domain.len() <= 253
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
+    local_ok && domain_ok
 }
 
 fn read_story(f: &mut Fields) -> Option<Story> {

@@ -4,6 +4,7 @@
 pub mod fields;
 pub mod frontmatter;
 pub mod kinds;
+pub mod text;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -13,7 +14,7 @@ use rayon::prelude::*;
 use toml::Table;
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Diagnostics, Source};
+use crate::diagnostics::{Diagnostic, Diagnostics, Source, catch_panic};
 use fields::Fields;
 use frontmatter::FrontMatter;
 pub use kinds::{Change, Kind, Story, Tip, Typed, Workshop};
@@ -214,7 +215,8 @@ impl Content {
             let path = root.join("content").join(rel);
             let existing = self.pages.iter().position(|p| &p.rel == rel);
             let (page, diags) = if path.is_file() {
-                match read_file(&path, rel, config) {
+                let shown = PathBuf::from("content").join(rel);
+                catch_panic(&shown, "reading", || match read_file(&path, rel) {
                     Ok(parsed) => {
                         let kind = nearest(&kinds, &page_section_dir(rel))
                             .copied()
@@ -222,7 +224,8 @@ impl Content {
                         read_page(parsed, kind, config)
                     }
                     Err(ds) => (None, ds),
-                }
+                })
+                .unwrap_or_else(|d| (None, vec![d]))
             } else {
                 (None, Vec::new())
             };
@@ -359,6 +362,10 @@ pub fn load_files(root: &Path, config: &Config, opts: &LoadOptions) -> (Content,
             continue;
         }
         let rel = crate::config::slash_path(&content_dir, entry.path());
+        if let Some(d) = check_file_name(&rel) {
+            diags.push(d);
+            continue;
+        }
         if name.ends_with(".md") {
             md_files.push((entry.into_path(), rel));
         } else {
@@ -368,7 +375,10 @@ pub fn load_files(root: &Path, config: &Config, opts: &LoadOptions) -> (Content,
 
     let parsed: Vec<Result<Parsed, Vec<Diagnostic>>> = md_files
         .par_iter()
-        .map(|(path, rel)| read_file(path, rel, config))
+        .map(|(path, rel)| {
+            let shown = PathBuf::from("content").join(rel);
+            catch_panic(&shown, "reading", || read_file(path, rel)).unwrap_or_else(|d| Err(vec![d]))
+        })
         .collect();
     let mut section_files = Vec::new();
     let mut page_files = Vec::new();
@@ -393,7 +403,10 @@ pub fn load_files(root: &Path, config: &Config, opts: &LoadOptions) -> (Content,
     // Sections first: their `kind` decides how their pages are read.
     let mut sections: Vec<Section> = Vec::new();
     for p in section_files {
-        match read_section(p, config) {
+        let shown = p.source.path.clone();
+        let read = catch_panic(&shown, "reading", || read_section(p, config))
+            .unwrap_or_else(|d| (None, vec![d]));
+        match read {
             (Some(s), ds) => {
                 diags.extend(ds);
                 if !s.meta.draft || opts.drafts {
@@ -409,7 +422,9 @@ pub fn load_files(root: &Path, config: &Config, opts: &LoadOptions) -> (Content,
         .map(|p| {
             let dir = page_section_dir(&p.rel);
             let kind = nearest(&kind_of_dir, &dir).copied().unwrap_or_default();
-            read_page(p, kind, config)
+            let shown = p.source.path.clone();
+            catch_panic(&shown, "reading", || read_page(p, kind, config))
+                .unwrap_or_else(|d| (None, vec![d]))
         })
         .collect();
     let mut pages = Vec::with_capacity(results.len());
@@ -429,6 +444,44 @@ pub fn load_files(root: &Path, config: &Config, opts: &LoadOptions) -> (Content,
         raw_assets: assets,
     };
     (content, diags)
+}
+
+/// An error for a file or folder name under `content/` that cannot become part of the site:
+/// control characters, a backslash, or (for folders, which become URL segments) no letters or
+/// digits at all.
+fn check_file_name(rel: &str) -> Option<Diagnostic> {
+    let parts: Vec<&str> = rel.split('/').collect();
+    for (i, part) in parts.iter().enumerate() {
+        let is_folder = i + 1 < parts.len();
+        let problem = part
+            .chars()
+            .find(|c| c.is_control() || *c == '\\')
+            .map(|c| {
+                if c == '\\' {
+                    "contains a backslash `\\`".to_string()
+                } else {
+                    format!("contains the control character {}", c.escape_unicode())
+                }
+            })
+            .or_else(|| {
+                (is_folder && slug::slugify(part).is_empty())
+                    .then(|| "has no letters or digits to make an address from".to_string())
+            });
+        if let Some(problem) = problem {
+            let shown = parts[..=i].join("/");
+            return Some(
+                Diagnostic::error(format!(
+                    "the name `content/{}` {problem}",
+                    shown.escape_debug()
+                ))
+                .in_file(PathBuf::from("content").join(rel))
+                .help(
+                    "rename it using letters, digits and `-`; names become addresses of the site",
+                ),
+            );
+        }
+    }
+    None
 }
 
 /// Folder under `content/` whose section lists a page (`tips/x/index.md` → `tips`).
@@ -461,24 +514,28 @@ struct Parsed {
     rel: String,
     source: Source,
     fm: FrontMatter,
+    /// Warnings from reading the file (replaced control characters).
+    diags: Vec<Diagnostic>,
 }
 
-fn read_file(path: &Path, rel: &str, _config: &Config) -> Result<Parsed, Vec<Diagnostic>> {
+fn read_file(path: &Path, rel: &str) -> Result<Parsed, Vec<Diagnostic>> {
     let display = PathBuf::from("content").join(rel);
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        vec![
-            Diagnostic::error(format!("cannot read file: {e}"))
-                .in_file(&display)
-                .help("markdown files must be UTF-8 text"),
-        ]
-    })?;
-    let source = Source::new(display, text);
-    let fm = frontmatter::parse(&source).map_err(|d| vec![d])?;
-    Ok(Parsed {
-        rel: rel.to_string(),
-        source,
-        fm,
-    })
+    let bytes = std::fs::read(path)
+        .map_err(|e| vec![Diagnostic::error(format!("cannot read file: {e}")).in_file(&display)])?;
+    let (source, diags) = text::decode(display, bytes).map_err(|d| vec![d])?;
+    match frontmatter::parse(&source) {
+        Ok(fm) => Ok(Parsed {
+            rel: rel.to_string(),
+            source,
+            fm,
+            diags,
+        }),
+        Err(d) => {
+            let mut diags = diags;
+            diags.push(d);
+            Err(diags)
+        }
+    }
 }
 
 fn read_meta(f: &mut Fields, needs_title: bool) -> Option<Meta> {
@@ -494,7 +551,17 @@ fn read_meta(f: &mut Fields, needs_title: bool) -> Option<Meta> {
     let description = f.string("description").unwrap_or_default();
     let weight = f.integer("weight", "weight = 10");
     let draft = f.bool("draft").unwrap_or(false);
-    let aliases = f.strings("aliases").unwrap_or_default();
+    let aliases: Vec<String> = f
+        .strings("aliases")
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|a| f.site_path("aliases", &a, None))
+        .fold(Vec::new(), |mut list, a| {
+            if !list.contains(&a) {
+                list.push(a);
+            }
+            list
+        });
     let template = f.string("template");
     let extra = match f.take("extra") {
         Some(toml::Value::Table(t)) => t,
@@ -525,8 +592,14 @@ fn read_meta(f: &mut Fields, needs_title: bool) -> Option<Meta> {
 }
 
 fn read_section(p: Parsed, config: &Config) -> (Option<Section>, Vec<Diagnostic>) {
-    let Parsed { rel, source, fm } = p;
+    let Parsed {
+        rel,
+        source,
+        fm,
+        diags: read_diags,
+    } = p;
     let mut f = Fields::new(&source, &fm, config);
+    f.diags = read_diags;
     let meta = read_meta(&mut f, false);
     let kind = match f.string("kind") {
         None => Some(Kind::Page),
@@ -571,7 +644,26 @@ fn read_section(p: Parsed, config: &Config) -> (Option<Section>, Vec<Diagnostic>
         }
         None => None,
     };
-    let paginate_path = f.string("paginate_path").unwrap_or_else(|| "page".into());
+    let paginate_path = match f.string("paginate_path") {
+        None => Some("page".to_string()),
+        Some(p) => {
+            let ok = !p.is_empty()
+                && p.split('/')
+                    .all(|seg| crate::urlpath::check_segment(seg).is_ok());
+            if !ok {
+                let span = f.span("paginate_path");
+                f.error_at(
+                    span,
+                    format!("`paginate_path` `{}` is not a folder name", p.escape_debug()),
+                    "not a name for the listing's later pages".into(),
+                    "write one name such as paginate_path = \"halaman\"; pages 2, 3, ... become /SECTION/halaman/2/".into(),
+                );
+                None
+            } else {
+                Some(p)
+            }
+        }
+    };
     let page_template = f.string("page_template");
     let in_menu = f.bool("in_menu").unwrap_or(true);
     for key in [
@@ -584,7 +676,9 @@ fn read_section(p: Parsed, config: &Config) -> (Option<Section>, Vec<Diagnostic>
         f.take(key);
     }
     let diags = f.finish(SECTION_KEYS);
-    let (Some(meta), Some(kind), Some(sort_by)) = (meta, kind, sort_by) else {
+    let (Some(meta), Some(kind), Some(sort_by), Some(paginate_path)) =
+        (meta, kind, sort_by, paginate_path)
+    else {
         return (None, diags);
     };
     let dir = rel.rsplit_once('/').map_or("", |(d, _)| d).to_string();
@@ -622,19 +716,35 @@ fn read_section(p: Parsed, config: &Config) -> (Option<Section>, Vec<Diagnostic>
 }
 
 fn read_page(p: Parsed, kind: Kind, config: &Config) -> (Option<Page>, Vec<Diagnostic>) {
-    let Parsed { rel, source, fm } = p;
+    let Parsed {
+        rel,
+        source,
+        fm,
+        diags: read_diags,
+    } = p;
     let mut f = Fields::new(&source, &fm, config);
+    f.diags = read_diags;
     let meta = read_meta(&mut f, true);
     let date = f.date("date");
     let updated = f.date("updated");
-    let slug = f.string("slug");
-    let fixed_path = f.string("path");
+    let has_slug = f.fm.table.contains_key("slug");
+    let slug = f.slug("slug");
+    let has_path = f.fm.table.contains_key("path");
+    let fixed_path = f
+        .string("path")
+        .and_then(|p| f.site_path("path", &p, None))
+        .map(|url| {
+            if url.ends_with('/') {
+                url
+            } else {
+                format!("{url}/")
+            }
+        });
     let illustrative = f.bool("illustrative").unwrap_or(false);
     let mut taxonomies = read_taxonomies(&mut f, config);
     let typed = kinds::read(kind, &mut f);
     let mut known: Vec<&str> = PAGE_KEYS.to_vec();
     known.extend(kind.keys());
-    let diags = f.finish(&known);
 
     let name = rel.rsplit('/').next().unwrap_or(&rel);
     let stem = name.trim_end_matches(".md");
@@ -648,6 +758,15 @@ fn read_page(p: Parsed, kind: Kind, config: &Config) -> (Option<Page>, Vec<Diagn
         base
     };
     let (file_date, base) = split_date_prefix(base, config);
+    let base_slug = slug::slugify(base);
+    if base_slug.is_empty() && slug.is_none() && fixed_path.is_none() && !has_slug && !has_path {
+        f.error_at(
+            0..0,
+            format!("the file name `{name}` gives no address"),
+            "no letters or digits in the name".into(),
+            "rename the file with letters or digits (e.g. jemur-rumput-laut.md), or set slug = \"...\"".into(),
+        );
+    }
     let translation_key = match lang == config.default_language {
         true => rel.clone(),
         false => format!(
@@ -660,7 +779,10 @@ fn read_page(p: Parsed, kind: Kind, config: &Config) -> (Option<Page>, Vec<Diagn
             stem_base = stem.trim_end_matches(&format!(".{lang}"))
         ),
     };
-    let (Some(meta), Some(typed)) = (meta, typed) else {
+    let diags = f.finish(&known);
+    let slug_ok = slug.is_some() || !has_slug;
+    let path_ok = fixed_path.is_some() || !has_path;
+    let (Some(meta), Some(typed), true, true) = (meta, typed, slug_ok, path_ok) else {
         return (None, diags);
     };
     if let Typed::Tip(t) = &typed {
@@ -678,7 +800,7 @@ fn read_page(p: Parsed, kind: Kind, config: &Config) -> (Option<Page>, Vec<Diagn
     });
     let hash = text_hash(&source.text);
     let page = Page {
-        slug: slug.map_or_else(|| slug::slugify(base), |s| slug::slugify(&s)),
+        slug: slug.unwrap_or(base_slug),
         rel,
         body_start: fm.body_start,
         source,
@@ -752,7 +874,21 @@ fn read_taxonomies(f: &mut Fields, config: &Config) -> BTreeMap<String, Vec<Stri
             continue;
         }
         if let Some(terms) = f.strings_value(value, &name, Some("taxonomies")) {
-            out.insert(name, terms);
+            let mut kept = Vec::with_capacity(terms.len());
+            for term in terms {
+                if slug::slugify(&term).is_empty() {
+                    let span = f.span_in_value(&name, Some("taxonomies"), &term);
+                    f.error_at(
+                        span,
+                        format!("the {name} term `{}` gives no address", term.escape_debug()),
+                        "no letters or digits in it".into(),
+                        "write the term with letters or digits, e.g. \"rumput-laut\"".into(),
+                    );
+                } else {
+                    kept.push(term);
+                }
+            }
+            out.insert(name, kept);
         }
     }
     out
@@ -778,7 +914,7 @@ fn assign_urls(content: &mut Content, config: &Config) {
     for p in &mut content.pages {
         let prefix = config.lang_prefix(&p.lang);
         p.url = match &p.fixed_path {
-            Some(path) => format!("{prefix}/{}/", path.trim_matches('/')),
+            Some(path) => format!("{prefix}{path}"),
             None => {
                 let d = slug_dir(&page_section_dir(&p.rel));
                 if d.is_empty() {

@@ -10,7 +10,7 @@ use jiff::Timestamp;
 
 use crate::config::Config;
 use crate::content::{self, LoadOptions, Reach};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, catch_panic};
 use crate::output::{Memo, Output};
 use crate::site::{BuildOptions, Site};
 use crate::templates::Theme;
@@ -216,7 +216,12 @@ impl Session {
                         return round(Vec::new(), diags);
                     }
                 };
-                diags.extend(site.render_all(&out, false));
+                diags.extend(
+                    catch_panic(&self.opts.root, "building the site in", || {
+                        site.render_all(&out, false)
+                    })
+                    .unwrap_or_else(|d| vec![d]),
+                );
                 if diags.has_errors() {
                     out.abandon();
                     return round(Vec::new(), diags);
@@ -237,7 +242,12 @@ impl Session {
                 if let Some(keys) = &self.pending {
                     out = out.with_dirty_pages(keys.clone());
                 }
-                diags.extend(site.render_all(&out, false));
+                diags.extend(
+                    catch_panic(&self.opts.root, "building the site in", || {
+                        site.render_all(&out, false)
+                    })
+                    .unwrap_or_else(|d| vec![d]),
+                );
                 if diags.has_errors() {
                     self.memo = Some(out.into_previous());
                     return round(Vec::new(), diags);
@@ -284,7 +294,7 @@ impl Session {
                 c
             }
             Err(d) => {
-                self.config_diags = vec![d];
+                self.config_diags = d.0;
                 self.site = None;
                 return;
             }

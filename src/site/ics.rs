@@ -25,6 +25,21 @@ fn escape(text: &str) -> String {
     out
 }
 
+/// A parameter value (RFC 5545 §3.2): `"` cannot be written at all and is removed, control
+/// characters become spaces, and a value with `,`, `;` or `:` is put in double quotes.
+fn param_value(text: &str) -> String {
+    let clean: String = text
+        .chars()
+        .filter(|c| *c != '"')
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if clean.contains([',', ';', ':']) {
+        format!("\"{clean}\"")
+    } else {
+        clean
+    }
+}
+
 /// Appends one content line, folded at 75 octets (RFC 5545 §3.1), ended by CRLF.
 fn line(out: &mut String, content: &str) {
     let mut width = 0;
@@ -47,13 +62,10 @@ fn utc(t: jiff::Timestamp) -> String {
 /// A calendar with one event per workshop.
 pub fn calendar(site: &Site, events: &[(&Page, &Workshop)], name: &str) -> String {
     let mut out = String::with_capacity(512 + events.len() * 600);
-    let host = site
-        .config
-        .base_url
-        .split("://")
-        .nth(1)
-        .unwrap_or(&site.config.base_url)
-        .trim_end_matches('/');
+    let host = url::Url::parse(&site.config.base_url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_else(|| "berdaya.invalid".to_string());
     line(&mut out, "BEGIN:VCALENDAR");
     line(&mut out, "VERSION:2.0");
     line(&mut out, "PRODID:-//berdaya//berdaya 0.1//ID");
@@ -80,7 +92,9 @@ pub fn calendar(site: &Site, events: &[(&Page, &Workshop)], name: &str) -> Strin
         let mut desc = page.meta.description.clone();
         let _ = write!(
             desc,
-            "\n{}: {}",
+            "\n{}: {}\n{}: {}",
+            site.string(&page.lang, "organiser"),
+            w.organiser,
             site.string(&page.lang, "register"),
             w.register
         );
@@ -92,13 +106,12 @@ pub fn calendar(site: &Site, events: &[(&Page, &Workshop)], name: &str) -> Strin
                 escape(&format!("{}, {}, {}", w.venue, w.kelurahan, w.kecamatan))
             ),
         );
-        line(
-            &mut out,
-            &format!(
-                "ORGANIZER;CN={}:mailto:noreply@{host}",
-                escape(&w.organiser).replace(':', " ")
-            ),
-        );
+        if let Some(email) = &w.organiser_email {
+            line(
+                &mut out,
+                &format!("ORGANIZER;CN={}:mailto:{email}", param_value(&w.organiser)),
+            );
+        }
         line(&mut out, &format!("URL:{}", site.permalink(&page.url)));
         line(&mut out, "STATUS:CONFIRMED");
         line(&mut out, "END:VEVENT");
@@ -120,5 +133,15 @@ mod tests {
         );
         assert!(out.split("\r\n").all(|l| l.len() <= 75));
         assert!(out.starts_with("SUMMARY:a\\,b\\;c"));
+    }
+
+    #[test]
+    fn parameter_values_are_quoted_when_needed() {
+        assert_eq!(
+            param_value("Dinas Perikanan, Kelautan dan Pertanian"),
+            "\"Dinas Perikanan, Kelautan dan Pertanian\""
+        );
+        assert_eq!(param_value("Kominfo \"Tarakan\""), "Kominfo Tarakan");
+        assert_eq!(param_value("a:b\nc"), "\"a:b c\"");
     }
 }

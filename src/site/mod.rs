@@ -20,7 +20,7 @@ use tera::{Context, Value};
 
 use crate::config::Config;
 use crate::content::{self, Content, Kind, LoadOptions, Typed};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Source, catch_panic};
 use crate::markdown::{self, AnchorRef, LinkTargets};
 use crate::output::{Fresh, Output, OutputOptions, PageSize};
 use crate::templates::{Theme, template_error};
@@ -136,7 +136,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         .unwrap_or_else(|| opts.root.join("output"));
     let output =
         Output::new(&out_dir, site.output_options(opts.check_only)).map_err(Diagnostics::from)?;
-    diags.extend(site.render_all(&output, opts.progress));
+    let rendered = catch_panic(&opts.root, "building the site in", || {
+        site.render_all(&output, opts.progress)
+    });
+    diags.extend(rendered.unwrap_or_else(|d| vec![d]));
     diags.sort_and_dedup();
     if diags.has_errors() {
         output.abandon();
@@ -169,7 +172,7 @@ impl Site {
     /// Reads configuration, theme and content; errors stop here before anything renders.
     pub fn load(opts: &BuildOptions) -> Result<(Site, Diagnostics), Diagnostics> {
         let root = opts.root.clone();
-        let config = Config::load(&root).map_err(Diagnostics::from)?;
+        let config = Config::load(&root)?;
         let theme_result = Theme::load(&root, &config);
         let (content, mut diags) = content::load(
             &root,
@@ -219,6 +222,7 @@ impl Site {
             targets: LinkTargets {
                 embeds: HashMap::new(),
                 urls: HashMap::new(),
+                sanitize_html: config.markdown.sanitize_html,
             },
             translations: HashMap::new(),
             globals: HashMap::new(),
@@ -536,7 +540,11 @@ impl Site {
         let section_results: Vec<(Vec<Diagnostic>, HashSet<String>)> =
             (0..self.content.sections.len())
                 .into_par_iter()
-                .map(|i| self.render_section(i, &results, out))
+                .map(|i| {
+                    let path = &self.content.sections[i].source.path;
+                    catch_panic(path, "rendering", || self.render_section(i, &results, out))
+                        .unwrap_or_else(|d| (vec![d], HashSet::new()))
+                })
                 .collect();
         for (i, (ds, sids)) in section_results.iter().enumerate() {
             diags.extend(ds.iter().cloned());
@@ -552,7 +560,70 @@ impl Site {
         diags.extend(self.render_special(out));
         diags.extend(self.render_impact(out));
         diags.extend(self.copy_assets(out, &assets));
+        diags.extend(out.collisions().iter().map(|c| self.collision(c)));
         diags
+    }
+
+    /// Who makes an output unit, for messages: the content file and, when the unit's file is
+    /// one of its aliases, where that alias is written.
+    fn unit_owner(
+        &self,
+        key: &str,
+        file: &str,
+    ) -> (String, Option<(&Source, std::ops::Range<usize>)>) {
+        let (kind, rest) = key.split_once(':').unwrap_or((key, ""));
+        fn alias_span<'s>(
+            source: &'s Source,
+            aliases: &[String],
+            file: &str,
+        ) -> Option<(&'s Source, std::ops::Range<usize>)> {
+            aliases
+                .iter()
+                .find(|a| Output::file_for_url(a) == file)
+                .map(|a| (source, alias_location(source, a)))
+        }
+        match kind {
+            "page" => match self.content.pages.iter().find(|p| p.rel == rest) {
+                Some(p) => (
+                    p.source.path.display().to_string(),
+                    alias_span(&p.source, &p.meta.aliases, file),
+                ),
+                None => (format!("content/{rest}"), None),
+            },
+            "aliases" | "pager" | "home" | "schedule" => {
+                let section = self
+                    .content
+                    .sections
+                    .iter()
+                    .find(|s| s.rel == rest || s.url == rest);
+                match section {
+                    Some(s) => (
+                        format!("the listing of {}", s.source.path.display()),
+                        alias_span(&s.source, &s.meta.aliases, file),
+                    ),
+                    None => (format!("the listing {rest}"), None),
+                }
+            }
+            "taxonomy" => (format!("the taxonomy list {rest} (berdaya.toml)"), None),
+            "impact" => ("the impact report (data/impact.toml)".to_string(), None),
+            "404" => ("the page-not-found page".to_string(), None),
+            "feed" => (format!("the Atom feed {rest}"), None),
+            "asset" => (format!("the static file {rest}"), None),
+            _ => (key.to_string(), None),
+        }
+    }
+
+    /// The error for two outputs that would write the same file.
+    fn collision(&self, c: &crate::output::Collision) -> Diagnostic {
+        let (a, a_at) = self.unit_owner(&c.first, &c.file);
+        let (b, b_at) = self.unit_owner(&c.second, &c.file);
+        let url = format!("/{}", c.file.strip_suffix("index.html").unwrap_or(&c.file));
+        let d = Diagnostic::error(format!("{a} and {b} both make {url}"));
+        let d = match a_at.or(b_at) {
+            Some((source, span)) => d.at(source, span, "this alias is already a page of the site"),
+            None => d.in_file(if a.starts_with("content/") { &a } else { &b }),
+        };
+        d.help("give one of them another `slug`, `path` or alias; an alias must be an old address that no page uses any more")
     }
 
     /// Files a page writes: its HTML, its calendar (workshops) and its redirects.
@@ -607,7 +678,11 @@ impl Site {
         {
             return r;
         }
-        let r = Arc::new(self.render_page(i, out));
+        let page = &self.content.pages[i];
+        let r = Arc::new(
+            catch_panic(&page.source.path, "rendering", || self.render_page(i, out))
+                .unwrap_or_else(PageResult::failed),
+        );
         if out.tracks_units() {
             out.set_payload(&key, self.page_fp(i, &r), r.clone());
         }
@@ -767,6 +842,21 @@ pub(crate) struct PageResult {
     pub(crate) listing: u64,
 }
 
+impl PageResult {
+    /// The result of a page whose render failed with `d`.
+    fn failed(d: Diagnostic) -> PageResult {
+        PageResult {
+            rendered: Rendered::default(),
+            ids: HashSet::new(),
+            anchor_refs: Vec::new(),
+            diags: vec![d],
+            links: Vec::new(),
+            uses_embeds: false,
+            listing: 0,
+        }
+    }
+}
+
 fn check_anchor(
     source: &crate::diagnostics::Source,
     a: &AnchorRef,
@@ -806,6 +896,19 @@ fn check_anchor(
         )
         .help(help),
     );
+}
+
+/// Where alias `url` (normalised, `/a/b/`) is written in a file's front matter: the first
+/// occurrence of its text after the `aliases` key.
+fn alias_location(source: &Source, url: &str) -> std::ops::Range<usize> {
+    let text = &source.text;
+    let from = text.find("aliases").unwrap_or(0);
+    let needle = url.trim_matches('/');
+    text[from..]
+        .find(needle)
+        .map_or(from..from + 7.min(text.len() - from), |i| {
+            from + i..from + i + needle.len()
+        })
 }
 
 /// A page that sends readers on to `to` (for `aliases`), without JavaScript.

@@ -370,9 +370,9 @@ fn invalid_inputs_report_file_line_what_and_how_to_fix() {
         (
             "bad_config",
             &[
-                "error: invalid site configuration",
+                "error: unknown key `bahasa` at the top of berdaya.toml",
                 "--> berdaya.toml:3:1",
-                "unknown field `bahasa`",
+                "known keys here: title, description, base_url, default_language",
             ],
         ),
     ];

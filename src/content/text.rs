@@ -1,0 +1,111 @@
+//! Turning a contributor's file into text: UTF-8 is required (with a located error naming the
+//! first byte that is not), and invisible characters that must never reach a page — C0 and C1
+//! control characters other than tab and line breaks, DEL, and Unicode noncharacters — are
+//! replaced by U+FFFD, as CommonMark does for NUL, with one warning per file.
+
+use std::path::PathBuf;
+
+use crate::diagnostics::{Diagnostic, Source};
+
+/// True for characters replaced by U+FFFD: controls other than tab, LF and CR; DEL; C1
+/// controls; noncharacters (U+FDD0–U+FDEF and U+xFFFE/U+xFFFF, which the sanitiser's markers use).
+pub fn is_replaced(c: char) -> bool {
+    let n = c as u32;
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || (0xFDD0..=0xFDEF).contains(&n)
+        || (n & 0xFFFE) == 0xFFFE
+}
+
+/// Decodes `bytes` of the file shown as `path`. Errors: a file that is not UTF-8, located at
+/// its first invalid byte. Returns the source and a warning when characters were replaced.
+pub fn decode(path: PathBuf, bytes: Vec<u8>) -> Result<(Source, Vec<Diagnostic>), Diagnostic> {
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+            let byte = bytes[at];
+            let lossy = String::from_utf8_lossy(&bytes).into_owned();
+            let source = Source::new(path, lossy);
+            let help = if utf16 {
+                "the file is saved as UTF-16; save it again as UTF-8 (in Notepad: Save As, Encoding: UTF-8)"
+            } else {
+                "save the file as UTF-8 (in Notepad: Save As, Encoding: UTF-8); text from old Word or Excel files often needs this"
+            };
+            return Err(Diagnostic::error("this file is not UTF-8 text")
+                .at(
+                    &source,
+                    at..at + 1,
+                    format!("byte 0x{byte:02X} here is not UTF-8"),
+                )
+                .help(help));
+        }
+    };
+    if !text.chars().any(is_replaced) {
+        return Ok((Source::new(path, text), Vec::new()));
+    }
+    let mut cleaned = String::with_capacity(text.len() + 8);
+    let mut first: Option<(usize, char)> = None;
+    let mut lines = Vec::new();
+    let mut count = 0;
+    let mut line = 1;
+    for c in text.chars() {
+        if c == '\n' {
+            line += 1;
+        }
+        if is_replaced(c) {
+            count += 1;
+            first.get_or_insert((cleaned.len(), c));
+            if lines.last() != Some(&line) {
+                lines.push(line);
+            }
+            cleaned.push('\u{FFFD}');
+        } else {
+            cleaned.push(c);
+        }
+    }
+    let source = Source::new(path, cleaned);
+    let (at, c) = first.expect("a replaced character");
+    let shown: Vec<String> = lines.iter().take(8).map(usize::to_string).collect();
+    let more = if lines.len() > 8 { ", ..." } else { "" };
+    let warning = Diagnostic::warning(format!(
+        "replaced {count} invisible control character{} by \u{FFFD} (line{} {}{more})",
+        if count == 1 { "" } else { "s" },
+        if lines.len() == 1 { "" } else { "s" },
+        shown.join(", ")
+    ))
+    .at(
+        &source,
+        at..at + '\u{FFFD}'.len_utf8(),
+        format!("{} was here", c.escape_unicode()),
+    )
+    .help("such characters come with text copied from PDFs, office documents or phones; delete the \u{FFFD} marks or retype the text around them");
+    Ok((source, vec![warning]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controls_become_replacement_characters_with_one_warning() {
+        let (src, diags) = decode("x.md".into(), b"a\0b\n\x1bc\td\r\n".to_vec()).unwrap();
+        assert_eq!(&*src.text, "a\u{FFFD}b\n\u{FFFD}c\td\r\n");
+        assert_eq!(diags.len(), 1);
+        assert!(
+            diags[0]
+                .message
+                .contains("replaced 2 invisible control characters")
+        );
+        assert!(diags[0].message.contains("lines 1, 2"));
+        assert_eq!(diags[0].location().unwrap(), "x.md:1:2");
+    }
+
+    #[test]
+    fn invalid_utf8_is_located() {
+        let e = decode("x.md".into(), b"+++\ntitle = \"caf\x92\"\n".to_vec()).unwrap_err();
+        assert_eq!(e.location().unwrap(), "x.md:2:13");
+        assert!(e.to_string().contains("byte 0x92 here is not UTF-8"));
+    }
+}
