@@ -100,7 +100,7 @@ impl Walk<'_> {
             for r in &found.removals {
                 let at = map(r.offset);
                 diags.push(
-                    Diagnostic::warning(format!("removed {} from the page", r.what))
+                    Diagnostic::warning(format!("removed {}", r.what))
                         .at(self.source, at..at + r.len, r.why)
                         .help(r.help),
                 );
@@ -262,7 +262,14 @@ pub fn render(
             }) => {
                 heading = Some((level, id, events.len()));
                 heading_text.clear();
-                let span = body_start + range.start..body_start + range.end;
+                let line = &body[range.clone()];
+                let line = &line[..line.find('\n').unwrap_or(line.len())];
+                let span = match (line.rfind('{'), line.rfind('}')) {
+                    (Some(a), Some(b)) if a < b => {
+                        body_start + range.start + a..body_start + range.start + b + 1
+                    }
+                    _ => body_start + range.start..body_start + range.start + line.len(),
+                };
                 let (classes, attrs) =
                     heading_attributes(&walk, level, classes, attrs, span, diags);
                 events.push(Event::Start(Tag::Heading {
@@ -321,7 +328,7 @@ pub fn render(
                 if let Some(why) = problem {
                     let what = if tag == "img" { "image" } else { "link" };
                     diags.push(
-                        Diagnostic::warning(format!("removed the {what} to `{dest}` from the page"))
+                        Diagnostic::warning(format!("removed the {what} to `{dest}`"))
                             .at(source, span, why)
                             .help(if tag == "img" {
                                 "show an image file beside the page, e.g. ![description](photo.jpg); its description is kept as text"
@@ -370,6 +377,15 @@ pub fn render(
                 let at = body_start + range.start;
                 walk.raw_html(h, &|i| at + i, diags);
                 events.push(event);
+            }
+            Event::TaskListMarker(checked) => {
+                // The site's own checkbox: contributors' <input> tags are not allowed.
+                let html = format!(
+                    "<input disabled=\"\" type=\"checkbox\"{}/>\n",
+                    if checked { " checked=\"\"" } else { "" }
+                );
+                let span = body_start + range.start..body_start + range.end;
+                events.push(Event::InlineHtml(CowStr::from(walk.piece(html, span))));
             }
             Event::Start(Tag::Table(_)) => {
                 events.push(Event::Html(CowStr::Borrowed(
@@ -427,7 +443,7 @@ fn heading_attributes<'a>(
     let tag = format!("{level}");
     let mut warn = |what: String, why: &str, help: &str| {
         diags.push(
-            Diagnostic::warning(format!("removed {what} from the page"))
+            Diagnostic::warning(format!("removed {what}"))
                 .at(walk.source, span.clone(), why.to_string())
                 .help(help.to_string()),
         );
@@ -441,9 +457,13 @@ fn heading_attributes<'a>(
     }
     let mut kept_attrs = Vec::new();
     for (name, value) in attrs {
-        let v = value.as_deref().unwrap_or("");
+        let v = value.as_deref().unwrap_or("").trim_matches('"');
         match sanitize::attribute_problem(&tag, &name.to_ascii_lowercase(), v) {
-            Some((why, help)) => warn(format!("`{name}=\"{v}\"` from a heading"), why, help),
+            Some((why, help)) => warn(
+                format!("the `{name}=\"{v}\"` attribute of a heading"),
+                why,
+                help,
+            ),
             None => kept_attrs.push((name, value)),
         }
     }

@@ -129,7 +129,6 @@ const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
         "th",
         &["colspan", "rowspan", "headers", "scope", "abbr", "style"],
     ),
-    ("input", &["type", "checked", "disabled"]),
 ];
 
 /// URL schemes allowed in links and sources (besides relative URLs); `data:` only in images.
@@ -171,8 +170,6 @@ fn builder() -> &'static ammonia::Builder<'static> {
             )
             .url_schemes(URL_SCHEMES.iter().copied().collect())
             .filter_style_properties(STYLE_PROPERTIES.iter().copied().collect())
-            .set_tag_attribute_value("input", "type", "checkbox")
-            .set_tag_attribute_value("input", "disabled", "")
             .link_rel(None)
             .strip_comments(true)
             .attribute_filter(filter_value);
@@ -308,6 +305,8 @@ struct Sink<'a> {
     cursor: RefCell<usize>,
     found: RefCell<Inspection>,
     depth: RefCell<i64>,
+    /// Inside an element removed with its content: its name and how many are open.
+    dropping: RefCell<Option<(String, usize)>>,
 }
 
 impl Sink<'_> {
@@ -380,6 +379,25 @@ impl TokenSink for Sink<'_> {
             return TokenSinkResult::Continue;
         };
         let name: &str = &tag.name;
+        {
+            // Inside `<svg>` and the like nothing is reported: the whole element goes.
+            let mut dropping = self.dropping.borrow_mut();
+            if let Some((open, n)) = dropping.as_mut()
+                && open == name
+            {
+                match tag.kind {
+                    TagKind::StartTag if !tag.self_closing => *n += 1,
+                    TagKind::EndTag => *n -= 1,
+                    _ => {}
+                }
+                if *n == 0 {
+                    *dropping = None;
+                }
+            } else if dropping.is_some() {
+                self.locate(name, tag.kind == TagKind::EndTag);
+                return TokenSinkResult::Continue;
+            }
+        }
         if tag.kind == TagKind::EndTag {
             self.locate(name, true);
             if !VOID.contains(&name) && !OPTIONAL_END.contains(&name) {
@@ -399,6 +417,11 @@ impl TokenSink for Sink<'_> {
         let len = name.len() + 1;
         let mut found = self.found.borrow_mut();
         if DROP_WITH_CONTENT.contains(&name) {
+            if !tag.self_closing
+                && !matches!(name, "script" | "style" | "iframe" | "noembed" | "noframes")
+            {
+                *self.dropping.borrow_mut() = Some((name.to_string(), 1));
+            }
             let (why, help) = tag_reason(name);
             found.removals.push(Removal {
                 offset: at,
@@ -450,7 +473,7 @@ fn describe_attribute(tag: &str, attr: &str, value: &StrTendril) -> String {
     } else {
         ""
     };
-    format!("`{attr}=\"{shown}{more}\"` from `<{tag}>`")
+    format!("the `{attr}=\"{shown}{more}\"` attribute of `<{tag}>`")
 }
 
 fn attribute_allowed(tag: &str, attr: &str) -> bool {
@@ -508,12 +531,6 @@ pub fn attribute_problem(
             "remove the attribute",
         ));
     }
-    if tag == "input" && attr == "type" && !value.eq_ignore_ascii_case("checkbox") {
-        return Some((
-            "inputs are shown only as disabled checkboxes (task lists)",
-            "write a task list with - [ ] and - [x]",
-        ));
-    }
     if matches!(attr, "href" | "src" | "cite" | "srcset") {
         return url_problem(tag, attr, value).map(|why| {
             (
@@ -533,6 +550,7 @@ pub fn inspect(html: &str) -> Inspection {
         cursor: RefCell::new(0),
         found: RefCell::new(Inspection::default()),
         depth: RefCell::new(0),
+        dropping: RefCell::new(None),
     };
     let tok = Tokenizer::new(sink, TokenizerOpts::default());
     let input = BufferQueue::default();
@@ -598,8 +616,8 @@ mod tests {
             whats,
             [
                 "`<script>` and its content",
-                "`onerror=\"alert(1)\"` from `<img>`",
-                "`href=\"javascript:alert(1)\"` from `<a>`",
+                "the `onerror=\"alert(1)\"` attribute of `<img>`",
+                "the `href=\"javascript:alert(1)\"` attribute of `<a>`",
                 "`<iframe>` and its content",
             ]
         );

@@ -347,11 +347,17 @@ impl<'a> Fields<'a> {
                 .map_or(self.opening_line(), |s| s.key);
             let is_taxonomy = self.config.taxonomies.iter().any(|t| t.name == key);
             if is_taxonomy {
+                let value = self.fm.locate_key(self.source, None, &key).map_or_else(
+                    || "[...]".to_string(),
+                    |k| self.source.text[k.value].to_string(),
+                );
                 let example = match self.fm.format {
                     super::frontmatter::Format::Toml => {
-                        format!("[taxonomies]\n{key} = [\"...\"]  (at the end of the front matter)")
+                        format!(
+                            "[taxonomies]\n{key} = {value}\n(the [taxonomies] table comes after the other keys)"
+                        )
                     }
-                    super::frontmatter::Format::Yaml => format!("taxonomies:\n  {key}: [...]"),
+                    super::frontmatter::Format::Yaml => format!("taxonomies:\n  {key}: {value}"),
                 };
                 self.diags.push(
                     Diagnostic::warning(format!("`{key}` at the top level is not read"))

@@ -347,15 +347,29 @@ impl Site {
         let mut jobs = Vec::new();
         for lang in self.config.all_languages() {
             for tax in &self.config.taxonomies {
-                let mut terms: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+                // Terms that give the same address ("Rumput Laut", "rumput-laut") are one term,
+                // shown with the first spelling in sort order.
+                let mut by_slug: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
                 for (i, p) in self.content.pages.iter().enumerate() {
                     if p.lang == lang
                         && let Some(ts) = p.taxonomies.get(&tax.name)
                     {
                         for t in ts {
-                            terms.entry(t.clone()).or_default().push(i);
+                            let entry = by_slug
+                                .entry(slug::slugify(t))
+                                .or_insert_with(|| (t.clone(), Vec::new()));
+                            if *t < entry.0 {
+                                entry.0 = t.clone();
+                            }
+                            if !entry.1.contains(&i) {
+                                entry.1.push(i);
+                            }
                         }
                     }
+                }
+                let mut terms: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+                for (_, (name, pages)) in by_slug {
+                    terms.entry(name).or_default().extend(pages);
                 }
                 if terms.is_empty() {
                     continue;

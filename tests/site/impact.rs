@@ -184,7 +184,7 @@ fn panel_did_placebo_and_clustered_errors_equal_statsmodels() {
     close(p.hi, &e["ci"][1]);
 }
 
-const REJECTS: &str = r#"
+pub(crate) const REJECTS: &str = r#"
 [survey]
 files = ["rejects.csv"]
 id = "nomor"

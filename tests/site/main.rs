@@ -4,5 +4,7 @@
 mod build;
 mod checks;
 mod impact;
+mod paths;
 mod serve;
 mod support;
+mod untrusted;

@@ -205,3 +205,108 @@ pub fn parse_ics(text: &str) -> Vec<ical::parser::ical::component::IcalCalendar>
         .map(|c| c.expect("valid iCalendar"))
         .collect()
 }
+
+/// Checks an iCalendar file against RFC 5545's grammar, strictly: CRLF line ends, folding at
+/// 75 octets, every content line `name *(";" param) ":" value` (§3.1), parameter values either
+/// plain `paramtext` (no `"` `;` `:` `,` or controls) or a quoted string without `"` (§3.2),
+/// no control characters but tab in values, balanced BEGIN/END with VCALENDAR outermost, and
+/// the properties every VEVENT needs (UID, DTSTAMP, DTSTART). Panics with the line on failure.
+pub fn strict_ics(text: &str) {
+    assert!(text.ends_with("\r\n"), "the file ends with CRLF");
+    assert!(
+        !text.replace("\r\n", "").contains(['\r', '\n']),
+        "every line ends in CRLF"
+    );
+    for raw in text.split("\r\n") {
+        assert!(raw.len() <= 75, "line over 75 octets: {raw:?}");
+    }
+    let unfolded = text.replace("\r\n ", "").replace("\r\n\t", "");
+    let mut stack: Vec<String> = Vec::new();
+    let mut event_props: Vec<String> = Vec::new();
+    for line in unfolded.split("\r\n").filter(|l| !l.is_empty()) {
+        let (name, rest) = parse_name(line);
+        let mut rest = rest;
+        while let Some(r) = rest.strip_prefix(';') {
+            let (param, after) = parse_name(r);
+            assert!(!param.is_empty(), "empty parameter name in {line:?}");
+            let mut after = after
+                .strip_prefix('=')
+                .unwrap_or_else(|| panic!("parameter without `=` in {line:?}"));
+            loop {
+                after = if let Some(q) = after.strip_prefix('"') {
+                    let end = q
+                        .find('"')
+                        .unwrap_or_else(|| panic!("unclosed quoted parameter in {line:?}"));
+                    assert!(
+                        !q[..end].chars().any(|c| c.is_control() && c != '\t'),
+                        "control character in a quoted parameter: {line:?}"
+                    );
+                    &q[end + 1..]
+                } else {
+                    let end = after.find([';', ':', ',']).unwrap_or(after.len());
+                    let value = &after[..end];
+                    assert!(
+                        !value.contains('"') && !value.chars().any(|c| c.is_control() && c != '\t'),
+                        "invalid paramtext {value:?} in {line:?}"
+                    );
+                    &after[end..]
+                };
+                match after.strip_prefix(',') {
+                    Some(more) => after = more,
+                    None => break,
+                }
+            }
+            rest = after;
+        }
+        let value = rest
+            .strip_prefix(':')
+            .unwrap_or_else(|| panic!("no `:` after the name and parameters in {line:?}"));
+        assert!(
+            !value.chars().any(|c| c.is_control() && c != '\t'),
+            "control character in a value: {line:?}"
+        );
+        match name {
+            "BEGIN" => {
+                if stack.is_empty() {
+                    assert_eq!(value, "VCALENDAR", "VCALENDAR is outermost");
+                }
+                if value == "VEVENT" {
+                    event_props.clear();
+                }
+                stack.push(value.to_string());
+            }
+            "END" => {
+                assert_eq!(
+                    stack.pop().as_deref(),
+                    Some(value),
+                    "unbalanced END:{value}"
+                );
+                if value == "VEVENT" {
+                    for needed in ["UID", "DTSTAMP", "DTSTART"] {
+                        assert!(
+                            event_props.iter().any(|p| p == needed),
+                            "VEVENT without {needed}"
+                        );
+                    }
+                }
+            }
+            _ => {
+                assert!(!stack.is_empty(), "{line:?} outside VCALENDAR");
+                event_props.push(name.to_string());
+            }
+        }
+    }
+    assert!(stack.is_empty(), "unclosed {stack:?}");
+}
+
+/// An iana-token or x-name (letters, digits, `-`) at the start of `text`, and the rest.
+fn parse_name(text: &str) -> (&str, &str) {
+    let end = text
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .unwrap_or(text.len());
+    assert!(
+        end > 0,
+        "a content line or parameter without a name: {text:?}"
+    );
+    text.split_at(end)
+}
