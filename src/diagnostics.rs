@@ -307,3 +307,30 @@ pub fn install_panic_hook() {
         }
     }));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_an_error_naming_the_file() {
+        let d = catch_panic(Path::new("content/x.md"), "rendering", || {
+            panic!("index out of bounds")
+        })
+        .unwrap_err();
+        assert!(
+            d.to_string()
+                .contains("berdaya failed while rendering this file: index out of bounds")
+        );
+        assert_eq!(d.location().unwrap(), "content/x.md");
+        assert_eq!(catch_panic(Path::new("x"), "reading", || 7).unwrap(), 7);
+    }
+
+    #[test]
+    fn spans_inside_a_character_are_widened() {
+        let src = Source::new("x.md", "a\u{FFFD}b");
+        let d = Diagnostic::error("e").at(&src, 2..3, "here");
+        assert_eq!(d.source.as_ref().unwrap().1, 1..4);
+        let _ = d.render(false);
+    }
+}

@@ -14,6 +14,8 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod locale;
 pub mod markdown;
 pub mod output;

@@ -130,7 +130,41 @@ impl Walk<'_> {
             html.to_string()
         };
         let (out, lost) = sanitize::put_back(&cleaned, &pieces);
+        // Character references (`&#x1b;`) decode to characters the file itself may not hold.
+        let replaced = out
+            .chars()
+            .filter(|c| crate::content::text::is_replaced(*c))
+            .count();
+        let out = if replaced > 0 {
+            out.chars()
+                .map(|c| {
+                    if crate::content::text::is_replaced(c) {
+                        '\u{FFFD}'
+                    } else {
+                        c
+                    }
+                })
+                .collect()
+        } else {
+            out
+        };
+        let depth = html_depth(&out);
         if let Some(diags) = diags {
+            if replaced > 0 {
+                let at = self.source.text.find("&#").unwrap_or(0);
+                diags.push(
+                    Diagnostic::warning(format!(
+                        "replaced {replaced} invisible control character{} written as character references by \u{FFFD}",
+                        if replaced == 1 { "" } else { "s" }
+                    ))
+                    .at(self.source, at..at + 2, "such as this one")
+                    .help("delete the `&#...;` references to control characters"),
+                );
+            }
+            if depth > 2 * MAX_NESTING {
+                diags.push(nesting_error(self.source, 0, depth, "this page's HTML"));
+                return String::new();
+            }
             for n in lost
                 .into_iter()
                 .filter(|n| html.contains(&sanitize::marker(*n)))
@@ -141,9 +175,64 @@ impl Walk<'_> {
                         .help("close the HTML element before it (for example `</script>` or the quote of an attribute), or move the placement out of it"),
                 );
             }
+        } else if depth > 2 * MAX_NESTING {
+            return String::new();
         }
         out
     }
+}
+
+/// The deepest element nesting of well-formed HTML (what pulldown-cmark and ammonia write):
+/// start tags of non-void elements open, end tags close; comments and quoted attribute values
+/// are skipped. For HTML that is not well-formed (sanitising off) it can only count too deep.
+pub fn html_depth(html: &str) -> i64 {
+    let b = html.as_bytes();
+    let (mut depth, mut max, mut i) = (0i64, 0i64, 0usize);
+    while let Some(off) = b[i..].iter().position(|&c| c == b'<') {
+        i += off + 1;
+        if b[i..].starts_with(b"!--") {
+            i = html[i..].find("-->").map_or(b.len(), |e| i + e + 3);
+            continue;
+        }
+        let closing = b.get(i) == Some(&b'/');
+        let start = if closing { i + 1 } else { i };
+        let name_len = b[start..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-' || **c == b':')
+            .count();
+        if name_len == 0 {
+            continue;
+        }
+        let name = html[start..start + name_len].to_ascii_lowercase();
+        // The end of the tag, past quoted values.
+        let mut j = start + name_len;
+        let mut quote = None;
+        while j < b.len() {
+            match (quote, b[j]) {
+                (None, b'"' | b'\'') => quote = Some(b[j]),
+                (Some(q), c) if c == q => quote = None,
+                (None, b'>') => break,
+                _ => {}
+            }
+            j += 1;
+        }
+        let self_closing = j > 0 && b.get(j - 1) == Some(&b'/');
+        i = (j + 1).min(b.len());
+        const VOID: &[&str] = &[
+            "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+            "track", "wbr",
+        ];
+        if closing {
+            depth = (depth - 1).max(0);
+        } else if !self_closing && !VOID.contains(&name.as_str()) {
+            depth += 1;
+            max = max.max(depth);
+        }
+        if i >= b.len() {
+            break;
+        }
+    }
+    max
 }
 
 fn nesting_error(source: &Source, at: usize, depth: i64, what: &str) -> Diagnostic {
@@ -272,6 +361,10 @@ pub fn render(
                 };
                 let (classes, attrs) =
                     heading_attributes(&walk, level, classes, attrs, span, diags);
+                if !classes.is_empty() || !attrs.is_empty() {
+                    // What pulldown-cmark writes from `{...}` also goes through the sanitiser.
+                    walk.raw_html = true;
+                }
                 events.push(Event::Start(Tag::Heading {
                     level,
                     id: None,
@@ -375,7 +468,9 @@ pub fn render(
             }
             Event::InlineHtml(ref h) => {
                 let at = body_start + range.start;
-                walk.raw_html(h, &|i| at + i, diags);
+                // Inside `> >` quotes the text skips the markers: point at its start then.
+                let exact = body.get(range.clone()) == Some(&**h);
+                walk.raw_html(h, &|i| if exact { at + i } else { at }, diags);
                 events.push(event);
             }
             Event::TaskListMarker(checked) => {
@@ -417,13 +512,33 @@ pub fn render(
     }
     if let Some(at) = more_at {
         let mut summary = String::new();
-        html::push_html(&mut summary, events[..at].iter().cloned());
+        html::push_html(&mut summary, summary_events(&events[..at]));
         out.summary = Some(walk.finish(&summary, None));
     }
     let mut html = String::with_capacity(body.len() + body.len() / 4);
     html::push_html(&mut html, events.into_iter());
     out.html = walk.finish(&html, Some(diags));
     out
+}
+
+/// The events before `<!-- more -->`, with every element still open there closed, so a marker
+/// inside a link or a list does not leave the listing page's HTML open.
+fn summary_events<'a>(events: &[Event<'a>]) -> impl Iterator<Item = Event<'a>> {
+    let mut open: Vec<TagEnd> = Vec::new();
+    for e in events {
+        match e {
+            Event::Start(tag) => open.push(tag.to_end()),
+            Event::End(_) => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    let closing = open.into_iter().rev().flat_map(|end| {
+        let wrap = (end == TagEnd::Table).then_some(Event::Html(CowStr::Borrowed("</div>")));
+        std::iter::once(Event::End(end)).chain(wrap)
+    });
+    events.iter().cloned().chain(closing)
 }
 
 type HeadingAttrs<'a> = (Vec<CowStr<'a>>, Vec<(CowStr<'a>, Option<CowStr<'a>>)>);

@@ -122,22 +122,33 @@ pub struct Output {
     dirty_pages: Option<std::collections::HashSet<String>>,
     /// Paths that static files provide: generated files with these paths are not written.
     static_paths: std::sync::OnceLock<std::collections::HashSet<String>>,
-    /// The unit that makes each file, and files two units both make.
-    claims: Mutex<HashMap<String, String>>,
+    /// The unit that makes each file (and each folder that holds files), and files two units
+    /// both make.
+    claims: Mutex<Claims>,
     collisions: Mutex<Vec<Collision>>,
     /// Set once the build is in place; until then, dropping the output removes the staging
     /// folder (a failed or panicking build leaves nothing behind).
     committed: bool,
 }
 
-/// Two units of one build that both make the same file.
+/// Two units of one build that both make the same file, or one a file where the other needs a
+/// folder (an alias `/atom.xml` becomes `atom.xml/index.html`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Collision {
-    /// The file, relative to the output folder.
+    /// The file (or the file standing where a folder is needed), relative to the output folder.
     pub file: String,
-    /// The two units' keys, in sorted order.
+    /// The two units' keys, in sorted order; the same key twice when one unit makes a file
+    /// twice (a page whose alias is its own address).
     pub first: String,
     pub second: String,
+    /// True when one unit writes `file` as a file and the other needs it as a folder.
+    pub folder: bool,
+}
+
+#[derive(Default)]
+struct Claims {
+    files: HashMap<String, String>,
+    folders: HashMap<String, String>,
 }
 
 fn minify_cfg() -> minify_html::Cfg {
@@ -224,7 +235,7 @@ impl Output {
             staged: None,
             dirty_pages: None,
             static_paths: std::sync::OnceLock::new(),
-            claims: Mutex::new(HashMap::new()),
+            claims: Mutex::new(Claims::default()),
             collisions: Mutex::new(Vec::new()),
             committed: false,
         })
@@ -246,7 +257,7 @@ impl Output {
             staged: Some(Mutex::new(Vec::new())),
             dirty_pages: None,
             static_paths: std::sync::OnceLock::new(),
-            claims: Mutex::new(HashMap::new()),
+            claims: Mutex::new(Claims::default()),
             collisions: Mutex::new(Vec::new()),
             committed: false,
         }
@@ -354,28 +365,53 @@ impl Output {
     fn claim(&self, key: &str, files: &[String]) {
         let is_asset = key.starts_with("asset:");
         let mut claims = self.claims.lock().expect("claims");
-        for f in files {
+        let mut found = Vec::new();
+        let collision = |file: &str, other: &str, folder: bool| {
+            let (first, second) = if other <= key {
+                (other.to_string(), key.to_string())
+            } else {
+                (key.to_string(), other.to_string())
+            };
+            Collision {
+                file: file.to_string(),
+                first,
+                second,
+                folder,
+            }
+        };
+        for (i, f) in files.iter().enumerate() {
             if !is_asset && self.is_static(f) {
                 continue;
             }
-            match claims.get(f.as_str()) {
-                Some(owner) if owner != key => {
-                    let (first, second) = if owner.as_str() < key {
-                        (owner.clone(), key.to_string())
-                    } else {
-                        (key.to_string(), owner.clone())
-                    };
-                    self.collisions.lock().expect("collisions").push(Collision {
-                        file: f.clone(),
-                        first,
-                        second,
-                    });
-                }
+            if files[..i].contains(f) {
+                found.push(collision(f, key, false));
+                continue;
+            }
+            match claims.files.get(f.as_str()) {
+                Some(owner) if owner != key => found.push(collision(f, owner, false)),
                 Some(_) => {}
                 None => {
-                    claims.insert(f.clone(), key.to_string());
+                    claims.files.insert(f.clone(), key.to_string());
                 }
             }
+            if let Some(owner) = claims.folders.get(f.as_str()) {
+                found.push(collision(f, owner, true));
+            }
+            let mut folder = f.as_str();
+            while let Some((parent, _)) = folder.rsplit_once('/') {
+                folder = parent;
+                if let Some(owner) = claims.files.get(folder) {
+                    found.push(collision(folder, owner, true));
+                }
+                claims
+                    .folders
+                    .entry(folder.to_string())
+                    .or_insert_with(|| key.to_string());
+            }
+        }
+        drop(claims);
+        if !found.is_empty() {
+            self.collisions.lock().expect("collisions").extend(found);
         }
     }
 

@@ -414,11 +414,19 @@ fn csv_num(v: f64) -> String {
         .map_or_else(|_| v.to_string(), |r| r.to_string())
 }
 
+/// A text cell of a CSV download (RFC 4180 quoting). Labels come from the survey data, so a
+/// cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or CR first) is prefixed
+/// with `'` (OWASP's advice against CSV injection) and shown as the text it is.
 fn csv_escape(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
+    let s: std::borrow::Cow<str> = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}").into()
+    } else {
+        s.into()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_string()
+        s.into_owned()
     }
 }
 
@@ -945,4 +953,21 @@ fn level_bars(
             "Download the chart's data (CSV)"
         )
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_escape;
+
+    #[test]
+    fn text_cells_cannot_become_spreadsheet_formulas() {
+        assert_eq!(csv_escape("Tarakan Timur"), "Tarakan Timur");
+        assert_eq!(
+            csv_escape("=HYPERLINK(\"x\")"),
+            "\"'=HYPERLINK(\"\"x\"\")\""
+        );
+        assert_eq!(csv_escape("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_escape("-1"), "'-1");
+        assert_eq!(csv_escape("a,b"), "\"a,b\"");
+    }
 }

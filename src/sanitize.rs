@@ -53,7 +53,6 @@ const TAGS: &[&str] = &[
     "hr",
     "i",
     "img",
-    "input",
     "ins",
     "kbd",
     "li",
@@ -182,6 +181,23 @@ pub fn clean(html: &str) -> String {
     builder().clean(html).to_string()
 }
 
+/// The declarations of a table cell's `style` that are kept: `text-align` with a keyword.
+fn kept_style(value: &str) -> Vec<String> {
+    value
+        .split(';')
+        .filter_map(|d| d.split_once(':'))
+        .filter_map(|(p, v)| {
+            let (p, v) = (p.trim().to_ascii_lowercase(), v.trim().to_ascii_lowercase());
+            (STYLE_PROPERTIES.contains(&p.as_str())
+                && matches!(
+                    v.as_str(),
+                    "left" | "right" | "center" | "justify" | "start" | "end"
+                ))
+            .then(|| format!("{p}:{v}"))
+        })
+        .collect()
+}
+
 /// The part of an allowed attribute's value that is kept (ammonia's attribute filter).
 fn filter_value<'v>(tag: &str, attr: &str, value: &'v str) -> Option<Cow<'v, str>> {
     // The site's markers only ever stand in text; one inside an attribute is dropped there.
@@ -199,6 +215,10 @@ fn filter_value<'v>(tag: &str, attr: &str, value: &'v str) -> Option<Cow<'v, str
             (!kept.is_empty()).then(|| Cow::Owned(kept.join(" ")))
         }
         "tabindex" => matches!(value.trim(), "0" | "-1").then_some(value),
+        "style" => {
+            let kept = kept_style(&value);
+            (!kept.is_empty()).then(|| Cow::Owned(kept.join(";")))
+        }
         "src" | "href" | "cite" | "srcset" if url_problem(tag, attr, &value).is_some() => None,
         _ => Some(value),
     }
@@ -248,8 +268,15 @@ pub fn url_problem(tag: &str, attr: &str, url: &str) -> Option<&'static str> {
         );
         let problem = match s.as_str() {
             "javascript" | "vbscript" | "livescript" => "links that run scripts are not allowed",
-            "data" if image => continue,
-            "data" => "`data:` URLs are allowed only as image sources",
+            "data"
+                if image
+                    && u.trim_start()
+                        .get(5..11)
+                        .is_some_and(|t| t.eq_ignore_ascii_case("image/")) =>
+            {
+                continue;
+            }
+            "data" => "`data:` URLs are allowed only as image sources (data:image/...)",
             s if URL_SCHEMES.contains(&s) => continue,
             _ => "links may use http, https, mailto, tel, sms, geo or whatsapp addresses",
         };
@@ -293,7 +320,8 @@ const VOID: &[&str] = &[
 pub struct Inspection {
     /// Every removal, in order.
     pub removals: Vec<Removal>,
-    /// Elements opened minus closed (those with optional end tags not counted).
+    /// Elements left open minus end tags of elements opened before (those with optional end
+    /// tags not counted).
     pub depth_change: i64,
     /// Deepest point relative to the start, and the byte offset where it was reached.
     pub max_depth: (i64, usize),
@@ -301,10 +329,16 @@ pub struct Inspection {
 
 struct Sink<'a> {
     text: &'a str,
+    /// `text` in ASCII lower case (same byte offsets), searched for tags.
+    lower: String,
     /// Where the next tag is searched from.
     cursor: RefCell<usize>,
     found: RefCell<Inspection>,
-    depth: RefCell<i64>,
+    /// Elements open in this piece, as the HTML parser nests them: an end tag closes up to its
+    /// element when that is open, and is ignored otherwise.
+    open: RefCell<Vec<String>>,
+    /// End tags of elements opened before this piece.
+    closed_outer: RefCell<i64>,
     /// Inside an element removed with its content: its name and how many are open.
     dropping: RefCell<Option<(String, usize)>>,
 }
@@ -314,9 +348,7 @@ impl Sink<'_> {
     fn locate(&self, name: &str, end: bool) -> usize {
         let mut cursor = self.cursor.borrow_mut();
         let open = if end { "</" } else { "<" };
-        let hay = &self.text[*cursor..];
-        let lower = hay.to_ascii_lowercase();
-        let at = lower
+        let at = self.lower[*cursor..]
             .find(&format!("{open}{name}"))
             .map_or(*cursor, |i| *cursor + i);
         *cursor = (at + open.len() + name.len()).min(self.text.len());
@@ -327,12 +359,9 @@ impl Sink<'_> {
     }
 
     fn attribute_offset(&self, tag_at: usize, attr: &str) -> usize {
-        let rest = &self.text[tag_at..];
+        let rest = &self.lower[tag_at..];
         let end = rest.find('>').map_or(rest.len(), |i| i + 1);
-        rest[..end]
-            .to_ascii_lowercase()
-            .find(attr)
-            .map_or(tag_at, |i| tag_at + i)
+        rest[..end].find(attr).map_or(tag_at, |i| tag_at + i)
     }
 }
 
@@ -400,18 +429,24 @@ impl TokenSink for Sink<'_> {
         }
         if tag.kind == TagKind::EndTag {
             self.locate(name, true);
-            if !VOID.contains(&name) && !OPTIONAL_END.contains(&name) {
-                *self.depth.borrow_mut() -= 1;
+            let mut open = self.open.borrow_mut();
+            match open.iter().rposition(|n| n == name) {
+                Some(i) => open.truncate(i),
+                None if !VOID.contains(&name) && !OPTIONAL_END.contains(&name) => {
+                    *self.closed_outer.borrow_mut() += 1;
+                }
+                None => {}
             }
             return TokenSinkResult::Continue;
         }
         let at = self.locate(name, false);
-        if !VOID.contains(&name) && !OPTIONAL_END.contains(&name) && !tag.self_closing {
-            let mut depth = self.depth.borrow_mut();
-            *depth += 1;
+        // `<div/>` opens a div: only void elements never hold anything.
+        if !VOID.contains(&name) && !OPTIONAL_END.contains(&name) {
+            let mut open = self.open.borrow_mut();
+            open.push(name.to_string());
             let mut found = self.found.borrow_mut();
-            if *depth > found.max_depth.0 {
-                found.max_depth = (*depth, at);
+            if open.len() as i64 > found.max_depth.0 {
+                found.max_depth = (open.len() as i64, at);
             }
         }
         let len = name.len() + 1;
@@ -490,6 +525,16 @@ pub fn attribute_problem(
     attr: &str,
     value: &str,
 ) -> Option<(&'static str, &'static str)> {
+    let plain_name = attr.starts_with(|c: char| c.is_ascii_lowercase())
+        && attr
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !plain_name {
+        return Some((
+            "it is not a plain attribute name (letters, digits and `-`)",
+            "remove it; browsers read such names in surprising ways",
+        ));
+    }
     if attr.starts_with("on") {
         return Some((
             "event handlers run scripts",
@@ -509,11 +554,9 @@ pub fn attribute_problem(
         ));
     }
     if attr == "style" {
-        let other = value
-            .split(';')
-            .filter_map(|d| d.split_once(':'))
-            .any(|(p, _)| !STYLE_PROPERTIES.contains(&p.trim().to_ascii_lowercase().as_str()));
-        return other.then_some((
+        return (kept_style(value).len()
+            < value.split(';').filter(|d| !d.trim().is_empty()).count())
+        .then_some((
             "only `text-align` is kept in the style of a table cell",
             "align columns with markdown tables (:--- , :---: , ---:)",
         ));
@@ -548,8 +591,10 @@ pub fn inspect(html: &str) -> Inspection {
     let sink = Sink {
         text: html,
         cursor: RefCell::new(0),
+        lower: html.to_ascii_lowercase(),
         found: RefCell::new(Inspection::default()),
-        depth: RefCell::new(0),
+        open: RefCell::new(Vec::new()),
+        closed_outer: RefCell::new(0),
         dropping: RefCell::new(None),
     };
     let tok = Tokenizer::new(sink, TokenizerOpts::default());
@@ -559,13 +604,27 @@ pub fn inspect(html: &str) -> Inspection {
     tok.end();
     let sink = tok.sink;
     let mut found = sink.found.into_inner();
-    found.depth_change = sink.depth.into_inner();
+    // End tags of outer elements may close some of them (never below zero: see the caller).
+    found.depth_change = sink.open.into_inner().len() as i64 - sink.closed_outer.into_inner();
     found
+}
+
+/// A number drawn once per process that every marker carries, so a marker cannot be forged even
+/// by a character reference (`&#xFDD0;`) that decodes to the marker characters. Markers never
+/// reach the output, so builds stay reproducible.
+fn nonce() -> u64 {
+    static N: OnceLock<u64> = OnceLock::new();
+    *N.get_or_init(|| {
+        use std::hash::{BuildHasher, Hasher};
+        std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish()
+    })
 }
 
 /// The site's own HTML to put back after cleaning, by marker number.
 pub fn marker(n: usize) -> String {
-    format!("{MARK_OPEN}{n}{MARK_CLOSE}")
+    format!("{MARK_OPEN}{:016x}.{n}{MARK_CLOSE}", nonce())
 }
 
 /// Replaces every marker in cleaned `html` by `pieces[n]` (markers without a piece are
@@ -583,9 +642,10 @@ pub fn put_back(html: &str, pieces: &[String]) -> (String, Vec<usize>) {
         let after = &rest[i + MARK_OPEN.len_utf8()..];
         match after.find(MARK_CLOSE) {
             Some(j) => {
+                let prefix = format!("{:016x}.", nonce());
                 if let Some(piece) = after[..j]
-                    .parse::<usize>()
-                    .ok()
+                    .strip_prefix(&prefix)
+                    .and_then(|n| n.parse::<usize>().ok())
                     .and_then(|n| pieces.get(n).map(|p| (n, p)))
                     && placed.insert(piece.0)
                 {

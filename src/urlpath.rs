@@ -29,7 +29,19 @@ pub enum PathProblem {
     Unsafe(char),
     /// `https://…` or `//host/…`: a URL of another site, not a path of this one.
     FullUrl,
+    /// `.hidden`: hosts and tools hide or skip such folders.
+    Hidden,
+    /// `x.` or `x `: Windows drops the trailing dot or space.
+    TrailingDot,
+    /// `con`, `nul`, `com1`...: names Windows reserves for devices.
+    Reserved(String),
+    /// Longer than [`MAX_NAME`] bytes: file systems refuse it.
+    TooLong,
 }
+
+/// Longest name (one folder or file) in bytes; file systems allow 255 and the output adds
+/// `.html.br` or `index.html` after some.
+pub const MAX_NAME: usize = 200;
 
 impl PathProblem {
     /// One line saying what is wrong.
@@ -47,6 +59,10 @@ impl PathProblem {
             PathProblem::Unsafe(c) if c.is_whitespace() => "contains a space".into(),
             PathProblem::Unsafe(c) => format!("contains `{c}`"),
             PathProblem::FullUrl => "is a full URL, not a path of this site".into(),
+            PathProblem::Hidden => "has a name that starts with a dot".into(),
+            PathProblem::TrailingDot => "has a name that ends in a dot or a space".into(),
+            PathProblem::Reserved(n) => format!("uses `{n}`, a name Windows reserves"),
+            PathProblem::TooLong => format!("has a name longer than {MAX_NAME} bytes"),
         }
     }
 
@@ -73,6 +89,10 @@ impl PathProblem {
             PathProblem::FullUrl => {
                 "write a path of this site such as /tips/jemur-lama/; to send readers to another site, link to it from the page"
             }
+            PathProblem::Hidden => "remove the leading dot; web hosts hide such folders",
+            PathProblem::TrailingDot => "remove the dot or space at the end of the name",
+            PathProblem::Reserved(_) => "choose another name, e.g. add a word to it",
+            PathProblem::TooLong => "shorten the name",
         }
     }
 }
@@ -119,6 +139,9 @@ pub fn check_segment(seg: &str) -> Result<(), PathProblem> {
     if seg == "." || seg == ".." {
         return Err(PathProblem::DotSegment(seg.to_string()));
     }
+    if seg.len() > MAX_NAME {
+        return Err(PathProblem::TooLong);
+    }
     if let Some(d) = drive_letter(seg) {
         return Err(PathProblem::DriveLetter(d));
     }
@@ -132,6 +155,20 @@ pub fn check_segment(seg: &str) -> Result<(), PathProblem> {
         if unsafe_in_url(c) {
             return Err(PathProblem::Unsafe(c));
         }
+    }
+    if seg.starts_with('.') {
+        return Err(PathProblem::Hidden);
+    }
+    if seg.ends_with(['.', ' ']) {
+        return Err(PathProblem::TrailingDot);
+    }
+    let stem = seg.split('.').next().unwrap_or(seg).to_ascii_lowercase();
+    let reserved = matches!(stem.as_str(), "con" | "prn" | "aux" | "nul")
+        || (stem.len() == 4
+            && (stem.starts_with("com") || stem.starts_with("lpt"))
+            && stem.as_bytes()[3].is_ascii_digit());
+    if reserved {
+        return Err(PathProblem::Reserved(stem));
     }
     Ok(())
 }
@@ -216,6 +253,10 @@ pub fn check_output_path(path: &str) -> Result<(), PathProblem> {
         if seg == "." || seg == ".." {
             return Err(PathProblem::DotSegment(seg.to_string()));
         }
+        // File systems refuse longer names; the writer adds `.gz`/`.br` to file names.
+        if seg.len() > 250 {
+            return Err(PathProblem::TooLong);
+        }
     }
     Ok(())
 }
@@ -244,6 +285,10 @@ mod tests {
             ("C:/Windows", PathProblem::DriveLetter("C:".into())),
             ("a\u{0}b", PathProblem::Control('\u{0}')),
             ("jemur lama", PathProblem::Unsafe(' ')),
+            ("tips/.rahasia/", PathProblem::Hidden),
+            ("tips/x. ", PathProblem::TrailingDot),
+            ("tips/con", PathProblem::Reserved("con".into())),
+            ("lpt1.html", PathProblem::Reserved("lpt1".into())),
             ("a?b", PathProblem::Unsafe('?')),
         ];
         for (text, problem) in bad {

@@ -152,6 +152,15 @@ impl ImpactConfig {
                 .at(source, at(key), "here")
                 .help(help))
         };
+        for f in &s.files {
+            if let Err(p) = crate::urlpath::check_output_path(f) {
+                return fail(
+                    "files",
+                    format!("survey file `{}` {}", f.escape_debug(), p.message()),
+                    "name files inside data/, e.g. files = [\"survei.csv\"]".into(),
+                );
+            }
+        }
         for w in s.pre.iter().chain(&s.post) {
             if !s.waves.contains(w) {
                 let key = if s.pre.contains(w) { "pre" } else { "post" };

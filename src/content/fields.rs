@@ -229,6 +229,18 @@ impl<'a> Fields<'a> {
             || matches!(value.trim(), "." | "..")
             || value.chars().any(char::is_control);
         let slug = slug::slugify(&value);
+        if let (false, false, Err(problem)) =
+            (bad, slug.is_empty(), crate::urlpath::check_segment(&slug))
+        {
+            let span = self.span(key);
+            self.error_at(
+                span,
+                format!("`{key}` `{slug}` {}", problem.message()),
+                "not usable as a name".into(),
+                problem.help().into(),
+            );
+            return None;
+        }
         if bad || slug.is_empty() {
             let span = self.span(key);
             let (label, help) = if bad {

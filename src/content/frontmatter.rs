@@ -23,6 +23,9 @@ pub struct FrontMatter {
     pub range: Range<usize>,
     /// Byte offset where the markdown body starts.
     pub body_start: usize,
+    /// Warnings about values that held control characters through escapes (`"\u0000"`);
+    /// they were replaced by U+FFFD.
+    pub warnings: Vec<Diagnostic>,
 }
 
 const EXAMPLE: &str =
@@ -79,12 +82,55 @@ pub fn parse(source: &Source) -> Result<FrontMatter, Diagnostic> {
         })?,
         Format::Yaml => parse_yaml(source, fm_text, fm_start)?,
     };
-    Ok(FrontMatter {
+    let mut fm = FrontMatter {
         format,
         table,
         range: fm_start..fm_end,
         body_start,
-    })
+        warnings: Vec::new(),
+    };
+    let mut keys = Vec::new();
+    for (key, value) in fm.table.iter_mut() {
+        if scrub(value) {
+            keys.push(key.clone());
+        }
+    }
+    for key in keys {
+        let span = fm
+            .locate_key(source, None, &key)
+            .map_or(fm_start..fm_start, |k| k.value);
+        fm.warnings.push(
+            Diagnostic::warning(format!(
+                "replaced invisible control characters in `{key}` by \u{FFFD}"
+            ))
+            .at(source, span, "written as an escape such as \\u0000")
+            .help("remove the escapes of control characters from this value"),
+        );
+    }
+    Ok(fm)
+}
+
+/// Replaces control characters and noncharacters in every text of `value` by U+FFFD; true
+/// when something was replaced.
+fn scrub(value: &mut Value) -> bool {
+    match value {
+        Value::String(s) if s.chars().any(super::text::is_replaced) => {
+            *s = s
+                .chars()
+                .map(|c| {
+                    if super::text::is_replaced(c) {
+                        '\u{FFFD}'
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            true
+        }
+        Value::Array(items) => items.iter_mut().fold(false, |any, v| scrub(v) | any),
+        Value::Table(t) => t.iter_mut().fold(false, |any, (_, v)| scrub(v) | any),
+        _ => false,
+    }
 }
 
 fn parse_yaml(source: &Source, fm_text: &str, fm_start: usize) -> Result<Table, Diagnostic> {

@@ -247,12 +247,16 @@ fn read_workshop(f: &mut Fields) -> Option<Workshop> {
         );
     }
     let capacity = match f.integer("capacity", "capacity = 40") {
-        Some(c) if c > 0 && c <= u32::MAX as i64 => Some(c as u32),
-        Some(_) => {
+        Some(c) if c > 0 && c <= 1_000_000 => Some(c as u32),
+        Some(c) => {
             let span = f.span("capacity");
             f.error_at(
                 span,
-                "`capacity` must be at least 1".into(),
+                if c > 0 {
+                    "`capacity` is more seats than any venue has".into()
+                } else {
+                    "`capacity` must be at least 1".into()
+                },
                 "not a number of seats".into(),
                 "write the number of seats, e.g. capacity = 40".into(),
             );
@@ -287,12 +291,11 @@ fn read_workshop(f: &mut Fields) -> Option<Workshop> {
     );
     let register_url = f.string("register_url").filter(|url| {
         let problem = crate::sanitize::url_problem("a", "href", url).or_else(|| {
-            (!url.starts_with("https://")
-                && !url.starts_with("http://")
-                && !url.starts_with("mailto:")
-                && !url.starts_with("tel:")
-                && !url.starts_with("whatsapp:")
-                && !url.starts_with('/'))
+            let allowed = ["https://", "http://", "mailto:", "tel:", "whatsapp:"]
+                .iter()
+                .any(|p| url.starts_with(p))
+                || (url.starts_with('/') && !url.starts_with("//"));
+            (!allowed)
             .then_some("a registration link is a web address (https://...), mailto:, tel: or a path of this site")
         });
         if let Some(why) = problem {

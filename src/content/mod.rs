@@ -368,6 +368,8 @@ pub fn load_files(root: &Path, config: &Config, opts: &LoadOptions) -> (Content,
         }
         if name.ends_with(".md") {
             md_files.push((entry.into_path(), rel));
+        } else if let Some(d) = check_asset(entry.path(), &rel) {
+            diags.push(d);
         } else {
             assets.push((entry.into_path(), rel));
         }
@@ -484,6 +486,65 @@ fn check_file_name(rel: &str) -> Option<Diagnostic> {
     None
 }
 
+/// Where the value of top-level front-matter `key` is written in `source` (for messages about
+/// values found wrong after loading), or the file's first line.
+pub fn value_span(source: &Source, key: &str) -> std::ops::Range<usize> {
+    let mut offset = 0;
+    for (n, line) in source.text.split_inclusive('\n').enumerate() {
+        let t = line.trim_end();
+        if n > 0 && (t == "+++" || t == "---") {
+            break;
+        }
+        if let Some(rest) = t.strip_prefix(key) {
+            let rest = rest.trim_start();
+            if let Some(value) = rest.strip_prefix(['=', ':']) {
+                let value = value.trim();
+                let start = offset + (t.len() - rest.len()) + (rest.len() - value.len());
+                return start..start + value.len();
+            }
+        }
+        offset += line.len();
+    }
+    0..0
+}
+
+/// File types that run code when opened from the site's address; never published from
+/// `content/`.
+const ACTIVE_TYPES: &[&str] = &[
+    "html", "htm", "xhtml", "xht", "shtml", "xml", "xsl", "xslt", "js", "mjs", "cjs", "wasm",
+    "swf", "php", "phtml", "asp", "aspx", "jsp", "cgi",
+];
+
+/// An error for a file beside the pages that would run script on the site: an HTML, XML or
+/// script file, or an SVG image with scripts, event handlers or script links.
+fn check_asset(path: &Path, rel: &str) -> Option<Diagnostic> {
+    let ext = rel.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())?;
+    let shown = PathBuf::from("content").join(rel);
+    if ACTIVE_TYPES.contains(&ext.as_str()) {
+        return Some(
+            Diagnostic::error(format!(
+                "{} is not published: .{ext} files can run scripts on the site's address",
+                shown.display()
+            ))
+            .in_file(&shown)
+            .help("write the page in markdown (a .md file); to offer the file for download, put it in a .zip"),
+        );
+    }
+    if ext != "svg" {
+        return None;
+    }
+    let text = std::fs::read(path).ok()?;
+    let found = text::svg_active_content(&String::from_utf8_lossy(&text))?;
+    Some(
+        Diagnostic::error(format!(
+            "{} is not published: the drawing contains {found}",
+            shown.display()
+        ))
+        .in_file(&shown)
+        .help("SVG images with scripts, event handlers or script links run them when opened on the site; export the drawing again as plain SVG, or as PNG"),
+    )
+}
+
 /// Folder under `content/` whose section lists a page (`tips/x/index.md` → `tips`).
 fn page_section_dir(rel: &str) -> String {
     let parent = rel.rsplit_once('/').map_or("", |(d, _)| d);
@@ -522,14 +583,17 @@ fn read_file(path: &Path, rel: &str) -> Result<Parsed, Vec<Diagnostic>> {
     let display = PathBuf::from("content").join(rel);
     let bytes = std::fs::read(path)
         .map_err(|e| vec![Diagnostic::error(format!("cannot read file: {e}")).in_file(&display)])?;
-    let (source, diags) = text::decode(display, bytes).map_err(|d| vec![d])?;
+    let (source, mut diags) = text::decode(display, bytes).map_err(|d| vec![d])?;
     match frontmatter::parse(&source) {
-        Ok(fm) => Ok(Parsed {
-            rel: rel.to_string(),
-            source,
-            fm,
-            diags,
-        }),
+        Ok(mut fm) => {
+            diags.append(&mut fm.warnings);
+            Ok(Parsed {
+                rel: rel.to_string(),
+                source,
+                fm,
+                diags,
+            })
+        }
         Err(d) => {
             let mut diags = diags;
             diags.push(d);

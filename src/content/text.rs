@@ -84,6 +84,86 @@ pub fn decode(path: PathBuf, bytes: Vec<u8>) -> Result<(Source, Vec<Diagnostic>)
     Ok((source, vec![warning]))
 }
 
+/// What in an SVG file would run script when the file is opened on its own (`<script`, an
+/// `on...=` event handler, a `javascript:` link, embedded HTML), or `None`. Numeric character
+/// references are decoded first and white space ignored in links, as browsers do.
+pub fn svg_active_content(svg: &str) -> Option<&'static str> {
+    let lower = decode_numeric_references(&svg.to_ascii_lowercase());
+    for (needle, what) in [
+        ("<script", "a <script>"),
+        ("<foreignobject", "embedded HTML (<foreignObject>)"),
+        ("<iframe", "a frame"),
+        ("<embed", "an <embed>"),
+        ("<object", "an <object>"),
+        ("<handler", "an event handler"),
+        ("<listener", "an event listener"),
+    ] {
+        if lower.contains(needle) {
+            return Some(what);
+        }
+    }
+    let compact: String = lower
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect();
+    for (needle, what) in [
+        ("javascript:", "a javascript: link"),
+        ("vbscript:", "a vbscript: link"),
+        ("data:text", "a data: document"),
+    ] {
+        if compact.contains(needle) {
+            return Some(what);
+        }
+    }
+    // ` onload=`, `\tonclick =`: any attribute whose name starts with "on".
+    let b = lower.as_bytes();
+    for (i, w) in lower.match_indices("on") {
+        let before = i.checked_sub(1).map(|j| b[j]);
+        if !before.is_some_and(|c| c.is_ascii_whitespace() || c == b'/' || c == b'"' || c == b'\'')
+        {
+            continue;
+        }
+        let rest = &lower[i + w.len()..];
+        let name_len = rest.bytes().take_while(|c| c.is_ascii_alphabetic()).count();
+        if name_len > 0 && rest[name_len..].trim_start().starts_with('=') {
+            return Some("an event handler (on...=)");
+        }
+    }
+    None
+}
+
+/// `&#106;` and `&#x6a;` replaced by the characters they stand for.
+fn decode_numeric_references(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("&#") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 2..];
+        let (digits, radix) = match after.strip_prefix(['x', 'X']) {
+            Some(h) => (h, 16),
+            None => (after, 10),
+        };
+        let len = digits.chars().take_while(|c| c.is_digit(radix)).count();
+        let decoded = u32::from_str_radix(&digits[..len], radix)
+            .ok()
+            .and_then(char::from_u32);
+        match decoded {
+            Some(c) if len > 0 => {
+                out.push(c);
+                let consumed = (after.len() - digits.len()) + len;
+                rest = &after[consumed..];
+                rest = rest.strip_prefix(';').unwrap_or(rest);
+            }
+            _ => {
+                out.push_str("&#");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,6 +180,24 @@ mod tests {
         );
         assert!(diags[0].message.contains("lines 1, 2"));
         assert_eq!(diags[0].location().unwrap(), "x.md:1:2");
+    }
+
+    #[test]
+    fn svgs_that_run_script_are_found() {
+        assert_eq!(svg_active_content("<svg><circle r=\"5\"/></svg>"), None);
+        assert_eq!(
+            svg_active_content("<svg><text>font=\"x\" icon</text></svg>"),
+            None
+        );
+        for bad in [
+            "<svg><SCRIPT>alert(1)</SCRIPT></svg>",
+            "<svg onload=\"alert(1)\"/>",
+            "<svg><a xlink:href=\"&#106;avascript:alert(1)\"><text>x</text></a></svg>",
+            "<svg><a href=\"java\tscript:alert(1)\">x</a></svg>",
+            "<svg><foreignObject><p>x</p></foreignObject></svg>",
+        ] {
+            assert!(svg_active_content(bad).is_some(), "{bad}");
+        }
     }
 
     #[test]

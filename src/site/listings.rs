@@ -230,7 +230,7 @@ impl Site {
                     }
                 })
                 .collect();
-            let template = s.meta.template.as_deref().unwrap_or("index.html");
+            let template = self.chosen_template(s.meta.template.as_deref(), "index.html");
             let fp = || {
                 let mut fp = self.fp("home", template);
                 fp.add(section_fp).json(&previews);
@@ -245,7 +245,7 @@ impl Site {
             }
         } else if s.kind == Kind::Workshop {
             let (up, past) = self.split_schedule(&s.pages);
-            let template = s.meta.template.as_deref().unwrap_or("schedule.html");
+            let template = self.chosen_template(s.meta.template.as_deref(), "schedule.html");
             let cal_file = format!("{}{}", s.url, super::ics::FEED_NAME);
             let fp = || {
                 let mut fp = self.fp("schedule", template);
@@ -301,7 +301,7 @@ impl Site {
                 &s.paginate_path,
                 rendered,
                 out,
-                s.meta.template.as_deref().unwrap_or("section.html"),
+                self.chosen_template(s.meta.template.as_deref(), "section.html"),
                 &fill,
                 &s.lang,
                 Some(&s.translation_key),

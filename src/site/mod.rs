@@ -512,9 +512,12 @@ impl Site {
             bar.set_message("halaman");
             bar
         });
+        let template_diags = self.check_templates();
         // A static file replaces any generated file with its path.
-        let assets = self.asset_files();
-        out.reserve_static(assets.iter().map(|(_, to)| to.clone()));
+        // Files of the site's and theme's static/ folders replace generated files with their
+        // path (a custom robots.txt); a content file that would is an error, like any collision.
+        let (assets, static_paths) = self.asset_files();
+        out.reserve_static(static_paths);
         let results: Vec<Arc<PageResult>> = self
             .content
             .pages
@@ -531,7 +534,7 @@ impl Site {
         if let Some(b) = bar {
             b.finish_and_clear();
         }
-        let mut diags = Vec::new();
+        let mut diags = template_diags;
         let mut ids: HashMap<&str, &HashSet<String>> = HashMap::new();
         for (i, r) in results.iter().enumerate() {
             diags.extend(r.diags.iter().cloned());
@@ -560,7 +563,52 @@ impl Site {
         diags.extend(self.render_special(out));
         diags.extend(self.render_impact(out));
         diags.extend(self.copy_assets(out, &assets));
-        diags.extend(out.collisions().iter().map(|c| self.collision(c)));
+        let collisions = out.collisions();
+        if !collisions.is_empty() {
+            // Writing one output over the other's folder fails too; the collision says why.
+            diags.retain(|d| !d.message.starts_with("cannot write"));
+        }
+        diags.extend(collisions.iter().map(|c| self.collision(c)));
+        diags
+    }
+
+    /// Templates named in front matter (`template`, `page_template`) that the theme does not
+    /// have: an error at the key, listing the templates there are.
+    fn check_templates(&self) -> Vec<Diagnostic> {
+        let named = self
+            .content
+            .pages
+            .iter()
+            .map(|p| (&p.source, "template", &p.meta.template))
+            .chain(self.content.sections.iter().flat_map(|s| {
+                [
+                    (&s.source, "template", &s.meta.template),
+                    (&s.source, "page_template", &s.page_template),
+                ]
+            }));
+        let mut diags = Vec::new();
+        for (source, key, name) in named {
+            let Some(name) = name.as_deref().filter(|n| !self.has_template(n)) else {
+                continue;
+            };
+            let mut known: Vec<&str> = self
+                .theme
+                .files
+                .keys()
+                .map(String::as_str)
+                .filter(|t| t.ends_with(".html") && !t.starts_with("partials/"))
+                .collect();
+            known.sort();
+            let help = match markdown::closest(name, known.iter().copied()) {
+                Some(t) => format!("did you mean `{t}`? Templates: {}", known.join(", ")),
+                None => format!("templates of this theme and site: {}", known.join(", ")),
+            };
+            diags.push(
+                Diagnostic::error(format!("unknown template `{}`", name.escape_debug()))
+                    .at(source, content::value_span(source, key), "no such template")
+                    .help(help),
+            );
+        }
         diags
     }
 
@@ -579,7 +627,10 @@ impl Site {
         ) -> Option<(&'s Source, std::ops::Range<usize>)> {
             aliases
                 .iter()
-                .find(|a| Output::file_for_url(a) == file)
+                .find(|a| {
+                    let own = Output::file_for_url(a);
+                    own == file || own.starts_with(&format!("{file}/"))
+                })
                 .map(|a| (source, alias_location(source, a)))
         }
         match kind {
@@ -608,19 +659,41 @@ impl Site {
             "impact" => ("the impact report (data/impact.toml)".to_string(), None),
             "404" => ("the page-not-found page".to_string(), None),
             "feed" => (format!("the Atom feed {rest}"), None),
-            "asset" => (format!("the static file {rest}"), None),
+            "asset" => match self.content.assets.iter().find(|(_, to)| to == rest) {
+                Some((from, _)) => (
+                    crate::config::relative(&self.root, from)
+                        .display()
+                        .to_string(),
+                    None,
+                ),
+                None => (format!("the static file {rest}"), None),
+            },
             _ => (key.to_string(), None),
         }
     }
 
     /// The error for two outputs that would write the same file.
     fn collision(&self, c: &crate::output::Collision) -> Diagnostic {
-        let (a, a_at) = self.unit_owner(&c.first, &c.file);
-        let (b, b_at) = self.unit_owner(&c.second, &c.file);
+        let (mut a, mut a_at) = self.unit_owner(&c.first, &c.file);
+        let (mut b, mut b_at) = self.unit_owner(&c.second, &c.file);
+        // The contributor's file first: that is where the fix usually is.
+        if !a.starts_with("content/") && b.starts_with("content/") {
+            std::mem::swap(&mut a, &mut b);
+            std::mem::swap(&mut a_at, &mut b_at);
+        }
         let url = format!("/{}", c.file.strip_suffix("index.html").unwrap_or(&c.file));
-        let d = Diagnostic::error(format!("{a} and {b} both make {url}"));
+        let message = if c.first == c.second {
+            format!("{a} makes {url} twice: an alias is the page's own address")
+        } else if c.folder {
+            format!("{a} and {b} both use {url}, one as a file and one as a folder")
+        } else {
+            format!("{a} and {b} both make {url}")
+        };
+        let d = Diagnostic::error(message);
         let d = match a_at.or(b_at) {
-            Some((source, span)) => d.at(source, span, "this alias is already a page of the site"),
+            Some((source, span)) => {
+                d.at(source, span, "this alias is already an address of the site")
+            }
             None => d.in_file(if a.starts_with("content/") { &a } else { &b }),
         };
         d.help("give one of them another `slug`, `path` or alias; an alias must be an old address that no page uses any more")
@@ -689,14 +762,21 @@ impl Site {
         r
     }
 
+    /// The template front matter names, when the theme has it; else `default`. A missing one
+    /// is reported once, at its key, by [`Site::check_templates`].
+    fn chosen_template<'a>(&self, named: Option<&'a str>, default: &'a str) -> &'a str {
+        named.filter(|t| self.has_template(t)).unwrap_or(default)
+    }
+
     fn page_template(&self, i: usize) -> String {
         let page = &self.content.pages[i];
-        if let Some(t) = &page.meta.template {
+        if let Some(t) = page.meta.template.as_ref().filter(|t| self.has_template(t)) {
             return t.clone();
         }
         if let Some(t) = page
             .section
             .and_then(|s| self.content.sections[s].page_template.clone())
+            .filter(|t| self.has_template(t))
         {
             return t;
         }
@@ -774,13 +854,15 @@ impl Site {
 
     /// Files copied as they are, by output path: content assets, then the theme's `static/`,
     /// then the site's `static/`; a later one with the same path replaces an earlier one.
-    fn asset_files(&self) -> Vec<(PathBuf, String)> {
+    /// Also returns the output paths of the static folders' files.
+    fn asset_files(&self) -> (Vec<(PathBuf, String)>, Vec<String>) {
         let mut files: BTreeMap<String, PathBuf> = self
             .content
             .assets
             .iter()
             .map(|(from, to)| (to.clone(), from.clone()))
             .collect();
+        let mut static_paths = Vec::new();
         for dir in [
             self.root
                 .join("themes")
@@ -794,10 +876,12 @@ impl Site {
                 .filter(|e| e.file_type().is_file())
             {
                 let rel = crate::config::slash_path(&dir, e.path());
+                static_paths.push(format!("/{rel}"));
                 files.insert(format!("/{rel}"), e.into_path());
             }
         }
-        files.into_iter().map(|(to, from)| (from, to)).collect()
+        let files = files.into_iter().map(|(to, from)| (from, to)).collect();
+        (files, static_paths)
     }
 
     fn copy_assets(&self, out: &Output, files: &[(PathBuf, String)]) -> Vec<Diagnostic> {

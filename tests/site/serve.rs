@@ -742,3 +742,56 @@ fn serve_command_stops_cleanly_on_ctrl_c() {
     assert!(status.success(), "{status}");
     assert!(lines.any(|l| l.is_ok_and(|l| l == "Stopped.")));
 }
+
+#[test]
+fn incremental_rounds_sanitise_pasted_html_and_refuse_colliding_aliases() {
+    let site = sample_site();
+    let root = site.path();
+    let mut session = Session::new(options(root));
+    assert!(session.full().ok());
+    let tip = "content/tips/menjemur-rumput-laut.md";
+    // A body edit with a pasted script: one located warning, the page has no script.
+    let path = edit(
+        root,
+        tip,
+        "<!-- more -->",
+        "<!-- more -->\n\n<script>alert(1)</script><b onclick=\"x()\">Tebal</b>\n",
+    );
+    let round = session.rebuild(std::slice::from_ref(&path));
+    assert!(round.ok(), "{}", round.diags);
+    let text = round.diags.to_string();
+    assert!(
+        text.contains("removed `<script>` and its content"),
+        "{text}"
+    );
+    assert!(text.contains("removed the `onclick=\"x()\"` attribute of `<b>`"));
+    let html =
+        fs::read_to_string(root.join("output/tips/menjemur-rumput-laut/index.html")).unwrap();
+    assert!(!html.contains("<script") && !html.contains("onclick") && html.contains("Tebal"));
+    // An alias that another, unchanged page already is: an error naming both; output kept.
+    let before = fs::read(root.join("output/tips/index.html")).unwrap();
+    let path = edit(root, tip, "title = ", "aliases = [\"/tips/\"]\ntitle = ");
+    let round = session.rebuild(std::slice::from_ref(&path));
+    assert!(!round.ok());
+    let text = round.diags.to_string();
+    assert!(
+        text.contains(&format!(
+            "{tip} and the listing of content/tips/_index.md both make /tips/"
+        )),
+        "{text}"
+    );
+    assert_eq!(
+        fs::read(root.join("output/tips/index.html")).unwrap(),
+        before
+    );
+    // The fix builds again, and the result equals a full build of the same files.
+    let path = edit(root, tip, "aliases = [\"/tips/\"]\n", "");
+    rebuild(&mut session, &[path]);
+    let full = tempfile::tempdir().unwrap();
+    site::build(&BuildOptions {
+        output: Some(full.path().join("out")),
+        ..options(root)
+    })
+    .unwrap_or_else(|d| panic!("{d}"));
+    assert_same_tree(&root.join("output"), &full.path().join("out"));
+}

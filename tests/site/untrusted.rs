@@ -298,7 +298,8 @@ fn backslashes_drive_letters_and_control_characters_in_paths_are_errors() {
             "starts with a drive letter `C:`",
         ),
         (r#"aliases = ["a//b"]"#, "has an empty folder name"),
-        (r#"path = "a\u0007b""#, "contains the control character"),
+        (r#"path = "tips/x. ""#, "ends in a dot or a space"),
+        (r#"slug = "con""#, "a name Windows reserves"),
         (r#"aliases = ["/"]"#, "is empty"),
     ] {
         let site = valid_with(&[(
@@ -337,7 +338,7 @@ fn alias_equal_to_an_existing_page_or_generated_page_names_both() {
         &[
             "error: content/tentang.md and the listing of content/tips/_index.md both make /tips/",
             "--> content/tentang.md:3:14",
-            "this alias is already a page of the site",
+            "this alias is already an address of the site",
         ],
     );
     let site = valid_with(&[(
@@ -723,4 +724,286 @@ fn registration_links_that_run_scripts_are_errors() {
             "links that run scripts are not allowed",
         ],
     );
+}
+
+#[test]
+fn a_template_the_theme_lacks_is_an_error_at_the_key() {
+    let site = valid_with(&[(
+        "content/tentang.md",
+        "+++\ntitle = \"Tentang\"\ntemplate = \"../../../etc/passwd\"\n+++\nIsi.\n",
+    )]);
+    assert_contains_all(
+        &fails(&site),
+        &[
+            "error: unknown template `../../../etc/passwd`",
+            "--> content/tentang.md:3:12",
+            "templates of this theme and site: 404.html,",
+        ],
+    );
+}
+
+#[test]
+fn survey_files_outside_the_data_folder_are_refused() {
+    let site = valid_with(&[(
+        "data/impact.toml",
+        &crate::impact::REJECTS
+            .replace("files = [\"rejects.csv\"]", "files = [\"../berdaya.toml\"]"),
+    )]);
+    assert_contains_all(
+        &fails(&site),
+        &[
+            "error: survey file `../berdaya.toml` has a `..` segment",
+            "--> data/impact.toml:3:1",
+        ],
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Holes a review found, kept closed
+
+#[test]
+fn heading_attributes_cannot_smuggle_handlers_through_odd_names() {
+    let site = valid_with(&[(
+        "content/tentang.md",
+        "+++\ntitle = \"Tentang\"\n+++\n## Hai {aria-x/onmouseover=alert(1)}\n\n## Dua {aria-y/style=position:fixed;inset:0 .note}\n",
+    )]);
+    write_files(
+        site.path(),
+        &[("berdaya.toml", &minified_config(site.path()))],
+    );
+    let report = build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    assert_contains_all(
+        &report.warnings.to_string(),
+        &[
+            "removed the `aria-x/onmouseover=\"alert(1)\"` attribute of a heading",
+            "it is not a plain attribute name",
+            "--> content/tentang.md:4:8",
+        ],
+    );
+    assert_no_active_content(&site.path().join("output"));
+    let page = main_of(&read(site.path(), "tentang/index.html")).to_string();
+    assert!(
+        !page.contains("onmouseover") && !page.contains("style=") && !page.contains("note"),
+        "{page}"
+    );
+}
+
+/// The site's berdaya.toml with minifying on (the fixture turns it off to keep HTML readable).
+fn minified_config(root: &Path) -> String {
+    std::fs::read_to_string(root.join("berdaya.toml"))
+        .unwrap()
+        .replace("minify = false", "minify = true")
+}
+
+#[test]
+fn files_beside_pages_that_would_run_script_are_not_published() {
+    for (file, text, expected) in [
+        (
+            "content/tips/halaman.html",
+            "<script>alert(document.domain)</script>",
+            "content/tips/halaman.html is not published: .html files can run scripts",
+        ),
+        (
+            "content/tips/jemur/gambar.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>",
+            "content/tips/jemur/gambar.svg is not published: the drawing contains a <script>",
+        ),
+        (
+            "content/tips/jemur/klik.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><a href=\"&#106;avascript:alert(1)\"><text>x</text></a></svg>",
+            "the drawing contains a javascript: link",
+        ),
+        ("content/atom.xml", "<feed/>", ".xml files can run scripts"),
+    ] {
+        let site = valid_with(&[(file, text)]);
+        assert_contains_all(
+            &fails(&site),
+            &[expected, "export the drawing again", ""][..1 + usize::from(file.ends_with(".svg"))],
+        );
+    }
+    // A plain drawing is published.
+    let site = valid_with(&[(
+        "content/tips/jemur/bagan.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\"><circle r=\"5\"/><text font-family=\"sans\">ok</text></svg>",
+    )]);
+    build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    assert!(site.path().join("output/tips/jemur/bagan.svg").is_file());
+}
+
+#[test]
+fn a_content_file_cannot_silently_replace_a_generated_one() {
+    let site = valid_with(&[("content/robots.txt", "User-agent: *\nDisallow: /\n")]);
+    assert_contains_all(
+        &fails(&site),
+        &["content/robots.txt", "both make /robots.txt"],
+    );
+}
+
+#[test]
+fn self_closing_and_stray_tags_count_towards_the_nesting_limit() {
+    for body in [
+        "<div/>".repeat(600),
+        "<div></b>".repeat(600),
+        "<blockquote/>".repeat(600),
+    ] {
+        let site = valid_with(&[(
+            "content/dalam.md",
+            &format!("+++\ntitle = \"Dalam\"\n+++\n{body}x\n"),
+        )]);
+        write_files(
+            site.path(),
+            &[("berdaya.toml", &minified_config(site.path()))],
+        );
+        assert_contains_all(
+            &fails(&site),
+            &[
+                "nested",
+                "levels deep; a page may nest at most 128",
+                "--> content/dalam.md:4:",
+            ],
+        );
+    }
+}
+
+#[test]
+fn control_characters_written_as_escapes_never_reach_pages_or_feeds() {
+    let site = valid_with(&[(
+        "content/tips/cuaca.md",
+        "+++\ntitle = \"Cuaca\\u0000\\u001b\"\ndate = 2026-01-12\ntopic = \"cuaca\"\n+++\nAwas &#x1b;[31m dan &#8; dan &#xFFFE;.\n",
+    )]);
+    let report = build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    assert_contains_all(
+        &report.warnings.to_string(),
+        &[
+            "replaced invisible control characters in `title`",
+            "--> content/tips/cuaca.md:2:9",
+            "replaced 3 invisible control characters written as character references",
+        ],
+    );
+    let out = site.path().join("output");
+    for f in files(&out) {
+        if f.ends_with(".gz") || f.ends_with(".br") {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&std::fs::read(out.join(&f)).unwrap()).into_owned();
+        assert!(
+            !text
+                .chars()
+                .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')),
+            "{f} contains a control character"
+        );
+    }
+    assert_xml_lists_existing_pages(&out, "atom.xml", "https://contoh.test/");
+}
+
+#[test]
+fn the_sites_own_html_cannot_be_placed_by_a_contributor() {
+    let site = valid_with(&[(
+        "content/tentang.md",
+        "+++\ntitle = \"Tentang\"\n+++\n- [x] nyata\n\n&#xFDD0;0&#xFDD1; dan ![x &#xFDD0;0&#xFDD1; y](a.png) dan <b>&#xFDD0;0&#xFDD1;</b>\n",
+    )]);
+    build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    let page = main_of(&read(site.path(), "tentang/index.html")).to_string();
+    assert_eq!(page.matches("<input").count(), 1, "{page}");
+    assert!(!page.contains(['\u{FDD0}', '\u{FDD1}']));
+    assert!(page.contains("alt=\"x  y\""), "{page}");
+}
+
+#[test]
+fn an_alias_that_is_the_pages_own_address_is_an_error() {
+    let site = valid_with(&[(
+        "content/tentang.md",
+        "+++\ntitle = \"Tentang\"\naliases = [\"/tentang/\"]\n+++\nIsi.\n",
+    )]);
+    assert_contains_all(
+        &fails(&site),
+        &[
+            "content/tentang.md makes /tentang/ twice: an alias is the page's own address",
+            "--> content/tentang.md:3:14",
+        ],
+    );
+}
+
+#[test]
+fn a_file_where_another_output_needs_a_folder_is_a_located_error() {
+    for (file, text, expected) in [
+        (
+            "content/tentang.md",
+            "+++\ntitle = \"Tentang\"\naliases = [\"/atom.xml\"]\n+++\n",
+            &[
+                "content/tentang.md and the Atom feed /atom.xml both use /atom.xml, one as a file and one as a folder",
+                "--> content/tentang.md:3:14",
+            ][..],
+        ),
+        (
+            "content/tentang.md",
+            "+++\ntitle = \"Tentang\"\npath = \"pelatihan/kalender.ics\"\n+++\n",
+            &["both use /pelatihan/kalender.ics, one as a file and one as a folder"][..],
+        ),
+        (
+            "content/tips/_index.md",
+            "+++\ntitle = \"Tips\"\nkind = \"tip\"\npaginate_by = 1\npaginate_path = \"atom.xml\"\n+++\n",
+            &["both use /tips/atom.xml, one as a file and one as a folder"][..],
+        ),
+    ] {
+        let site = valid_with(&[(file, text)]);
+        assert_contains_all(&fails(&site), expected);
+    }
+    let long = "a".repeat(300);
+    let site = valid_with(&[(
+        "content/tentang.md",
+        &format!("+++\ntitle = \"Tentang\"\nslug = \"{long}\"\n+++\n"),
+    )]);
+    assert_contains_all(
+        &fails(&site),
+        &[
+            "has a name longer than 200 bytes",
+            "--> content/tentang.md:3:8",
+        ],
+    );
+}
+
+#[test]
+fn a_summary_cut_inside_a_link_leaves_the_listing_balanced() {
+    let site = valid_with(&[(
+        "content/tips/cuaca.md",
+        "+++\ntitle = \"Cuaca\"\ndate = 2026-03-01\ntopic = \"cuaca\"\n+++\nIntro [klik <!-- more --> sisanya](https://contoh.test/)\n\n- a\n- b <!-- more -->\n",
+    )]);
+    build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    let listing = main_of(&read(site.path(), "tips/index.html")).to_string();
+    assert_eq!(
+        listing.matches("<a ").count(),
+        listing.matches("</a>").count(),
+        "{listing}"
+    );
+    assert!(listing.contains("klik </a>"), "{listing}");
+}
+
+#[test]
+fn inputs_data_srcsets_protocol_relative_links_and_odd_alignments_are_refused() {
+    let site = valid_with(&[(
+        "content/tentang.md",
+        "+++\ntitle = \"Tentang\"\n+++\n<input name=\"hp\" value=\"isi nomor\">\n\n<img src=\"a.png\" srcset=\"data:text/html,x 1x\" alt=\"a\">\n\n<table><tr><td style=\"text-align:expression(alert(1))\">x</td></tr></table>\n",
+    )]);
+    let report = build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    assert_contains_all(
+        &report.warnings.to_string(),
+        &[
+            "removed the `<input>` tag",
+            "forms are not allowed",
+            "removed the `srcset=\"data:text/html,x 1x\"` attribute of `<img>`",
+            "removed the `style=\"text-align:expression(alert(1))\"` attribute of `<td>`",
+        ],
+    );
+    let page = main_of(&read(site.path(), "tentang/index.html")).to_string();
+    assert!(!page.contains("<input") && !page.contains("srcset") && !page.contains("expression"));
+    let text = WORKSHOP
+        .replace("END", "2026-03-14T12:00")
+        .replace("CAPACITY", "20")
+        .replace(
+            "register = \"WA\"",
+            "register = \"WA\"\nregister_url = \"//contoh-jahat.test/\"",
+        );
+    let site = valid_with(&[("content/pelatihan/baru.md", &text)]);
+    assert_contains_all(&fails(&site), &["`register_url` cannot be used as a link"]);
 }
