@@ -80,7 +80,7 @@ pub fn content_file(data: &[u8]) {
     let targets = link_targets(&content);
     for page in &content.pages {
         let mut diags = Vec::new();
-        let _ = markdown::render(
+        let r = markdown::render(
             &page.source,
             page.body_start,
             &page.url,
@@ -91,6 +91,15 @@ pub fn content_file(data: &[u8]) {
         for d in &diags {
             let _ = d.render(false);
         }
+        assert_inert(&r.html);
+        assert_inert(r.summary.as_deref().unwrap_or_default());
+    }
+}
+
+/// Panics when published HTML could run script (the sanitiser's promise).
+fn assert_inert(html: &str) {
+    if let Some(what) = crate::sanitize::dangerous(html) {
+        panic!("unsafe HTML published: {what}\n{html}");
     }
 }
 
@@ -131,6 +140,8 @@ pub fn markdown_body(data: &[u8]) {
     for d in &diags {
         let _ = d.render(false);
     }
+    assert_inert(&r.html);
+    assert_inert(r.summary.as_deref().unwrap_or_default());
     let out = Output::new(
         Path::new("fuzz-output"),
         OutputOptions {

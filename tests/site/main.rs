@@ -3,6 +3,7 @@
 
 mod build;
 mod checks;
+mod fuzz;
 mod impact;
 mod paths;
 mod serve;
