@@ -5,7 +5,7 @@
 
 use plotters::prelude::*;
 
-use crate::locale;
+use crate::common::locale;
 
 /// Canvas in CSS pixels: drawn for a 360 px phone, scaled by the page.
 const W: u32 = 360;
@@ -32,10 +32,7 @@ pub struct Row {
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    crate::common::text::html_escape(text).into_owned()
 }
 
 /// Wraps plotters' output: viewBox instead of fixed size, role, title and description.

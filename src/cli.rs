@@ -6,9 +6,9 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::common::diagnostics::Diagnostics;
 use crate::config::Config;
 use crate::content::Kind;
-use crate::diagnostics::Diagnostics;
 use crate::site::{self, BuildOptions, BuildReport};
 
 #[derive(Parser, Debug)]

@@ -2,11 +2,11 @@
 //! content (tips, workshops, stories) is validated against.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Source};
+use crate::common::diagnostics::{Diagnostic, Diagnostics, Source};
 
 /// Labels of one vocabulary entry, by language code.
 pub type Labels = BTreeMap<String, String>;
@@ -197,7 +197,7 @@ impl Config {
         let text = std::fs::read_to_string(&path).map_err(|e| {
             Diagnostic::error(format!("cannot read {}: {e}", path.display())).in_file(&path)
         })?;
-        let display = relative(root, &path);
+        let display = crate::common::text::relative(root, &path);
         Config::parse(&text, &display)
     }
 
@@ -266,14 +266,14 @@ impl Config {
                     .help("use a BCP 47 language code: two or three lowercase letters (id, en, bjn), optionally followed by -REGION"));
             }
         }
-        if let Err(p) = crate::urlpath::check_segment(&self.theme) {
+        if let Err(p) = crate::common::urlpath::check_segment(&self.theme) {
             return Err(Diagnostic::error(format!("`theme` {}", p.message()))
                 .at(source, at(&["theme"]), "not a folder name under themes/")
                 .help("write the name of one folder under themes/, e.g. theme = \"default\""));
         }
         for (i, tax) in self.taxonomies.iter().enumerate() {
             let n = i.to_string();
-            if let Err(p) = crate::urlpath::check_segment(&tax.name) {
+            if let Err(p) = crate::common::urlpath::check_segment(&tax.name) {
                 return Err(Diagnostic::error(format!(
                     "taxonomy name `{}` {}",
                     tax.name.escape_debug(),
@@ -457,7 +457,7 @@ fn unknown_key(source: &Source, path: &str) -> Diagnostic {
     } else {
         format!("in [{}]", table.join("."))
     };
-    let mut help = match crate::markdown::closest(key, known.iter().copied()) {
+    let mut help = match crate::common::text::closest(key, known.iter().copied()) {
         Some(k) => format!("did you mean `{k}`? "),
         None => String::new(),
     };
@@ -502,20 +502,4 @@ fn key_span(source: &Source, path: &[&str]) -> std::ops::Range<usize> {
         }
     }
     span
-}
-
-/// `path` under `base` as a `/`-separated string (the form used in URLs and `@/` links).
-pub fn slash_path(base: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(base).unwrap_or(path);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
-/// `path` relative to `root` for messages; unchanged when it is elsewhere.
-pub fn relative(root: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(root)
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|_| path.to_path_buf())
 }

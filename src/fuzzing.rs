@@ -10,9 +10,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use crate::common::diagnostics::Diagnostic;
 use crate::config::Config;
 use crate::content::{self, LoadOptions};
-use crate::diagnostics::Diagnostic;
 use crate::markdown::{self, LinkTargets};
 use crate::output::{Output, OutputOptions};
 

@@ -11,12 +11,11 @@
 pub mod analytics;
 pub mod charts;
 pub mod cli;
+pub mod common;
 pub mod config;
 pub mod content;
-pub mod diagnostics;
 #[doc(hidden)]
 pub mod fuzzing;
-pub mod locale;
 pub mod markdown;
 pub mod output;
 pub mod report;
@@ -25,4 +24,3 @@ pub mod scaffold;
 pub mod serve;
 pub mod site;
 pub mod templates;
-pub mod urlpath;

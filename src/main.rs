@@ -5,6 +5,6 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
-    berdaya::diagnostics::install_panic_hook();
+    berdaya::common::diagnostics::install_panic_hook();
     berdaya::cli::run(berdaya::cli::Cli::parse())
 }

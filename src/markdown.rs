@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
-use crate::diagnostics::{Diagnostic, Source};
+use crate::common::diagnostics::{Diagnostic, Source};
 use crate::sanitize;
 
 /// The URL of every page and section, by its path under `content/`.
@@ -629,7 +629,8 @@ fn resolve<'a>(
             }
         }
         None => {
-            let suggestion = closest(file, targets.urls.keys().map(String::as_str));
+            let suggestion =
+                crate::common::text::closest(file, targets.urls.keys().map(String::as_str));
             let help = match suggestion {
                 Some(s) => format!(
                     "did you mean `@/{s}`? Links name a file under content/, e.g. @/tips/menjemur-rumput-laut.md"
@@ -671,7 +672,7 @@ fn place(
         "this site has no impact report (data/impact.toml), so there is nothing to place"
             .to_string()
     } else {
-        match closest(id, known.iter().copied()) {
+        match crate::common::text::closest(id, known.iter().copied()) {
             Some(s) => format!("did you mean `{s}`? Known {kind} ids: {}", known.join(", ")),
             None => format!("known {kind} ids: {}", known.join(", ")),
         }
@@ -686,15 +687,6 @@ fn place(
             .help(help),
     );
     String::new()
-}
-
-/// The candidate closest to `wanted` by edit distance, if reasonably close.
-pub fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .map(|c| (strsim::levenshtein(wanted, c), c))
-        .filter(|(d, c)| *d <= (c.len().max(wanted.len()) / 3).max(2))
-        .min()
-        .map(|(_, c)| c)
 }
 
 #[cfg(test)]

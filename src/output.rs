@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use crate::diagnostics::Diagnostic;
+use crate::common::diagnostics::Diagnostic;
 
 /// Size of one written HTML page.
 #[derive(Debug, Clone)]
@@ -81,8 +81,7 @@ impl MemoState {
     }
 
     fn shard(&self, key: &str) -> std::sync::MutexGuard<'_, HashMap<String, Unit>> {
-        use std::hash::BuildHasher;
-        let h = foldhash::fast::FixedState::with_seed(7).hash_one(key) as usize;
+        let h = crate::common::hash::hash_of(key) as usize;
         self.next[h % SHARDS].lock().expect("memo")
     }
 
@@ -722,7 +721,7 @@ impl Drop for Output {
 /// The last guard before the disk: a path from content or configuration that got this far
 /// without a located error still cannot leave the output folder.
 fn check_path(path: &str) -> Result<(), Diagnostic> {
-    crate::urlpath::check_output_path(path).map_err(|p| {
+    crate::common::urlpath::check_output_path(path).map_err(|p| {
         Diagnostic::error(format!(
             "refused to write `{}`: the path {}",
             path.escape_debug(),

@@ -8,7 +8,7 @@ use crate::analytics::privacy::{self, Published, Suppressed};
 use crate::analytics::stats::{Estimate, Reliability, SeKind};
 use crate::analytics::{Analysis, Did, OutcomeAnalysis};
 use crate::charts;
-use crate::locale;
+use crate::common::locale;
 
 /// URL folder of the report in a language.
 pub fn folder(lang: &str) -> &'static str {
@@ -414,21 +414,7 @@ fn csv_num(v: f64) -> String {
         .map_or_else(|_| v.to_string(), |r| r.to_string())
 }
 
-/// A text cell of a CSV download (RFC 4180 quoting). Labels come from the survey data, so a
-/// cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or CR first) is prefixed
-/// with `'` (OWASP's advice against CSV injection) and shown as the text it is.
-fn csv_escape(s: &str) -> String {
-    let s: std::borrow::Cow<str> = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}").into()
-    } else {
-        s.into()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.into_owned()
-    }
-}
+use crate::common::text::csv_escape;
 
 fn outcome_view(
     a: &Analysis,
@@ -747,10 +733,7 @@ fn stats_half_width(o: &Outcome, c: &crate::analytics::stats::Cell) -> f64 {
 }
 
 fn esc(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    crate::common::text::html_escape(text).into_owned()
 }
 
 fn trend_table(label: &str, rows: &[TrendRow], lang: &str) -> String {
@@ -953,21 +936,4 @@ fn level_bars(
             "Download the chart's data (CSV)"
         )
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::csv_escape;
-
-    #[test]
-    fn text_cells_cannot_become_spreadsheet_formulas() {
-        assert_eq!(csv_escape("Tarakan Timur"), "Tarakan Timur");
-        assert_eq!(
-            csv_escape("=HYPERLINK(\"x\")"),
-            "\"'=HYPERLINK(\"\"x\"\")\""
-        );
-        assert_eq!(csv_escape("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(csv_escape("-1"), "'-1");
-        assert_eq!(csv_escape("a,b"), "\"a,b\"");
-    }
 }

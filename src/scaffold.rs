@@ -4,9 +4,9 @@ use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 
+use crate::common::diagnostics::Diagnostic;
 use crate::config::Config;
 use crate::content::Kind;
-use crate::diagnostics::Diagnostic;
 
 /// Folder of a kind when no section declares it.
 fn default_dir(kind: Kind) -> &'static str {
@@ -26,7 +26,7 @@ fn section_dir(root: &Path, kind: Kind) -> String {
             continue;
         }
         let text = std::fs::read_to_string(e.path()).unwrap_or_default();
-        let source = crate::diagnostics::Source::new(e.path(), text);
+        let source = crate::common::diagnostics::Source::new(e.path(), text);
         let declares = crate::content::frontmatter::parse(&source)
             .is_ok_and(|fm| fm.table.get("kind").and_then(|k| k.as_str()) == Some(kind.name()));
         if declares {

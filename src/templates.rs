@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 
 use tera::{Kwargs, State, Tera, Value};
 
+use crate::common::diagnostics::{Diagnostic, Source};
+use crate::common::locale;
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Source};
-use crate::locale;
 
 pub struct Theme {
     pub tera: Tera,
@@ -28,7 +28,6 @@ pub struct Theme {
 /// Hashes each template together with the templates it names (`extends`, `include`, `import`).
 /// Any quoted template name counts, which may over-approximate but never misses a dependency.
 fn template_hashes(sources: &[(String, String)]) -> BTreeMap<String, u64> {
-    use std::hash::{Hash, Hasher};
     let deps: BTreeMap<&str, Vec<&str>> = sources
         .iter()
         .map(|(name, text)| {
@@ -57,12 +56,8 @@ fn template_hashes(sources: &[(String, String)]) -> BTreeMap<String, u64> {
                 stack.extend(deps.get(n).into_iter().flatten().copied());
             }
         }
-        let mut h = std::hash::DefaultHasher::new();
-        for n in seen {
-            n.hash(&mut h);
-            own[n].hash(&mut h);
-        }
-        out.insert(name.to_string(), h.finish());
+        let parts: Vec<(&str, &str)> = seen.into_iter().map(|n| (n, own[n])).collect();
+        out.insert(name.to_string(), crate::common::hash::hash_of(&parts));
     }
     out
 }
@@ -89,10 +84,10 @@ impl Theme {
                 .flatten()
             {
                 let name = entry.file_name().to_string_lossy();
-                if !entry.file_type().is_file() || crate::content::is_editor_temp(&name) {
+                if !entry.file_type().is_file() || crate::common::text::is_editor_temp(&name) {
                     continue;
                 }
-                let key = crate::config::slash_path(&dir, entry.path());
+                let key = crate::common::text::slash_path(&dir, entry.path());
                 files.insert(key, entry.into_path());
             }
         }
@@ -120,8 +115,9 @@ impl Theme {
 
         let strings_path = theme_dir.join("i18n.toml");
         let strings = read_strings(&strings_path, root, config)?;
-        let strings_hash =
-            crate::content::text_hash(&std::fs::read_to_string(&strings_path).unwrap_or_default());
+        let strings_hash = crate::common::hash::text_hash(
+            &std::fs::read_to_string(&strings_path).unwrap_or_default(),
+        );
         let css_path = theme_dir.join("style.css");
         let css = match std::fs::read_to_string(&css_path) {
             Ok(text) => minify_css(&text),
@@ -139,7 +135,7 @@ impl Theme {
 }
 
 fn rel(root: &Path, path: &Path) -> PathBuf {
-    crate::config::relative(root, path)
+    crate::common::text::relative(root, path)
 }
 
 /// A Tera error as a diagnostic naming the template file; Tera's own report shows the line.

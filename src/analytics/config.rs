@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::common::diagnostics::{Diagnostic, Source};
 use crate::config::Labels;
-use crate::diagnostics::{Diagnostic, Source};
 
 /// The whole impact configuration.
 #[derive(Debug, Clone, Deserialize)]
@@ -113,7 +113,7 @@ impl ImpactConfig {
         let Ok(text) = std::fs::read_to_string(&path) else {
             return Ok(None);
         };
-        let display = crate::config::relative(root, &path);
+        let display = crate::common::text::relative(root, &path);
         let mut config = ImpactConfig::parse(&text, &display)?;
         config.source = Some(Source::new(&display, text.as_str()));
         config.path = display;
@@ -153,7 +153,7 @@ impl ImpactConfig {
                 .help(help))
         };
         for f in &s.files {
-            if let Err(p) = crate::urlpath::check_output_path(f) {
+            if let Err(p) = crate::common::urlpath::check_output_path(f) {
                 return fail(
                     "files",
                     format!("survey file `{}` {}", f.escape_debug(), p.message()),

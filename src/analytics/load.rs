@@ -8,7 +8,7 @@ use std::path::Path;
 use polars::prelude::*;
 
 use super::config::{ImpactConfig, OutcomeKind};
-use crate::diagnostics::Diagnostic;
+use crate::common::diagnostics::Diagnostic;
 
 /// Why a row was not used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -127,7 +127,7 @@ fn scan(
                     format!("no such column in {display}"),
                 );
             }
-            let suggestion = crate::markdown::closest(column, have.iter().copied())
+            let suggestion = crate::common::text::closest(column, have.iter().copied())
                 .map_or(String::new(), |c| format!("did you mean `{c}`? "));
             return Err(d.help(format!(
                 "{suggestion}columns in this file: {}; fix the name in data/impact.toml or in the file",

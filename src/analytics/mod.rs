@@ -17,7 +17,7 @@ use estimate::Design;
 use load::Survey;
 use stats::{Cell, Estimate, Proportions, SeKind, TwoByTwo, Welch};
 
-use crate::diagnostics::Diagnostic;
+use crate::common::diagnostics::Diagnostic;
 
 /// A difference-in-differences with every standard error that applies and the one shown.
 #[derive(Debug, Clone, PartialEq)]
@@ -106,7 +106,7 @@ fn wave_index(config: &ImpactConfig, wave: &str) -> u32 {
 /// A panic in the survey reader (a library bug on some input) is an error naming the data
 /// folder, not a crash.
 pub fn analyse(root: &Path) -> Result<Option<Analysis>, Diagnostic> {
-    crate::diagnostics::catch_panic(&root.join("data"), "analysing the survey in", || {
+    crate::common::diagnostics::catch_panic(&root.join("data"), "analysing the survey in", || {
         analyse_unguarded(root)
     })?
 }

@@ -7,8 +7,8 @@ use jiff::Timestamp;
 use toml::{Table, Value};
 
 use super::frontmatter::FrontMatter;
+use crate::common::diagnostics::{Diagnostic, Source};
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Source};
 
 /// Accepted date formats, shown in every date error.
 pub const DATE_FORMATS: &str = "accepted formats: 2026-03-14, 2026-03-14T09:00, 2026-03-14 09:00 (local time) or 2026-03-14T09:00+08:00";
@@ -229,9 +229,11 @@ impl<'a> Fields<'a> {
             || matches!(value.trim(), "." | "..")
             || value.chars().any(char::is_control);
         let slug = slug::slugify(&value);
-        if let (false, false, Err(problem)) =
-            (bad, slug.is_empty(), crate::urlpath::check_segment(&slug))
-        {
+        if let (false, false, Err(problem)) = (
+            bad,
+            slug.is_empty(),
+            crate::common::urlpath::check_segment(&slug),
+        ) {
             let span = self.span(key);
             self.error_at(
                 span,
@@ -268,7 +270,7 @@ impl<'a> Fields<'a> {
     /// A path of this site (`path = "tips/lama"`), normalised to a URL such as `/tips/lama/`;
     /// a path that would leave the site is a located error with the fix.
     pub fn site_path(&mut self, key: &str, value: &str, table: Option<&str>) -> Option<String> {
-        match crate::urlpath::normalize_site_path(value) {
+        match crate::common::urlpath::normalize_site_path(value) {
             Ok(url) => Some(url),
             Err(problem) => {
                 let span = self.span_in_value(key, table, value);

@@ -6,7 +6,7 @@ use std::ops::Range;
 use toml::{Table, Value};
 use yaml_rust2::{Yaml, YamlLoader};
 
-use crate::diagnostics::{Diagnostic, Source};
+use crate::common::diagnostics::{Diagnostic, Source};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

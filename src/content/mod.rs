@@ -13,8 +13,8 @@ use jiff::Timestamp;
 use rayon::prelude::*;
 use toml::Table;
 
+use crate::common::diagnostics::{Diagnostic, Diagnostics, Source, catch_panic};
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Diagnostics, Source, catch_panic};
 use fields::Fields;
 use frontmatter::FrontMatter;
 pub use kinds::{Change, Kind, Story, Tip, Typed, Workshop};
@@ -140,12 +140,6 @@ pub struct Content {
     pub assets: Vec<(PathBuf, String)>,
     /// Non-markdown files with their path under `content/`.
     raw_assets: Vec<(PathBuf, String)>,
-}
-
-/// A stable hash of a text (not across Rust versions; only within one process).
-pub fn text_hash(text: &str) -> u64 {
-    use std::hash::BuildHasher;
-    foldhash::fast::FixedState::with_seed(0x0062_6572_6461_7961).hash_one(text)
 }
 
 /// Orders `content/` paths as a walk sorted by file name visits them (folder by folder).
@@ -302,16 +296,6 @@ pub struct LoadOptions {
     pub drafts: bool,
 }
 
-/// True for files editors leave behind while saving (`.swp`, `~`, `4913`, `.#x`).
-pub fn is_editor_temp(name: &str) -> bool {
-    name.starts_with('.')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name == "4913"
-        || name.ends_with(".tmp")
-}
-
 /// Splits `x.en.md` into (`x`, Some("en")); `x.md` into (`x`, None).
 fn split_lang<'a>(stem: &'a str, config: &Config) -> (&'a str, Option<&'a str>) {
     match stem.rsplit_once('.') {
@@ -358,10 +342,10 @@ pub fn load_files(root: &Path, config: &Config, opts: &LoadOptions) -> (Content,
             continue;
         }
         let name = entry.file_name().to_string_lossy();
-        if is_editor_temp(&name) {
+        if crate::common::text::is_editor_temp(&name) {
             continue;
         }
-        let rel = crate::config::slash_path(&content_dir, entry.path());
+        let rel = crate::common::text::slash_path(&content_dir, entry.path());
         if let Some(d) = check_file_name(&rel) {
             diags.push(d);
             continue;
@@ -713,7 +697,7 @@ fn read_section(p: Parsed, config: &Config) -> (Option<Section>, Vec<Diagnostic>
         Some(p) => {
             let ok = !p.is_empty()
                 && p.split('/')
-                    .all(|seg| crate::urlpath::check_segment(seg).is_ok());
+                    .all(|seg| crate::common::urlpath::check_segment(seg).is_ok());
             if !ok {
                 let span = f.span("paginate_path");
                 f.error_at(
@@ -862,7 +846,7 @@ fn read_page(p: Parsed, kind: Kind, config: &Config) -> (Option<Page>, Vec<Diagn
         Typed::Workshop(w) => Some(w.start),
         _ => None,
     });
-    let hash = text_hash(&source.text);
+    let hash = crate::common::hash::text_hash(&source.text);
     let page = Page {
         slug: slug.unwrap_or(base_slug),
         rel,

@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use crate::diagnostics::{Diagnostic, Source};
+use crate::common::diagnostics::{Diagnostic, Source};
 
 /// True for characters replaced by U+FFFD: controls other than tab, LF and CR; DEL; C1
 /// controls; noncharacters (U+FDD0–U+FDEF and U+xFFFE/U+xFFFF, which the sanitiser's markers use).

@@ -175,7 +175,7 @@ pub fn addition(status: &Status) -> String {
     let error = status.error.as_deref().map_or(String::new(), |e| {
         format!(
             "<div id=\"berdaya-error\" role=\"alert\" style=\"{BOX_STYLE}\">{}</div>",
-            escape(&format!("{ERROR_TITLE}\n\n{e}"))
+            crate::common::text::html_escape(&format!("{ERROR_TITLE}\n\n{e}"))
         )
     });
     // The script with its constants filled in once; only the version differs per page.
@@ -197,12 +197,6 @@ const BOX_STYLE: &str = "position:fixed;left:0;right:0;bottom:0;max-height:70vh;
 /// Listens to the event stream: reloads when this page's output changed, shows or hides the
 /// error box. Reconnects by itself (EventSource) when the server restarts.
 const SCRIPT: &str = r#"(()=>{const seen=VERSION;const here=decodeURI(location.pathname).replace(/index\.html$/,"");const title=TITLE;function box(t){let d=document.getElementById("berdaya-error");if(t===null){if(d)d.remove();return}if(!d){d=document.createElement("div");d.id="berdaya-error";d.setAttribute("role","alert");d.style.cssText="BOXSTYLE";document.body.append(d)}d.textContent=title+"\n\n"+t}const es=new EventSource("/__berdaya/events?since="+seen);es.addEventListener("reload",e=>{const m=JSON.parse(e.data);box(null);if(m.all||m.changed.includes(here))location.reload()});es.addEventListener("error",e=>box(JSON.parse(e.data).error))})();"#;
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
 
 #[derive(Serialize)]
 struct Message<'a> {

@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 
+use crate::common::diagnostics::{Diagnostic, Diagnostics, catch_panic};
 use crate::config::Config;
 use crate::content::{self, LoadOptions, Reach};
-use crate::diagnostics::{Diagnostic, Diagnostics, catch_panic};
 use crate::output::{Memo, Output};
 use crate::site::{BuildOptions, Site};
 use crate::templates::Theme;
@@ -37,7 +37,7 @@ pub enum Change {
 pub fn classify(root: &Path, theme: &str, path: &Path) -> Option<Change> {
     let rel = path.strip_prefix(root).unwrap_or(path);
     let name = rel.file_name()?.to_string_lossy();
-    if content::is_editor_temp(&name) || name.ends_with(".berdaya-new") {
+    if crate::common::text::is_editor_temp(&name) || name.ends_with(".berdaya-new") {
         return None;
     }
     let parts: Vec<String> = rel

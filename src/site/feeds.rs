@@ -6,7 +6,7 @@ use serde::Serialize;
 use std::sync::Arc;
 
 use super::{PageResult, Site};
-use crate::diagnostics::Diagnostic;
+use crate::common::diagnostics::Diagnostic;
 use crate::output::{Fresh, Output};
 
 /// Entries per feed: enough for readers, small for slow connections.

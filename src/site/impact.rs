@@ -2,7 +2,7 @@
 //! and data quality, with the CSV downloads of their aggregates.
 
 use super::Site;
-use crate::diagnostics::Diagnostic;
+use crate::common::diagnostics::Diagnostic;
 use crate::output::{Fresh, Output};
 use crate::report;
 

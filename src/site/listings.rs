@@ -10,8 +10,9 @@ use std::sync::Arc;
 
 use super::views::{Link, PageView};
 use super::{PageResult, Site};
+use crate::common::diagnostics::Diagnostic;
+use crate::common::hash::Fingerprint;
 use crate::content::{Kind, Typed};
-use crate::diagnostics::Diagnostic;
 use crate::markdown;
 use crate::output::Fresh;
 use crate::output::Output;
@@ -172,7 +173,7 @@ impl Site {
         let content = (!md.html.trim().is_empty()).then_some(md.html.as_str());
         let view = self.section_view(s, content);
         let section_fp = {
-            let mut fp = super::Fp::new("section");
+            let mut fp = Fingerprint::new("section");
             fp.json(&view)
                 .add(&s.meta.template)
                 .add(self.translations_of(&s.translation_key));
@@ -311,7 +312,7 @@ impl Site {
         }
         let alias_files = s.meta.aliases.iter().map(|a| Output::file_for_url(a));
         let fp = || {
-            let mut fp = super::Fp::new("aliases");
+            let mut fp = Fingerprint::new("aliases");
             fp.add(&s.url).add(&s.meta.aliases);
             fp.finish()
         };
@@ -450,7 +451,7 @@ impl Site {
                             None,
                             None,
                             {
-                                let mut fp = super::Fp::new("term");
+                                let mut fp = Fingerprint::new("term");
                                 fp.json(&tax_view).json(view);
                                 fp.finish()
                             },

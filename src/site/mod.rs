@@ -2,7 +2,6 @@
 //! theme, in parallel, into an [`Output`] that is swapped into place only when all succeeded.
 
 mod feeds;
-pub mod fingerprint;
 mod ics;
 mod impact;
 mod listings;
@@ -18,13 +17,13 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Value};
 
+use crate::common::diagnostics::{Diagnostic, Diagnostics, Source, catch_panic};
+use crate::common::hash::Fingerprint;
 use crate::config::Config;
 use crate::content::{self, Content, Kind, LoadOptions, Typed};
-use crate::diagnostics::{Diagnostic, Diagnostics, Source, catch_panic};
 use crate::markdown::{self, AnchorRef, LinkTargets};
 use crate::output::{Fresh, Output, OutputOptions, PageSize};
 use crate::templates::{Theme, template_error};
-use fingerprint::Fp;
 use views::Rendered;
 
 /// What to build and how.
@@ -286,7 +285,7 @@ impl Site {
             for lang in self.config.all_languages() {
                 let built = crate::report::build(a, &lang, &self.config.lang_prefix(&lang));
                 embeds.insert(lang.clone(), crate::report::embeds(&built.0, &lang));
-                let mut fp = Fp::new("report");
+                let mut fp = Fingerprint::new("report");
                 fp.json(&built.0);
                 for d in &built.1 {
                     fp.add(&d.path).add(&d.csv);
@@ -338,7 +337,7 @@ impl Site {
         self.targets.urls = urls;
         self.translations = translations;
         // Hashed from their sources: tera's maps do not keep a fixed order.
-        let mut global = Fp::new("global");
+        let mut global = Fingerprint::new("global");
         global
             .add(self.now)
             .add(&self.theme.css)
@@ -371,8 +370,8 @@ impl Site {
     }
 
     /// Fingerprint seed of an output rendered with `template`: what every template sees.
-    fn fp(&self, kind: &str, template: &str) -> Fp {
-        let mut fp = Fp::new(kind);
+    fn fp(&self, kind: &str, template: &str) -> Fingerprint {
+        let mut fp = Fingerprint::new(kind);
         fp.add(self.global_hash)
             .add(template)
             .add(self.theme.hashes.get(template));
@@ -599,7 +598,7 @@ impl Site {
                 .filter(|t| t.ends_with(".html") && !t.starts_with("partials/"))
                 .collect();
             known.sort();
-            let help = match markdown::closest(name, known.iter().copied()) {
+            let help = match crate::common::text::closest(name, known.iter().copied()) {
                 Some(t) => format!("did you mean `{t}`? Templates: {}", known.join(", ")),
                 None => format!("templates of this theme and site: {}", known.join(", ")),
             };
@@ -661,7 +660,7 @@ impl Site {
             "feed" => (format!("the Atom feed {rest}"), None),
             "asset" => match self.content.assets.iter().find(|(_, to)| to == rest) {
                 Some((from, _)) => (
-                    crate::config::relative(&self.root, from)
+                    crate::common::text::relative(&self.root, from)
                         .display()
                         .to_string(),
                     None,
@@ -832,7 +831,7 @@ impl Site {
         }
         drop(view);
         let listing = if out.tracks_units() {
-            let mut fp = Fp::new("listing");
+            let mut fp = Fingerprint::new("listing");
             fp.json(&self.page_view(page, &rendered, None, &[]))
                 .add(page.date)
                 .add(page.updated)
@@ -875,7 +874,7 @@ impl Site {
                 .flatten()
                 .filter(|e| e.file_type().is_file())
             {
-                let rel = crate::config::slash_path(&dir, e.path());
+                let rel = crate::common::text::slash_path(&dir, e.path());
                 static_paths.push(format!("/{rel}"));
                 files.insert(format!("/{rel}"), e.into_path());
             }
@@ -890,7 +889,7 @@ impl Site {
             .filter_map(|(from, to)| {
                 let fp = || {
                     let meta = std::fs::metadata(from).ok();
-                    let mut fp = Fp::new("asset");
+                    let mut fp = Fingerprint::new("asset");
                     fp.add(from)
                         .add(meta.as_ref().map(|m| m.len()))
                         .add(meta.as_ref().and_then(|m| m.modified().ok()));
@@ -942,7 +941,7 @@ impl PageResult {
 }
 
 fn check_anchor(
-    source: &crate::diagnostics::Source,
+    source: &crate::common::diagnostics::Source,
     a: &AnchorRef,
     ids: &HashMap<&str, &HashSet<String>>,
     diags: &mut Vec<Diagnostic>,
@@ -955,7 +954,7 @@ fn check_anchor(
     }
     let mut list: Vec<&str> = known.iter().map(String::as_str).collect();
     list.sort();
-    let help = match markdown::closest(&a.fragment, list.iter().copied()) {
+    let help = match crate::common::text::closest(&a.fragment, list.iter().copied()) {
         Some(s) => format!(
             "did you mean `#{s}`? Headings of that page: {}",
             list.join(", ")

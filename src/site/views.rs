@@ -4,8 +4,8 @@
 use serde::Serialize;
 
 use super::Site;
+use crate::common::locale;
 use crate::content::{Kind, Page, Section, Typed};
-use crate::locale;
 
 #[derive(Serialize, Clone)]
 pub struct Link {

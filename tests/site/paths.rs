@@ -3,8 +3,8 @@
 
 use std::path::{Component, Path};
 
+use berdaya::common::urlpath::{check_output_path, normalize_site_path};
 use berdaya::output::{Output, OutputOptions};
-use berdaya::urlpath::{check_output_path, normalize_site_path};
 use proptest::prelude::*;
 
 /// Paths built from the pieces that make escapes: dot segments, separators of every system,
@@ -71,7 +71,7 @@ proptest! {
     #[test]
     fn slugs_are_single_safe_names(text in hostile_path()) {
         let slug = slug::slugify(&text);
-        prop_assert!(slug.is_empty() || berdaya::urlpath::check_segment(&slug).is_ok(), "{slug:?}");
+        prop_assert!(slug.is_empty() || berdaya::common::urlpath::check_segment(&slug).is_ok(), "{slug:?}");
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use berdaya::diagnostics::Diagnostics;
+use berdaya::common::diagnostics::Diagnostics;
 use berdaya::site::{self, BuildOptions, BuildReport};
 
 pub const NOW: &str = "2026-03-01T09:00+08:00";
