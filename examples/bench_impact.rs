@@ -53,7 +53,7 @@ fn main() {
         );
         site(&csv_site, "survei.csv");
         site(&pq_site, "survei.parquet");
-        let text = berdaya::analytics::sample::generate(rows);
+        let text = berdaya::impact::sample::generate(rows);
         std::fs::write(csv_site.join("data/survei.csv"), &text).unwrap();
         // The same rows as Parquet, every column as text as a survey tool would export it.
         let mut df = CsvReadOptions::default()
@@ -69,15 +69,15 @@ fn main() {
             let mut phases = [0.0f64; 3];
             for _ in 0..runs {
                 let start = Instant::now();
-                let config = berdaya::analytics::config::ImpactConfig::load(root)
+                let config = berdaya::impact::config::ImpactConfig::load(root)
                     .unwrap()
                     .unwrap();
-                let survey = berdaya::analytics::load::load(root, &config).unwrap();
+                let survey = berdaya::impact::load::load(root, &config).unwrap();
                 let loaded = start.elapsed().as_secs_f64();
-                let analysis = berdaya::analytics::analyse_survey(config, survey).unwrap();
+                let analysis = berdaya::impact::analyse_survey(config, survey).unwrap();
                 let estimated = start.elapsed().as_secs_f64();
                 for (lang, prefix) in [("id", ""), ("en", "/en")] {
-                    std::hint::black_box(berdaya::report::build(&analysis, lang, prefix));
+                    std::hint::black_box(berdaya::impact::report::build(&analysis, lang, prefix));
                 }
                 let total = start.elapsed().as_secs_f64();
                 times.push(total);

@@ -1,4 +1,4 @@
-//! Writes the synthetic sample survey (see `berdaya::analytics::sample`).
+//! Writes the synthetic sample survey (see `berdaya::impact::sample`).
 //!
 //! `cargo run --example sample_survey -- data/survei.csv` writes the shipped file;
 //! `cargo run --release --example sample_survey -- DIR/big.csv 1000000` a benchmark survey of
@@ -13,6 +13,6 @@ fn main() {
     if let Some(parent) = std::path::Path::new(&path).parent() {
         std::fs::create_dir_all(parent).unwrap();
     }
-    std::fs::write(&path, berdaya::analytics::sample::generate(rows)).unwrap();
+    std::fs::write(&path, berdaya::impact::sample::generate(rows)).unwrap();
     eprintln!("wrote {path}");
 }

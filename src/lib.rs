@@ -8,17 +8,15 @@
 // Errors carry a whole diagnostic (source, span, hint); they are the cold path, so size is fine.
 #![allow(clippy::result_large_err)]
 
-pub mod analytics;
-pub mod charts;
 pub mod cli;
 pub mod common;
 pub mod config;
 pub mod content;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod impact;
 pub mod markdown;
 pub mod output;
-pub mod report;
 pub mod sanitize;
 pub mod scaffold;
 pub mod serve;

@@ -303,7 +303,7 @@ impl Session {
         let (mut content, ds) = content::load_files(&root, &config, &self.load_options());
         self.content_diags = ds.0;
         self.link_diags = content.relink(&config).0;
-        let analysis = crate::analytics::analyse(&root).unwrap_or_else(|d| {
+        let analysis = crate::impact::analyse(&root).unwrap_or_else(|d| {
             self.data_diags = vec![d];
             None
         });
@@ -329,7 +329,7 @@ impl Session {
             }
         }
         if changes.contains(&Change::Data) {
-            match crate::analytics::analyse(&root) {
+            match crate::impact::analyse(&root) {
                 Ok(a) => {
                     self.data_diags.clear();
                     site.set_analysis(a);

@@ -3,8 +3,8 @@
 
 use super::Site;
 use crate::common::diagnostics::Diagnostic;
+use crate::impact::report;
 use crate::output::{Fresh, Output};
-use crate::report;
 
 impl Site {
     /// Translation keys and URLs of the report pages in every language.

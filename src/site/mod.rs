@@ -111,9 +111,15 @@ pub struct Site {
     pub now: Timestamp,
     pub tz: jiff::tz::TimeZone,
     /// The impact analysis, when the site has `data/impact.toml`.
-    pub analysis: Option<crate::analytics::Analysis>,
+    pub analysis: Option<crate::impact::Analysis>,
     /// The report's views and downloads by language, made once.
-    reports: HashMap<String, (crate::report::ReportView, Vec<crate::report::Download>)>,
+    reports: HashMap<
+        String,
+        (
+            crate::impact::report::ReportView,
+            Vec<crate::impact::report::Download>,
+        ),
+    >,
     targets: LinkTargets,
     translations: HashMap<String, Vec<(String, String)>>,
     globals: HashMap<String, LangGlobals>,
@@ -180,7 +186,7 @@ impl Site {
                 drafts: opts.drafts,
             },
         );
-        let analysis = match crate::analytics::analyse(&root) {
+        let analysis = match crate::impact::analyse(&root) {
             Ok(a) => a,
             Err(d) => {
                 diags.push(d);
@@ -210,7 +216,7 @@ impl Site {
         config: Config,
         theme: Theme,
         content: Content,
-        analysis: Option<crate::analytics::Analysis>,
+        analysis: Option<crate::impact::Analysis>,
         now: Timestamp,
     ) -> Site {
         let tz =
@@ -260,7 +266,7 @@ impl Site {
     }
 
     /// Replaces the impact analysis (a file in data/ changed).
-    pub fn set_analysis(&mut self, analysis: Option<crate::analytics::Analysis>) {
+    pub fn set_analysis(&mut self, analysis: Option<crate::impact::Analysis>) {
         self.analysis = analysis;
         self.make_reports();
         self.index();
@@ -283,8 +289,8 @@ impl Site {
         let mut embeds = HashMap::new();
         if let Some(a) = &self.analysis {
             for lang in self.config.all_languages() {
-                let built = crate::report::build(a, &lang, &self.config.lang_prefix(&lang));
-                embeds.insert(lang.clone(), crate::report::embeds(&built.0, &lang));
+                let built = crate::impact::report::build(a, &lang, &self.config.lang_prefix(&lang));
+                embeds.insert(lang.clone(), crate::impact::report::embeds(&built.0, &lang));
                 let mut fp = Fingerprint::new("report");
                 fp.json(&built.0);
                 for d in &built.1 {
@@ -411,7 +417,7 @@ impl Site {
             let url = format!(
                 "{}/{}/",
                 self.config.lang_prefix(lang),
-                crate::report::folder(lang)
+                crate::impact::report::folder(lang)
             );
             items.push((5, self.string(lang, "impact_nav"), url));
         }

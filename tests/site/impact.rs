@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
-use berdaya::analytics::load::Reason;
-use berdaya::analytics::stats::SeKind;
-use berdaya::analytics::{self, Analysis};
+use berdaya::impact::load::Reason;
+use berdaya::impact::stats::SeKind;
+use berdaya::impact::{self, Analysis};
 
 use crate::support::*;
 
@@ -25,7 +25,7 @@ fn survey_site(toml: &str, files: &[&str]) -> tempfile::TempDir {
 }
 
 fn analyse(root: &Path) -> Analysis {
-    analytics::analyse(root)
+    impact::analyse(root)
         .unwrap_or_else(|d| panic!("{d}"))
         .expect("impact.toml exists")
 }
@@ -245,7 +245,7 @@ fn every_unusable_row_is_reported_with_file_row_column_value_and_reason() {
 fn too_many_rejects_or_a_missing_column_stop_with_a_clear_error() {
     let strict = REJECTS.replace("max_reject_share = 0.5", "max_reject_share = 0.05");
     let site = survey_site(&strict, &["rejects.csv"]);
-    let err = analytics::analyse(site.path())
+    let err = impact::analyse(site.path())
         .err()
         .expect("over the reject limit")
         .to_string();
@@ -259,7 +259,7 @@ fn too_many_rejects_or_a_missing_column_stop_with_a_clear_error() {
 
     let renamed = REJECTS.replace("column = \"pendapatan\"", "column = \"omzet\"");
     let site = survey_site(&renamed, &["rejects.csv"]);
-    let err = analytics::analyse(site.path())
+    let err = impact::analyse(site.path())
         .err()
         .expect("missing column")
         .to_string();
@@ -287,7 +287,7 @@ fn broken_impact_toml_gets_a_located_error() {
             .replace("cluster = \"kelurahan\"", "klaster = \"kelurahan\""),
         &["rejects.csv"],
     );
-    let err = analytics::analyse(site.path()).err().unwrap().to_string();
+    let err = impact::analyse(site.path()).err().unwrap().to_string();
     assert!(err.contains("error: invalid impact configuration"), "{err}");
     assert!(err.contains("--> data/impact.toml:12:1"), "{err}");
     assert!(err.contains("unknown field `klaster`"), "{err}");
@@ -295,13 +295,13 @@ fn broken_impact_toml_gets_a_located_error() {
         &REJECTS.replace("max_reject_share = 0.5", "max_reject_share = \"banyak\""),
         &["rejects.csv"],
     );
-    let err = analytics::analyse(site.path()).err().unwrap().to_string();
+    let err = impact::analyse(site.path()).err().unwrap().to_string();
     assert!(err.contains("--> data/impact.toml:13:20"), "{err}");
     let site = survey_site(
         &REJECTS.replace("post = [\"akhir\"]", "post = [\"akhirr\"]"),
         &["rejects.csv"],
     );
-    let err = analytics::analyse(site.path()).err().unwrap().to_string();
+    let err = impact::analyse(site.path()).err().unwrap().to_string();
     assert!(
         err.contains("wave `akhirr` is not listed in `waves`"),
         "{err}"
@@ -313,7 +313,7 @@ fn broken_impact_toml_gets_a_located_error() {
 fn shipped_sample_survey_is_what_the_generator_writes() {
     let shipped = std::fs::read_to_string(repo().join("data/survei.csv")).unwrap();
     assert!(
-        shipped == berdaya::analytics::sample::generate(12_000),
+        shipped == berdaya::impact::sample::generate(12_000),
         "regenerate with: cargo run --example sample_survey -- data/survei.csv"
     );
 }
@@ -325,7 +325,7 @@ fn sample_survey_analysis_recovers_the_built_in_effects() {
         a.config.survey.synthetic,
         "the sample is labelled synthetic"
     );
-    for (id, truth) in berdaya::analytics::sample::TRUE_EFFECTS {
+    for (id, truth) in berdaya::impact::sample::TRUE_EFFECTS {
         let column = match *id {
             "pendapatan" => "pendapatan_bulanan",
             "literasi" => "skor_literasi_digital",
@@ -393,7 +393,7 @@ fn report_pages_charts_and_downloads_are_published_in_both_languages() {
     berdaya::site::build(&opts).unwrap_or_else(|d| panic!("{d}"));
     let site = out.path().join("site");
     let all = files(&site);
-    let config = berdaya::analytics::config::ImpactConfig::load(&repo())
+    let config = berdaya::impact::config::ImpactConfig::load(&repo())
         .unwrap()
         .unwrap();
     for o in &config.outcomes {

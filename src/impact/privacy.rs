@@ -75,7 +75,7 @@ pub fn levels(levels: &BTreeMap<String, Did>, threshold: u64) -> BTreeMap<String
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analytics::stats::{Estimate, SeKind, TwoByTwo};
+    use crate::impact::stats::{Estimate, SeKind, TwoByTwo};
 
     fn level(n: u64) -> Did {
         let c = Cell {

@@ -3,12 +3,12 @@
 
 use serde::Serialize;
 
-use crate::analytics::config::{ImpactConfig, Outcome, OutcomeKind};
-use crate::analytics::privacy::{self, Published, Suppressed};
-use crate::analytics::stats::{Estimate, Reliability, SeKind};
-use crate::analytics::{Analysis, Did, OutcomeAnalysis};
-use crate::charts;
 use crate::common::locale;
+use crate::impact::charts;
+use crate::impact::config::{ImpactConfig, Outcome, OutcomeKind};
+use crate::impact::privacy::{self, Published, Suppressed};
+use crate::impact::stats::{Estimate, Reliability, SeKind};
+use crate::impact::{Analysis, Did, OutcomeAnalysis};
 
 /// URL folder of the report in a language.
 pub fn folder(lang: &str) -> &'static str {
@@ -724,12 +724,12 @@ fn outcome_view(
 }
 
 /// Half-width of the 95% interval of a cell mean (normal approximation).
-fn stats_half_width(o: &Outcome, c: &crate::analytics::stats::Cell) -> f64 {
+fn stats_half_width(o: &Outcome, c: &crate::impact::stats::Cell) -> f64 {
     let sd = match o.kind {
         OutcomeKind::Binary => (c.mean * (1.0 - c.mean)).sqrt(),
         OutcomeKind::Continuous => c.sd,
     };
-    crate::analytics::stats::Z95 * sd / (c.n as f64).sqrt()
+    crate::impact::stats::Z95 * sd / (c.n as f64).sqrt()
 }
 
 fn esc(text: &str) -> String {

@@ -1,21 +1,13 @@
-//! The impact report's numbers: survey files → validated rows (polars) → per-outcome estimates
-//! (difference-in-differences with robust or clustered standard errors, placebo on the pre
-//! waves, post-wave differences, breakdowns) → privacy-safe aggregates.
-
-pub mod config;
-pub mod estimate;
-pub mod load;
-pub mod privacy;
-pub mod sample;
-pub mod stats;
+//! The analysis of one survey: per-outcome estimates (difference-in-differences with robust or
+//! clustered standard errors, placebo on the pre waves, post-wave differences, breakdowns).
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use config::{ImpactConfig, OutcomeKind};
-use estimate::Design;
-use load::Survey;
-use stats::{Cell, Estimate, Proportions, SeKind, TwoByTwo, Welch};
+use super::config::{ImpactConfig, OutcomeKind};
+use super::estimate::Design;
+use super::load::Survey;
+use super::stats::{Cell, Estimate, Proportions, SeKind, TwoByTwo, Welch};
 
 use crate::common::diagnostics::Diagnostic;
 
@@ -40,11 +32,11 @@ impl Did {
         let se_cluster = d
             .by_cluster
             .filter(|(_, g)| *g >= 2)
-            .map(|(u2, g)| (stats::se_cluster(u2, g, n), g));
+            .map(|(u2, g)| (super::stats::se_cluster(u2, g, n), g));
         let se_respondent = d
             .by_respondent
             .filter(|(_, g)| *g >= 2 && d.panel_respondents > 0)
-            .map(|(u2, g)| (stats::se_cluster(u2, g, n), g));
+            .map(|(u2, g)| (super::stats::se_cluster(u2, g, n), g));
         let (se, kind) = match (se_cluster, se_respondent) {
             (Some((se, g)), _) => (se, SeKind::Cluster(g)),
             (None, Some((se, g))) => (se, SeKind::Respondent(g)),
@@ -115,7 +107,7 @@ fn analyse_unguarded(root: &Path) -> Result<Option<Analysis>, Diagnostic> {
     let Some(config) = ImpactConfig::load(root)? else {
         return Ok(None);
     };
-    let survey = load::load(root, &config)?;
+    let survey = super::load::load(root, &config)?;
     analyse_survey(config, survey).map(Some)
 }
 
@@ -138,19 +130,20 @@ pub fn analyse_survey(config: ImpactConfig, survey: Survey) -> Result<Analysis, 
             let name = format!("o{i}");
             let err = |e| polars_diag(e, &config);
             let trend: BTreeMap<(u32, bool), Cell> =
-                estimate::all_cells(df, &name, s.waves.len(), None)
+                super::estimate::all_cells(df, &name, s.waves.len(), None)
                     .map_err(err)?
                     .into_iter()
                     .map(|((_, w, t), c)| ((w, t), c))
                     .collect();
             // The rows of the two waves compared, filtered once for the whole and every breakdown.
-            let rows = estimate::answered(df, &name, &[before, after])
+            let rows = super::estimate::answered(df, &name, &[before, after])
                 .collect()
                 .map_err(err)?;
-            let main = estimate::designs_of(&rows, after, None, cluster, true).map_err(err)?;
+            let main =
+                super::estimate::designs_of(&rows, after, None, cluster, true).map_err(err)?;
             let did = Did::from_design(&main.get("").cloned().unwrap_or_default());
             let placebo = match placebo_waves {
-                Some((a, b)) => estimate::designs(df, &name, a, b, None, cluster, true)
+                Some((a, b)) => super::estimate::designs(df, &name, a, b, None, cluster, true)
                     .map_err(err)?
                     .get("")
                     .map(Did::from_design),
@@ -161,16 +154,19 @@ pub fn analyse_survey(config: ImpactConfig, survey: Survey) -> Result<Analysis, 
                 trend.get(&(after, false)).copied(),
             );
             let (welch, proportions) = match (o.kind, t1, c1) {
-                (OutcomeKind::Continuous, Some(t), Some(c)) => (stats::welch(&t, &c), None),
-                (OutcomeKind::Binary, Some(t), Some(c)) => (None, stats::proportions(&t, &c)),
+                (OutcomeKind::Continuous, Some(t), Some(c)) => (super::stats::welch(&t, &c), None),
+                (OutcomeKind::Binary, Some(t), Some(c)) => {
+                    (None, super::stats::proportions(&t, &c))
+                }
                 _ => (None, None),
             };
             let mut breakdowns = Vec::new();
             for b in 0..config.breakdowns.len() {
                 let column = format!("b{b}");
                 let by = Some((column.as_str(), survey.levels[b].as_slice()));
-                let levels = estimate::designs_of(&rows, after, by, cluster, cluster.is_none())
-                    .map_err(err)?;
+                let levels =
+                    super::estimate::designs_of(&rows, after, by, cluster, cluster.is_none())
+                        .map_err(err)?;
                 breakdowns.push(
                     levels
                         .iter()

@@ -1,0 +1,16 @@
+//! The impact report, the second pipeline: `data/impact.toml` and the survey files → validated
+//! rows (polars, [`load`]) → estimates ([`analysis`], [`estimate`], [`stats`]) → disclosure
+//! control ([`privacy`]) → charts ([`charts`]) and the privacy-safe page views and CSV
+//! downloads of each language ([`report`]). The site sees only [`report`]'s views.
+
+pub mod analysis;
+pub mod charts;
+pub mod config;
+pub mod estimate;
+pub mod load;
+pub mod privacy;
+pub mod report;
+pub mod sample;
+pub mod stats;
+
+pub use analysis::*;
