@@ -336,7 +336,7 @@ mod tests {
         )));
         assert!(svg.contains(&format!("<desc id=\"{id}-d\">")));
         assert!(!svg.contains("<rect x=\"0\" y=\"0\""), "no background");
-        let gz = crate::output::gzip(svg.as_bytes(), 9).len();
+        let gz = crate::output::encode::gzip(svg.as_bytes(), 9).len();
         assert!(gz <= 10 * 1024, "{gz} bytes gzip");
     }
 

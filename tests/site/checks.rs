@@ -51,7 +51,8 @@ fn sample_output_links_budget_calendars_and_feeds() {
     let all = files(out);
     let mut over = Vec::new();
     for f in all.iter().filter(|f| f.ends_with(".html")) {
-        let gz = berdaya::output::gzip(&std::fs::read(out.join(f)).unwrap(), 9).len() as u64;
+        let gz =
+            berdaya::output::encode::gzip(&std::fs::read(out.join(f)).unwrap(), 9).len() as u64;
         if gz > BUDGET {
             over.push(format!("{f}: {gz} B gzip"));
         }

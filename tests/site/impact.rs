@@ -432,7 +432,7 @@ fn report_pages_charts_and_downloads_are_published_in_both_languages() {
             let mut rest = html.as_str();
             while let Some(i) = rest.find("<svg ") {
                 let end = rest[i..].find("</svg>").unwrap() + i + 6;
-                let gz = berdaya::output::gzip(&rest.as_bytes()[i..end], 9).len();
+                let gz = berdaya::output::encode::gzip(&rest.as_bytes()[i..end], 9).len();
                 assert!(gz <= 10 * 1024, "{page}: a chart is {gz} bytes gzip");
                 rest = &rest[end..];
             }

@@ -1,0 +1,146 @@
+//! Putting a finished build in place: the atomic swap of a full build, or, in `serve`, writing
+//! only the files whose bytes changed and removing those no unit makes any more.
+
+use foldhash::{HashSet, HashSetExt};
+use rayon::prelude::*;
+
+use super::encode::{brotli, compressible, gzip, sibling, write_atomic};
+use super::{Memo, Output};
+use crate::common::diagnostics::Diagnostic;
+
+impl Output {
+    /// Swaps the finished build into place.
+    pub fn commit(mut self) -> Result<(), Diagnostic> {
+        if self.opts.dry_run {
+            return Ok(());
+        }
+        // From here on the staging folder is either in place or removed below.
+        self.committed = true;
+        let old = self.dir.with_file_name(format!(
+            ".{}.berdaya-old-{}",
+            self.final_dir
+                .file_name()
+                .map_or("output".into(), |n| n.to_string_lossy().into_owned()),
+            std::process::id()
+        ));
+        let err = |e: std::io::Error| {
+            Diagnostic::error(format!(
+                "cannot move the new build into {}: {e}",
+                self.final_dir.display()
+            ))
+        };
+        if self.final_dir.exists() {
+            std::fs::rename(&self.final_dir, &old).map_err(err)?;
+        }
+        if let Err(e) = std::fs::rename(&self.dir, &self.final_dir) {
+            let _ = std::fs::rename(&old, &self.final_dir);
+            let _ = std::fs::remove_dir_all(&self.dir);
+            return Err(err(e));
+        }
+        let _ = std::fs::remove_dir_all(&old);
+        Ok(())
+    }
+
+    /// Writes an incremental build into the output folder: files whose bytes changed (with new
+    /// `.gz`/`.br`), and removes files the previous build made that this one did not. Returns
+    /// the changed and removed paths, sorted.
+    pub fn commit_in_place(self) -> Result<(Vec<String>, Memo), Diagnostic> {
+        let staged = match &self.mode {
+            super::Mode::InPlace { staged } => {
+                std::mem::take(&mut *staged.lock().expect("staged files"))
+            }
+            super::Mode::Swap { .. } => Vec::new(),
+        };
+        // Compressing is the costly part when many pages changed (a template edit): in parallel.
+        let written: Vec<Result<Option<String>, Diagnostic>> = staged
+            .into_par_iter()
+            .map(|(path, bytes, gz)| {
+                let target = self.final_dir.join(&path);
+                if std::fs::read(&target).is_ok_and(|old| old == bytes) {
+                    return Ok(None);
+                }
+                let io = |e: std::io::Error| {
+                    Diagnostic::error(format!("cannot write {}: {e}", target.display()))
+                };
+                if let Some(parent) = target.parent() {
+                    std::fs::create_dir_all(parent).map_err(io)?;
+                }
+                if self.opts.precompress && compressible(&path) {
+                    let gz = gz.unwrap_or_else(|| gzip(&bytes, self.opts.gzip_level));
+                    write_atomic(&sibling(&target, "gz"), &gz).map_err(io)?;
+                    write_atomic(
+                        &sibling(&target, "br"),
+                        &brotli(&bytes, self.opts.brotli_quality),
+                    )
+                    .map_err(io)?;
+                }
+                write_atomic(&target, &bytes).map_err(io)?;
+                Ok(Some(path))
+            })
+            .collect();
+        let mut changed = Vec::new();
+        for w in written {
+            changed.extend(w?);
+        }
+        let Some(m) = &self.memo else {
+            return Ok((changed, Memo::default()));
+        };
+        let next = m.take();
+        // Files of units that are gone or whose file list changed, unless a unit makes them now.
+        let mut candidates = Vec::new();
+        let mut live: HashSet<&str> = HashSet::new();
+        for (key, old) in &m.prev.units {
+            match next.units.get(key) {
+                Some(new) if new.files == old.files => {}
+                _ => candidates.extend(old.files.iter().map(String::as_str)),
+            }
+        }
+        if !candidates.is_empty() {
+            // Any file some unit still makes stays (one file may belong to two units).
+            live.extend(
+                next.units
+                    .values()
+                    .flat_map(|u| u.files.iter().map(String::as_str)),
+            );
+        }
+        for old in candidates {
+            if live.contains(old) {
+                continue;
+            }
+            let target = self.final_dir.join(old);
+            for f in [
+                sibling(&target, "gz"),
+                sibling(&target, "br"),
+                target.clone(),
+            ] {
+                let _ = std::fs::remove_file(f);
+            }
+            // Folders left empty go too, as a fresh build would not make them.
+            let mut dir = target.parent();
+            while let Some(d) = dir {
+                if d == self.final_dir || std::fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
+            }
+            changed.push(old.to_string());
+        }
+        changed.sort();
+        changed.dedup();
+        Ok((changed, next))
+    }
+
+    /// Throws the unfinished build away; the previous output stays as it was. Dropping an
+    /// uncommitted output does the same, so an early return or a panic leaves no staging folder.
+    pub fn abandon(self) {
+        drop(self);
+    }
+}
+
+impl Drop for Output {
+    fn drop(&mut self) {
+        if !self.committed && !self.opts.dry_run && !self.in_memory() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}

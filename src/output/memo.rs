@@ -1,0 +1,255 @@
+//! The units of a build and what `serve` keeps of them: each output unit (a page, a pager, a
+//! feed) with the fingerprint of its inputs and the files it makes, so the next build renders
+//! only units whose inputs changed; and the claims that find two units making one file.
+
+use std::any::Any;
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+
+use foldhash::{HashMap, HashMapExt};
+
+use super::Output;
+
+/// What the renderer keeps about one output unit (a page, a pager, a feed) between builds.
+pub type Payload = Arc<dyn Any + Send + Sync>;
+
+/// One output unit of a build: its fingerprint, the files it wrote, and what the renderer kept.
+#[derive(Clone)]
+pub struct Unit {
+    pub fp: u64,
+    pub files: Vec<String>,
+    pub payload: Option<Payload>,
+}
+
+/// The units of the last successful build, by key.
+#[derive(Clone, Default)]
+pub struct Memo {
+    pub units: HashMap<String, Unit>,
+}
+
+impl Memo {
+    /// Every file the build wrote, relative to the output folder.
+    pub fn files(&self) -> BTreeSet<&str> {
+        self.units
+            .values()
+            .flat_map(|u| u.files.iter().map(String::as_str))
+            .collect()
+    }
+}
+
+pub(super) struct MemoState {
+    pub(super) prev: Memo,
+    /// Render every unit even when its fingerprint is unchanged (after berdaya.toml changed).
+    force: bool,
+    /// This build's units, in shards so that parallel renders rarely wait for each other.
+    next: Vec<Mutex<HashMap<String, Unit>>>,
+}
+
+const SHARDS: usize = 32;
+
+impl MemoState {
+    pub(super) fn new(prev: Memo, force: bool) -> MemoState {
+        MemoState {
+            prev,
+            force,
+            next: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
+        }
+    }
+
+    fn shard(&self, key: &str) -> std::sync::MutexGuard<'_, HashMap<String, Unit>> {
+        let h = crate::common::hash::hash_of(key) as usize;
+        self.next[h % SHARDS].lock().expect("memo")
+    }
+
+    pub(super) fn take(&self) -> Memo {
+        let mut units = HashMap::with_capacity(self.prev.units.len());
+        for shard in &self.next {
+            units.extend(std::mem::take(&mut *shard.lock().expect("memo")));
+        }
+        Memo { units }
+    }
+}
+
+/// Whether a unit must be rendered.
+pub enum Fresh {
+    Render,
+    /// Unchanged since the last build: its files stay as they are.
+    Keep(Option<Payload>),
+}
+
+/// Two units of one build that both make the same file, or one a file where the other needs a
+/// folder (an alias `/atom.xml` becomes `atom.xml/index.html`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Collision {
+    /// The file (or the file standing where a folder is needed), relative to the output folder.
+    pub file: String,
+    /// The two units' keys, in sorted order; the same key twice when one unit makes a file
+    /// twice (a page whose alias is its own address).
+    pub first: String,
+    pub second: String,
+    /// True when one unit writes `file` as a file and the other needs it as a folder.
+    pub folder: bool,
+}
+
+#[derive(Default)]
+pub(super) struct Claims {
+    files: HashMap<String, String>,
+    folders: HashMap<String, String>,
+}
+
+impl Output {
+    /// A unit's fingerprint with one more input: whether a static file stands in for one of its
+    /// files (then it writes nothing there; when that file goes, it must be written again).
+    fn seal(&self, fp: u64, files: &[String]) -> u64 {
+        let shadowed = files.iter().any(|f| self.is_static(f));
+        fp ^ u64::from(shadowed).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+    }
+
+    /// Tells an in-place build that, of the pages, only those named (page unit keys) may have
+    /// changed inputs: the others are kept without computing their fingerprints.
+    pub fn with_dirty_pages(mut self, keys: std::collections::HashSet<String>) -> Output {
+        self.dirty_pages = Some(keys);
+        self
+    }
+
+    /// Keeps unit `key` as the previous build made it, when the caller knows its inputs did not
+    /// change (see [`Output::with_dirty_pages`]); returns its payload, or `None` when it must be
+    /// rendered after all.
+    pub fn keep_if_clean(&self, key: &str) -> Option<Payload> {
+        let m = self.memo.as_ref()?;
+        if m.force || self.dirty_pages.as_ref()?.contains(key) {
+            return None;
+        }
+        let unit = m.prev.units.get(key)?;
+        let payload = unit.payload.clone()?;
+        self.claim(key, &unit.files);
+        m.shard(key).insert(key.to_string(), unit.clone());
+        Some(payload)
+    }
+
+    /// Records units with fingerprints, so that the next build can skip unchanged ones.
+    pub fn with_memo(mut self) -> Output {
+        self.memo = Some(MemoState::new(Memo::default(), true));
+        self
+    }
+
+    /// True when units are recorded (serve); plain builds render everything and keep nothing.
+    pub fn tracks_units(&self) -> bool {
+        self.memo.is_some()
+    }
+
+    /// The previous build's payload of unit `key`.
+    pub fn previous_payload(&self, key: &str) -> Option<&Payload> {
+        self.memo.as_ref()?.prev.units.get(key)?.payload.as_ref()
+    }
+
+    /// Records unit `key` made of `files` (paths in the output folder); says whether to render
+    /// it. `fp` is only computed when units are tracked.
+    pub fn unit(&self, key: &str, fp: impl FnOnce() -> u64, files: Vec<String>) -> Fresh {
+        self.claim(key, &files);
+        let Some(m) = &self.memo else {
+            return Fresh::Render;
+        };
+        let fp = self.seal(fp(), &files);
+        let kept = m
+            .prev
+            .units
+            .get(key)
+            .filter(|u| !m.force && u.fp == fp && u.files == files);
+        let fresh = match kept {
+            Some(u) => Fresh::Keep(u.payload.clone()),
+            None => Fresh::Render,
+        };
+        let payload = match &fresh {
+            Fresh::Keep(p) => p.clone(),
+            Fresh::Render => None,
+        };
+        m.shard(key)
+            .insert(key.to_string(), Unit { fp, files, payload });
+        fresh
+    }
+
+    /// Stores what the renderer keeps of unit `key`, with its fingerprint as computed after
+    /// rendering.
+    pub fn set_payload(&self, key: &str, fp: u64, payload: Payload) {
+        if let Some(m) = &self.memo
+            && let Some(u) = m.shard(key).get_mut(key)
+        {
+            u.fp = self.seal(fp, &u.files);
+            u.payload = Some(payload);
+        }
+    }
+
+    /// Records that unit `key` makes `files`; a file another unit already makes is a
+    /// [`Collision`]. A static file standing in for a generated one is not.
+    fn claim(&self, key: &str, files: &[String]) {
+        let is_asset = key.starts_with("asset:");
+        let mut claims = self.claims.lock().expect("claims");
+        let mut found = Vec::new();
+        let collision = |file: &str, other: &str, folder: bool| {
+            let (first, second) = if other <= key {
+                (other.to_string(), key.to_string())
+            } else {
+                (key.to_string(), other.to_string())
+            };
+            Collision {
+                file: file.to_string(),
+                first,
+                second,
+                folder,
+            }
+        };
+        for (i, f) in files.iter().enumerate() {
+            if !is_asset && self.is_static(f) {
+                continue;
+            }
+            if files[..i].contains(f) {
+                found.push(collision(f, key, false));
+                continue;
+            }
+            match claims.files.get(f.as_str()) {
+                Some(owner) if owner != key => found.push(collision(f, owner, false)),
+                Some(_) => {}
+                None => {
+                    claims.files.insert(f.clone(), key.to_string());
+                }
+            }
+            if let Some(owner) = claims.folders.get(f.as_str()) {
+                found.push(collision(f, owner, true));
+            }
+            let mut folder = f.as_str();
+            while let Some((parent, _)) = folder.rsplit_once('/') {
+                folder = parent;
+                if let Some(owner) = claims.files.get(folder) {
+                    found.push(collision(folder, owner, true));
+                }
+                claims
+                    .folders
+                    .entry(folder.to_string())
+                    .or_insert_with(|| key.to_string());
+            }
+        }
+        drop(claims);
+        if !found.is_empty() {
+            self.collisions.lock().expect("collisions").extend(found);
+        }
+    }
+
+    /// Files that two units of this build both make, sorted.
+    pub fn collisions(&self) -> Vec<Collision> {
+        let mut c = self.collisions.lock().expect("collisions").clone();
+        c.sort();
+        c.dedup();
+        c
+    }
+
+    /// Gives back the previous build's units (when this build failed and wrote nothing).
+    pub fn into_previous(mut self) -> Memo {
+        self.memo.take().map(|m| m.prev).unwrap_or_default()
+    }
+
+    /// Takes the units of this build, for the next one.
+    pub fn take_memo(&self) -> Option<Memo> {
+        Some(self.memo.as_ref()?.take())
+    }
+}

@@ -1,0 +1,334 @@
+//! Writing the built site: minified HTML, the per-page gzip budget, `.gz`/`.br` beside every text
+//! file, and the atomic swap that leaves the previous `output/` untouched when a build fails.
+//!
+//! [`encode`] minifies and compresses, [`memo`] remembers the units of the last build (what
+//! `serve` need not render again) and finds outputs that collide, [`commit`] puts a finished
+//! build in place. Every path is checked by [`crate::common::urlpath`] before it is written.
+
+mod commit;
+pub mod encode;
+pub mod memo;
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+use crate::common::diagnostics::Diagnostic;
+use encode::{brotli, compressible, gzip, link_or_copy, minify_cfg, sibling};
+use memo::{Claims, MemoState};
+pub use memo::{Collision, Fresh, Memo, Payload, Unit};
+
+/// Size of one written HTML page.
+#[derive(Debug, Clone)]
+pub struct PageSize {
+    pub path: String,
+    pub raw: u64,
+    pub gzip: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct OutputOptions {
+    pub minify: bool,
+    pub precompress: bool,
+    /// Largest gzip size of one HTML page in bytes.
+    pub budget: u64,
+    /// Only measure (for `check`): write nothing.
+    pub dry_run: bool,
+    pub brotli_quality: u32,
+    pub gzip_level: u32,
+}
+
+/// A file of an in-place build: path, bytes, and its gzip when already made.
+type Staged = (String, Vec<u8>, Option<Vec<u8>>);
+
+/// A build's output folder: written in a temporary place until [`Output::commit`], or, for
+/// `serve`'s incremental builds, kept in memory until [`Output::commit_in_place`].
+pub struct Output {
+    pub final_dir: PathBuf,
+    pub dir: PathBuf,
+    mode: Mode,
+    opts: OutputOptions,
+    pages: Mutex<Vec<PageSize>>,
+    files: AtomicUsize,
+    bytes: AtomicU64,
+    reused: AtomicUsize,
+    memo: Option<MemoState>,
+    dirty_pages: Option<std::collections::HashSet<String>>,
+    /// Paths that static files provide: generated files with these paths are not written.
+    static_paths: std::sync::OnceLock<std::collections::HashSet<String>>,
+    /// The unit that makes each file (and each folder that holds files), and files two units
+    /// both make.
+    claims: Mutex<Claims>,
+    collisions: Mutex<Vec<Collision>>,
+    /// Set once the build is in place; until then, dropping the output removes the staging
+    /// folder (a failed or panicking build leaves nothing behind).
+    committed: bool,
+}
+
+/// How a build reaches the output folder.
+enum Mode {
+    /// Files are written into a staging folder beside the output and swapped in by
+    /// [`Output::commit`]; `previous` is the output folder as it was, whose compressed files
+    /// are reused when a file did not change.
+    Swap { previous: Option<PathBuf> },
+    /// Files are kept in memory and [`Output::commit_in_place`] writes those that changed into
+    /// the output folder itself (serve's incremental builds).
+    InPlace { staged: Mutex<Vec<Staged>> },
+}
+
+impl Output {
+    fn with_mode(final_dir: PathBuf, dir: PathBuf, mode: Mode, opts: OutputOptions) -> Output {
+        Output {
+            final_dir,
+            dir,
+            mode,
+            opts,
+            pages: Mutex::new(Vec::new()),
+            files: AtomicUsize::new(0),
+            bytes: AtomicU64::new(0),
+            reused: AtomicUsize::new(0),
+            memo: None,
+            dirty_pages: None,
+            static_paths: std::sync::OnceLock::new(),
+            claims: Mutex::new(Claims::default()),
+            collisions: Mutex::new(Vec::new()),
+            committed: false,
+        }
+    }
+
+    /// True for serve's incremental builds, which keep files in memory until committed.
+    fn in_memory(&self) -> bool {
+        matches!(self.mode, Mode::InPlace { .. })
+    }
+
+    /// Prepares a temporary folder beside `final_dir`. Errors: the folder cannot be created.
+    pub fn new(final_dir: &Path, opts: OutputOptions) -> Result<Output, Diagnostic> {
+        let final_dir = final_dir.to_path_buf();
+        let parent = final_dir
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = final_dir
+            .file_name()
+            .map_or("output".into(), |n| n.to_string_lossy().into_owned());
+        let dir = parent.join(format!(".{name}.berdaya-tmp-{}", std::process::id()));
+        if !opts.dry_run {
+            // Leftovers of interrupted builds.
+            if let Ok(entries) = std::fs::read_dir(parent) {
+                for e in entries.flatten() {
+                    let n = e.file_name().to_string_lossy().into_owned();
+                    if n.starts_with(&format!(".{name}.berdaya-")) {
+                        let _ = std::fs::remove_dir_all(e.path());
+                    }
+                }
+            }
+            std::fs::create_dir_all(&dir).map_err(|e| {
+                Diagnostic::error(format!("cannot create {}: {e}", dir.display()))
+                    .help("check that the output folder's parent is writable")
+            })?;
+        }
+        let previous = final_dir.is_dir().then(|| final_dir.clone());
+        Ok(Output::with_mode(
+            final_dir,
+            dir,
+            Mode::Swap { previous },
+            opts,
+        ))
+    }
+
+    /// An incremental build into `final_dir` itself: files are kept in memory, then
+    /// [`Output::commit_in_place`] writes those that changed and removes those no longer made.
+    pub fn in_place(final_dir: &Path, opts: OutputOptions, prev: Memo, force: bool) -> Output {
+        let staged = Mutex::new(Vec::new());
+        let mut out = Output::with_mode(
+            final_dir.to_path_buf(),
+            final_dir.to_path_buf(),
+            Mode::InPlace { staged },
+            opts,
+        );
+        out.memo = Some(MemoState::new(prev, force));
+        out
+    }
+
+    /// Declares the paths static files are copied to (set once, before rendering): a static
+    /// file replaces a generated file with the same path, whichever is written first.
+    pub fn reserve_static(&self, paths: impl IntoIterator<Item = String>) {
+        let _ = self.static_paths.set(
+            paths
+                .into_iter()
+                .map(|p| p.trim_start_matches('/').to_string())
+                .collect(),
+        );
+    }
+
+    fn is_static(&self, path: &str) -> bool {
+        self.static_paths.get().is_some_and(|s| s.contains(path))
+    }
+
+    /// Output path of a site URL: `/tips/` → `tips/index.html`.
+    pub fn file_for_url(url: &str) -> String {
+        let trimmed = url.trim_start_matches('/');
+        if trimmed.is_empty() || trimmed.ends_with('/') {
+            format!("{trimmed}index.html")
+        } else {
+            trimmed.to_string()
+        }
+    }
+
+    /// Minifies, measures and writes one HTML page. Over budget is an error naming the page.
+    pub fn write_page(
+        &self,
+        url: &str,
+        html: String,
+        origin: Option<&Path>,
+    ) -> Result<(), Diagnostic> {
+        let path = Self::file_for_url(url);
+        if self.is_static(&path) {
+            return Ok(());
+        }
+        let bytes = if self.opts.minify {
+            minify_html::minify(html.as_bytes(), &minify_cfg())
+        } else {
+            html.into_bytes()
+        };
+        let gz = gzip(&bytes, self.opts.gzip_level);
+        self.pages.lock().expect("page list").push(PageSize {
+            path: path.clone(),
+            raw: bytes.len() as u64,
+            gzip: gz.len() as u64,
+        });
+        let gz_len = gz.len() as u64;
+        self.write_with(&path, &bytes, Some(gz))?;
+        if gz_len > self.opts.budget {
+            let mut d = Diagnostic::error(format!(
+                "page {url} is {:.1} KB gzip-compressed, over the budget of {:.1} KB",
+                gz_len as f64 / 1024.0,
+                self.opts.budget as f64 / 1024.0
+            ))
+            .help("shorten or split the page, or lower paginate_by of its listing; the budget is build.page_budget_kb in berdaya.toml");
+            if let Some(o) = origin {
+                d = d.in_file(o);
+            }
+            return Err(d);
+        }
+        Ok(())
+    }
+
+    /// Writes any file; text types get `.gz` and `.br` siblings.
+    pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let path = path.trim_start_matches('/');
+        if self.is_static(path) {
+            return Ok(());
+        }
+        self.write_with(path, bytes, None)
+    }
+
+    fn write_with(&self, path: &str, bytes: &[u8], gz: Option<Vec<u8>>) -> Result<(), Diagnostic> {
+        check_path(path)?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        if self.opts.dry_run {
+            return Ok(());
+        }
+        if let Mode::InPlace { staged } = &self.mode {
+            staged
+                .lock()
+                .expect("staged files")
+                .push((path.to_string(), bytes.to_vec(), gz));
+            return Ok(());
+        }
+        let target = self.dir.join(path);
+        let io = |e: std::io::Error| {
+            Diagnostic::error(format!("cannot write {}: {e}", target.display()))
+        };
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(io)?;
+        }
+        std::fs::write(&target, bytes).map_err(io)?;
+        if !self.opts.precompress || !compressible(path) {
+            return Ok(());
+        }
+        // Reuse the previous build's compressed files when the content is unchanged.
+        if let Mode::Swap {
+            previous: Some(prev),
+        } = &self.mode
+        {
+            let old = prev.join(path);
+            let (old_gz, old_br) = (sibling(&old, "gz"), sibling(&old, "br"));
+            if old_gz.is_file() && old_br.is_file() && std::fs::read(&old).is_ok_and(|o| o == bytes)
+            {
+                let linked = link_or_copy(&old_gz, &sibling(&target, "gz"))
+                    .and_then(|_| link_or_copy(&old_br, &sibling(&target, "br")));
+                if linked.is_ok() {
+                    self.reused.fetch_add(1, Ordering::Relaxed);
+                    return Ok(());
+                }
+            }
+        }
+        let gz = gz.unwrap_or_else(|| gzip(bytes, self.opts.gzip_level));
+        std::fs::write(sibling(&target, "gz"), gz).map_err(io)?;
+        std::fs::write(
+            sibling(&target, "br"),
+            brotli(bytes, self.opts.brotli_quality),
+        )
+        .map_err(io)?;
+        Ok(())
+    }
+
+    /// Copies a file (image, PDF) into the output.
+    pub fn copy(&self, from: &Path, to: &str) -> Result<(), Diagnostic> {
+        check_path(to.trim_start_matches('/'))?;
+        if compressible(to) || self.in_memory() {
+            let bytes = std::fs::read(from)
+                .map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", from.display())))?;
+            return self.write_with(to.trim_start_matches('/'), &bytes, None);
+        }
+        self.files.fetch_add(1, Ordering::Relaxed);
+        if self.opts.dry_run {
+            return Ok(());
+        }
+        let target = self.dir.join(to.trim_start_matches('/'));
+        let io = |e: std::io::Error| {
+            Diagnostic::error(format!(
+                "cannot copy {} to {}: {e}",
+                from.display(),
+                target.display()
+            ))
+        };
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(io)?;
+        }
+        let n = std::fs::copy(from, &target).map_err(io)?;
+        self.bytes.fetch_add(n, Ordering::Relaxed);
+        Ok(())
+    }
+
+    pub fn page_sizes(&self) -> Vec<PageSize> {
+        self.pages.lock().expect("page list").clone()
+    }
+
+    pub fn files_written(&self) -> usize {
+        self.files.load(Ordering::Relaxed)
+    }
+
+    pub fn bytes_written(&self) -> u64 {
+        self.bytes.load(Ordering::Relaxed)
+    }
+
+    pub fn compressed_reused(&self) -> usize {
+        self.reused.load(Ordering::Relaxed)
+    }
+}
+
+/// The last guard before the disk: a path from content or configuration that got this far
+/// without a located error still cannot leave the output folder.
+fn check_path(path: &str) -> Result<(), Diagnostic> {
+    crate::common::urlpath::check_output_path(path).map_err(|p| {
+        Diagnostic::error(format!(
+            "refused to write `{}`: the path {}",
+            path.escape_debug(),
+            p.message()
+        ))
+        .help("every file berdaya writes stays inside the output folder; change the slug, path, alias or file name that made this path")
+    })
+}
