@@ -10,6 +10,54 @@ use foldhash::{HashMap, HashMapExt};
 
 use super::Output;
 
+/// What an output unit is: the key its fingerprint and files are remembered by between builds.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UnitKey {
+    /// A page (path under `content/`), with its calendar and redirects.
+    Page(String),
+    /// One pager of a section or taxonomy-term listing, by its URL.
+    Pager(String),
+    /// The home page of a language, by its URL.
+    Home(String),
+    /// A workshop section's schedule and calendar, by its URL.
+    Schedule(String),
+    /// The redirects of a section (path under `content/` of its `_index` file).
+    SectionAliases(String),
+    /// The list of a taxonomy's terms, by its URL.
+    Taxonomy(String),
+    /// An Atom feed, by its URL.
+    Feed(String),
+    /// `sitemap.xml`.
+    Sitemap,
+    /// `robots.txt`.
+    Robots,
+    /// The page-not-found page of a language.
+    NotFound(String),
+    /// The impact report's pages and downloads in a language.
+    Impact(String),
+    /// A file copied as it is, by its output path.
+    Asset(String),
+}
+
+impl std::fmt::Display for UnitKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            UnitKey::Page(x) => write!(f, "page {x}"),
+            UnitKey::Pager(x) => write!(f, "listing {x}"),
+            UnitKey::Home(x) => write!(f, "home {x}"),
+            UnitKey::Schedule(x) => write!(f, "schedule {x}"),
+            UnitKey::SectionAliases(x) => write!(f, "redirects of {x}"),
+            UnitKey::Taxonomy(x) => write!(f, "taxonomy list {x}"),
+            UnitKey::Feed(x) => write!(f, "feed {x}"),
+            UnitKey::Sitemap => f.write_str("sitemap"),
+            UnitKey::Robots => f.write_str("robots.txt"),
+            UnitKey::NotFound(x) => write!(f, "404 page ({x})"),
+            UnitKey::Impact(x) => write!(f, "impact report ({x})"),
+            UnitKey::Asset(x) => write!(f, "file {x}"),
+        }
+    }
+}
+
 /// What the renderer keeps about one output unit (a page, a pager, a feed) between builds.
 pub type Payload = Arc<dyn Any + Send + Sync>;
 
@@ -24,7 +72,7 @@ pub struct Unit {
 /// The units of the last successful build, by key.
 #[derive(Clone, Default)]
 pub struct Memo {
-    pub units: HashMap<String, Unit>,
+    pub units: HashMap<UnitKey, Unit>,
 }
 
 impl Memo {
@@ -42,7 +90,7 @@ pub(super) struct MemoState {
     /// Render every unit even when its fingerprint is unchanged (after berdaya.toml changed).
     force: bool,
     /// This build's units, in shards so that parallel renders rarely wait for each other.
-    next: Vec<Mutex<HashMap<String, Unit>>>,
+    next: Vec<Mutex<HashMap<UnitKey, Unit>>>,
 }
 
 const SHARDS: usize = 32;
@@ -56,7 +104,7 @@ impl MemoState {
         }
     }
 
-    fn shard(&self, key: &str) -> std::sync::MutexGuard<'_, HashMap<String, Unit>> {
+    fn shard(&self, key: &UnitKey) -> std::sync::MutexGuard<'_, HashMap<UnitKey, Unit>> {
         let h = crate::common::hash::hash_of(key) as usize;
         self.next[h % SHARDS].lock().expect("memo")
     }
@@ -85,16 +133,17 @@ pub struct Collision {
     pub file: String,
     /// The two units' keys, in sorted order; the same key twice when one unit makes a file
     /// twice (a page whose alias is its own address).
-    pub first: String,
-    pub second: String,
+    pub first: UnitKey,
+    /// See [`Collision::first`].
+    pub second: UnitKey,
     /// True when one unit writes `file` as a file and the other needs it as a folder.
     pub folder: bool,
 }
 
 #[derive(Default)]
 pub(super) struct Claims {
-    files: HashMap<String, String>,
-    folders: HashMap<String, String>,
+    files: HashMap<String, UnitKey>,
+    folders: HashMap<String, UnitKey>,
 }
 
 impl Output {
@@ -107,7 +156,7 @@ impl Output {
 
     /// Tells an in-place build that, of the pages, only those named (page unit keys) may have
     /// changed inputs: the others are kept without computing their fingerprints.
-    pub fn with_dirty_pages(mut self, keys: std::collections::HashSet<String>) -> Output {
+    pub fn with_dirty_pages(mut self, keys: std::collections::HashSet<UnitKey>) -> Output {
         self.dirty_pages = Some(keys);
         self
     }
@@ -115,7 +164,7 @@ impl Output {
     /// Keeps unit `key` as the previous build made it, when the caller knows its inputs did not
     /// change (see [`Output::with_dirty_pages`]); returns its payload, or `None` when it must be
     /// rendered after all.
-    pub fn keep_if_clean(&self, key: &str) -> Option<Payload> {
+    pub fn keep_if_clean(&self, key: &UnitKey) -> Option<Payload> {
         let m = self.memo.as_ref()?;
         if m.force || self.dirty_pages.as_ref()?.contains(key) {
             return None;
@@ -123,7 +172,7 @@ impl Output {
         let unit = m.prev.units.get(key)?;
         let payload = unit.payload.clone()?;
         self.claim(key, &unit.files);
-        m.shard(key).insert(key.to_string(), unit.clone());
+        m.shard(key).insert(key.clone(), unit.clone());
         Some(payload)
     }
 
@@ -139,14 +188,14 @@ impl Output {
     }
 
     /// The previous build's payload of unit `key`.
-    pub fn previous_payload(&self, key: &str) -> Option<&Payload> {
+    pub fn previous_payload(&self, key: &UnitKey) -> Option<&Payload> {
         self.memo.as_ref()?.prev.units.get(key)?.payload.as_ref()
     }
 
     /// Records unit `key` made of `files` (paths in the output folder); says whether to render
     /// it. `fp` is only computed when units are tracked.
-    pub fn unit(&self, key: &str, fp: impl FnOnce() -> u64, files: Vec<String>) -> Fresh {
-        self.claim(key, &files);
+    pub fn unit(&self, key: UnitKey, fp: impl FnOnce() -> u64, files: Vec<String>) -> Fresh {
+        self.claim(&key, &files);
         let Some(m) = &self.memo else {
             return Fresh::Render;
         };
@@ -154,7 +203,7 @@ impl Output {
         let kept = m
             .prev
             .units
-            .get(key)
+            .get(&key)
             .filter(|u| !m.force && u.fp == fp && u.files == files);
         let fresh = match kept {
             Some(u) => Fresh::Keep(u.payload.clone()),
@@ -164,14 +213,13 @@ impl Output {
             Fresh::Keep(p) => p.clone(),
             Fresh::Render => None,
         };
-        m.shard(key)
-            .insert(key.to_string(), Unit { fp, files, payload });
+        m.shard(&key).insert(key, Unit { fp, files, payload });
         fresh
     }
 
     /// Stores what the renderer keeps of unit `key`, with its fingerprint as computed after
     /// rendering.
-    pub fn set_payload(&self, key: &str, fp: u64, payload: Payload) {
+    pub fn set_payload(&self, key: &UnitKey, fp: u64, payload: Payload) {
         if let Some(m) = &self.memo
             && let Some(u) = m.shard(key).get_mut(key)
         {
@@ -182,15 +230,15 @@ impl Output {
 
     /// Records that unit `key` makes `files`; a file another unit already makes is a
     /// [`Collision`]. A static file standing in for a generated one is not.
-    fn claim(&self, key: &str, files: &[String]) {
-        let is_asset = key.starts_with("asset:");
+    fn claim(&self, key: &UnitKey, files: &[String]) {
+        let is_asset = matches!(key, UnitKey::Asset(_));
         let mut claims = self.claims.lock().expect("claims");
         let mut found = Vec::new();
-        let collision = |file: &str, other: &str, folder: bool| {
+        let collision = |file: &str, other: &UnitKey, folder: bool| {
             let (first, second) = if other <= key {
-                (other.to_string(), key.to_string())
+                (other.clone(), key.clone())
             } else {
-                (key.to_string(), other.to_string())
+                (key.clone(), other.clone())
             };
             Collision {
                 file: file.to_string(),
@@ -211,7 +259,7 @@ impl Output {
                 Some(owner) if owner != key => found.push(collision(f, owner, false)),
                 Some(_) => {}
                 None => {
-                    claims.files.insert(f.clone(), key.to_string());
+                    claims.files.insert(f.clone(), key.clone());
                 }
             }
             if let Some(owner) = claims.folders.get(f.as_str()) {
@@ -226,7 +274,7 @@ impl Output {
                 claims
                     .folders
                     .entry(folder.to_string())
-                    .or_insert_with(|| key.to_string());
+                    .or_insert_with(|| key.clone());
             }
         }
         drop(claims);

@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use crate::common::diagnostics::Diagnostic;
 use encode::{brotli, compressible, gzip, link_or_copy, minify_cfg, sibling};
 use memo::{Claims, MemoState};
-pub use memo::{Collision, Fresh, Memo, Payload, Unit};
+pub use memo::{Collision, Fresh, Memo, Payload, Unit, UnitKey};
 
 /// Size of one written HTML page.
 #[derive(Debug, Clone)]
@@ -53,7 +53,7 @@ pub struct Output {
     bytes: AtomicU64,
     reused: AtomicUsize,
     memo: Option<MemoState>,
-    dirty_pages: Option<std::collections::HashSet<String>>,
+    dirty_pages: Option<std::collections::HashSet<UnitKey>>,
     /// Paths that static files provide: generated files with these paths are not written.
     static_paths: std::sync::OnceLock<std::collections::HashSet<String>>,
     /// The unit that makes each file (and each folder that holds files), and files two units

@@ -11,7 +11,7 @@ use jiff::Timestamp;
 use crate::common::diagnostics::{Diagnostic, Diagnostics, catch_panic};
 use crate::config::Config;
 use crate::content::{self, LoadOptions, Reach};
-use crate::output::{Memo, Output};
+use crate::output::{Memo, Output, UnitKey};
 use crate::site::{BuildOptions, Site};
 use crate::templates::Theme;
 
@@ -110,7 +110,7 @@ pub struct Session {
     force: bool,
     /// Page unit keys changed since the last good build, when nothing else changed: the other
     /// pages are kept without fingerprinting. `None`: anything may have changed.
-    pending: Option<HashSet<String>>,
+    pending: Option<HashSet<UnitKey>>,
     config_diags: Vec<Diagnostic>,
     theme_diags: Vec<Diagnostic>,
     data_diags: Vec<Diagnostic>,
@@ -314,7 +314,7 @@ impl Session {
 
     /// Applies changes to the loaded site. Returns the changed pages' unit keys when nothing but
     /// those pages' own files changed (no URL, title, date, theme, data or config change).
-    fn apply(&mut self, changes: &[Change]) -> Option<HashSet<String>> {
+    fn apply(&mut self, changes: &[Change]) -> Option<HashSet<UnitKey>> {
         let root = self.opts.root.clone();
         let load_opts = self.load_options();
         let site = self.site.as_mut()?;

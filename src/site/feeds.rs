@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::{PageResult, Site};
 use crate::common::diagnostics::Diagnostic;
-use crate::output::{Fresh, Output};
+use crate::output::{Fresh, Output, UnitKey};
 
 /// Entries per feed: enough for readers, small for slow connections.
 const FEED_ENTRIES: usize = 20;
@@ -73,7 +73,7 @@ impl Site {
             fp.finish()
         };
         let file = feed_url.trim_start_matches('/').to_string();
-        if let Fresh::Keep(_) = out.unit(&format!("feed:{feed_url}"), fp, vec![file]) {
+        if let Fresh::Keep(_) = out.unit(UnitKey::Feed(feed_url.clone()), fp, vec![file]) {
             return None;
         }
         let feed = Feed {
@@ -163,7 +163,7 @@ impl Site {
             }
             fp.finish()
         };
-        if let Fresh::Render = out.unit("sitemap", fp, vec!["sitemap.xml".into()]) {
+        if let Fresh::Render = out.unit(UnitKey::Sitemap, fp, vec!["sitemap.xml".into()]) {
             let mut entries: Vec<SitemapEntry> = Vec::new();
             for s in &self.content.sections {
                 entries.push(SitemapEntry {
@@ -195,7 +195,7 @@ impl Site {
             }
         }
         let fp = || self.fp("robots", "robots.txt").finish();
-        if let Fresh::Render = out.unit("robots", fp, vec!["robots.txt".into()]) {
+        if let Fresh::Render = out.unit(UnitKey::Robots, fp, vec!["robots.txt".into()]) {
             let robots = if self.has_template("robots.txt") {
                 self.render("robots.txt", &self.context(lang, "/robots.txt", None))
             } else {
@@ -217,7 +217,7 @@ impl Site {
                 fp.finish()
             };
             let file = Output::file_for_url(&url);
-            if let Fresh::Render = out.unit(&format!("404:{lang}"), fp, vec![file]) {
+            if let Fresh::Render = out.unit(UnitKey::NotFound(lang.clone()), fp, vec![file]) {
                 let ctx = self.context(&lang, &url, Some("__404"));
                 match self.render("404.html", &ctx) {
                     Ok(html) => diags.extend(out.write_page(&url, html, None).err()),

@@ -4,7 +4,7 @@
 use super::Site;
 use crate::common::diagnostics::Diagnostic;
 use crate::impact::report;
-use crate::output::{Fresh, Output};
+use crate::output::{Fresh, Output, UnitKey};
 
 impl Site {
     /// Translation keys and URLs of the report pages in every language.
@@ -81,7 +81,7 @@ impl Site {
                     .iter()
                     .map(|d| d.path.trim_start_matches('/').to_string()),
             );
-            if let Fresh::Keep(_) = out.unit(&format!("impact:{lang}"), fp, files) {
+            if let Fresh::Keep(_) = out.unit(UnitKey::Impact(lang.clone()), fp, files) {
                 continue;
             }
             let page = |template: &str,

@@ -14,8 +14,8 @@ use crate::common::diagnostics::Diagnostic;
 use crate::common::hash::Fingerprint;
 use crate::content::{Kind, Typed};
 use crate::markdown;
-use crate::output::Fresh;
 use crate::output::Output;
+use crate::output::{Fresh, UnitKey};
 
 #[derive(Serialize)]
 struct Paginator<'a> {
@@ -86,7 +86,7 @@ impl Site {
                 fp.finish()
             };
             let files = vec![crate::output::Output::file_for_url(&url)];
-            if let Fresh::Keep(_) = out.unit(&format!("pager:{url}"), fp, files) {
+            if let Fresh::Keep(_) = out.unit(UnitKey::Pager(url.clone()), fp, files) {
                 return None;
             }
             let paginator = Paginator {
@@ -237,7 +237,7 @@ impl Site {
                 fp.add(section_fp).json(&previews);
                 fp.finish()
             };
-            if let Fresh::Render = out.unit(&format!("home:{}", s.url), fp, vec![file]) {
+            if let Fresh::Render = out.unit(UnitKey::Home(s.url.clone()), fp, vec![file]) {
                 let mut ctx = self.context(&s.lang, &s.url, Some(&s.translation_key));
                 ctx.insert("section", &view);
                 describe(&mut ctx);
@@ -257,7 +257,7 @@ impl Site {
                 fp.finish()
             };
             let files = vec![file, cal_file[1..].to_string()];
-            if let Fresh::Render = out.unit(&format!("schedule:{}", s.url), fp, files) {
+            if let Fresh::Render = out.unit(UnitKey::Schedule(s.url.clone()), fp, files) {
                 let views = |list: &[usize]| -> Vec<PageView> {
                     list.iter()
                         .map(|&p| {
@@ -316,7 +316,11 @@ impl Site {
             fp.add(&s.url).add(&s.meta.aliases);
             fp.finish()
         };
-        if let Fresh::Render = out.unit(&format!("aliases:{}", s.rel), fp, alias_files.collect()) {
+        if let Fresh::Render = out.unit(
+            UnitKey::SectionAliases(s.rel.clone()),
+            fp,
+            alias_files.collect(),
+        ) {
             for alias in &s.meta.aliases {
                 if let Err(d) = out.write_page(alias, super::redirect_html(&s.url), origin) {
                     diags.push(d);
@@ -414,7 +418,7 @@ impl Site {
                 };
                 let file = crate::output::Output::file_for_url(&tax_view.url);
                 if let Fresh::Render =
-                    out.unit(&format!("taxonomy:{}", tax_view.url), fp, vec![file])
+                    out.unit(UnitKey::Taxonomy(tax_view.url.clone()), fp, vec![file])
                 {
                     let mut ctx = self.context(lang, &tax_view.url, Some(&key));
                     ctx.insert("taxonomy", &tax_view);

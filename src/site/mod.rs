@@ -22,7 +22,7 @@ use crate::common::hash::Fingerprint;
 use crate::config::Config;
 use crate::content::{self, Content, Kind, LoadOptions, Typed};
 use crate::markdown::{self, AnchorRef, LinkTargets};
-use crate::output::{Fresh, Output, OutputOptions, PageSize};
+use crate::output::{Fresh, Output, OutputOptions, PageSize, UnitKey};
 use crate::templates::{Theme, template_error};
 use views::Rendered;
 
@@ -621,10 +621,9 @@ impl Site {
     /// one of its aliases, where that alias is written.
     fn unit_owner(
         &self,
-        key: &str,
+        key: &UnitKey,
         file: &str,
     ) -> (String, Option<(&Source, std::ops::Range<usize>)>) {
-        let (kind, rest) = key.split_once(':').unwrap_or((key, ""));
         fn alias_span<'s>(
             source: &'s Source,
             aliases: &[String],
@@ -638,42 +637,49 @@ impl Site {
                 })
                 .map(|a| (source, alias_location(source, a)))
         }
-        match kind {
-            "page" => match self.content.pages.iter().find(|p| p.rel == rest) {
+        fn section<'s>(
+            found: Option<&'s content::Section>,
+            what: &str,
+            file: &str,
+        ) -> (String, Option<(&'s Source, std::ops::Range<usize>)>) {
+            match found {
+                Some(s) => (
+                    format!("the listing of {}", s.source.path.display()),
+                    alias_span(&s.source, &s.meta.aliases, file),
+                ),
+                None => (format!("the listing {what}"), None),
+            }
+        }
+        let sections = &self.content.sections;
+        match key {
+            UnitKey::Page(rel) => match self.content.pages.iter().find(|p| &p.rel == rel) {
                 Some(p) => (
                     p.source.path.display().to_string(),
                     alias_span(&p.source, &p.meta.aliases, file),
                 ),
-                None => (format!("content/{rest}"), None),
+                None => (format!("content/{rel}"), None),
             },
-            "aliases" | "pager" | "home" | "schedule" => {
-                let section = self
-                    .content
-                    .sections
-                    .iter()
-                    .find(|s| s.rel == rest || s.url == rest);
-                match section {
-                    Some(s) => (
-                        format!("the listing of {}", s.source.path.display()),
-                        alias_span(&s.source, &s.meta.aliases, file),
-                    ),
-                    None => (format!("the listing {rest}"), None),
-                }
+            UnitKey::SectionAliases(rel) => {
+                section(sections.iter().find(|s| &s.rel == rel), rel, file)
             }
-            "taxonomy" => (format!("the taxonomy list {rest} (berdaya.toml)"), None),
-            "impact" => ("the impact report (data/impact.toml)".to_string(), None),
-            "404" => ("the page-not-found page".to_string(), None),
-            "feed" => (format!("the Atom feed {rest}"), None),
-            "asset" => match self.content.assets.iter().find(|(_, to)| to == rest) {
+            UnitKey::Pager(url) | UnitKey::Home(url) | UnitKey::Schedule(url) => {
+                section(sections.iter().find(|s| &s.url == url), url, file)
+            }
+            UnitKey::Taxonomy(url) => (format!("the taxonomy list {url} (berdaya.toml)"), None),
+            UnitKey::Impact(_) => ("the impact report (data/impact.toml)".to_string(), None),
+            UnitKey::NotFound(_) => ("the page-not-found page".to_string(), None),
+            UnitKey::Feed(url) => (format!("the Atom feed {url}"), None),
+            UnitKey::Sitemap => ("the sitemap".to_string(), None),
+            UnitKey::Robots => ("the generated robots.txt".to_string(), None),
+            UnitKey::Asset(to) => match self.content.assets.iter().find(|(_, t)| t == to) {
                 Some((from, _)) => (
                     crate::common::text::relative(&self.root, from)
                         .display()
                         .to_string(),
                     None,
                 ),
-                None => (format!("the static file {rest}"), None),
+                None => (format!("the static file {to}"), None),
             },
-            _ => (key.to_string(), None),
         }
     }
 
@@ -735,8 +741,8 @@ impl Site {
     }
 
     /// The unit key of a page.
-    pub fn page_key(rel: &str) -> String {
-        format!("page:{rel}")
+    pub fn page_key(rel: &str) -> UnitKey {
+        UnitKey::Page(rel.to_string())
     }
 
     /// Renders page `i`, unless its inputs are those of the last build.
@@ -751,7 +757,7 @@ impl Site {
             .previous_payload(&key)
             .and_then(|p| p.clone().downcast::<PageResult>().ok());
         let fp = || last.as_ref().map_or(0, |l| self.page_fp(i, l));
-        if let Fresh::Keep(Some(p)) = out.unit(&key, fp, self.page_files(i))
+        if let Fresh::Keep(Some(p)) = out.unit(key.clone(), fp, self.page_files(i))
             && let Ok(r) = p.downcast::<PageResult>()
         {
             return r;
@@ -908,7 +914,7 @@ impl Site {
                     fp.finish()
                 };
                 let file = to.trim_start_matches('/').to_string();
-                match out.unit(&format!("asset:{to}"), fp, vec![file]) {
+                match out.unit(UnitKey::Asset(to.clone()), fp, vec![file]) {
                     Fresh::Render => out.copy(from, to).err(),
                     Fresh::Keep(_) => None,
                 }
