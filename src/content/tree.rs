@@ -1,0 +1,172 @@
+//! Linking what was read: URLs of pages and sections, the section tree (each page in its
+//! nearest section, each section under its nearest parent), listing order, the duplicate-URL
+//! check, and where files beside pages are published.
+
+use std::collections::HashMap;
+
+use super::file::{ancestors, page_section_dir};
+use super::{Content, SortBy};
+use crate::common::diagnostics::{Diagnostic, Diagnostics, Source};
+use crate::config::Config;
+
+impl Content {
+    /// Recomputes URLs, the section tree, bundle asset places and the duplicate-URL check after
+    /// pages changed.
+    pub fn relink(&mut self, config: &Config) -> Diagnostics {
+        for s in &mut self.sections {
+            s.pages.clear();
+            s.subsections.clear();
+            s.parent = None;
+        }
+        for p in &mut self.pages {
+            p.section = None;
+        }
+        assign_urls(self, config);
+        link_tree(self);
+        let mut diags = Diagnostics::default();
+        check_duplicate_urls(self, &mut diags);
+        // A bundle's assets go beside its page (the default-language one); other assets keep their folder.
+        let bundles: HashMap<&str, &str> = self
+            .pages
+            .iter()
+            .filter_map(|p| Some((p.rel.strip_suffix("/index.md")?, p.url.as_str())))
+            .collect();
+        self.assets = self
+            .raw_assets
+            .iter()
+            .map(|(path, rel)| {
+                let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
+                let name = rel.rsplit('/').next().unwrap_or(rel).to_string();
+                let out_dir = bundles
+                    .get(dir)
+                    .map_or_else(|| format!("/{dir}/").replace("//", "/"), |u| u.to_string());
+                (path.clone(), format!("{out_dir}{name}"))
+            })
+            .collect();
+        diags
+    }
+}
+
+pub(super) fn assign_urls(content: &mut Content, config: &Config) {
+    let slug_dir = |dir: &str| {
+        dir.split('/')
+            .filter(|s| !s.is_empty())
+            .map(slug::slugify)
+            .collect::<Vec<_>>()
+            .join("/")
+    };
+    for s in &mut content.sections {
+        let prefix = config.lang_prefix(&s.lang);
+        let d = slug_dir(&s.dir);
+        s.url = if d.is_empty() {
+            format!("{prefix}/")
+        } else {
+            format!("{prefix}/{d}/")
+        };
+    }
+    for p in &mut content.pages {
+        let prefix = config.lang_prefix(&p.lang);
+        p.url = match &p.fixed_path {
+            Some(path) => format!("{prefix}{path}"),
+            None => {
+                let d = slug_dir(&page_section_dir(&p.rel));
+                if d.is_empty() {
+                    format!("{prefix}/{}/", p.slug)
+                } else {
+                    format!("{prefix}/{d}/{}/", p.slug)
+                }
+            }
+        };
+    }
+}
+
+pub(super) fn link_tree(content: &mut Content) {
+    let index: HashMap<(String, String), usize> = content
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| ((s.dir.clone(), s.lang.clone()), i))
+        .collect();
+    for i in 0..content.pages.len() {
+        let dir = page_section_dir(&content.pages[i].rel);
+        let lang = &content.pages[i].lang;
+        let found =
+            ancestors(&dir).find_map(|d| index.get(&(d.to_string(), lang.clone())).copied());
+        content.pages[i].section = found;
+        if let Some(s) = found {
+            content.sections[s].pages.push(i);
+        }
+    }
+    for i in 0..content.sections.len() {
+        if content.sections[i].dir.is_empty() {
+            continue;
+        }
+        let (dir, lang) = (&content.sections[i].dir, &content.sections[i].lang);
+        let parent = ancestors(dir)
+            .skip(1)
+            .find_map(|d| index.get(&(d.to_string(), lang.clone())).copied());
+        content.sections[i].parent = parent;
+        if let Some(p) = parent {
+            content.sections[p].subsections.push(i);
+        }
+    }
+    let order: Vec<(i64, String)> = content
+        .sections
+        .iter()
+        .map(|s| {
+            (
+                s.meta.weight.unwrap_or(i64::MAX),
+                s.meta.title.to_lowercase(),
+            )
+        })
+        .collect();
+    for s in &mut content.sections {
+        s.subsections.sort_by(|&a, &b| order[a].cmp(&order[b]));
+    }
+    let pages = &content.pages;
+    for s in &mut content.sections {
+        let sort_by = s.sort_by;
+        s.pages.sort_by(|&a, &b| {
+            let (a, b) = (&pages[a], &pages[b]);
+            let order = match sort_by {
+                SortBy::Date => b.date.cmp(&a.date),
+                SortBy::Weight => a
+                    .meta
+                    .weight
+                    .unwrap_or(i64::MAX)
+                    .cmp(&b.meta.weight.unwrap_or(i64::MAX)),
+                SortBy::Title => a
+                    .meta
+                    .title
+                    .to_lowercase()
+                    .cmp(&b.meta.title.to_lowercase()),
+                SortBy::None => std::cmp::Ordering::Equal,
+            };
+            order.then_with(|| a.rel.cmp(&b.rel))
+        });
+    }
+}
+
+pub(super) fn check_duplicate_urls(content: &Content, diags: &mut Diagnostics) {
+    let mut seen: HashMap<&str, &Source> = HashMap::new();
+    let all = content
+        .sections
+        .iter()
+        .map(|s| (s.url.as_str(), &s.source))
+        .chain(content.pages.iter().map(|p| (p.url.as_str(), &p.source)));
+    for (url, source) in all {
+        if let Some(first) = seen.get(url) {
+            diags.push(
+                Diagnostic::error(format!("two files give the same URL {url}"))
+                    .at(
+                        source,
+                        0..3,
+                        format!("this file and {} both become {url}", first.path.display()),
+                    )
+                    .help("rename one of the files or give it another `slug`"),
+            );
+        } else {
+            seen.insert(url, source);
+        }
+    }
+}
