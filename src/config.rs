@@ -121,7 +121,17 @@ pub struct Taxonomy {
     /// Pages per term listing.
     #[serde(default = "default_taxonomy_paginate")]
     pub paginate_by: usize,
+    /// A typed field whose value becomes this taxonomy's term automatically (`topic` of tips,
+    /// `kecamatan` of workshops and stories): one of [`AUTOMATIC_FIELDS`].
+    #[serde(default)]
+    pub from_field: Option<String>,
+    /// A vocabulary (`[vocab.NAME]`) whose labels name the terms in each language.
+    #[serde(default)]
+    pub vocab: Option<String>,
 }
+
+/// Fields of typed content that a taxonomy can take its terms from.
+pub const AUTOMATIC_FIELDS: &[&str] = &["topic", "season", "sector", "kecamatan", "kelurahan"];
 
 fn default_taxonomy_paginate() -> usize {
     10
@@ -158,7 +168,7 @@ fn default_theme() -> String {
 }
 
 fn default_taxonomies() -> Vec<Taxonomy> {
-    let t = |name: &str, id: &str, en: &str| Taxonomy {
+    let t = |name: &str, id: &str, en: &str, from: Option<&str>, vocab: Option<&str>| Taxonomy {
         name: name.into(),
         title: [
             ("id".to_string(), id.to_string()),
@@ -166,11 +176,19 @@ fn default_taxonomies() -> Vec<Taxonomy> {
         ]
         .into(),
         paginate_by: default_taxonomy_paginate(),
+        from_field: from.map(str::to_string),
+        vocab: vocab.map(str::to_string),
     };
     vec![
-        t("tags", "Label", "Tags"),
-        t("topik", "Topik", "Topics"),
-        t("kecamatan", "Kecamatan", "Districts"),
+        t("tags", "Label", "Tags", None, None),
+        t("topik", "Topik", "Topics", Some("topic"), Some("topic")),
+        t(
+            "kecamatan",
+            "Kecamatan",
+            "Districts",
+            Some("kecamatan"),
+            None,
+        ),
     ]
 }
 
@@ -273,6 +291,37 @@ impl Config {
         }
         for (i, tax) in self.taxonomies.iter().enumerate() {
             let n = i.to_string();
+            if let Some(field) = tax
+                .from_field
+                .as_deref()
+                .filter(|f| !AUTOMATIC_FIELDS.contains(f))
+            {
+                return Err(Diagnostic::error(format!(
+                    "`from_field` `{field}` is not a field terms can come from"
+                ))
+                .at(
+                    source,
+                    at(&["taxonomies", &n, "from_field"]),
+                    "unknown field",
+                )
+                .help(format!("use one of: {}", AUTOMATIC_FIELDS.join(", "))));
+            }
+            if let Some(vocab) = tax
+                .vocab
+                .as_deref()
+                .filter(|v| !self.vocab.contains_key(*v))
+            {
+                let known: Vec<&str> = self.vocab.keys().map(String::as_str).collect();
+                return Err(
+                    Diagnostic::error(format!("vocabulary `{vocab}` is not declared"))
+                        .at(
+                            source,
+                            at(&["taxonomies", &n, "vocab"]),
+                            "no [vocab] table of this name",
+                        )
+                        .help(format!("use one of: {}", known.join(", "))),
+                );
+            }
             if let Err(p) = crate::common::urlpath::check_segment(&tax.name) {
                 return Err(Diagnostic::error(format!(
                     "taxonomy name `{}` {}",
@@ -367,6 +416,13 @@ impl Config {
             .iter()
             .find(|(_, kel)| kel.iter().any(|k| k.eq_ignore_ascii_case(kelurahan)))
             .map(|(kec, _)| kec.as_str())
+    }
+
+    /// The taxonomy that takes its terms from typed field `field`, if one is declared.
+    pub fn taxonomy_from(&self, field: &str) -> Option<&Taxonomy> {
+        self.taxonomies
+            .iter()
+            .find(|t| t.from_field.as_deref() == Some(field))
     }
 
     pub fn taxonomy_title<'a>(&'a self, tax: &'a Taxonomy, lang: &str) -> &'a str {

@@ -67,6 +67,22 @@ pub enum Typed {
     Story(Story),
 }
 
+impl Typed {
+    /// The value of a single-text field of the kind (`topic`, `season`, `sector`,
+    /// `kecamatan`, `kelurahan`), for taxonomies that take their terms from it.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        match (self, name) {
+            (Typed::Tip(t), "topic") => Some(&t.topic),
+            (Typed::Tip(t), "season") => t.season.as_deref(),
+            (Typed::Workshop(w), "kecamatan") => Some(&w.kecamatan),
+            (Typed::Workshop(w), "kelurahan") => Some(&w.kelurahan),
+            (Typed::Story(s), "kecamatan") => Some(&s.kecamatan),
+            (Typed::Story(s), "sector") => Some(&s.sector),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Tip {
     pub topic: String,

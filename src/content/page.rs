@@ -156,14 +156,10 @@ pub(super) fn read_page(p: Parsed, kind: Kind, config: &Config) -> (Option<Page>
     let (Some(meta), Some(typed), true, true) = (meta, typed, slug_ok, path_ok) else {
         return (None, diags);
     };
-    if let Typed::Tip(t) = &typed {
-        add_term(&mut taxonomies, config, "topik", &t.topic);
-    }
-    if let Typed::Workshop(w) = &typed {
-        add_term(&mut taxonomies, config, "kecamatan", &w.kecamatan);
-    }
-    if let Typed::Story(s) = &typed {
-        add_term(&mut taxonomies, config, "kecamatan", &s.kecamatan);
+    for tax in &config.taxonomies {
+        if let Some(value) = tax.from_field.as_deref().and_then(|f| typed.field(f)) {
+            add_term(&mut taxonomies, &tax.name, value);
+        }
     }
     let date = date.or(file_date).or(match &typed {
         Typed::Workshop(w) => Some(w.start),
@@ -192,17 +188,10 @@ pub(super) fn read_page(p: Parsed, kind: Kind, config: &Config) -> (Option<Page>
     (Some(page), diags)
 }
 
-pub(super) fn add_term(
-    taxonomies: &mut BTreeMap<String, Vec<String>>,
-    config: &Config,
-    tax: &str,
-    term: &str,
-) {
-    if config.taxonomies.iter().any(|t| t.name == tax) {
-        let terms = taxonomies.entry(tax.to_string()).or_default();
-        if !terms.iter().any(|t| t == term) {
-            terms.push(term.to_string());
-        }
+pub(super) fn add_term(taxonomies: &mut BTreeMap<String, Vec<String>>, tax: &str, term: &str) {
+    let terms = taxonomies.entry(tax.to_string()).or_default();
+    if !terms.iter().any(|t| t == term) {
+        terms.push(term.to_string());
     }
 }
 

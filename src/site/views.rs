@@ -16,6 +16,9 @@ pub struct Link {
 
 #[derive(Serialize)]
 pub struct TaxonomyLinks {
+    /// True when the terms come from a typed field (`from_field`), which the page shows
+    /// among its facts rather than as tags.
+    pub automatic: bool,
     pub name: String,
     pub title: String,
     pub terms: Vec<Link>,
@@ -123,10 +126,32 @@ impl Site {
         )
     }
 
+    /// A term as readers see it: its vocabulary label when the taxonomy has one.
     pub fn term_label(&self, tax: &str, term: &str, lang: &str) -> String {
-        match tax {
-            "topik" => self.config.vocab_label("topic", term, lang).to_string(),
-            _ => term.to_string(),
+        let vocab = self
+            .config
+            .taxonomies
+            .iter()
+            .find(|t| t.name == tax)
+            .and_then(|t| t.vocab.as_deref());
+        match vocab {
+            Some(v) => self.config.vocab_label(v, term, lang).to_string(),
+            None => term.to_string(),
+        }
+    }
+
+    /// The link of typed field `field`'s value: to its term page when a taxonomy takes its
+    /// terms from the field, else to nowhere (`url` empty).
+    fn field_link(&self, lang: &str, field: &str, value: &str, vocab: Option<&str>) -> Link {
+        match self.config.taxonomy_from(field) {
+            Some(tax) => self.term_link(lang, &tax.name, value),
+            None => Link {
+                name: value.to_string(),
+                label: vocab
+                    .map_or(value, |v| self.config.vocab_label(v, value, lang))
+                    .to_string(),
+                url: String::new(),
+            },
         }
     }
 
@@ -167,6 +192,7 @@ impl Site {
             .filter_map(|(name, terms)| {
                 let tax = self.config.taxonomies.iter().find(|t| &t.name == name)?;
                 Some(TaxonomyLinks {
+                    automatic: tax.from_field.is_some(),
                     name: name.clone(),
                     title: self.config.taxonomy_title(tax, lang).to_string(),
                     terms: terms
@@ -181,9 +207,8 @@ impl Site {
             Typed::Tip(t) => (
                 Some(TipView {
                     topic: Link {
-                        name: t.topic.clone(),
                         label: self.config.vocab_label("topic", &t.topic, lang).to_string(),
-                        url: self.term_url(lang, "topik", &t.topic),
+                        ..self.field_link(lang, "topic", &t.topic, Some("topic"))
                     },
                     season: t
                         .season
@@ -206,7 +231,7 @@ impl Site {
                         end: self.iso(w.end),
                         venue: w.venue.clone(),
                         kelurahan: w.kelurahan.clone(),
-                        kecamatan: self.term_link(lang, "kecamatan", &w.kecamatan),
+                        kecamatan: self.field_link(lang, "kecamatan", &w.kecamatan, None),
                         organiser: w.organiser.clone(),
                         capacity: locale::integer(w.capacity as i64, lang),
                         cost: if free {
@@ -236,7 +261,7 @@ impl Site {
                             .to_string(),
                         url: String::new(),
                     },
-                    kecamatan: self.term_link(lang, "kecamatan", &s.kecamatan),
+                    kecamatan: self.field_link(lang, "kecamatan", &s.kecamatan, None),
                     channels: s.channels.clone(),
                     changes: s
                         .changes

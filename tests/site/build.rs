@@ -616,3 +616,45 @@ fn command_line_build_check_and_errors() {
     assert_eq!(code, 1);
     assert!(stderr.contains("no berdaya.toml"));
 }
+
+#[test]
+fn taxonomies_take_terms_from_typed_fields_as_configured() {
+    let site = fixture("valid");
+    let toml = std::fs::read_to_string(site.path().join("berdaya.toml")).unwrap();
+    // No `topik` taxonomy; stories' sectors become a taxonomy of their own.
+    let toml = toml.replace(
+        "[[taxonomies]]\nname = \"topik\"\nfrom_field = \"topic\"\nvocab = \"topic\"\ntitle = { id = \"Topik\" }\n",
+        "[[taxonomies]]\nname = \"sektor\"\nfrom_field = \"sector\"\nvocab = \"sector\"\ntitle = { id = \"Sektor\" }\n",
+    );
+    assert!(toml.contains("sektor"), "{toml}");
+    std::fs::write(site.path().join("berdaya.toml"), &toml).unwrap();
+    build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    let out = site.path().join("output");
+    assert!(
+        !out.join("topik").exists(),
+        "no topic pages without the taxonomy"
+    );
+    let sectors = files(&out.join("sektor"));
+    assert!(
+        sectors.iter().any(|f| f.ends_with("index.html")),
+        "{sectors:?}"
+    );
+    let tip = read(site.path(), "tips/cuaca/index.html");
+    assert!(
+        tip.contains("Topik: Cuaca") || tip.contains(">Cuaca<"),
+        "the topic is still shown"
+    );
+    assert!(!tip.contains("href=\"/topik/"), "but not linked");
+    // An unknown field is a located error.
+    std::fs::write(
+        site.path().join("berdaya.toml"),
+        toml.replace("from_field = \"sector\"", "from_field = \"warna\""),
+    )
+    .unwrap();
+    let text = build(site.path()).unwrap_err().to_string();
+    assert!(
+        text.contains("`from_field` `warna` is not a field terms can come from"),
+        "{text}"
+    );
+    assert!(text.contains("use one of: topic, season, sector, kecamatan, kelurahan"));
+}
