@@ -322,7 +322,7 @@ impl Site {
             alias_files.collect(),
         ) {
             for alias in &s.meta.aliases {
-                if let Err(d) = out.write_page(alias, super::redirect_html(&s.url), origin) {
+                if let Err(d) = out.write_page(alias, super::pages::redirect_html(&s.url), origin) {
                     diags.push(d);
                 }
             }

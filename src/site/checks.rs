@@ -1,0 +1,156 @@
+//! Problems found across outputs: templates named in front matter that the theme lacks, and
+//! two outputs that would make the same file (named by their owners, located at the alias when
+//! one is to blame).
+
+use super::Site;
+use crate::common::diagnostics::{Diagnostic, Source};
+use crate::content;
+use crate::output::{Output, UnitKey};
+
+impl Site {
+    /// Templates named in front matter (`template`, `page_template`) that the theme does not
+    /// have: an error at the key, listing the templates there are.
+    pub(super) fn check_templates(&self) -> Vec<Diagnostic> {
+        let named = self
+            .content
+            .pages
+            .iter()
+            .map(|p| (&p.source, "template", &p.meta.template))
+            .chain(self.content.sections.iter().flat_map(|s| {
+                [
+                    (&s.source, "template", &s.meta.template),
+                    (&s.source, "page_template", &s.page_template),
+                ]
+            }));
+        let mut diags = Vec::new();
+        for (source, key, name) in named {
+            let Some(name) = name.as_deref().filter(|n| !self.has_template(n)) else {
+                continue;
+            };
+            let mut known: Vec<&str> = self
+                .theme
+                .files
+                .keys()
+                .map(String::as_str)
+                .filter(|t| t.ends_with(".html") && !t.starts_with("partials/"))
+                .collect();
+            known.sort();
+            let help = match crate::common::text::closest(name, known.iter().copied()) {
+                Some(t) => format!("did you mean `{t}`? Templates: {}", known.join(", ")),
+                None => format!("templates of this theme and site: {}", known.join(", ")),
+            };
+            diags.push(
+                Diagnostic::error(format!("unknown template `{}`", name.escape_debug()))
+                    .at(source, content::value_span(source, key), "no such template")
+                    .help(help),
+            );
+        }
+        diags
+    }
+
+    /// Who makes an output unit, for messages: the content file and, when the unit's file is
+    /// one of its aliases, where that alias is written.
+    pub(super) fn unit_owner(
+        &self,
+        key: &UnitKey,
+        file: &str,
+    ) -> (String, Option<(&Source, std::ops::Range<usize>)>) {
+        fn alias_span<'s>(
+            source: &'s Source,
+            aliases: &[String],
+            file: &str,
+        ) -> Option<(&'s Source, std::ops::Range<usize>)> {
+            aliases
+                .iter()
+                .find(|a| {
+                    let own = Output::file_for_url(a);
+                    own == file || own.starts_with(&format!("{file}/"))
+                })
+                .map(|a| (source, alias_location(source, a)))
+        }
+        fn section<'s>(
+            found: Option<&'s content::Section>,
+            what: &str,
+            file: &str,
+        ) -> (String, Option<(&'s Source, std::ops::Range<usize>)>) {
+            match found {
+                Some(s) => (
+                    format!("the listing of {}", s.source.path.display()),
+                    alias_span(&s.source, &s.meta.aliases, file),
+                ),
+                None => (format!("the listing {what}"), None),
+            }
+        }
+        let sections = &self.content.sections;
+        match key {
+            UnitKey::Page(rel) => match self.content.pages.iter().find(|p| &p.rel == rel) {
+                Some(p) => (
+                    p.source.path.display().to_string(),
+                    alias_span(&p.source, &p.meta.aliases, file),
+                ),
+                None => (format!("content/{rel}"), None),
+            },
+            UnitKey::SectionAliases(rel) => {
+                section(sections.iter().find(|s| &s.rel == rel), rel, file)
+            }
+            UnitKey::Pager(url) | UnitKey::Home(url) | UnitKey::Schedule(url) => {
+                section(sections.iter().find(|s| &s.url == url), url, file)
+            }
+            UnitKey::Taxonomy(url) => (format!("the taxonomy list {url} (berdaya.toml)"), None),
+            UnitKey::Impact(_) => ("the impact report (data/impact.toml)".to_string(), None),
+            UnitKey::NotFound(_) => ("the page-not-found page".to_string(), None),
+            UnitKey::Feed(url) => (format!("the Atom feed {url}"), None),
+            UnitKey::Sitemap => ("the sitemap".to_string(), None),
+            UnitKey::Robots => ("the generated robots.txt".to_string(), None),
+            UnitKey::Asset(to) => match self.content.assets.iter().find(|(_, t)| t == to) {
+                Some((from, _)) => (
+                    crate::common::text::relative(&self.root, from)
+                        .display()
+                        .to_string(),
+                    None,
+                ),
+                None => (format!("the static file {to}"), None),
+            },
+        }
+    }
+
+    /// The error for two outputs that would write the same file.
+    pub(super) fn collision(&self, c: &crate::output::Collision) -> Diagnostic {
+        let (mut a, mut a_at) = self.unit_owner(&c.first, &c.file);
+        let (mut b, mut b_at) = self.unit_owner(&c.second, &c.file);
+        // The contributor's file first: that is where the fix usually is.
+        if !a.starts_with("content/") && b.starts_with("content/") {
+            std::mem::swap(&mut a, &mut b);
+            std::mem::swap(&mut a_at, &mut b_at);
+        }
+        let url = format!("/{}", c.file.strip_suffix("index.html").unwrap_or(&c.file));
+        let message = if c.first == c.second {
+            format!("{a} makes {url} twice: an alias is the page's own address")
+        } else if c.folder {
+            format!("{a} and {b} both use {url}, one as a file and one as a folder")
+        } else {
+            format!("{a} and {b} both make {url}")
+        };
+        let d = Diagnostic::error(message);
+        let d = match a_at.or(b_at) {
+            Some((source, span)) => {
+                d.at(source, span, "this alias is already an address of the site")
+            }
+            None => d.in_file(if a.starts_with("content/") { &a } else { &b }),
+        };
+        d.help("give one of them another `slug`, `path` or alias; an alias must be an old address that no page uses any more")
+    }
+}
+
+/// Where alias `url` (normalised, `/a/b/`) is written in a file's front matter: the first
+/// occurrence of its text after the `aliases` key.
+pub(super) fn alias_location(source: &Source, url: &str) -> std::ops::Range<usize> {
+    let text = &source.text;
+    let from = text.find("aliases").unwrap_or(0);
+    let needle = url.trim_matches('/');
+    text[from..]
+        .find(needle)
+        .map_or(from..from + 7.min(text.len() - from), |i| {
+            from + i..from + i + needle.len()
+        })
+}

@@ -1,0 +1,182 @@
+//! The lookup tables a site is rendered from, rebuilt when its content, theme or analysis
+//! changes: URLs by file, translations, the navigation and what every template sees in each
+//! language, the report's views and embeds, and the hashes fingerprints start from.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use tera::Value;
+
+use super::Site;
+use crate::common::hash::Fingerprint;
+use crate::content::Kind;
+
+#[derive(Serialize, Clone)]
+pub(super) struct NavItem {
+    title: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: &'a str,
+    base_url: &'a str,
+    author: &'a str,
+    default_language: &'a str,
+    extra: &'a toml::Table,
+}
+
+pub(super) struct LangGlobals {
+    pub(super) config: Value,
+    pub(super) strings: Value,
+    pub(super) nav: Value,
+}
+
+impl Site {
+    /// The report's views, downloads and embeds in every language, and their hashes.
+    pub(super) fn make_reports(&mut self) {
+        self.reports.clear();
+        self.report_hashes.clear();
+        let mut embeds = HashMap::new();
+        if let Some(a) = &self.analysis {
+            for lang in self.config.all_languages() {
+                let built = crate::impact::report::build(a, &lang, &self.config.lang_prefix(&lang));
+                embeds.insert(lang.clone(), crate::impact::report::embeds(&built.0, &lang));
+                let mut fp = Fingerprint::new("report");
+                fp.json(&built.0);
+                for d in &built.1 {
+                    fp.add(&d.path).add(&d.csv);
+                }
+                self.report_hashes.insert(lang.clone(), fp.finish());
+                self.reports.insert(lang, built);
+            }
+        }
+        self.targets.embeds = embeds;
+    }
+
+    pub(super) fn index(&mut self) {
+        let c = &self.content;
+        let mut urls = HashMap::with_capacity(c.pages.len() + c.sections.len());
+        let mut translations: HashMap<String, Vec<(String, String)>> = HashMap::new();
+        for p in &c.pages {
+            urls.insert(p.rel.clone(), p.url.clone());
+            translations
+                .entry(p.translation_key.clone())
+                .or_default()
+                .push((p.lang.clone(), p.url.clone()));
+        }
+        for s in &c.sections {
+            urls.insert(s.rel.clone(), s.url.clone());
+            translations
+                .entry(s.translation_key.clone())
+                .or_default()
+                .push((s.lang.clone(), s.url.clone()));
+        }
+        // Pages every language has at the same place: 404 and taxonomy lists.
+        let langs = self.config.all_languages();
+        let mut special = vec![("__404".to_string(), "404.html".to_string())];
+        special.extend(
+            self.config
+                .taxonomies
+                .iter()
+                .map(|t| (format!("__tax_{}", t.name), format!("{}/", t.name))),
+        );
+        for (key, path) in special {
+            let list = langs
+                .iter()
+                .map(|l| (l.clone(), format!("{}/{path}", self.config.lang_prefix(l))))
+                .collect();
+            translations.insert(key, list);
+        }
+        for (key, lang, url) in self.impact_pages() {
+            translations.entry(key).or_default().push((lang, url));
+        }
+        self.targets.urls = urls;
+        self.translations = translations;
+        // Hashed from their sources: tera's maps do not keep a fixed order.
+        let mut global = Fingerprint::new("global");
+        global
+            .add(self.now)
+            .add(&self.theme.css)
+            .add(self.theme.strings_hash)
+            .add(self.analysis.is_some());
+        for lang in self.config.all_languages() {
+            let site = SiteView {
+                title: self.config.site_title(&lang),
+                description: self.config.site_description(&lang),
+                base_url: &self.config.base_url,
+                author: &self.config.author,
+                default_language: &self.config.default_language,
+                extra: &self.config.extra,
+            };
+            let nav = self.nav(&lang);
+            global.add(&lang).json(&site).json(&nav);
+            let globals = LangGlobals {
+                config: Value::from_serializable(&site),
+                strings: self
+                    .theme
+                    .strings
+                    .get(&lang)
+                    .cloned()
+                    .unwrap_or_else(|| Value::from_serializable(&())),
+                nav: Value::from_serializable(&nav),
+            };
+            self.globals.insert(lang, globals);
+        }
+        self.global_hash = global.finish();
+    }
+
+    /// Fingerprint seed of an output rendered with `template`: what every template sees.
+    pub(super) fn fp(&self, kind: &str, template: &str) -> Fingerprint {
+        let mut fp = Fingerprint::new(kind);
+        fp.add(self.global_hash)
+            .add(template)
+            .add(self.theme.hashes.get(template));
+        fp
+    }
+
+    pub(super) fn translations_of(&self, key: &str) -> Option<&Vec<(String, String)>> {
+        self.translations.get(key)
+    }
+
+    /// Top-level sections and pages of a language, by weight.
+    pub(super) fn nav(&self, lang: &str) -> Vec<NavItem> {
+        let mut items: Vec<(i64, String, String)> = Vec::new();
+        for s in &self.content.sections {
+            if s.lang == lang && s.in_menu && !s.dir.is_empty() && !s.dir.contains('/') {
+                items.push((
+                    s.meta.weight.unwrap_or(100),
+                    s.meta.title.clone(),
+                    s.url.clone(),
+                ));
+            }
+        }
+        for p in &self.content.pages {
+            if p.lang == lang
+                && !p.rel.contains('/')
+                && p.kind == Kind::Page
+                && p.meta.weight.is_some()
+            {
+                items.push((
+                    p.meta.weight.unwrap_or(100),
+                    p.meta.title.clone(),
+                    p.url.clone(),
+                ));
+            }
+        }
+        if self.analysis.is_some() {
+            let url = format!(
+                "{}/{}/",
+                self.config.lang_prefix(lang),
+                crate::impact::report::folder(lang)
+            );
+            items.push((5, self.string(lang, "impact_nav"), url));
+        }
+        items.sort();
+        items
+            .into_iter()
+            .map(|(_, title, url)| NavItem { title, url })
+            .collect()
+    }
+}
