@@ -11,8 +11,8 @@ use std::path::Path;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use berdaya::build::BuildOptions;
 use berdaya::serve::{ServeOptions, Server};
-use berdaya::site::BuildOptions;
 
 /// Reload and error messages with the time they arrived.
 fn listen(addr: SocketAddr) -> mpsc::Receiver<(Instant, String)> {
@@ -103,7 +103,7 @@ fn main() {
     let server = Server::start(ServeOptions {
         build: BuildOptions {
             output: Some(root.join("../out-serve")),
-            now: berdaya::site::parse_now("2026-03-01T09:00+08:00", 8),
+            now: berdaya::common::locale::parse_date("2026-03-01T09:00+08:00", 8),
             ..BuildOptions::new(root)
         },
         bind: "127.0.0.1".parse().unwrap(),

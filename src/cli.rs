@@ -6,10 +6,10 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::build::{self, BuildOptions, BuildReport};
 use crate::common::diagnostics::Diagnostics;
 use crate::config::Config;
 use crate::content::Kind;
-use crate::site::{self, BuildOptions, BuildReport};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -98,12 +98,14 @@ fn parse_now(
     let offset = Config::load(root).map_or(8, |c| c.timezone.offset_hours);
     match text {
         None => Ok(None),
-        Some(t) => crate::site::parse_now(t, offset).map(Some).ok_or_else(|| {
-            format!(
-                "--now `{t}` is not a date; {}",
-                crate::content::fields::DATE_FORMATS
-            )
-        }),
+        Some(t) => crate::common::locale::parse_date(t, offset)
+            .map(Some)
+            .ok_or_else(|| {
+                format!(
+                    "--now `{t}` is not a date; {}",
+                    crate::common::locale::DATE_FORMATS
+                )
+            }),
     }
 }
 
@@ -151,7 +153,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Build { site, output } => match options(&cli.root, output, &site) {
             Ok(opts) => finish(
-                site::build(&BuildOptions {
+                build::build(&BuildOptions {
                     progress: std::io::stderr().is_terminal(),
                     ..opts
                 }),
@@ -176,7 +178,7 @@ pub fn run(cli: Cli) -> ExitCode {
         },
         Command::Check { site } => match options(&cli.root, None, &site) {
             Ok(opts) => finish(
-                site::build(&BuildOptions {
+                build::build(&BuildOptions {
                     check_only: true,
                     ..opts
                 }),

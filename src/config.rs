@@ -338,7 +338,7 @@ impl Config {
         }
         for (vocab, entries) in &self.vocab {
             for key in entries.keys() {
-                if slug::slugify(key).is_empty() {
+                if crate::common::urlpath::slug(key).is_err() {
                     return Err(Diagnostic::error(format!(
                         "the {vocab} value `{}` gives no address",
                         key.escape_debug()
@@ -349,7 +349,7 @@ impl Config {
             }
         }
         for kecamatan in self.places.keys() {
-            if slug::slugify(kecamatan).is_empty() {
+            if crate::common::urlpath::slug(kecamatan).is_err() {
                 return Err(Diagnostic::error(format!(
                     "the kecamatan `{}` gives no address",
                     kecamatan.escape_debug()

@@ -8,6 +8,7 @@
 // Errors carry a whole diagnostic (source, span, hint); they are the cold path, so size is fine.
 #![allow(clippy::result_large_err)]
 
+pub mod build;
 pub mod cli;
 pub mod common;
 pub mod config;

@@ -1,6 +1,7 @@
 //! Writing dates, numbers and money the Indonesian way on Indonesian pages
 //! (`Sabtu, 14 Maret 2026, 09.00 WITA`, `1.234,5`, `Rp 1.500.000`) and the English way elsewhere.
 
+use jiff::Timestamp;
 use jiff::civil::{Date, DateTime, Time, Weekday};
 
 fn is_id(lang: &str) -> bool {
@@ -54,6 +55,32 @@ fn weekday(d: Weekday, lang: &str) -> &'static str {
         (false, Saturday) => "Saturday",
         (false, Sunday) => "Sunday",
     }
+}
+
+/// Accepted date formats, shown in every date error.
+pub const DATE_FORMATS: &str = "accepted formats: 2026-03-14, 2026-03-14T09:00, 2026-03-14 09:00 (local time) or 2026-03-14T09:00+08:00";
+
+/// Parses a date in one of [`DATE_FORMATS`]; times without offset are in the site's zone.
+pub fn parse_date(text: &str, offset_hours: i8) -> Option<Timestamp> {
+    let text = text.trim();
+    if let Ok(t) = text.parse::<Timestamp>() {
+        return Some(t);
+    }
+    let tz = jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(offset_hours));
+    let civil = text
+        .parse::<jiff::civil::DateTime>()
+        .ok()
+        .or_else(|| {
+            text.replacen(' ', "T", 1)
+                .parse::<jiff::civil::DateTime>()
+                .ok()
+        })
+        .or_else(|| {
+            text.parse::<jiff::civil::Date>()
+                .ok()
+                .map(|d| d.at(0, 0, 0, 0))
+        })?;
+    civil.to_zoned_datetime(tz).ok().map(|z| z.timestamp())
 }
 
 /// `14 Maret 2026` / `14 March 2026`.
@@ -203,11 +230,29 @@ pub fn compact(x: f64, lang: &str) -> String {
 
 #[cfg(test)]
 mod compact_tests {
+    use super::*;
+
     #[test]
     fn compact_axis_numbers() {
         assert_eq!(super::compact(3_500_000.0, "id"), "3,5 jt");
         assert_eq!(super::compact(3_500_000.0, "en"), "3.5m");
         assert_eq!(super::compact(-250_000.0, "id"), "-250 rb");
         assert_eq!(super::compact(0.34, "en"), "0.3");
+    }
+
+    #[test]
+    fn dates_in_all_accepted_formats() {
+        let expect: Timestamp = "2026-03-14T01:00:00Z".parse().unwrap();
+        for text in [
+            "2026-03-14T09:00",
+            "2026-03-14 09:00",
+            "2026-03-14T09:00:00",
+            "2026-03-14T09:00+08:00",
+        ] {
+            assert_eq!(parse_date(text, 8), Some(expect), "{text}");
+        }
+        assert!(parse_date("2026-03-14", 8).is_some());
+        assert_eq!(parse_date("14/03/2026", 8), None);
+        assert_eq!(parse_date("2026-02-30", 8), None);
     }
 }

@@ -173,6 +173,19 @@ pub fn check_segment(seg: &str) -> Result<(), PathProblem> {
     Ok(())
 }
 
+/// The slug of a name (a file name, a `slug` value, a taxonomy term, a folder): lowercase
+/// ASCII words joined by `-` (`slug::slugify`), checked to be a usable name. Errors:
+/// [`PathProblem::Empty`] when nothing is left (`!!!`), and what [`check_segment`] refuses
+/// (`con`, `aux`: names Windows reserves).
+pub fn slug(text: &str) -> Result<String, PathProblem> {
+    let s = slug::slugify(text);
+    if s.is_empty() {
+        return Err(PathProblem::Empty);
+    }
+    check_segment(&s)?;
+    Ok(s)
+}
+
 /// True when `text` names another site (`https://x`, `//x`, `mailto:x`) rather than a path.
 pub fn is_full_url(text: &str) -> bool {
     let t = text.trim();

@@ -10,8 +10,7 @@ use super::frontmatter::FrontMatter;
 use crate::common::diagnostics::{Diagnostic, Source};
 use crate::config::Config;
 
-/// Accepted date formats, shown in every date error.
-pub const DATE_FORMATS: &str = "accepted formats: 2026-03-14, 2026-03-14T09:00, 2026-03-14 09:00 (local time) or 2026-03-14T09:00+08:00";
+pub use crate::common::locale::{DATE_FORMATS, parse_date};
 
 /// Takes fields out of a front-matter table; what is left at the end is unknown.
 pub struct Fields<'a> {
@@ -390,49 +389,5 @@ impl<'a> Fields<'a> {
             );
         }
         self.diags
-    }
-}
-
-/// Parses a date in one of [`DATE_FORMATS`]; times without offset are in the site's zone.
-pub fn parse_date(text: &str, offset_hours: i8) -> Option<Timestamp> {
-    let text = text.trim();
-    if let Ok(t) = text.parse::<Timestamp>() {
-        return Some(t);
-    }
-    let tz = jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(offset_hours));
-    let civil = text
-        .parse::<jiff::civil::DateTime>()
-        .ok()
-        .or_else(|| {
-            text.replacen(' ', "T", 1)
-                .parse::<jiff::civil::DateTime>()
-                .ok()
-        })
-        .or_else(|| {
-            text.parse::<jiff::civil::Date>()
-                .ok()
-                .map(|d| d.at(0, 0, 0, 0))
-        })?;
-    civil.to_zoned_datetime(tz).ok().map(|z| z.timestamp())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_in_all_accepted_formats() {
-        let expect: Timestamp = "2026-03-14T01:00:00Z".parse().unwrap();
-        for text in [
-            "2026-03-14T09:00",
-            "2026-03-14 09:00",
-            "2026-03-14T09:00:00",
-            "2026-03-14T09:00+08:00",
-        ] {
-            assert_eq!(parse_date(text, 8), Some(expect), "{text}");
-        }
-        assert!(parse_date("2026-03-14", 8).is_some());
-        assert_eq!(parse_date("14/03/2026", 8), None);
-        assert_eq!(parse_date("2026-02-30", 8), None);
     }
 }

@@ -40,8 +40,14 @@ pub(super) fn check_file_name(rel: &str) -> Option<Diagnostic> {
                 }
             })
             .or_else(|| {
-                (is_folder && slug::slugify(part).is_empty())
-                    .then(|| "has no letters or digits to make an address from".to_string())
+                let slug = crate::common::urlpath::slug(part);
+                match slug {
+                    Err(crate::common::urlpath::PathProblem::Empty) if is_folder => {
+                        Some("has no letters or digits to make an address from".to_string())
+                    }
+                    Err(p) if is_folder => Some(format!("gives an address that {}", p.message())),
+                    _ => None,
+                }
             });
         if let Some(problem) = problem {
             let shown = parts[..=i].join("/");

@@ -129,15 +129,25 @@ pub(super) fn read_page(p: Parsed, kind: Kind, config: &Config) -> (Option<Page>
         base
     };
     let (file_date, base) = split_date_prefix(base, config);
-    let base_slug = slug::slugify(base);
-    if base_slug.is_empty() && slug.is_none() && fixed_path.is_none() && !has_slug && !has_path {
+    let base_slug = crate::common::urlpath::slug(base);
+    if let Err(problem) = &base_slug
+        && slug.is_none()
+        && fixed_path.is_none()
+        && !has_slug
+        && !has_path
+    {
+        let why = match problem {
+            crate::common::urlpath::PathProblem::Empty => "has no letters or digits".to_string(),
+            p => p.message(),
+        };
         f.error_at(
             0..0,
-            format!("the file name `{name}` gives no address"),
-            "no letters or digits in the name".into(),
+            format!("the file name `{name}` gives no usable address"),
+            format!("the name {why}"),
             "rename the file with letters or digits (e.g. jemur-rumput-laut.md), or set slug = \"...\"".into(),
         );
     }
+    let base_slug = base_slug.unwrap_or_default();
     let translation_key = match lang == config.default_language {
         true => rel.clone(),
         false => format!(
@@ -239,12 +249,18 @@ pub(super) fn read_taxonomies(f: &mut Fields, config: &Config) -> BTreeMap<Strin
         if let Some(terms) = f.strings_value(value, &name, Some("taxonomies")) {
             let mut kept = Vec::with_capacity(terms.len());
             for term in terms {
-                if slug::slugify(&term).is_empty() {
+                if let Err(problem) = crate::common::urlpath::slug(&term) {
                     let span = f.span_in_value(&name, Some("taxonomies"), &term);
+                    let label = match problem {
+                        crate::common::urlpath::PathProblem::Empty => {
+                            "no letters or digits in it".to_string()
+                        }
+                        p => format!("its address {}", p.message()),
+                    };
                     f.error_at(
                         span,
                         format!("the {name} term `{}` gives no address", term.escape_debug()),
-                        "no letters or digits in it".into(),
+                        label,
                         "write the term with letters or digits, e.g. \"rumput-laut\"".into(),
                     );
                 } else {

@@ -5,7 +5,6 @@
 //! [`http`] serves the output folder with live reload.
 
 pub mod http;
-pub mod session;
 pub mod watch;
 
 use std::io::IsTerminal;
@@ -14,11 +13,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 
+pub use crate::build::session::{Change, Round, Session, classify};
 pub use http::Status;
-pub use session::{Change, Round, Session, classify};
 use tokio::sync::watch as channel;
 
-use crate::site::BuildOptions;
+use crate::build::BuildOptions;
 
 /// How to serve.
 #[derive(Debug, Clone)]

@@ -14,7 +14,7 @@ use notify::{EventKind, RecursiveMode, Watcher};
 use tokio::sync::watch as channel;
 
 use super::http::Status;
-use super::session::Session;
+use crate::build::Session;
 
 /// Quiet time that ends a burst of events from one save.
 const QUIET: Duration = Duration::from_millis(5);

@@ -20,7 +20,6 @@ pub mod views;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 use rayon::prelude::*;
@@ -28,68 +27,28 @@ use tera::Value;
 
 use crate::common::diagnostics::{Diagnostic, Diagnostics, catch_panic};
 use crate::config::Config;
-use crate::content::{self, Content, LoadOptions};
+use crate::content::{Content, LoadOptions, Reach};
 use crate::markdown::LinkTargets;
-use crate::output::{Output, OutputOptions, PageSize};
+use crate::output::{Output, OutputOptions};
 use crate::templates::Theme;
 use index::LangGlobals;
 pub(crate) use pages::PageResult;
 use pages::check_anchor;
 
-/// What to build and how.
-#[derive(Debug, Clone)]
-pub struct BuildOptions {
-    pub root: PathBuf,
-    /// Output folder; `root/output` when `None`.
-    pub output: Option<PathBuf>,
-    pub drafts: bool,
-    /// The build's "now" (which workshops are upcoming, feed dates); the clock when `None`.
-    pub now: Option<Timestamp>,
-    /// Validate and measure only: write nothing.
-    pub check_only: bool,
-    /// Show a progress bar on an interactive terminal.
-    pub progress: bool,
-}
-
-impl BuildOptions {
-    pub fn new(root: impl Into<PathBuf>) -> Self {
-        BuildOptions {
-            root: root.into(),
-            output: None,
-            drafts: false,
-            now: None,
-            check_only: false,
-            progress: false,
-        }
-    }
-}
-
-/// What a successful build did.
-#[derive(Debug)]
-pub struct BuildReport {
-    pub html_pages: usize,
-    pub files: usize,
-    pub bytes: u64,
-    pub elapsed: Duration,
-    /// Heaviest pages by gzip size, heaviest first.
-    pub heaviest: Vec<PageSize>,
-    pub budget: u64,
-    pub warnings: Diagnostics,
-    /// Compressed files reused from the previous build.
-    pub reused: usize,
-    pub output: PathBuf,
-}
-
 /// A loaded site, ready to render.
+///
+/// Its parts are private: they change only through [`Site::set_theme`],
+/// [`Site::set_analysis`], [`Site::replace_content`], [`Site::update_pages`] and
+/// [`Site::relink`], which keep the lookup tables in step.
 pub struct Site {
-    pub root: PathBuf,
-    pub config: Config,
-    pub theme: Theme,
-    pub content: Content,
-    pub now: Timestamp,
-    pub tz: jiff::tz::TimeZone,
+    root: PathBuf,
+    config: Config,
+    theme: Theme,
+    content: Content,
+    now: Timestamp,
+    tz: jiff::tz::TimeZone,
     /// The impact analysis, when the site has `data/impact.toml`.
-    pub analysis: Option<crate::impact::Analysis>,
+    analysis: Option<crate::impact::Analysis>,
     /// The report's views and downloads by language, made once.
     reports: HashMap<
         String,
@@ -108,86 +67,7 @@ pub struct Site {
     report_hashes: BTreeMap<String, u64>,
 }
 
-/// Builds the site; on any error the previous output is left as it was.
-pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
-    let started = Instant::now();
-    let (site, mut diags) = Site::load(opts)?;
-    let budget = site.config.page_budget_bytes();
-    let out_dir = opts
-        .output
-        .clone()
-        .unwrap_or_else(|| opts.root.join("output"));
-    let output =
-        Output::new(&out_dir, site.output_options(opts.check_only)).map_err(Diagnostics::from)?;
-    let rendered = catch_panic(&opts.root, "building the site in", || {
-        site.render_all(&output, opts.progress)
-    });
-    diags.extend(rendered.unwrap_or_else(|d| vec![d]));
-    diags.sort_and_dedup();
-    if diags.has_errors() {
-        output.abandon();
-        return Err(diags);
-    }
-    let mut sizes = output.page_sizes();
-    sizes.sort_by(|a, b| b.gzip.cmp(&a.gzip).then_with(|| a.path.cmp(&b.path)));
-    let report = BuildReport {
-        html_pages: sizes.len(),
-        files: output.files_written(),
-        bytes: output.bytes_written(),
-        elapsed: Duration::ZERO,
-        heaviest: sizes
-            .into_iter()
-            .take(site.config.build.report_heaviest)
-            .collect(),
-        budget,
-        warnings: diags,
-        reused: output.compressed_reused(),
-        output: out_dir,
-    };
-    output.commit().map_err(Diagnostics::from)?;
-    Ok(BuildReport {
-        elapsed: started.elapsed(),
-        ..report
-    })
-}
-
 impl Site {
-    /// Reads configuration, theme and content; errors stop here before anything renders.
-    pub fn load(opts: &BuildOptions) -> Result<(Site, Diagnostics), Diagnostics> {
-        let root = opts.root.clone();
-        let config = Config::load(&root)?;
-        let theme_result = Theme::load(&root, &config);
-        let (content, mut diags) = content::load(
-            &root,
-            &config,
-            &LoadOptions {
-                drafts: opts.drafts,
-            },
-        );
-        let analysis = match crate::impact::analyse(&root) {
-            Ok(a) => a,
-            Err(d) => {
-                diags.push(d);
-                None
-            }
-        };
-        let theme = match theme_result {
-            Ok(t) => Some(t),
-            Err(ds) => {
-                diags.extend(ds);
-                None
-            }
-        };
-        if diags.has_errors() {
-            diags.sort();
-            return Err(diags);
-        }
-        let theme = theme.expect("no errors means the theme loaded");
-        let now = opts.now.unwrap_or_else(Timestamp::now);
-        let site = Site::new(root, config, theme, content, analysis, now);
-        Ok((site, diags))
-    }
-
     /// A site from its loaded parts.
     pub fn new(
         root: PathBuf,
@@ -255,9 +135,36 @@ impl Site {
         self.global_hash
     }
 
-    /// Re-indexes after `content` was changed in place.
-    pub fn content_changed(&mut self) {
+    /// The site's configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Replaces all content (a section, an asset or a folder changed); returns the link
+    /// diagnostics (duplicate URLs).
+    pub fn replace_content(&mut self, content: Content) -> Diagnostics {
+        self.content = content;
+        self.relink()
+    }
+
+    /// Re-reads the page files `rels` (paths under `content/`); see
+    /// [`Content::update_pages`]. Unless the reach is [`Reach::Body`], call [`Site::relink`]:
+    /// a body edit changes no URL, title, date or order, so the lookup tables stay valid.
+    pub fn update_pages(
+        &mut self,
+        root: &std::path::Path,
+        opts: &LoadOptions,
+        rels: &[String],
+    ) -> (Vec<(String, Vec<Diagnostic>)>, Reach) {
+        self.content.update_pages(root, &self.config, opts, rels)
+    }
+
+    /// Recomputes URLs and the section tree, then the lookup tables; returns the link
+    /// diagnostics.
+    pub fn relink(&mut self) -> Diagnostics {
+        let diags = self.content.relink(&self.config);
         self.index();
+        diags
     }
 
     /// Renders everything into `out`; returns every diagnostic found on the way. When `out`
@@ -332,9 +239,4 @@ impl Site {
         diags.extend(collisions.iter().map(|c| self.collision(c)));
         diags
     }
-}
-
-/// Parses `--now` values such as `2026-03-01T09:00+08:00` or `2026-03-01`.
-pub fn parse_now(text: &str, offset_hours: i8) -> Option<Timestamp> {
-    content::fields::parse_date(text, offset_hours)
 }

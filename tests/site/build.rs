@@ -5,7 +5,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use berdaya::site::{self, BuildOptions};
+use berdaya::build::{self, BuildOptions};
 
 use crate::support::*;
 
@@ -90,7 +90,7 @@ fn valid_site_builds_every_kind_of_output() {
 #[test]
 fn drafts_are_built_with_the_drafts_option() {
     let site = fixture("valid");
-    site::build(&BuildOptions {
+    build::build(&BuildOptions {
         drafts: true,
         ..options(site.path())
     })
@@ -186,8 +186,8 @@ fn schedule_lists_upcoming_workshops_first_then_past() {
     assert!(pos("/pelatihan/nanti/") < pos("Sudah berlangsung"));
     assert!(pos("Sudah berlangsung") < pos("/pelatihan/lalu/"));
     // With a later build date every workshop is past.
-    site::build(&BuildOptions {
-        now: site::parse_now("2026-05-01", 8),
+    build::build(&BuildOptions {
+        now: berdaya::common::locale::parse_date("2026-05-01", 8),
         ..options(site.path())
     })
     .unwrap();
@@ -475,7 +475,7 @@ fn rebuild_reuses_unchanged_compressed_files() {
 #[test]
 fn check_validates_and_writes_nothing() {
     let site = fixture("valid");
-    let report = site::build(&BuildOptions {
+    let report = build::build(&BuildOptions {
         check_only: true,
         ..options(site.path())
     })
@@ -484,7 +484,7 @@ fn check_validates_and_writes_nothing() {
     assert!(!site.path().join("output").exists());
     let bad = fixture("invalid/broken_link");
     assert!(
-        site::build(&BuildOptions {
+        build::build(&BuildOptions {
             check_only: true,
             ..options(bad.path())
         })
@@ -496,7 +496,7 @@ fn check_validates_and_writes_nothing() {
 fn new_writes_valid_front_matter_for_every_kind() {
     let site = fixture("valid");
     let config = berdaya::config::Config::load(site.path()).unwrap();
-    let now = site::parse_now(NOW, 8).unwrap();
+    let now = berdaya::common::locale::parse_date(NOW, 8).unwrap();
     use berdaya::content::Kind;
     let made: Vec<PathBuf> = [
         (Kind::Tip, "Menjual Ikan Asin"),
@@ -526,7 +526,7 @@ fn new_writes_valid_front_matter_for_every_kind() {
 #[test]
 fn sample_site_builds_within_budget_with_working_links() {
     let out = tempfile::tempdir().unwrap();
-    let report = site::build(&BuildOptions {
+    let report = build::build(&BuildOptions {
         output: Some(out.path().join("site")),
         ..options(&repo())
     })

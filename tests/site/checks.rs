@@ -29,11 +29,11 @@ fn sample_output() -> &'static Path {
         }
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("output");
-        let opts = berdaya::site::BuildOptions {
+        let opts = berdaya::build::BuildOptions {
             output: Some(out.clone()),
             ..options(&repo())
         };
-        berdaya::site::build(&opts).unwrap_or_else(|d| panic!("{d}"));
+        berdaya::build::build(&opts).unwrap_or_else(|d| panic!("{d}"));
         (Some(tmp), out)
     });
     path

@@ -386,11 +386,11 @@ fn sample_survey_analysis_recovers_the_built_in_effects() {
 #[test]
 fn report_pages_charts_and_downloads_are_published_in_both_languages() {
     let out = tempfile::tempdir().unwrap();
-    let opts = berdaya::site::BuildOptions {
+    let opts = berdaya::build::BuildOptions {
         output: Some(out.path().join("site")),
         ..options(&repo())
     };
-    berdaya::site::build(&opts).unwrap_or_else(|d| panic!("{d}"));
+    berdaya::build::build(&opts).unwrap_or_else(|d| panic!("{d}"));
     let site = out.path().join("site");
     let all = files(&site);
     let config = berdaya::impact::config::ImpactConfig::load(&repo())
@@ -507,11 +507,11 @@ fn report_pages_charts_and_downloads_are_published_in_both_languages() {
 #[test]
 fn no_respondent_ids_or_rows_reach_the_output() {
     let out = tempfile::tempdir().unwrap();
-    let opts = berdaya::site::BuildOptions {
+    let opts = berdaya::build::BuildOptions {
         output: Some(out.path().join("site")),
         ..options(&repo())
     };
-    berdaya::site::build(&opts).unwrap_or_else(|d| panic!("{d}"));
+    berdaya::build::build(&opts).unwrap_or_else(|d| panic!("{d}"));
     let site = out.path().join("site");
     let survey = std::fs::read_to_string(repo().join("data/survei.csv")).unwrap();
     let rows: Vec<&str> = survey.lines().skip(1).step_by(97).collect();

@@ -69,9 +69,11 @@ proptest! {
     }
 
     #[test]
-    fn slugs_are_single_safe_names(text in hostile_path()) {
-        let slug = slug::slugify(&text);
-        prop_assert!(slug.is_empty() || berdaya::common::urlpath::check_segment(&slug).is_ok(), "{slug:?}");
+    fn slugs_are_single_safe_names_or_refused(text in hostile_path()) {
+        if let Ok(slug) = berdaya::common::urlpath::slug(&text) {
+            prop_assert!(stays_inside(&slug) && !slug.contains('/'), "{slug:?}");
+            prop_assert!(berdaya::common::urlpath::check_segment(&slug).is_ok(), "{slug:?}");
+        }
     }
 }
 

@@ -4,8 +4,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use berdaya::build::{self, BuildOptions};
 use berdaya::serve::Session;
-use berdaya::site::{self, BuildOptions};
 
 use crate::support::{copy_dir, files, options, repo};
 
@@ -349,7 +349,7 @@ fn incremental_rebuilds_equal_a_full_build_and_touch_only_what_changed() {
 
     // The final state, built from scratch.
     let fresh = tempfile::tempdir().unwrap();
-    site::build(&BuildOptions {
+    build::build(&BuildOptions {
         output: Some(fresh.path().join("site")),
         ..options(root)
     })
@@ -788,7 +788,7 @@ fn incremental_rounds_sanitise_pasted_html_and_refuse_colliding_aliases() {
     let path = edit(root, tip, "aliases = [\"/tips/\"]\n", "");
     rebuild(&mut session, &[path]);
     let full = tempfile::tempdir().unwrap();
-    site::build(&BuildOptions {
+    build::build(&BuildOptions {
         output: Some(full.path().join("out")),
         ..options(root)
     })

@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+use berdaya::build::{self, BuildOptions, BuildReport};
 use berdaya::common::diagnostics::Diagnostics;
-use berdaya::site::{self, BuildOptions, BuildReport};
 
 pub const NOW: &str = "2026-03-01T09:00+08:00";
 
@@ -36,13 +36,13 @@ pub fn fixture(name: &str) -> tempfile::TempDir {
 
 pub fn options(root: &Path) -> BuildOptions {
     BuildOptions {
-        now: site::parse_now(NOW, 8),
+        now: berdaya::common::locale::parse_date(NOW, 8),
         ..BuildOptions::new(root)
     }
 }
 
 pub fn build(root: &Path) -> Result<BuildReport, Diagnostics> {
-    site::build(&options(root))
+    build::build(&options(root))
 }
 
 pub fn read(root: &Path, rel: &str) -> String {

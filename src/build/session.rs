@@ -8,11 +8,11 @@ use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 
+use super::{BuildOptions, Parts};
 use crate::common::diagnostics::{Diagnostic, Diagnostics, catch_panic};
-use crate::config::Config;
 use crate::content::{self, LoadOptions, Reach};
 use crate::output::{Memo, Output, UnitKey};
-use crate::site::{BuildOptions, Site};
+use crate::site::Site;
 use crate::templates::Theme;
 
 /// What a changed path means for the site.
@@ -151,7 +151,7 @@ impl Session {
 
     /// The theme folder's name (for classifying changes), once the site loaded.
     pub fn theme_name(&self) -> Option<&str> {
-        self.site.as_ref().map(|s| s.config.theme.as_str())
+        self.site.as_ref().map(|s| s.config().theme.as_str())
     }
 
     /// Builds everything (the first build, or after berdaya.toml changed).
@@ -282,16 +282,15 @@ impl Session {
 
     /// Reads berdaya.toml, the theme, content and data again.
     fn reload_all(&mut self) {
-        let root = self.opts.root.clone();
         self.force = true;
         self.theme_diags.clear();
         self.data_diags.clear();
         self.content_diags.clear();
         self.link_diags.clear();
-        let config = match Config::load(&root) {
-            Ok(c) => {
+        let parts = match Parts::load(&self.opts) {
+            Ok(p) => {
                 self.config_diags.clear();
-                c
+                p
             }
             Err(d) => {
                 self.config_diags = d.0;
@@ -299,17 +298,15 @@ impl Session {
                 return;
             }
         };
-        let theme = Theme::load(&root, &config).map_err(|ds| self.theme_diags = ds);
-        let (mut content, ds) = content::load_files(&root, &config, &self.load_options());
-        self.content_diags = ds.0;
-        self.link_diags = content.relink(&config).0;
-        let analysis = crate::impact::analyse(&root).unwrap_or_else(|d| {
-            self.data_diags = vec![d];
-            None
-        });
-        self.site = theme
-            .ok()
-            .map(|theme| Site::new(root, config, theme, content, analysis, self.now));
+        if let Err(ds) = &parts.theme {
+            self.theme_diags = ds.clone();
+        }
+        if let Err(d) = &parts.analysis {
+            self.data_diags = vec![d.clone()];
+        }
+        self.content_diags = parts.content_diags.0.clone();
+        self.link_diags = parts.link_diags.0.clone();
+        self.site = parts.into_site(&self.opts, self.now);
     }
 
     /// Applies changes to the loaded site. Returns the changed pages' unit keys when nothing but
@@ -320,7 +317,7 @@ impl Session {
         let site = self.site.as_mut()?;
         let only_pages = changes.iter().all(|c| matches!(c, Change::Page(_)));
         if changes.contains(&Change::Theme) {
-            match Theme::load(&root, &site.config) {
+            match Theme::load(&root, site.config()) {
                 Ok(theme) => {
                     self.theme_diags.clear();
                     site.set_theme(theme);
@@ -345,37 +342,35 @@ impl Session {
             })
             .collect();
         if changes.contains(&Change::Content) {
-            let (content, ds) = content::load_files(&root, &site.config, &load_opts);
-            site.content = content;
+            let (content, ds) = content::load_files(&root, site.config(), &load_opts);
             self.content_diags = ds.0;
-        } else if !pages.is_empty() {
-            let (updated, reach) =
-                site.content
-                    .update_pages(&root, &site.config, &load_opts, &pages);
-            for (rel, ds) in updated {
-                let path = Path::new("content").join(&rel);
-                self.content_diags
-                    .retain(|d| d.path.as_deref() != Some(path.as_path()));
-                self.content_diags.extend(ds);
-            }
-            let dirty = || only_pages.then(|| pages.iter().map(|r| Site::page_key(r)).collect());
-            match reach {
-                Reach::Body => return dirty(),
-                Reach::Order => {
-                    // URLs stay; unless the menu changed, other pages' inputs are the same.
-                    let before = site.global_hash();
-                    self.link_diags = site.content.relink(&site.config).0;
-                    site.content_changed();
-                    return (site.global_hash() == before).then(dirty).flatten();
-                }
-                Reach::Structure => {}
-            }
-        } else {
+            self.link_diags = site.replace_content(content).0;
             return None;
         }
-        self.link_diags = site.content.relink(&site.config).0;
-        site.content_changed();
-        None
+        if pages.is_empty() {
+            return None;
+        }
+        let (updated, reach) = site.update_pages(&root, &load_opts, &pages);
+        for (rel, ds) in updated {
+            let path = Path::new("content").join(&rel);
+            self.content_diags
+                .retain(|d| d.path.as_deref() != Some(path.as_path()));
+            self.content_diags.extend(ds);
+        }
+        let dirty = || only_pages.then(|| pages.iter().map(|r| Site::page_key(r)).collect());
+        match reach {
+            Reach::Body => dirty(),
+            Reach::Order => {
+                // URLs stay; unless the menu changed, other pages' inputs are the same.
+                let before = site.global_hash();
+                self.link_diags = site.relink().0;
+                (site.global_hash() == before).then(dirty).flatten()
+            }
+            Reach::Structure => {
+                self.link_diags = site.relink().0;
+                None
+            }
+        }
     }
 }
 

@@ -1,0 +1,97 @@
+//! Loading a site, the one way both `build` and `serve` do it: `berdaya.toml`, then the theme,
+//! `content/` and the impact analysis, each with its own diagnostics so `serve` can replace one
+//! part's messages when only that part changes.
+
+use jiff::Timestamp;
+
+use super::BuildOptions;
+use crate::common::diagnostics::{Diagnostic, Diagnostics};
+use crate::config::Config;
+use crate::content::{self, Content, LoadOptions};
+use crate::impact::Analysis;
+use crate::site::Site;
+use crate::templates::Theme;
+
+/// The parts of a site as loaded, each with what went wrong reading it.
+pub struct Parts {
+    /// `berdaya.toml`.
+    pub config: Config,
+    /// The theme, or the errors of its templates, strings and stylesheet.
+    pub theme: Result<Theme, Vec<Diagnostic>>,
+    /// `content/`, read and linked.
+    pub content: Content,
+    /// Problems of single files (front matter, fields, names).
+    pub content_diags: Diagnostics,
+    /// Problems of links between files (duplicate URLs).
+    pub link_diags: Diagnostics,
+    /// The impact analysis (`None` without `data/impact.toml`), or why it failed.
+    pub analysis: Result<Option<Analysis>, Diagnostic>,
+}
+
+impl Parts {
+    /// Reads every part of the site in `opts.root`. Errors: `berdaya.toml` cannot be read;
+    /// every other problem is kept with its part.
+    pub fn load(opts: &BuildOptions) -> Result<Parts, Diagnostics> {
+        let root = &opts.root;
+        let config = Config::load(root)?;
+        let theme = Theme::load(root, &config);
+        let load_opts = LoadOptions {
+            drafts: opts.drafts,
+        };
+        let (mut content, content_diags) = content::load_files(root, &config, &load_opts);
+        let link_diags = content.relink(&config);
+        let analysis = crate::impact::analyse(root);
+        Ok(Parts {
+            config,
+            theme,
+            content,
+            content_diags,
+            link_diags,
+            analysis,
+        })
+    }
+
+    /// Every diagnostic of every part, in load order.
+    pub fn diagnostics(&self) -> Diagnostics {
+        let mut all = Diagnostics::default();
+        if let Err(ds) = &self.theme {
+            all.extend(ds.iter().cloned());
+        }
+        all.extend(self.content_diags.0.iter().cloned());
+        all.extend(self.link_diags.0.iter().cloned());
+        if let Err(d) = &self.analysis {
+            all.push(d.clone());
+        }
+        all
+    }
+
+    /// The site, when the theme loaded; `now` is the build's "now".
+    pub fn into_site(self, opts: &BuildOptions, now: Timestamp) -> Option<Site> {
+        let theme = self.theme.ok()?;
+        let analysis = self.analysis.ok().flatten();
+        Some(Site::new(
+            opts.root.clone(),
+            self.config,
+            theme,
+            self.content,
+            analysis,
+            now,
+        ))
+    }
+}
+
+/// Loads the site for a full build; errors stop here, before anything renders. Returns the
+/// site and its warnings.
+pub fn load_site(opts: &BuildOptions) -> Result<(Site, Diagnostics), Diagnostics> {
+    let parts = Parts::load(opts)?;
+    let mut diags = parts.diagnostics();
+    if diags.has_errors() {
+        diags.sort();
+        return Err(diags);
+    }
+    let now = opts.now.unwrap_or_else(Timestamp::now);
+    let site = parts
+        .into_site(opts, now)
+        .expect("no errors means the theme loaded");
+    Ok((site, diags))
+}
