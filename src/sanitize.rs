@@ -286,9 +286,13 @@ pub fn url_problem(tag: &str, attr: &str, url: &str) -> Option<&'static str> {
     match ammonia::Url::parse(url.trim()) {
         Err(ammonia::url::ParseError::RelativeUrlWithoutBase) | Ok(_) => None,
         Err(_) if scheme(url).is_none() => None,
-        Err(_) => Some("this address is not a valid URL"),
+        Err(_) => Some(INVALID_URL),
     }
 }
+
+/// Why [`url_problem`] refuses an address the URL parser cannot read: a broken address, not a
+/// dangerous one.
+const INVALID_URL: &str = "this address is not a valid URL";
 
 /// One thing sanitising removes from a contributor's HTML.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -664,7 +668,8 @@ pub fn dangerous(html: &str) -> Option<String> {
                             | "formaction"
                             | "data"
                             | "poster"
-                    ) && url_problem(name, attr, &a.value).is_some());
+                    ) && url_problem(name, attr, &a.value)
+                        .is_some_and(|why| why != INVALID_URL));
                 if bad {
                     *self.0.borrow_mut() = Some(format!("<{name} {attr}=\"{}\">", &*a.value));
                 }
