@@ -64,6 +64,14 @@ fn main() {
         let file = std::fs::File::create(pq_site.join("data/survei.parquet")).unwrap();
         ParquetWriter::new(file).finish(&mut df).unwrap();
         drop(df);
+        // The report's words, from the default theme.
+        let strings: toml::Table = toml::from_str(
+            &std::fs::read_to_string(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/i18n.toml"),
+            )
+            .unwrap(),
+        )
+        .unwrap();
         for (format, root) in [("csv", &csv_site), ("parquet", &pq_site)] {
             let mut times = Vec::new();
             let mut phases = [0.0f64; 3];
@@ -77,7 +85,14 @@ fn main() {
                 let analysis = berdaya::impact::analyse_survey(config, survey).unwrap();
                 let estimated = start.elapsed().as_secs_f64();
                 for (lang, prefix) in [("id", ""), ("en", "/en")] {
-                    std::hint::black_box(berdaya::impact::report::build(&analysis, lang, prefix));
+                    let words = |key: &str| word(&strings, lang, key);
+                    let language = berdaya::impact::report::Language {
+                        code: lang,
+                        default: "id",
+                        prefix,
+                        words: &words,
+                    };
+                    std::hint::black_box(berdaya::impact::report::build(&analysis, &language));
                 }
                 let total = start.elapsed().as_secs_f64();
                 times.push(total);
@@ -98,4 +113,13 @@ fn main() {
             );
         }
     }
+}
+
+/// A word of the theme's `i18n.toml` in `lang`, falling back to Indonesian, then the key.
+fn word(strings: &toml::Table, lang: &str, key: &str) -> String {
+    [lang, "id"]
+        .iter()
+        .find_map(|l| strings.get(*l)?.get(key)?.as_str())
+        .unwrap_or(key)
+        .to_string()
 }

@@ -194,6 +194,22 @@ fn read_strings(
     Ok(out)
 }
 
+impl Theme {
+    /// The theme's word for `key` in `lang` (`i18n.toml`); the key itself when missing.
+    pub fn word(&self, lang: &str, key: &str) -> String {
+        self.strings
+            .get(lang)
+            .and_then(|v| v.as_map())
+            .and_then(|m| {
+                m.iter()
+                    .find(|(k, _)| k.as_str() == Some(key))
+                    .map(|(_, v)| v)
+            })
+            .and_then(|v| v.as_str())
+            .map_or_else(|| key.to_string(), str::to_string)
+    }
+}
+
 /// Minifies a stylesheet with minify-html's CSS minifier.
 pub fn minify_css(css: &str) -> String {
     let cfg = minify_html::Cfg {

@@ -253,10 +253,11 @@ impl ImpactConfig {
         cols
     }
 
-    pub fn label<'a>(labels: &'a Labels, lang: &str, fallback: &'a str) -> &'a str {
+    /// A label in `lang`, else in the site's default language `default`, else `fallback`.
+    pub fn label<'a>(labels: &'a Labels, lang: &str, default: &str, fallback: &'a str) -> &'a str {
         labels
             .get(lang)
-            .or_else(|| labels.get("id"))
+            .or_else(|| labels.get(default))
             .map_or(fallback, String::as_str)
     }
 }

@@ -80,6 +80,27 @@ pub fn spawn(
                         Err(_) => break,
                     }
                 }
+                // An editor that creates a file before writing it leaves it empty for a moment
+                // (longer on a busy machine): wait for the write, up to MAX_WAIT, rather than
+                // report a page without front matter.
+                let empty = |paths: &BTreeSet<PathBuf>| {
+                    paths
+                        .iter()
+                        .any(|p| p.metadata().is_ok_and(|m| m.is_file() && m.len() == 0))
+                };
+                while started.elapsed() < MAX_WAIT && empty(&paths) {
+                    match rx.recv_timeout(QUIET) {
+                        Ok(e) => {
+                            if let Ok(e) = e
+                                && relevant(&e.kind)
+                            {
+                                paths.extend(e.paths);
+                            }
+                        }
+                        Err(mpsc::RecvTimeoutError::Timeout) => {}
+                        Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                    }
+                }
                 // A watched folder created after start (e.g. data/) is watched from now on.
                 for p in &paths {
                     if p.parent() == Some(root.as_path())

@@ -21,17 +21,7 @@ struct Alternate {
 impl Site {
     /// A UI string of the theme.
     pub fn string(&self, lang: &str, key: &str) -> String {
-        self.theme
-            .strings
-            .get(lang)
-            .and_then(|v| v.as_map())
-            .and_then(|m| {
-                m.iter()
-                    .find(|(k, _)| k.as_str() == Some(key))
-                    .map(|(_, v)| v)
-            })
-            .and_then(|v| v.as_str())
-            .map_or_else(|| key.to_string(), str::to_string)
+        self.theme.word(lang, key)
     }
 
     /// Context every template gets: site, language, strings, navigation, translations, CSS.

@@ -3,44 +3,22 @@
 
 use super::Site;
 use crate::common::diagnostics::Diagnostic;
-use crate::impact::report;
 use crate::output::{Fresh, Output, UnitKey};
 
 impl Site {
     /// Translation keys and URLs of the report pages in every language.
     pub(super) fn impact_pages(&self) -> Vec<(String, String, String)> {
-        let Some(a) = &self.analysis else {
-            return Vec::new();
-        };
         let mut out = Vec::new();
         for lang in self.config.all_languages() {
-            let base = format!(
-                "{}/{}/",
-                self.config.lang_prefix(&lang),
-                report::folder(&lang)
-            );
-            out.push(("__impact".to_string(), lang.clone(), base.clone()));
-            let (method, quality) = if lang == "id" {
-                ("metode", "kualitas-data")
-            } else {
-                ("method", "data-quality")
+            let Some((view, _)) = self.reports.get(&lang) else {
+                continue;
             };
-            out.push((
-                "__impact_method".to_string(),
-                lang.clone(),
-                format!("{base}{method}/"),
-            ));
-            out.push((
-                "__impact_quality".to_string(),
-                lang.clone(),
-                format!("{base}{quality}/"),
-            ));
-            for o in &a.config.outcomes {
-                out.push((
-                    format!("__impact_{}", o.id),
-                    lang.clone(),
-                    format!("{base}{}/", o.id),
-                ));
+            let mut page = |key: String, url: &str| out.push((key, lang.clone(), url.to_string()));
+            page("__impact".to_string(), &view.url);
+            page("__impact_method".to_string(), &view.method_url);
+            page("__impact_quality".to_string(), &view.quality_url);
+            for o in &view.outcomes {
+                page(format!("__impact_{}", o.id), &o.url);
             }
         }
         out

@@ -10,6 +10,7 @@ use tera::Value;
 use super::Site;
 use crate::common::hash::Fingerprint;
 use crate::content::Kind;
+use crate::impact::report;
 
 #[derive(Serialize, Clone)]
 pub(super) struct NavItem {
@@ -34,24 +35,60 @@ pub(super) struct LangGlobals {
 }
 
 impl Site {
-    /// The report's views, downloads and embeds in every language, and their hashes.
+    /// The report's views, downloads and embeds in every language, and their hashes. Embeds
+    /// are drawn by the theme's `partials/impact_embed.html`; an error there is kept for
+    /// [`Site::render_all`] to report.
     pub(super) fn make_reports(&mut self) {
         self.reports.clear();
         self.report_hashes.clear();
+        self.report_diags.clear();
         let mut embeds = HashMap::new();
         if let Some(a) = &self.analysis {
             for lang in self.config.all_languages() {
-                let built = crate::impact::report::build(a, &lang, &self.config.lang_prefix(&lang));
-                embeds.insert(lang.clone(), crate::impact::report::embeds(&built.0, &lang));
+                let prefix = self.config.lang_prefix(&lang);
+                let theme = &self.theme;
+                let words = |key: &str| theme.word(&lang, key);
+                let language = report::Language {
+                    code: &lang,
+                    default: &self.config.default_language,
+                    prefix: &prefix,
+                    words: &words,
+                };
+                let built = report::build(a, &language);
+                let mut drawn = HashMap::new();
                 let mut fp = Fingerprint::new("report");
                 fp.json(&built.0);
                 for d in &built.1 {
                     fp.add(&d.path).add(&d.csv);
                 }
+                let mut keyed: Vec<(String, report::Embed)> =
+                    report::embeds(&built.0, &language).into_iter().collect();
+                keyed.sort_by(|a, b| a.0.cmp(&b.0));
+                for (key, embed) in keyed {
+                    let mut ctx = tera::Context::new();
+                    ctx.insert_value(
+                        "t",
+                        theme
+                            .strings
+                            .get(&lang)
+                            .cloned()
+                            .unwrap_or_else(|| Value::from_serializable(&())),
+                    );
+                    ctx.insert("embed", &embed);
+                    match self.render("partials/impact_embed.html", &ctx) {
+                        Ok(html) => {
+                            fp.add(&key).add(&html);
+                            drawn.insert(key, html);
+                        }
+                        Err(d) => self.report_diags.push(d),
+                    }
+                }
+                embeds.insert(lang.clone(), drawn);
                 self.report_hashes.insert(lang.clone(), fp.finish());
                 self.reports.insert(lang, built);
             }
         }
+        self.report_diags.dedup_by(|a, b| a.message == b.message);
         self.targets.embeds = embeds;
     }
 
@@ -165,13 +202,8 @@ impl Site {
                 ));
             }
         }
-        if self.analysis.is_some() {
-            let url = format!(
-                "{}/{}/",
-                self.config.lang_prefix(lang),
-                crate::impact::report::folder(lang)
-            );
-            items.push((5, self.string(lang, "impact_nav"), url));
+        if let Some((view, _)) = self.reports.get(lang) {
+            items.push((5, self.string(lang, "impact_nav"), view.url.clone()));
         }
         items.sort();
         items

@@ -65,6 +65,8 @@ pub struct Site {
     global_hash: u64,
     /// Hash of each language's report, for the pages that show its results.
     report_hashes: BTreeMap<String, u64>,
+    /// Errors drawing the report's embeds with the theme.
+    report_diags: Vec<Diagnostic>,
 }
 
 impl Site {
@@ -98,6 +100,7 @@ impl Site {
             analysis,
             global_hash: 0,
             report_hashes: BTreeMap::new(),
+            report_diags: Vec::new(),
         };
         site.make_reports();
         site.index();
@@ -120,6 +123,8 @@ impl Site {
     pub fn set_theme(&mut self, theme: Theme) {
         self.css = Value::safe_string(&theme.css);
         self.theme = theme;
+        // The report's words and figures come from the theme.
+        self.make_reports();
         self.index();
     }
 
@@ -203,6 +208,7 @@ impl Site {
             b.finish_and_clear();
         }
         let mut diags = template_diags;
+        diags.extend(self.report_diags.iter().cloned());
         let mut ids: HashMap<&str, &HashSet<String>> = HashMap::new();
         for (i, r) in results.iter().enumerate() {
             diags.extend(r.diags.iter().cloned());

@@ -1,0 +1,129 @@
+//! Numbers and verdicts in the page's language: values in an outcome's unit, estimates with
+//! their interval, reliability and verdict, and why a number is hidden.
+
+use super::Language;
+use super::views::EstimateView;
+use crate::common::locale;
+use crate::impact::Did;
+use crate::impact::config::{Outcome, OutcomeKind};
+use crate::impact::privacy::Suppressed;
+use crate::impact::stats::{Estimate, Reliability, SeKind};
+
+/// A value in the outcome's unit: rupiah (rounded to thousands from Rp 100.000), percentage
+/// points for binary outcomes (`v` is a share 0–1), or a number with one decimal.
+pub fn value(o: &Outcome, v: f64, l: &Language, signed: bool) -> String {
+    let lang = l.code;
+    let sign = if signed && v > 0.0 { "+" } else { "" };
+    match (o.kind, o.unit.as_str()) {
+        (OutcomeKind::Binary, _) => format!(
+            "{sign}{} {}",
+            locale::number(v * 100.0, 1, lang),
+            l.w("unit_pp")
+        ),
+        // Survey amounts are not precise to the rupiah: round to thousands.
+        (_, "Rp") if v.abs() >= 100_000.0 => format!(
+            "{sign}{}",
+            locale::rupiah((v / 1000.0).round() as i64 * 1000, lang)
+        ),
+        (_, "Rp") => format!("{sign}{}", locale::rupiah(v.round() as i64, lang)),
+        (_, "") => format!("{sign}{}", locale::number(v, 1, lang)),
+        (_, unit) => format!("{sign}{}\u{a0}{unit}", locale::number(v, 1, lang)),
+    }
+}
+
+/// A level (mean, or share 0–1 shown in percent) in the outcome's unit.
+pub fn level(o: &Outcome, v: f64, l: &Language) -> String {
+    match o.kind {
+        OutcomeKind::Binary => format!("{}%", locale::number(v * 100.0, 1, l.code)),
+        OutcomeKind::Continuous => value(o, v, l, false),
+    }
+}
+
+fn se_kind(kind: SeKind, l: &Language) -> String {
+    match kind {
+        SeKind::Hc1 => l.w("se_hc1"),
+        SeKind::Respondent(g) => format!(
+            "{} ({} {})",
+            l.w("se_respondent"),
+            locale::integer(g as i64, l.code),
+            l.w("respondents")
+        ),
+        SeKind::Cluster(g) => format!(
+            "{} ({} {})",
+            l.w("se_cluster"),
+            locale::integer(g as i64, l.code),
+            l.w("clusters")
+        ),
+    }
+}
+
+/// An estimate as published: values in the outcome's unit, its standard error and which,
+/// n, RSE and BPS's reliability reading, the verdict and one sentence.
+pub fn estimate_view(o: &Outcome, label: &str, d: &Did, l: &Language) -> EstimateView {
+    let e: Estimate = d.estimate;
+    let (reliability, class) = match e.reliability() {
+        Reliability::Reliable => (l.w("rse_reliable"), "reliable"),
+        Reliability::Caution => (l.w("rse_caution"), "caution"),
+        Reliability::Unreliable => (l.w("rse_unreliable"), "unreliable"),
+    };
+    let (verb, direction) = if e.value >= 0.0 {
+        (l.w("did_rose"), l.w("did_more"))
+    } else {
+        (l.w("did_changed"), l.w("did_less"))
+    };
+    let magnitude = value(o, e.value.abs(), l, false);
+    let sentence = format!(
+        "{label} {verb} {magnitude} {direction} ({}: {} {} {}).",
+        l.w("ci95"),
+        value(o, e.lo, l, false),
+        l.w("range_to"),
+        value(o, e.hi, l, false)
+    );
+    EstimateView {
+        value: value(o, e.value, l, true),
+        lo: value(o, e.lo, l, false),
+        hi: value(o, e.hi, l, false),
+        se: value(o, e.se, l, false),
+        se_kind: se_kind(e.kind, l),
+        n: locale::integer(d.cells.n() as i64, l.code),
+        rse: if e.rse().is_finite() {
+            format!("{}%", locale::number(e.rse() * 100.0, 0, l.code))
+        } else {
+            "–".into()
+        },
+        reliability,
+        reliability_class: class,
+        significant: e.significant(),
+        verdict: match (e.significant(), (e.value > 0.0) == o.higher_is_better) {
+            (false, _) => l.w("verdict_none"),
+            (true, true) => l.w("verdict_better"),
+            (true, false) => l.w("verdict_worse"),
+        },
+        sentence,
+    }
+}
+
+/// Why a number is hidden, in words.
+pub fn suppressed_text(s: Suppressed, threshold: u64, l: &Language) -> String {
+    match s {
+        Suppressed::SmallCell => format!(
+            "{} {threshold} {}",
+            l.w("hidden_small_before"),
+            l.w("hidden_small_after")
+        ),
+        Suppressed::Complementary => l.w("hidden_complementary"),
+    }
+}
+
+/// The reason rows were rejected, in words (`key` from [`crate::impact::load::Reason::key`]).
+pub fn reason_text(key: &str, l: &Language) -> String {
+    l.w(&format!("reason_{key}"))
+}
+
+/// A number for a CSV download: 10 significant digits, so the last bits of floating-point
+/// sums (whose order parallel aggregation does not fix) do not change the file between builds.
+pub fn csv_num(v: f64) -> String {
+    format!("{v:.9e}")
+        .parse::<f64>()
+        .map_or_else(|_| v.to_string(), |r| r.to_string())
+}

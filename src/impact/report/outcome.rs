@@ -1,0 +1,396 @@
+//! One outcome's page: its trend by wave, its impact and placebo estimates, the difference
+//! after the programme, and its breakdowns with their charts, tables and downloads.
+
+use super::Language;
+use super::format::{csv_num, estimate_view, level, suppressed_text, value};
+use super::tables::{bars_table, breakdown_table, trend_table};
+use super::views::{BreakdownView, Download, FigureView, LevelView, OutcomeView, TrendRow};
+use crate::common::locale;
+use crate::common::text::csv_escape;
+use crate::impact::charts;
+use crate::impact::config::{ImpactConfig, Outcome, OutcomeKind};
+use crate::impact::privacy::{self, Published};
+use crate::impact::stats::Cell;
+use crate::impact::{Analysis, OutcomeAnalysis};
+
+/// Everything one outcome's page needs, in one language. Adds its CSV files to `downloads`.
+pub fn outcome_view(
+    a: &Analysis,
+    oa: &OutcomeAnalysis,
+    o: &Outcome,
+    url: &str,
+    l: &Language,
+    downloads: &mut Vec<Download>,
+) -> OutcomeView {
+    let label = ImpactConfig::label(&o.label, l.code, l.default, &o.id).to_string();
+    let threshold = a.config.survey.threshold;
+    // The files of this outcome are named after its page's folder.
+    let folder = url
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or(&o.id)
+        .to_string();
+    let files = Files {
+        url,
+        folder: &folder,
+    };
+    let (trend, series, csv) = trend(a, oa, o, l);
+    let csv_trend = files.csv(&l.w("csv_trend"));
+    downloads.push(Download {
+        path: csv_trend.clone(),
+        csv,
+    });
+    let did = privacy::did(&oa.did, threshold)
+        .shown()
+        .map(|d| estimate_view(o, &label, d, l));
+    let placebo = oa.placebo.as_ref().and_then(|p| {
+        privacy::did(p, threshold)
+            .shown()
+            .map(|d| estimate_view(o, &label, d, l))
+    });
+    let placebo_verdict = oa.placebo.as_ref().map(|p| {
+        l.w(if p.estimate.significant() {
+            "placebo_differs"
+        } else {
+            "placebo_parallel"
+        })
+    });
+    let trend_desc = match &did {
+        Some(d) => d.sentence.clone(),
+        None => format!("{label}: {}", l.w("impact_hidden")),
+    };
+    let trend_chart = charts::trend(
+        &format!("{}-tren", o.id),
+        &format!("{label}: {}", l.w("trend_chart_title")),
+        &trend_desc,
+        &a.config.survey.waves,
+        &series,
+        unit(o),
+        l.code,
+    );
+    let mut all = String::from(BREAKDOWN_HEADER);
+    let breakdowns = (0..oa.breakdowns.len())
+        .map(|b| breakdown(a, oa, o, &label, b, &files, l, &mut all, downloads))
+        .collect();
+    let csv_breakdowns = files.csv(&l.w("csv_breakdowns"));
+    downloads.push(Download {
+        path: csv_breakdowns.clone(),
+        csv: all,
+    });
+    let trend_figure = FigureView {
+        svg: Some(trend_chart.clone()),
+        table: Some(trend_table(&label, &trend, l)),
+        csv: csv_trend.clone(),
+    };
+    OutcomeView {
+        trend_figure,
+        id: o.id.clone(),
+        label,
+        url: url.to_string(),
+        did,
+        placebo,
+        placebo_verdict,
+        post_difference: post_difference(oa, o, l),
+        trend_chart,
+        trend,
+        breakdowns,
+        csv_trend,
+        csv_breakdowns,
+    }
+}
+
+const BREAKDOWN_HEADER: &str = "breakdown,level,estimate,ci_low,ci_high,n,note\n";
+
+/// Where an outcome's downloads go: `URL/FOLDER-WHAT.csv`.
+struct Files<'a> {
+    url: &'a str,
+    folder: &'a str,
+}
+
+impl Files<'_> {
+    fn csv(&self, what: &str) -> String {
+        format!("{}{}-{what}.csv", self.url, self.folder)
+    }
+}
+
+/// The unit charts show: `%` for binary outcomes.
+fn unit(o: &Outcome) -> &str {
+    if o.kind == OutcomeKind::Binary {
+        "%"
+    } else {
+        &o.unit
+    }
+}
+
+/// The published cells by wave and group: table rows, chart series and the CSV.
+fn trend(
+    a: &Analysis,
+    oa: &OutcomeAnalysis,
+    o: &Outcome,
+    l: &Language,
+) -> (Vec<TrendRow>, [charts::Series; 2], String) {
+    let s = &a.config.survey;
+    let threshold = s.threshold;
+    let mut rows = Vec::new();
+    let mut series = [
+        charts::Series {
+            label: l.w("participants"),
+            points: Vec::new(),
+        },
+        charts::Series {
+            label: l.w("comparison"),
+            points: Vec::new(),
+        },
+    ];
+    let mut csv = String::from("wave,group,n,mean,ci_low,ci_high\n");
+    let small = format!("< {threshold}");
+    for (w, wave) in s.waves.iter().enumerate() {
+        let mut row = TrendRow {
+            wave: wave.clone(),
+            treated: "–".into(),
+            treated_n: "–".into(),
+            comparison: "–".into(),
+            comparison_n: "–".into(),
+        };
+        for (k, treated) in [true, false].into_iter().enumerate() {
+            let published = oa
+                .trend
+                .get(&(w as u32, treated))
+                .map(|c| privacy::cell(c, threshold));
+            let (text, n, point) = match published {
+                Some(Published::Shown(c)) => {
+                    let half = half_width(o, &c);
+                    csv.push_str(&format!(
+                        "{},{},{},{},{},{}\n",
+                        csv_escape(wave),
+                        if treated { "treated" } else { "comparison" },
+                        c.n,
+                        csv_num(c.mean),
+                        csv_num(c.mean - half),
+                        csv_num(c.mean + half)
+                    ));
+                    (
+                        level(o, c.mean, l),
+                        locale::integer(c.n as i64, l.code),
+                        Some((c.mean, c.mean - half, c.mean + half)),
+                    )
+                }
+                Some(Published::Hidden(_)) => ("✱".to_string(), small.clone(), None),
+                None => ("–".to_string(), "0".to_string(), None),
+            };
+            series[k].points.push(point);
+            if treated {
+                (row.treated, row.treated_n) = (text, n);
+            } else {
+                (row.comparison, row.comparison_n) = (text, n);
+            }
+        }
+        rows.push(row);
+    }
+    (rows, series, csv)
+}
+
+/// The difference between the groups after the programme, in words: Welch for means, the
+/// difference in proportions for shares.
+fn post_difference(oa: &OutcomeAnalysis, o: &Outcome, l: &Language) -> Option<String> {
+    match (oa.welch, oa.proportions) {
+        (Some(w), _) => Some(format!(
+            "{}: {} ({} {} {} {}; Welch)",
+            l.w("post_diff_means"),
+            value(o, w.diff, l, true),
+            l.w("ci95"),
+            value(o, w.lo, l, false),
+            l.w("range_to"),
+            value(o, w.hi, l, false)
+        )),
+        (None, Some(p)) => Some(format!(
+            "{}: {}% − {}% = {} ({} {} {} {})",
+            l.w("post_diff_shares"),
+            locale::number(p.pa * 100.0, 1, l.code),
+            locale::number(p.pb * 100.0, 1, l.code),
+            value(o, p.diff, l, true),
+            l.w("ci95"),
+            value(o, p.lo, l, false),
+            l.w("range_to"),
+            value(o, p.hi, l, false)
+        )),
+        _ => None,
+    }
+}
+
+/// Breakdown `b` of an outcome: every level's estimate, the forest plot, the bars of
+/// participants' level after the programme, their tables and downloads. Appends its rows to
+/// `all` (the outcome's combined breakdown CSV).
+#[allow(clippy::too_many_arguments)]
+fn breakdown(
+    a: &Analysis,
+    oa: &OutcomeAnalysis,
+    o: &Outcome,
+    label: &str,
+    b: usize,
+    files: &Files,
+    l: &Language,
+    all: &mut String,
+    downloads: &mut Vec<Download>,
+) -> BreakdownView {
+    let threshold = a.config.survey.threshold;
+    let spec = &a.config.breakdowns[b];
+    let blabel = ImpactConfig::label(&spec.label, l.code, l.default, &spec.column).to_string();
+    let published = privacy::levels(&oa.breakdowns[b], threshold);
+    let csv_start = all.len();
+    let mut rows = Vec::new();
+    let mut views = Vec::new();
+    // Participants' level after the programme, for the bar chart.
+    let mut after: Vec<(String, f64, u64)> = Vec::new();
+    for (lvl, p) in &published {
+        let name = if lvl.is_empty() {
+            l.w("blank_level")
+        } else {
+            lvl.clone()
+        };
+        match p {
+            Published::Shown(d) => {
+                after.push((name.clone(), d.cells.t1.mean, d.cells.t1.n));
+                rows.push(charts::Row {
+                    label: name.clone(),
+                    value: d.estimate.value,
+                    lo: d.estimate.lo,
+                    hi: d.estimate.hi,
+                });
+                all.push_str(&format!(
+                    "{},{},{},{},{},{},\n",
+                    csv_escape(&blabel),
+                    csv_escape(&name),
+                    csv_num(d.estimate.value),
+                    csv_num(d.estimate.lo),
+                    csv_num(d.estimate.hi),
+                    d.cells.n()
+                ));
+                views.push(LevelView {
+                    level: name,
+                    estimate: Some(estimate_view(o, label, d, l)),
+                    suppressed: None,
+                });
+            }
+            Published::Hidden(why) => {
+                all.push_str(&format!(
+                    "{},{},,,,,suppressed\n",
+                    csv_escape(&blabel),
+                    csv_escape(&name)
+                ));
+                views.push(LevelView {
+                    level: name,
+                    estimate: None,
+                    suppressed: Some(suppressed_text(*why, threshold, l)),
+                });
+            }
+        }
+    }
+    let chart = (!rows.is_empty()).then(|| {
+        let desc = format!(
+            "{label}, {}: {}",
+            blabel.to_lowercase(),
+            rows.iter()
+                .map(|r| format!("{} {}", r.label, value(o, r.value, l, true)))
+                .collect::<Vec<_>>()
+                .join("; ")
+        );
+        charts::forest(
+            &format!("{}-b{b}", o.id),
+            &format!("{label} {} {}", l.w("by"), blabel.to_lowercase()),
+            &desc,
+            &rows,
+            unit(o),
+            l.code,
+        )
+    });
+    let column = spec.column.clone();
+    // This chart's own download: the header and its rows of the combined file.
+    let csv_path = files.csv(&slug::slugify(&column));
+    downloads.push(Download {
+        path: csv_path.clone(),
+        csv: format!("{BREAKDOWN_HEADER}{}", &all[csv_start..]),
+    });
+    let mut figures = vec![FigureView {
+        svg: chart.clone(),
+        table: Some(breakdown_table(label, &blabel, &views, l)),
+        csv: csv_path,
+    }];
+    if !after.is_empty() {
+        let path = files.csv(&format!("{}-{}", slug::slugify(&column), l.w("csv_after")));
+        figures.push(level_bars(o, label, &blabel, &after, path, b, l, downloads));
+    }
+    BreakdownView {
+        label: blabel,
+        column,
+        chart,
+        levels: views,
+        figures,
+    }
+}
+
+/// Bars of participants' level after the programme by breakdown level, with table and CSV.
+#[allow(clippy::too_many_arguments)]
+fn level_bars(
+    o: &Outcome,
+    o_label: &str,
+    b_label: &str,
+    levels: &[(String, f64, u64)],
+    csv_path: String,
+    b: usize,
+    l: &Language,
+    downloads: &mut Vec<Download>,
+) -> FigureView {
+    let title = format!(
+        "{o_label}: {} {}",
+        l.w("bars_title"),
+        b_label.to_lowercase()
+    );
+    let desc = levels
+        .iter()
+        .map(|(name, v, _)| format!("{name} {}", level(o, *v, l)))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let bars: Vec<(String, f64)> = levels.iter().map(|(n, v, _)| (n.clone(), *v)).collect();
+    let svg = charts::bars(
+        &format!("{}-b{b}-sesudah", o.id),
+        &title,
+        &format!("{title}: {desc}."),
+        &bars,
+        unit(o),
+        l.code,
+    );
+    let mut csv = String::from("level,participants_after,n\n");
+    for (name, v, n) in levels {
+        csv.push_str(&format!("{},{},{n}\n", csv_escape(name), csv_num(*v)));
+    }
+    downloads.push(Download {
+        path: csv_path.clone(),
+        csv,
+    });
+    let rows = levels
+        .iter()
+        .map(|(name, v, n)| {
+            (
+                name.clone(),
+                level(o, *v, l),
+                locale::integer(*n as i64, l.code),
+            )
+        })
+        .collect();
+    FigureView {
+        svg: Some(svg),
+        table: Some(bars_table(&title, b_label, rows, l)),
+        csv: csv_path,
+    }
+}
+
+/// Half-width of the 95% interval of a cell mean (normal approximation).
+fn half_width(o: &Outcome, c: &Cell) -> f64 {
+    let sd = match o.kind {
+        OutcomeKind::Binary => (c.mean * (1.0 - c.mean)).sqrt(),
+        OutcomeKind::Continuous => c.sd,
+    };
+    crate::impact::stats::Z95 * sd / (c.n as f64).sqrt()
+}
