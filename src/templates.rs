@@ -224,30 +224,33 @@ pub fn minify_css(css: &str) -> String {
         .to_string()
 }
 
-fn lang_kwarg(kwargs: &Kwargs) -> String {
+/// The `lang=` argument of a filter, else the language of the page being rendered.
+fn lang_kwarg(kwargs: &Kwargs, state: &State) -> String {
     kwargs
         .get::<&str>("lang")
         .ok()
         .flatten()
-        .unwrap_or("id")
-        .to_string()
+        .map(str::to_string)
+        .or_else(|| state.get::<String>("lang").ok().flatten())
+        .unwrap_or_default()
 }
 
-/// Filters for theme authors: `number`, `rupiah`, `integer` take `lang=`.
+/// Filters for theme authors: `number`, `rupiah`, `integer` write numbers in the page's
+/// language, or in `lang=`.
 fn register_filters(tera: &mut Tera) {
-    tera.register_filter("number", |x: f64, kwargs: Kwargs, _: &State| {
+    tera.register_filter("number", |x: f64, kwargs: Kwargs, state: &State| {
         let decimals = kwargs
             .get::<i64>("decimals")
             .ok()
             .flatten()
             .unwrap_or(1)
             .max(0) as usize;
-        locale::number(x, decimals, &lang_kwarg(&kwargs))
+        locale::number(x, decimals, &lang_kwarg(&kwargs, state))
     });
-    tera.register_filter("integer", |x: i64, kwargs: Kwargs, _: &State| {
-        locale::integer(x, &lang_kwarg(&kwargs))
+    tera.register_filter("integer", |x: i64, kwargs: Kwargs, state: &State| {
+        locale::integer(x, &lang_kwarg(&kwargs, state))
     });
-    tera.register_filter("rupiah", |x: i64, kwargs: Kwargs, _: &State| {
-        locale::rupiah(x, &lang_kwarg(&kwargs))
+    tera.register_filter("rupiah", |x: i64, kwargs: Kwargs, state: &State| {
+        locale::rupiah(x, &lang_kwarg(&kwargs, state))
     });
 }

@@ -658,3 +658,19 @@ fn taxonomies_take_terms_from_typed_fields_as_configured() {
     );
     assert!(text.contains("use one of: topic, season, sector, kecamatan, kelurahan"));
 }
+
+#[test]
+fn number_filters_write_the_pages_language_without_being_told() {
+    let site = fixture("bilingual");
+    std::fs::create_dir_all(site.path().join("templates")).unwrap();
+    std::fs::write(
+        site.path().join("templates/tip.html"),
+        "<!doctype html><html lang=\"{{ lang }}\"><head><title>{{ page.title }}</title></head><body><main><p>{{ 1234.5 | number }} · {{ 1500000 | rupiah }} · {{ 2000 | integer(lang=\"id\") }}</p></main></body></html>",
+    )
+    .unwrap();
+    build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    let id = read(site.path(), "tips/jemur/index.html");
+    let en = read(site.path(), "en/tips/drying-seaweed/index.html");
+    assert!(id.contains("1.234,5 · Rp\u{a0}1.500.000 · 2.000"), "{id}");
+    assert!(en.contains("1,234.5 · Rp\u{a0}1,500,000 · 2.000"), "{en}");
+}
