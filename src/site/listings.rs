@@ -169,7 +169,7 @@ impl Site {
             &self.targets,
             &mut diags,
         );
-        let ids = md.headings.iter().map(|h| h.1.clone()).collect();
+        let ids = md.headings.iter().map(|h| h.id.clone()).collect();
         let content = (!md.html.trim().is_empty()).then_some(md.html.as_str());
         let view = self.section_view(s, content);
         let section_fp = {

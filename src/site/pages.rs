@@ -158,7 +158,7 @@ impl Site {
         };
         PageResult {
             rendered,
-            ids: md.headings.into_iter().map(|h| h.1).collect(),
+            ids: md.headings.into_iter().map(|h| h.id).collect(),
             anchor_refs: md.anchor_refs,
             diags,
             links: md.links,

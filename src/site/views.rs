@@ -183,7 +183,7 @@ impl Site {
         page: &'a Page,
         rendered: &'a Rendered,
         content: Option<&'a str>,
-        toc: &[(u8, String, String)],
+        toc: &[crate::markdown::Heading],
     ) -> PageView<'a> {
         let lang = page.lang.as_str();
         let taxonomies = page
@@ -304,10 +304,10 @@ impl Site {
             reading_minutes: rendered.word_count.div_ceil(200).max(1),
             toc: toc
                 .iter()
-                .filter(|h| h.0 == 2)
+                .filter(|h| h.level == 2)
                 .map(|h| Heading {
-                    id: h.1.clone(),
-                    text: h.2.clone(),
+                    id: h.id.clone(),
+                    text: h.text.clone(),
                 })
                 .collect(),
             taxonomies,

@@ -1,0 +1,161 @@
+//! Where links and placements go: relative links made absolute, `@/file.md#id` links
+//! resolved (and broken ones reported), report results placed by id, and a heading's `{...}`
+//! attributes checked against the HTML policy.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, HeadingLevel};
+
+use super::raw::Walk;
+use super::{AnchorRef, LinkTargets, Rendered};
+use crate::common::diagnostics::{Diagnostic, Source};
+use crate::sanitize;
+
+fn is_relative(url: &str) -> bool {
+    !(url.is_empty()
+        || url.starts_with('/')
+        || url.starts_with('#')
+        || url.starts_with('@')
+        || url.contains(':'))
+}
+
+pub(super) fn resolve<'a>(
+    dest: &CowStr<'a>,
+    page_url: &str,
+    source: &Source,
+    span: Range<usize>,
+    targets: &LinkTargets,
+    diags: &mut Vec<Diagnostic>,
+    out: &mut Rendered,
+) -> CowStr<'a> {
+    if is_relative(dest) {
+        return CowStr::from(format!("{page_url}{dest}"));
+    }
+    let Some(path) = dest.strip_prefix("@/") else {
+        return dest.clone();
+    };
+    let (file, fragment) = match path.split_once('#') {
+        Some((f, frag)) => (f, Some(frag)),
+        None => (path, None),
+    };
+    if !out.links.iter().any(|l| l == file) {
+        out.links.push(file.to_string());
+    }
+    match targets.urls.get(file) {
+        Some(url) => {
+            if let Some(frag) = fragment {
+                out.anchor_refs.push(AnchorRef {
+                    target: file.to_string(),
+                    fragment: frag.to_string(),
+                    span,
+                });
+                CowStr::from(format!("{url}#{frag}"))
+            } else {
+                CowStr::from(url.clone())
+            }
+        }
+        None => {
+            let suggestion =
+                crate::common::text::closest(file, targets.urls.keys().map(String::as_str));
+            let help = match suggestion {
+                Some(s) => format!(
+                    "did you mean `@/{s}`? Links name a file under content/, e.g. @/tips/menjemur-rumput-laut.md"
+                ),
+                None => "links name a file under content/, e.g. @/tips/menjemur-rumput-laut.md"
+                    .to_string(),
+            };
+            diags.push(
+                Diagnostic::error(format!("broken internal link to `@/{file}`"))
+                    .at(source, span, format!("there is no content/{file}"))
+                    .help(help),
+            );
+            CowStr::Borrowed("#")
+        }
+    }
+}
+
+/// The HTML placed for an embed id, or an error naming the file and line.
+pub(super) fn place(
+    key: &str,
+    embeds: Option<&HashMap<String, String>>,
+    source: &Source,
+    span: Range<usize>,
+    diags: &mut Vec<Diagnostic>,
+) -> String {
+    if let Some(html) = embeds.and_then(|e| e.get(key)) {
+        return html.clone();
+    }
+    let (kind, id) = key.split_once(':').unwrap_or(("", key));
+    let mut known: Vec<&str> = embeds
+        .map(|e| {
+            e.keys()
+                .filter_map(|k| k.strip_prefix(kind)?.strip_prefix(':'))
+                .collect()
+        })
+        .unwrap_or_default();
+    known.sort();
+    let help = if known.is_empty() {
+        "this site has no impact report (data/impact.toml), so there is nothing to place"
+            .to_string()
+    } else {
+        match crate::common::text::closest(id, known.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`? Known {kind} ids: {}", known.join(", ")),
+            None => format!("known {kind} ids: {}", known.join(", ")),
+        }
+    };
+    diags.push(
+        Diagnostic::error(format!("unknown {kind} id `{id}`"))
+            .at(
+                source,
+                span,
+                "not a chart, table or number of the impact report",
+            )
+            .help(help),
+    );
+    String::new()
+}
+
+pub(super) type HeadingAttrs<'a> = (Vec<CowStr<'a>>, Vec<(CowStr<'a>, Option<CowStr<'a>>)>);
+
+/// Keeps the classes and attributes of a heading's `{...}` block that the HTML policy allows.
+pub(super) fn heading_attributes<'a>(
+    walk: &Walk,
+    level: HeadingLevel,
+    classes: Vec<CowStr<'a>>,
+    attrs: Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
+    span: Range<usize>,
+    diags: &mut Vec<Diagnostic>,
+) -> HeadingAttrs<'a> {
+    if !walk.sanitize {
+        return (classes, attrs);
+    }
+    let tag = format!("{level}");
+    let mut warn = |what: String, why: &str, help: &str| {
+        diags.push(
+            Diagnostic::warning(format!("removed {what}"))
+                .at(walk.source, span.clone(), why.to_string())
+                .help(help.to_string()),
+        );
+    };
+    let mut kept_classes = Vec::new();
+    for c in classes {
+        match sanitize::attribute_problem(&tag, "class", &c) {
+            Some((why, help)) => warn(format!("the class `{c}` of a heading"), why, help),
+            None => kept_classes.push(c),
+        }
+    }
+    let mut kept_attrs = Vec::new();
+    for (name, value) in attrs {
+        let v = value.as_deref().unwrap_or("").trim_matches('"');
+        match sanitize::attribute_problem(&tag, &name.to_ascii_lowercase(), v) {
+            Some((why, help)) => warn(
+                format!("the `{name}=\"{v}\"` attribute of a heading"),
+                why,
+                help,
+            ),
+            None => kept_attrs.push((name, value)),
+        }
+    }
+    (kept_classes, kept_attrs)
+}

@@ -1,0 +1,393 @@
+//! The walk over pulldown-cmark's events: one method per kind of event (report placements,
+//! headings, links and images, raw HTML, tables), collecting the events to write and what the
+//! page tells the rest of the build.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Tag, TagEnd, html};
+
+use super::links::{heading_attributes, place, resolve};
+use super::raw::{HtmlBlock, Walk, nesting_error, summary_events};
+use super::{Heading, LinkTargets, MAX_NESTING, MORE, Rendered};
+use crate::common::diagnostics::{Diagnostic, Source};
+use crate::sanitize;
+
+/// A fenced ```chart / ```table block being read.
+struct EmbedBlock {
+    kind: &'static str,
+    /// The id written so far (on the fence line or the next).
+    id: String,
+    /// Byte offset of the block in the body.
+    start: usize,
+}
+
+/// A heading being read: its level, the id it was given, and where its start event is.
+struct OpenHeading<'a> {
+    given: Option<CowStr<'a>>,
+    at: usize,
+    text: String,
+}
+
+/// The state of rendering one body.
+pub(super) struct Renderer<'a, 'd> {
+    source: &'a Source,
+    body: &'a str,
+    body_start: usize,
+    page_url: &'a str,
+    targets: &'a LinkTargets,
+    embeds: Option<&'a HashMap<String, String>>,
+    diags: &'d mut Vec<Diagnostic>,
+    out: Rendered,
+    events: Vec<Event<'a>>,
+    more_at: Option<usize>,
+    heading: Option<OpenHeading<'a>>,
+    used_ids: HashMap<String, usize>,
+    embed: Option<EmbedBlock>,
+    walk: Walk<'a>,
+    block: Option<HtmlBlock>,
+    /// Whether each open link or image was dropped for an unsafe target.
+    dropped: Vec<bool>,
+}
+
+impl<'a, 'd> Renderer<'a, 'd> {
+    pub(super) fn new(
+        source: &'a Source,
+        body_start: usize,
+        page_url: &'a str,
+        lang: &str,
+        targets: &'a LinkTargets,
+        diags: &'d mut Vec<Diagnostic>,
+    ) -> Self {
+        let body = &source.text[body_start..];
+        Renderer {
+            source,
+            body,
+            body_start,
+            page_url,
+            targets,
+            embeds: targets.embeds.get(lang),
+            diags,
+            out: Rendered::default(),
+            events: Vec::with_capacity(body.len() / 16),
+            more_at: None,
+            heading: None,
+            used_ids: HashMap::new(),
+            embed: None,
+            walk: Walk {
+                source,
+                sanitize: targets.sanitize_html,
+                depth: 0,
+                html_depth: 0,
+                too_deep: false,
+                raw_html: false,
+                pieces: Vec::new(),
+            },
+            block: None,
+            dropped: Vec::new(),
+        }
+    }
+
+    /// The file span of a range of the body.
+    fn span(&self, range: &Range<usize>) -> Range<usize> {
+        self.body_start + range.start..self.body_start + range.end
+    }
+
+    /// Takes one event; false when the body nests too deep and rendering stops.
+    pub(super) fn event(&mut self, event: Event<'a>, range: Range<usize>) -> bool {
+        if !self.count_depth(&event, &range) {
+            return false;
+        }
+        if self.embed.is_some() {
+            self.embed_block(&event, &range);
+            return true;
+        }
+        if let Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) = &event {
+            let mut words = info.split_whitespace();
+            let kind = match words.next() {
+                Some("chart" | "grafik") => Some("chart"),
+                Some("table" | "tabel") => Some("table"),
+                _ => None,
+            };
+            if let Some(kind) = kind {
+                let id = words.collect::<Vec<_>>().join(" ");
+                self.embed = Some(EmbedBlock {
+                    kind,
+                    id,
+                    start: range.start,
+                });
+                return true;
+            }
+        }
+        if let Event::Code(code) = &event
+            && let Some(id) = code.strip_prefix('=')
+        {
+            let key = format!("number:{}", id.trim());
+            self.place(&key, &range, true);
+            return true;
+        }
+        self.dispatch(event, range);
+        true
+    }
+
+    fn dispatch(&mut self, event: Event<'a>, range: Range<usize>) {
+        match event {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => self.heading_start(level, id, classes, attrs, &range),
+            Event::End(TagEnd::Heading(level)) => self.heading_end(level),
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => self.link_start(event, &range),
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                if !self.dropped.pop().unwrap_or(false) {
+                    self.events.push(event);
+                }
+            }
+            Event::Html(ref h) | Event::InlineHtml(ref h) if h.trim() == MORE => {
+                self.more_at.get_or_insert(self.events.len());
+            }
+            Event::Start(Tag::HtmlBlock) => {
+                self.block = Some(HtmlBlock::default());
+                self.events.push(event);
+            }
+            Event::Html(ref h) => {
+                if let Some(b) = &mut self.block {
+                    b.starts.push((b.text.len(), self.body_start + range.start));
+                    b.text.push_str(h);
+                }
+                self.events.push(event);
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some(b) = self.block.take().filter(|b| !b.text.is_empty()) {
+                    self.walk
+                        .raw_html(&b.text, &|at| b.source_offset(at), self.diags);
+                }
+                self.events.push(event);
+            }
+            Event::InlineHtml(ref h) => {
+                let at = self.body_start + range.start;
+                // Inside `> >` quotes the text skips the markers: point at its start then.
+                let exact = self.body.get(range.clone()) == Some(&**h);
+                self.walk
+                    .raw_html(h, &|i| if exact { at + i } else { at }, self.diags);
+                self.events.push(event);
+            }
+            Event::TaskListMarker(checked) => {
+                // The site's own checkbox: contributors' <input> tags are not allowed.
+                let html = format!(
+                    "<input disabled=\"\" type=\"checkbox\"{}/>\n",
+                    if checked { " checked=\"\"" } else { "" }
+                );
+                let marker = self.walk.piece(html, self.span(&range));
+                self.events.push(Event::InlineHtml(CowStr::from(marker)));
+            }
+            Event::Start(Tag::Table(_)) => {
+                self.events.push(Event::Html(CowStr::Borrowed(
+                    "<div class=\"table-wrap\" tabindex=\"0\">",
+                )));
+                self.events.push(event);
+            }
+            Event::End(TagEnd::Table) => {
+                self.events.push(event);
+                self.events.push(Event::Html(CowStr::Borrowed("</div>")));
+            }
+            Event::Text(ref t) | Event::Code(ref t) => {
+                if let Some(h) = &mut self.heading {
+                    h.text.push_str(t);
+                }
+                self.out.word_count += t.split_whitespace().count();
+                self.events.push(event);
+            }
+            other => self.events.push(other),
+        }
+    }
+
+    /// Counts markdown nesting; false (with an error) beyond [`MAX_NESTING`].
+    fn count_depth(&mut self, event: &Event, range: &Range<usize>) -> bool {
+        match event {
+            Event::Start(_) => {
+                self.walk.depth += 1;
+                let depth = self.walk.depth + self.walk.html_depth;
+                if depth > MAX_NESTING {
+                    self.walk.too_deep = true;
+                    let at = self.body_start + range.start;
+                    self.diags
+                        .push(nesting_error(self.source, at, depth, "markdown"));
+                    return false;
+                }
+            }
+            Event::End(_) => self.walk.depth -= 1,
+            _ => {}
+        }
+        !self.walk.too_deep
+    }
+
+    /// Reads a fenced placement block; at its end, places the result it names.
+    fn embed_block(&mut self, event: &Event, range: &Range<usize>) {
+        let Some(embed) = &mut self.embed else {
+            return;
+        };
+        match event {
+            Event::Text(t) => embed.id.push_str(t),
+            Event::End(TagEnd::CodeBlock) => {
+                let key = format!("{}:{}", embed.kind, embed.id.trim());
+                let range = embed.start..range.end;
+                self.embed = None;
+                self.place(&key, &range, false);
+            }
+            _ => {}
+        }
+    }
+
+    /// Places the report's result `key` (set aside as a marker until the page is cleaned).
+    fn place(&mut self, key: &str, range: &Range<usize>, inline: bool) {
+        self.out.uses_embeds = true;
+        let span = self.span(range);
+        let html = place(key, self.embeds, self.source, span.clone(), self.diags);
+        let marker = CowStr::from(self.walk.piece(html, span));
+        self.events.push(if inline {
+            Event::InlineHtml(marker)
+        } else {
+            Event::Html(marker)
+        });
+    }
+
+    fn heading_start(
+        &mut self,
+        level: HeadingLevel,
+        id: Option<CowStr<'a>>,
+        classes: Vec<CowStr<'a>>,
+        attrs: Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
+        range: &Range<usize>,
+    ) {
+        self.heading = Some(OpenHeading {
+            given: id,
+            at: self.events.len(),
+            text: String::new(),
+        });
+        // Point at the `{...}` block, where attributes are written.
+        let line = &self.body[range.clone()];
+        let line = &line[..line.find('\n').unwrap_or(line.len())];
+        let start = self.body_start + range.start;
+        let span = match (line.rfind('{'), line.rfind('}')) {
+            (Some(a), Some(b)) if a < b => start + a..start + b + 1,
+            _ => start..start + line.len(),
+        };
+        let (classes, attrs) =
+            heading_attributes(&self.walk, level, classes, attrs, span, self.diags);
+        if !classes.is_empty() || !attrs.is_empty() {
+            // What pulldown-cmark writes from `{...}` also goes through the sanitiser.
+            self.walk.raw_html = true;
+        }
+        self.events.push(Event::Start(Tag::Heading {
+            level,
+            id: None,
+            classes,
+            attrs,
+        }));
+    }
+
+    /// Gives the heading its id: the one written, else the slug of its text (`bagian` when
+    /// empty), numbered when the page already has it.
+    fn heading_end(&mut self, level: HeadingLevel) {
+        if let Some(h) = self.heading.take() {
+            let base = h
+                .given
+                .map(|g| g.to_string())
+                .unwrap_or_else(|| slug::slugify(&h.text));
+            let base = if base.is_empty() {
+                "bagian".to_string()
+            } else {
+                base
+            };
+            let n = self.used_ids.entry(base.clone()).or_insert(0);
+            let id = if *n == 0 {
+                base.clone()
+            } else {
+                format!("{base}-{n}")
+            };
+            *n += 1;
+            if let Event::Start(Tag::Heading { id: slot, .. }) = &mut self.events[h.at] {
+                *slot = Some(CowStr::from(id.clone()));
+            }
+            self.out.headings.push(Heading {
+                level: level as u8,
+                id,
+                text: h.text.trim().to_string(),
+            });
+        }
+        self.events.push(Event::End(TagEnd::Heading(level)));
+    }
+
+    /// A link or image: its target resolved, or the element dropped (text kept) when the
+    /// target is refused.
+    fn link_start(&mut self, mut event: Event<'a>, range: &Range<usize>) {
+        let span = self.span(range);
+        let (tag, attr, dest_url) = match &event {
+            Event::Start(Tag::Image { dest_url, .. }) => ("img", "src", dest_url.clone()),
+            Event::Start(Tag::Link { dest_url, .. }) => ("a", "href", dest_url.clone()),
+            _ => return,
+        };
+        let dest = resolve(
+            &dest_url,
+            self.page_url,
+            self.source,
+            span.clone(),
+            self.targets,
+            self.diags,
+            &mut self.out,
+        );
+        let problem = self
+            .walk
+            .sanitize
+            .then(|| sanitize::url_problem(tag, attr, &dest))
+            .flatten();
+        self.dropped.push(problem.is_some());
+        if let Some(why) = problem {
+            let (what, help) = if tag == "img" {
+                (
+                    "image",
+                    "show an image file beside the page, e.g. ![description](photo.jpg); its description is kept as text",
+                )
+            } else {
+                (
+                    "link",
+                    "link to a web page with https://…, or to a page of this site with @/file.md; the link text is kept",
+                )
+            };
+            self.diags.push(
+                Diagnostic::warning(format!("removed the {what} to `{dest}`"))
+                    .at(self.source, span, why)
+                    .help(help),
+            );
+            return;
+        }
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &mut event {
+            *dest_url = dest;
+        }
+        self.events.push(event);
+    }
+
+    /// The page's HTML and summary, cleaned, with the site's own HTML put back.
+    pub(super) fn finish(mut self) -> Rendered {
+        if self.walk.too_deep {
+            // Nothing this deep goes on to the minifier or the templates.
+            return Rendered {
+                uses_embeds: self.out.uses_embeds,
+                links: self.out.links,
+                ..Rendered::default()
+            };
+        }
+        if let Some(at) = self.more_at {
+            let mut summary = String::new();
+            html::push_html(&mut summary, summary_events(&self.events[..at]));
+            self.out.summary = Some(self.walk.finish(&summary, None));
+        }
+        let mut html = String::with_capacity(self.body.len() + self.body.len() / 4);
+        html::push_html(&mut html, self.events.into_iter());
+        self.out.html = self.walk.finish(&html, Some(self.diags));
+        self.out
+    }
+}
