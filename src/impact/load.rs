@@ -179,7 +179,42 @@ pub fn load(root: &Path, config: &ImpactConfig) -> Result<Survey, Diagnostic> {
         .map(|(i, f)| scan(root, config, i, f))
         .collect::<Result<Vec<_>, _>>()?;
     let all = concat(frames, UnionArgs::default()).map_err(|e| polars_error("data/", e))?;
+    let (typed, checks) = typed_and_checks(config);
+    let mut flag_exprs = Vec::with_capacity(checks.len());
+    for (i, (check, _, _)) in checks.iter().enumerate() {
+        flag_exprs.push(
+            check
+                .clone()
+                .fill_null(lit(true))
+                .alias(format!("__bad{i}")),
+        );
+    }
+    let df = all
+        .with_columns(flag_exprs)
+        .collect()
+        .map_err(|e| polars_error("data/", e))?;
+    let rows_read = df.height() as u64;
+    let (rejects, any_bad) = reject_report(config, &df, &checks)?;
+    let rows_rejected = any_bad.sum().unwrap_or(0) as u64;
+    check_reject_share(config, rows_read, rows_rejected, &rejects)?;
+    let (data, levels) = usable_rows(config, &df, &any_bad, typed)?;
+    Ok(Survey {
+        levels,
+        rows_used: data.height() as u64,
+        data,
+        rows_read,
+        rows_rejected,
+        rejects,
+    })
+}
 
+/// One check of a row: the flag expression (true when the row fails), why, and the column.
+type Check = (Expr, Reason, String);
+
+/// The typed columns the estimates read (id, wave, treated, weight, cluster, breakdowns,
+/// outcomes), and every check a row must pass.
+fn typed_and_checks(config: &ImpactConfig) -> (Vec<Expr>, Vec<Check>) {
+    let s = &config.survey;
     // Typed values and one flag column per check.
     let waves = Series::new("w".into(), s.waves.clone());
     let mut typed: Vec<Expr> = vec![
@@ -190,7 +225,7 @@ pub fn load(root: &Path, config: &ImpactConfig) -> Result<Survey, Diagnostic> {
         col(&s.group).alias("__group_text"),
         col(&s.group).eq(lit(s.treated.as_str())).alias("treated"),
     ];
-    let mut checks: Vec<(Expr, Reason, String)> = vec![
+    let mut checks: Vec<Check> = vec![
         (missing(col(&s.id)), Reason::MissingId, s.id.clone()),
         (
             missing(col(&s.wave)).or(col(&s.wave)
@@ -299,22 +334,17 @@ pub fn load(root: &Path, config: &ImpactConfig) -> Result<Survey, Diagnostic> {
         format!("{}+{}", s.id, s.wave),
     ));
 
-    let mut flag_exprs = Vec::with_capacity(checks.len());
-    for (i, (check, _, _)) in checks.iter().enumerate() {
-        flag_exprs.push(
-            check
-                .clone()
-                .fill_null(lit(true))
-                .alias(format!("__bad{i}")),
-        );
-    }
-    let df = all
-        .with_columns(flag_exprs)
-        .collect()
-        .map_err(|e| polars_error("data/", e))?;
-    let rows_read = df.height() as u64;
+    (typed, checks)
+}
 
-    // Reject report.
+/// Every failed check as a located reject (file, row, column, value, reason), sorted, and
+/// which rows failed any check.
+fn reject_report(
+    config: &ImpactConfig,
+    df: &DataFrame,
+    checks: &[Check],
+) -> Result<(Vec<Reject>, BooleanChunked), Diagnostic> {
+    let s = &config.survey;
     let mut rejects = Vec::new();
     let mut any_bad = BooleanChunked::full("any".into(), false, df.height());
     let rows = df
@@ -358,7 +388,18 @@ pub fn load(root: &Path, config: &ImpactConfig) -> Result<Survey, Diagnostic> {
         }
     }
     rejects.sort_by(|a, b| (&a.file, a.row, a.reason).cmp(&(&b.file, b.row, b.reason)));
-    let rows_rejected = any_bad.sum().unwrap_or(0) as u64;
+    Ok((rejects, any_bad))
+}
+
+/// Stops when the survey has no rows, or more are rejected than `max_reject_share` allows,
+/// naming the column and file with the most problems and an example.
+fn check_reject_share(
+    config: &ImpactConfig,
+    rows_read: u64,
+    rows_rejected: u64,
+    rejects: &[Reject],
+) -> Result<(), Diagnostic> {
+    let s = &config.survey;
     let share = if rows_read == 0 {
         0.0
     } else {
@@ -371,7 +412,7 @@ pub fn load(root: &Path, config: &ImpactConfig) -> Result<Survey, Diagnostic> {
     }
     if share > s.max_reject_share {
         let mut worst: BTreeMap<(&str, &str), u64> = BTreeMap::new();
-        for r in &rejects {
+        for r in rejects {
             *worst
                 .entry((r.file.as_str(), r.column.as_str()))
                 .or_insert(0) += 1;
@@ -396,7 +437,19 @@ pub fn load(root: &Path, config: &ImpactConfig) -> Result<Survey, Diagnostic> {
         )));
     }
 
-    let keep = !&any_bad;
+    Ok(())
+}
+
+/// The rows that passed every check, typed, with waves as indices and the key columns coded
+/// as integers; and the names of each breakdown's levels.
+fn usable_rows(
+    config: &ImpactConfig,
+    df: &DataFrame,
+    any_bad: &BooleanChunked,
+    typed: Vec<Expr>,
+) -> Result<(DataFrame, Vec<Vec<String>>), Diagnostic> {
+    let s = &config.survey;
+    let keep = !any_bad;
     let wave_index = Series::new("__wave_text".into(), s.waves.clone());
     let index = Series::new("wave".into(), (0..s.waves.len() as u32).collect::<Vec<_>>());
     let wave_map = DataFrame::new_infer_height(vec![wave_index.into(), index.into()])
@@ -440,14 +493,7 @@ pub fn load(root: &Path, config: &ImpactConfig) -> Result<Survey, Diagnostic> {
             levels.push(names);
         }
     }
-    Ok(Survey {
-        levels,
-        rows_used: data.height() as u64,
-        data,
-        rows_read,
-        rows_rejected,
-        rejects,
-    })
+    Ok((data, levels))
 }
 
 /// A text column as u32 codes (in order of first appearance), and the texts.
