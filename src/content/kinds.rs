@@ -142,6 +142,44 @@ pub fn read(kind: Kind, f: &mut Fields) -> Option<Typed> {
 }
 
 fn read_workshop(f: &mut Fields) -> Option<Workshop> {
+    let (start, end) = workshop_times(f);
+    let venue = f.required_string(
+        "venue",
+        "the place",
+        "venue = \"Aula Kantor Kelurahan Pantai Amal\"",
+    );
+    let (kelurahan, kecamatan) = workshop_place(f);
+    let organiser = f.required_string(
+        "organiser",
+        "who runs it",
+        "organiser = \"Dinas Kominfo Kota Tarakan\"",
+    );
+    let organiser_email = organiser_email(f);
+    let capacity = capacity(f);
+    let cost = cost(f);
+    let register = f.required_string(
+        "register",
+        "how to register",
+        "register = \"Daftar lewat WhatsApp 0812-0000-0000\"",
+    );
+    let register_url = register_url(f);
+    Some(Workshop {
+        start: start?,
+        end: end?,
+        venue: venue?,
+        kelurahan: kelurahan?,
+        kecamatan: kecamatan?,
+        organiser: organiser?,
+        organiser_email,
+        capacity: capacity?,
+        cost: cost?,
+        register: register?,
+        register_url,
+    })
+}
+
+/// `start` and `end`, each required; `end` must come after `start`.
+fn workshop_times(f: &mut Fields) -> (Option<Timestamp>, Option<Timestamp>) {
     let has_start = f.fm.table.contains_key("start");
     let has_end = f.fm.table.contains_key("end");
     let start = f.date("start");
@@ -187,11 +225,11 @@ fn read_workshop(f: &mut Fields) -> Option<Workshop> {
             ),
         );
     }
-    let venue = f.required_string(
-        "venue",
-        "the place",
-        "venue = \"Aula Kantor Kelurahan Pantai Amal\"",
-    );
+    (start, end)
+}
+
+/// `kelurahan`, required and known to the configured places, and the kecamatan it lies in.
+fn workshop_place(f: &mut Fields) -> (Option<String>, Option<String>) {
     let kelurahan = f.required_string(
         "kelurahan",
         "the kelurahan of the venue",
@@ -217,12 +255,12 @@ fn read_workshop(f: &mut Fields) -> Option<Workshop> {
         }
         found
     });
-    let organiser = f.required_string(
-        "organiser",
-        "who runs it",
-        "organiser = \"Dinas Kominfo Kota Tarakan\"",
-    );
-    let organiser_email = f.string("organiser_email").filter(|e| {
+    (kelurahan, kecamatan)
+}
+
+/// `organiser_email`, optional, a plain e-mail address.
+fn organiser_email(f: &mut Fields) -> Option<String> {
+    f.string("organiser_email").filter(|e| {
         let ok = is_email(e);
         if !ok {
             let span = f.span("organiser_email");
@@ -238,7 +276,11 @@ fn read_workshop(f: &mut Fields) -> Option<Workshop> {
             );
         }
         ok
-    });
+    })
+}
+
+/// `capacity`, required: a whole number of seats, written without words.
+fn capacity(f: &mut Fields) -> Option<u32> {
     let capacity_text = match f.fm.table.get("capacity") {
         Some(Value::String(t)) => Some(t.clone()),
         _ => None,
@@ -262,7 +304,7 @@ fn read_workshop(f: &mut Fields) -> Option<Workshop> {
             ),
         );
     }
-    let capacity = match f.integer("capacity", "capacity = 40") {
+    match f.integer("capacity", "capacity = 40") {
         Some(c) if c > 0 && c <= 1_000_000 => Some(c as u32),
         Some(c) => {
             let span = f.span("capacity");
@@ -284,8 +326,12 @@ fn read_workshop(f: &mut Fields) -> Option<Workshop> {
             }
             None
         }
-    };
-    let cost = match f.integer("cost", "cost = 25000") {
+    }
+}
+
+/// `cost` in rupiah, optional (free when left out), never negative.
+fn cost(f: &mut Fields) -> Option<i64> {
+    match f.integer("cost", "cost = 25000") {
         Some(c) if c < 0 => {
             let span = f.span("cost");
             f.error_at(
@@ -299,13 +345,12 @@ fn read_workshop(f: &mut Fields) -> Option<Workshop> {
         Some(c) => Some(c),
         None if f.fm.table.contains_key("cost") => None,
         None => Some(0),
-    };
-    let register = f.required_string(
-        "register",
-        "how to register",
-        "register = \"Daftar lewat WhatsApp 0812-0000-0000\"",
-    );
-    let register_url = f.string("register_url").filter(|url| {
+    }
+}
+
+/// `register_url`, optional: a web address, `mailto:`, `tel:` or a path of this site.
+fn register_url(f: &mut Fields) -> Option<String> {
+    f.string("register_url").filter(|url| {
         let problem = crate::sanitize::url_problem("a", "href", url).or_else(|| {
             let allowed = ["https://", "http://", "mailto:", "tel:", "whatsapp:"]
                 .iter()
@@ -324,19 +369,6 @@ fn read_workshop(f: &mut Fields) -> Option<Workshop> {
             );
         }
         problem.is_none()
-    });
-    Some(Workshop {
-        start: start?,
-        end: end?,
-        venue: venue?,
-        kelurahan: kelurahan?,
-        kecamatan: kecamatan?,
-        organiser: organiser?,
-        organiser_email,
-        capacity: capacity?,
-        cost: cost?,
-        register: register?,
-        register_url,
     })
 }
 
