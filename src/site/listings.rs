@@ -29,6 +29,42 @@ struct Paginator<'a> {
     last: String,
 }
 
+/// What the outputs of one section share: the section, its view and fingerprint, the pages'
+/// renders and the output.
+struct SectionPart<'a> {
+    s: &'a crate::content::Section,
+    view: super::views::SectionView<'a>,
+    fp: u64,
+    rendered: &'a [Arc<PageResult>],
+    out: &'a Output,
+}
+
+impl<'a> SectionPart<'a> {
+    fn origin(&self) -> Option<&'a std::path::Path> {
+        Some(self.s.source.path.as_path())
+    }
+
+    /// The section's title and description as the page's meta title and description.
+    fn describe(&self, ctx: &mut tera::Context) {
+        if !self.s.dir.is_empty() {
+            ctx.insert("meta_title", &self.s.meta.title);
+        }
+        if !self.s.meta.description.is_empty() {
+            ctx.insert("meta_description", &self.s.meta.description);
+        }
+    }
+
+    /// Page `p` as listings show it.
+    fn page_view(&self, site: &'a Site, p: usize) -> PageView<'a> {
+        site.page_view(
+            &site.content.pages[p],
+            &self.rendered[p].rendered,
+            None,
+            &[],
+        )
+    }
+}
+
 #[derive(Serialize)]
 struct SectionPreview<'a> {
     title: &'a str,
@@ -152,7 +188,8 @@ impl Site {
         )
     }
 
-    /// Renders section `i` (its listing or the home page); returns diagnostics and heading ids.
+    /// Renders section `i` (its listing, schedule or the home page, and its redirects);
+    /// returns diagnostics and heading ids.
     pub(super) fn render_section(
         &self,
         i: usize,
@@ -172,128 +209,28 @@ impl Site {
         let ids = md.headings.iter().map(|h| h.id.clone()).collect();
         let content = (!md.html.trim().is_empty()).then_some(md.html.as_str());
         let view = self.section_view(s, content);
-        let section_fp = {
+        let fp = {
             let mut fp = Fingerprint::new("section");
             fp.json(&view)
                 .add(&s.meta.template)
                 .add(self.translations_of(&s.translation_key));
             fp.finish()
         };
-        let file = crate::output::Output::file_for_url(&s.url);
-        let describe = |ctx: &mut tera::Context| {
-            if !s.dir.is_empty() {
-                ctx.insert("meta_title", &s.meta.title);
-            }
-            if !s.meta.description.is_empty() {
-                ctx.insert("meta_description", &s.meta.description);
-            }
-        };
-        let origin = Some(s.source.path.as_path());
-        let write = |ctx: &tera::Context, template: &str, diags: &mut Vec<Diagnostic>| match self
-            .render(template, ctx)
-        {
-            Ok(html) => {
-                if let Err(d) = out.write_page(&s.url, html, origin) {
-                    diags.push(d);
-                }
-            }
-            Err(d) => diags.push(d),
+        let part = SectionPart {
+            s,
+            view,
+            fp,
+            rendered,
+            out,
         };
         if s.dir.is_empty() {
-            // Home page: a preview of every top-level section, upcoming workshops first.
-            let previews: Vec<SectionPreview> = s
-                .subsections
-                .iter()
-                .map(|&j| {
-                    let sub = &self.content.sections[j];
-                    let list = if sub.kind == Kind::Workshop {
-                        self.split_schedule(&sub.pages).0
-                    } else {
-                        sub.pages.clone()
-                    };
-                    SectionPreview {
-                        title: &sub.meta.title,
-                        description: &sub.meta.description,
-                        url: &sub.url,
-                        kind: sub.kind,
-                        pages: list
-                            .iter()
-                            .take(3)
-                            .map(|&p| {
-                                self.page_view(
-                                    &self.content.pages[p],
-                                    &rendered[p].rendered,
-                                    None,
-                                    &[],
-                                )
-                            })
-                            .collect(),
-                    }
-                })
-                .collect();
-            let template = self.chosen_template(s.meta.template.as_deref(), "index.html");
-            let fp = || {
-                let mut fp = self.fp("home", template);
-                fp.add(section_fp).json(&previews);
-                fp.finish()
-            };
-            if let Fresh::Render = out.unit(UnitKey::Home(s.url.clone()), fp, vec![file]) {
-                let mut ctx = self.context(&s.lang, &s.url, Some(&s.translation_key));
-                ctx.insert("section", &view);
-                describe(&mut ctx);
-                ctx.insert("sections", &previews);
-                write(&ctx, template, &mut diags);
-            }
+            self.render_home(&part, &mut diags);
         } else if s.kind == Kind::Workshop {
-            let (up, past) = self.split_schedule(&s.pages);
-            let template = self.chosen_template(s.meta.template.as_deref(), "schedule.html");
-            let cal_file = format!("{}{}", s.url, super::ics::FEED_NAME);
-            let fp = || {
-                let mut fp = self.fp("schedule", template);
-                fp.add(section_fp).add(up.len());
-                for &p in up.iter().chain(&past) {
-                    fp.add(rendered[p].listing);
-                }
-                fp.finish()
-            };
-            let files = vec![file, cal_file[1..].to_string()];
-            if let Fresh::Render = out.unit(UnitKey::Schedule(s.url.clone()), fp, files) {
-                let views = |list: &[usize]| -> Vec<PageView> {
-                    list.iter()
-                        .map(|&p| {
-                            self.page_view(&self.content.pages[p], &rendered[p].rendered, None, &[])
-                        })
-                        .collect()
-                };
-                let mut ctx = self.context(&s.lang, &s.url, Some(&s.translation_key));
-                ctx.insert("section", &view);
-                describe(&mut ctx);
-                ctx.insert("upcoming", &views(&up));
-                ctx.insert("past", &views(&past));
-                ctx.insert(
-                    "calendar_url",
-                    &format!("{}{}", s.url, super::ics::FEED_NAME),
-                );
-                write(&ctx, template, &mut diags);
-                let entries: Vec<_> = up
-                    .iter()
-                    .filter_map(|&p| match &self.content.pages[p].typed {
-                        Typed::Workshop(w) => Some((&self.content.pages[p], w)),
-                        _ => None,
-                    })
-                    .collect();
-                let cal = super::ics::calendar(self, &entries, &s.meta.title);
-                if let Err(d) = out.write(
-                    &format!("{}{}", s.url, super::ics::FEED_NAME),
-                    cal.as_bytes(),
-                ) {
-                    diags.push(d);
-                }
-            }
+            self.render_schedule(&part, &mut diags);
         } else {
             let fill = |ctx: &mut tera::Context| {
-                ctx.insert("section", &view);
-                describe(ctx);
+                ctx.insert("section", &part.view);
+                part.describe(ctx);
             };
             diags.extend(self.paginate(
                 &s.pages,
@@ -306,28 +243,130 @@ impl Site {
                 &fill,
                 &s.lang,
                 Some(&s.translation_key),
-                origin,
-                section_fp,
+                part.origin(),
+                fp,
             ));
         }
+        self.render_section_aliases(&part, &mut diags);
+        (diags, ids)
+    }
+
+    /// Renders a section's page with `template` and `ctx` and writes it.
+    fn write_section(
+        &self,
+        part: &SectionPart,
+        template: &str,
+        ctx: &tera::Context,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        match self.render(template, ctx) {
+            Ok(html) => diags.extend(part.out.write_page(&part.s.url, html, part.origin()).err()),
+            Err(d) => diags.push(d),
+        }
+    }
+
+    /// The context of a section's own page: site, section, title and description.
+    fn section_context(&self, part: &SectionPart) -> tera::Context {
+        let s = part.s;
+        let mut ctx = self.context(&s.lang, &s.url, Some(&s.translation_key));
+        ctx.insert("section", &part.view);
+        part.describe(&mut ctx);
+        ctx
+    }
+
+    /// The home page: a preview of every top-level section, upcoming workshops first.
+    fn render_home(&self, part: &SectionPart, diags: &mut Vec<Diagnostic>) {
+        let s = part.s;
+        let previews: Vec<SectionPreview> = s
+            .subsections
+            .iter()
+            .map(|&j| {
+                let sub = &self.content.sections[j];
+                let list = if sub.kind == Kind::Workshop {
+                    self.split_schedule(&sub.pages).0
+                } else {
+                    sub.pages.clone()
+                };
+                SectionPreview {
+                    title: &sub.meta.title,
+                    description: &sub.meta.description,
+                    url: &sub.url,
+                    kind: sub.kind,
+                    pages: list
+                        .iter()
+                        .take(3)
+                        .map(|&p| part.page_view(self, p))
+                        .collect(),
+                }
+            })
+            .collect();
+        let template = self.chosen_template(s.meta.template.as_deref(), "index.html");
+        let fp = || {
+            let mut fp = self.fp("home", template);
+            fp.add(part.fp).json(&previews);
+            fp.finish()
+        };
+        let file = Output::file_for_url(&s.url);
+        if let Fresh::Render = part.out.unit(UnitKey::Home(s.url.clone()), fp, vec![file]) {
+            let mut ctx = self.section_context(part);
+            ctx.insert("sections", &previews);
+            self.write_section(part, template, &ctx, diags);
+        }
+    }
+
+    /// A workshop section: upcoming workshops soonest first, then past ones, and the calendar
+    /// of the upcoming ones.
+    fn render_schedule(&self, part: &SectionPart, diags: &mut Vec<Diagnostic>) {
+        let s = part.s;
+        let (up, past) = self.split_schedule(&s.pages);
+        let template = self.chosen_template(s.meta.template.as_deref(), "schedule.html");
+        let cal_url = format!("{}{}", s.url, super::ics::FEED_NAME);
+        let fp = || {
+            let mut fp = self.fp("schedule", template);
+            fp.add(part.fp).add(up.len());
+            for &p in up.iter().chain(&past) {
+                fp.add(part.rendered[p].listing);
+            }
+            fp.finish()
+        };
+        let files = vec![Output::file_for_url(&s.url), cal_url[1..].to_string()];
+        if let Fresh::Render = part.out.unit(UnitKey::Schedule(s.url.clone()), fp, files) {
+            let views = |list: &[usize]| -> Vec<PageView> {
+                list.iter().map(|&p| part.page_view(self, p)).collect()
+            };
+            let mut ctx = self.section_context(part);
+            ctx.insert("upcoming", &views(&up));
+            ctx.insert("past", &views(&past));
+            ctx.insert("calendar_url", &cal_url);
+            self.write_section(part, template, &ctx, diags);
+            let entries: Vec<_> = up
+                .iter()
+                .filter_map(|&p| match &self.content.pages[p].typed {
+                    Typed::Workshop(w) => Some((&self.content.pages[p], w)),
+                    _ => None,
+                })
+                .collect();
+            let cal = super::ics::calendar(self, &entries, &s.meta.title);
+            diags.extend(part.out.write(&cal_url, cal.as_bytes()).err());
+        }
+    }
+
+    /// A section's redirects (`aliases`).
+    fn render_section_aliases(&self, part: &SectionPart, diags: &mut Vec<Diagnostic>) {
+        let s = part.s;
         let alias_files = s.meta.aliases.iter().map(|a| Output::file_for_url(a));
         let fp = || {
             let mut fp = Fingerprint::new("aliases");
             fp.add(&s.url).add(&s.meta.aliases);
             fp.finish()
         };
-        if let Fresh::Render = out.unit(
-            UnitKey::SectionAliases(s.rel.clone()),
-            fp,
-            alias_files.collect(),
-        ) {
+        let key = UnitKey::SectionAliases(s.rel.clone());
+        if let Fresh::Render = part.out.unit(key, fp, alias_files.collect()) {
             for alias in &s.meta.aliases {
-                if let Err(d) = out.write_page(alias, super::pages::redirect_html(&s.url), origin) {
-                    diags.push(d);
-                }
+                let html = super::pages::redirect_html(&s.url);
+                diags.extend(part.out.write_page(alias, html, part.origin()).err());
             }
         }
-        (diags, ids)
     }
 
     /// Every taxonomy's term list and term pages, per language.
