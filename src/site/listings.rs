@@ -1,14 +1,14 @@
 //! Listing pages: the home page, section listings with pagination, the workshop schedule
 //! (upcoming first, then past) and taxonomy pages.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
 use std::sync::Arc;
 
-use super::views::{Link, PageView};
+use super::views::PageView;
 use super::{PageResult, Site};
 use crate::common::diagnostics::Diagnostic;
 use crate::common::hash::Fingerprint;
@@ -85,7 +85,7 @@ impl Site {
 
     /// Splits `pages` into pagers and renders each with `template`.
     #[allow(clippy::too_many_arguments)]
-    fn paginate(
+    pub(super) fn paginate(
         &self,
         pages: &[usize],
         per_page: Option<usize>,
@@ -367,143 +367,5 @@ impl Site {
                 diags.extend(part.out.write_page(alias, html, part.origin()).err());
             }
         }
-    }
-
-    /// Every taxonomy's term list and term pages, per language.
-    pub(super) fn render_taxonomies(
-        &self,
-        rendered: &[Arc<PageResult>],
-        out: &Output,
-    ) -> Vec<Diagnostic> {
-        #[derive(Serialize)]
-        struct TermView {
-            name: String,
-            label: String,
-            url: String,
-            count: usize,
-        }
-        #[derive(Serialize)]
-        struct TaxView<'a> {
-            name: &'a str,
-            title: &'a str,
-            url: String,
-        }
-        let mut jobs = Vec::new();
-        for lang in self.config.all_languages() {
-            for tax in &self.config.taxonomies {
-                // Terms that give the same address ("Rumput Laut", "rumput-laut") are one term,
-                // shown with the first spelling in sort order.
-                let mut by_slug: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
-                for (i, p) in self.content.pages.iter().enumerate() {
-                    if p.lang == lang
-                        && let Some(ts) = p.taxonomies.get(&tax.name)
-                    {
-                        for t in ts {
-                            let entry = by_slug
-                                .entry(slug::slugify(t))
-                                .or_insert_with(|| (t.clone(), Vec::new()));
-                            if *t < entry.0 {
-                                entry.0 = t.clone();
-                            }
-                            if !entry.1.contains(&i) {
-                                entry.1.push(i);
-                            }
-                        }
-                    }
-                }
-                let mut terms: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-                for (_, (name, pages)) in by_slug {
-                    terms.entry(name).or_default().extend(pages);
-                }
-                if terms.is_empty() {
-                    continue;
-                }
-                for list in terms.values_mut() {
-                    list.sort_by(|&a, &b| {
-                        self.content.pages[b].date.cmp(&self.content.pages[a].date)
-                    });
-                }
-                jobs.push((lang.clone(), tax, terms));
-            }
-        }
-        jobs.par_iter()
-            .flat_map_iter(|(lang, tax, terms)| {
-                let mut diags = Vec::new();
-                let prefix = self.config.lang_prefix(lang);
-                let tax_view = TaxView {
-                    name: &tax.name,
-                    title: self.config.taxonomy_title(tax, lang),
-                    url: format!("{prefix}/{}/", tax.name),
-                };
-                let term_views: Vec<TermView> = terms
-                    .iter()
-                    .map(|(t, pages)| {
-                        let Link { name, label, url } = self.term_link(lang, &tax.name, t);
-                        TermView {
-                            name,
-                            label,
-                            url,
-                            count: pages.len(),
-                        }
-                    })
-                    .collect();
-                let key = format!("__tax_{}", tax.name);
-                let fp = || {
-                    let mut fp = self.fp("taxonomy", "taxonomy_list.html");
-                    fp.json(&tax_view)
-                        .json(&term_views)
-                        .add(self.translations_of(&key));
-                    fp.finish()
-                };
-                let file = crate::output::Output::file_for_url(&tax_view.url);
-                if let Fresh::Render =
-                    out.unit(UnitKey::Taxonomy(tax_view.url.clone()), fp, vec![file])
-                {
-                    let mut ctx = self.context(lang, &tax_view.url, Some(&key));
-                    ctx.insert("taxonomy", &tax_view);
-                    ctx.insert("meta_title", tax_view.title);
-                    ctx.insert("terms", &term_views);
-                    match self.render("taxonomy_list.html", &ctx) {
-                        Ok(html) => diags.extend(out.write_page(&tax_view.url, html, None).err()),
-                        Err(d) => diags.push(d),
-                    }
-                }
-                let pages: Vec<(&Vec<usize>, &TermView)> =
-                    terms.values().zip(&term_views).collect();
-                let term_diags: Vec<Diagnostic> = pages
-                    .into_par_iter()
-                    .flat_map_iter(|(term, view)| {
-                        let fill = |ctx: &mut tera::Context| {
-                            ctx.insert("taxonomy", &tax_view);
-                            ctx.insert(
-                                "meta_title",
-                                &format!("{}: {}", tax_view.title, view.label),
-                            );
-                            ctx.insert("term", view);
-                        };
-                        self.paginate(
-                            term,
-                            Some(tax.paginate_by),
-                            &view.url,
-                            "page",
-                            rendered,
-                            out,
-                            "taxonomy_single.html",
-                            &fill,
-                            lang,
-                            None,
-                            None,
-                            {
-                                let mut fp = Fingerprint::new("term");
-                                fp.json(&tax_view).json(view);
-                                fp.finish()
-                            },
-                        )
-                    })
-                    .collect();
-                diags.extend(term_diags);
-                diags.into_iter().chain(None)
-            })
-            .collect()
     }
 }

@@ -2,7 +2,8 @@
 //! theme, in parallel, into an [`Output`] that is swapped into place only when all succeeded.
 //!
 //! [`Site`] holds what was loaded and the lookup tables made from it ([`index`]); [`context`]
-//! gives every template its variables; [`pages`], [`listings`], [`feeds`], [`impact`] and
+//! gives every template its variables; [`pages`], [`listings`], [`taxonomies`], [`feeds`],
+//! [`impact`] and
 //! [`assets`] render each kind of output; [`checks`] reports templates the front matter names
 //! but the theme lacks, and outputs that collide.
 
@@ -15,6 +16,7 @@ mod impact;
 mod index;
 mod listings;
 mod pages;
+mod taxonomies;
 pub mod views;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
