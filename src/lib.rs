@@ -1,9 +1,14 @@
-//! berdaya: builds the static information site of Tarakan's community-empowerment programme.
+//! berdaya: builds the static information site of Tarakan's community-empowerment programme,
+//! and the impact report of its survey.
 //!
-//! Data flows top to bottom through these modules:
-//! [`config`] → [`content`] (load and validate markdown) → [`markdown`] (body to HTML) →
-//! [`templates`] (Tera 2 theme) → [`site`] (assemble pages, listings, feeds, calendars) →
-//! [`output`] (minify, budget, precompress, atomic swap). [`cli`] is the command line.
+//! Two pipelines meet at the site. Content: [`config`] → [`content`] (read and validate
+//! markdown files) → [`markdown`] (body to HTML, cleaned by [`sanitize`]) → [`templates`]
+//! (the Tera 2 theme). Impact: [`impact`] (`data/impact.toml` and the survey → estimates →
+//! privacy-safe report views, charts and CSVs). [`site`] renders both into an [`output`]
+//! (minify, budget, precompress, then an atomic swap or serve's in-place commit). [`build`]
+//! loads a site the one way `build`, `check` and `serve` share; [`cli`], [`serve`] and
+//! [`scaffold`] are the faces. [`common`] is the floor under all of them. ARCHITECTURE.md
+//! draws it.
 
 // Errors carry a whole diagnostic (source, span, hint); they are the cold path, so size is fine.
 #![allow(clippy::result_large_err)]
