@@ -249,147 +249,117 @@ fn feeds_and_sitemap_are_well_formed_and_list_only_existing_pages() {
     assert_links_resolve(&out);
 }
 
-#[test]
-fn invalid_inputs_report_file_line_what_and_how_to_fix() {
-    let cases: &[(&str, &[&str])] = &[
-        (
-            "unknown_topic",
-            &[
-                "error: unknown topic `kuliner`",
-                "--> content/tips/sayur.md:4:9",
-                "help: use one of: cuaca, literasi-digital, pemasaran, perikanan, pertanian",
-            ],
-        ),
-        (
-            "bad_date",
-            &[
-                "error: `date` is not a valid date",
-                "--> content/tips/a.md:3:8",
-                "accepted formats: 2026-03-14, 2026-03-14T09:00",
-            ],
-        ),
-        (
-            "missing_field",
-            &[
-                "error: missing required field `venue`",
-                "--> content/pelatihan/a.md:1:1",
-                "help: add a line like venue = ",
-            ],
-        ),
-        (
-            "duplicate_url",
-            &[
-                "error: two files give the same URL /tips/sama/",
-                "content/tips/a.md",
-                "content/tips/b.md",
-                "another `slug`",
-            ],
-        ),
-        (
-            "unknown_template_variable",
-            &[
-                "error: template error",
-                "--> templates/page.html",
-                "Field `penulis` is not defined",
-                "page.html:4:12",
-            ],
-        ),
-        (
-            "template_syntax_error",
-            &[
-                "error: template error",
-                "--> templates/page.html",
-                "page.html:4:7",
-            ],
-        ),
-        (
-            "broken_link",
-            &[
-                "error: broken internal link to `@/tips/tidak-ada.md`",
-                "--> content/tips/a.md:8:36",
-                "there is no content/tips/tidak-ada.md",
-            ],
-        ),
-        (
-            "broken_anchor",
-            &[
-                "error: broken link to `#panen` in `@/tips/b.md`",
-                "--> content/tips/a.md:6:7",
-                "headings of that page: masa-panen",
-            ],
-        ),
-        (
-            "bad_toml",
-            &[
-                "error: front matter is not valid TOML",
-                "--> content/rusak.md:2:27",
-                "help: TOML writes `key = value`",
-            ],
-        ),
-        (
-            "bad_yaml",
-            &[
-                "error: front matter is not valid YAML",
-                "--> content/tips/a.md:5:1",
-                "expected ',' or ']'",
-            ],
-        ),
-        (
-            "unknown_kelurahan",
-            &[
-                "error: unknown kelurahan `Pantai Indah`",
-                "--> content/pelatihan/a.md:6:13",
-                "Pantai Amal",
-            ],
-        ),
-        (
-            "over_budget",
-            &[
-                "error: page /panjang/ is",
-                "over the budget of 1.0 KB",
-                "--> content/panjang.md",
-                "page_budget_kb",
-            ],
-        ),
-        (
-            "unknown_taxonomy",
-            &[
-                "error: unknown taxonomy `kategori`",
-                "--> content/tips/a.md:6:12",
-                "use one of: tags, topik, kecamatan",
-            ],
-        ),
-        (
-            "missing_front_matter",
-            &[
-                "error: missing front matter",
-                "--> content/catatan.md:1:1",
-                "between two `+++` lines",
-            ],
-        ),
-        (
-            "bad_config",
-            &[
-                "error: unknown key `bahasa` at the top of berdaya.toml",
-                "--> berdaya.toml:3:1",
-                "known keys here: title, description, base_url, default_language",
-            ],
-        ),
-    ];
-    for (case, expected) in cases {
-        let site = fixture(&format!("invalid/{case}"));
-        let diags = build(site.path())
-            .err()
-            .unwrap_or_else(|| panic!("{case}: build should fail"));
-        let text = diags.to_string();
-        for e in *expected {
-            assert!(text.contains(e), "{case}: expected {e:?} in\n{text}");
-        }
-        assert!(
-            !site.path().join("output").exists(),
-            "{case}: a failed build wrote output/"
-        );
+/// Builds the invalid fixture `case`, which must fail with every text of `expected` in its
+/// messages and write nothing.
+fn fails_with(case: &str, expected: &[&str]) {
+    let site = fixture(&format!("invalid/{case}"));
+    let diags = build(site.path())
+        .err()
+        .unwrap_or_else(|| panic!("{case}: build should fail"));
+    let text = diags.to_string();
+    for e in expected {
+        assert!(text.contains(e), "{case}: expected {e:?} in\n{text}");
     }
+    assert!(
+        !site.path().join("output").exists(),
+        "{case}: a failed build wrote output/"
+    );
+}
+
+/// One test per invalid fixture, so the first failure does not hide the rest.
+macro_rules! invalid_fixture {
+    ($($case:ident: [$($expected:expr),+ $(,)?];)+) => {
+        mod invalid {
+            use super::fails_with;
+            $(
+                #[test]
+                fn $case() {
+                    fails_with(stringify!($case), &[$($expected),+]);
+                }
+            )+
+        }
+    };
+}
+
+invalid_fixture! {
+    unknown_topic: [
+        "error: unknown topic `kuliner`",
+        "--> content/tips/sayur.md:4:9",
+        "help: use one of: cuaca, literasi-digital, pemasaran, perikanan, pertanian",
+    ];
+    bad_date: [
+        "error: `date` is not a valid date",
+        "--> content/tips/a.md:3:8",
+        "accepted formats: 2026-03-14, 2026-03-14T09:00",
+    ];
+    missing_field: [
+        "error: missing required field `venue`",
+        "--> content/pelatihan/a.md:1:1",
+        "help: add a line like venue = ",
+    ];
+    duplicate_url: [
+        "error: two files give the same URL /tips/sama/",
+        "content/tips/a.md",
+        "content/tips/b.md",
+        "another `slug`",
+    ];
+    unknown_template_variable: [
+        "error: template error",
+        "--> templates/page.html",
+        "Field `penulis` is not defined",
+        "page.html:4:12",
+    ];
+    template_syntax_error: [
+        "error: template error",
+        "--> templates/page.html",
+        "page.html:4:7",
+    ];
+    broken_link: [
+        "error: broken internal link to `@/tips/tidak-ada.md`",
+        "--> content/tips/a.md:8:36",
+        "there is no content/tips/tidak-ada.md",
+    ];
+    broken_anchor: [
+        "error: broken link to `#panen` in `@/tips/b.md`",
+        "--> content/tips/a.md:6:7",
+        "headings of that page: masa-panen",
+    ];
+    bad_toml: [
+        "error: front matter is not valid TOML",
+        "--> content/rusak.md:2:27",
+        "help: TOML writes `key = value`",
+    ];
+    bad_yaml: [
+        "error: front matter is not valid YAML",
+        "--> content/tips/a.md:5:1",
+        "expected ',' or ']'",
+    ];
+    unknown_kelurahan: [
+        "error: unknown kelurahan `Pantai Indah`",
+        "--> content/pelatihan/a.md:6:13",
+        "Pantai Amal",
+    ];
+    over_budget: [
+        "error: page /panjang/ is",
+        "over the budget of 1.0 KB",
+        "--> content/panjang.md",
+        "page_budget_kb",
+    ];
+    unknown_taxonomy: [
+        "error: unknown taxonomy `kategori`",
+        "--> content/tips/a.md:6:12",
+        "use one of: tags, topik, kecamatan",
+    ];
+    missing_front_matter: [
+        "error: missing front matter",
+        "--> content/catatan.md:1:1",
+        "between two `+++` lines",
+    ];
+    bad_config: [
+        "error: unknown key `bahasa` at the top of berdaya.toml",
+        "--> berdaya.toml:3:1",
+        "known keys here: title, description, base_url, default_language",
+    ];
 }
 
 #[test]
