@@ -56,23 +56,79 @@ fn assert_same_tree(got: &Path, want: &Path) {
     }
 }
 
-#[test]
-fn incremental_rebuilds_equal_a_full_build_and_touch_only_what_changed() {
-    let site = sample_site();
-    let root = site.path();
-    let out = root.join("output");
-    let mut s = Session::new(options(root));
-    let first = s.full();
-    assert!(first.ok(), "{}", first.diags);
-    assert!(first.changed.len() > 300, "{}", first.changed.len());
+/// A sample site kept in a serve `Session`, edited and rebuilt step by step; each scenario
+/// ends by comparing the output, byte for byte, with a full build of the same files.
+struct SessionTest {
+    _site: tempfile::TempDir,
+    root: PathBuf,
+    out: PathBuf,
+    session: Session,
+}
 
+impl SessionTest {
+    /// The sample site, built once by the session.
+    fn new() -> SessionTest {
+        let site = sample_site();
+        let root = site.path().to_path_buf();
+        let mut session = Session::new(options(&root));
+        let first = session.full();
+        assert!(first.ok(), "{}", first.diags);
+        assert!(first.changed.len() > 300, "{}", first.changed.len());
+        SessionTest {
+            out: root.join("output"),
+            root,
+            _site: site,
+            session,
+        }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    fn edit(&self, rel: &str, from: &str, to: &str) -> PathBuf {
+        edit(&self.root, rel, from, to)
+    }
+
+    fn write(&self, rel: &str, text: &str) -> PathBuf {
+        let path = self.path(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, text).unwrap();
+        path
+    }
+
+    /// One incremental rebuild that must succeed; the output files it changed.
+    fn rebuild(&mut self, paths: &[PathBuf]) -> Vec<String> {
+        rebuild(&mut self.session, paths)
+    }
+
+    fn output(&self, rel: &str) -> String {
+        fs::read_to_string(self.out.join(rel)).unwrap()
+    }
+
+    /// The output equals a full build of the same files.
+    fn assert_equals_full_build(&self) {
+        let fresh = tempfile::tempdir().unwrap();
+        build::build(&BuildOptions {
+            output: Some(fresh.path().join("site")),
+            ..options(&self.root)
+        })
+        .unwrap_or_else(|d| panic!("{d}"));
+        assert_same_tree(&self.out, &fresh.path().join("site"));
+    }
+}
+
+fn has(changed: &[String], file: &str) -> bool {
+    changed.iter().any(|f| f == file)
+}
+
+#[test]
+fn a_page_edit_touches_the_page_and_the_listings_showing_it() {
+    let mut t = SessionTest::new();
     // A body edit re-renders that page and the listings showing it, nothing else.
     let tip = "content/tips/memilih-bibit-rumput-laut.md";
-    let changed = rebuild(
-        &mut s,
-        &[edit(root, tip, "Panen yang baik", "Panen yang sangat baik")],
-    );
-    assert!(changed.contains(&"tips/memilih-bibit-rumput-laut/index.html".to_string()));
+    let changed = t.rebuild(&[t.edit(tip, "Panen yang baik", "Panen yang sangat baik")]);
+    assert!(has(&changed, "tips/memilih-bibit-rumput-laut/index.html"));
     let html: Vec<_> = changed.iter().filter(|f| f.ends_with(".html")).collect();
     assert!(
         html.iter()
@@ -83,66 +139,62 @@ fn incremental_rebuilds_equal_a_full_build_and_touch_only_what_changed() {
         !changed.iter().any(|f| f.starts_with("dampak/")),
         "{changed:?}"
     );
-    let page = fs::read_to_string(out.join("tips/memilih-bibit-rumput-laut/index.html")).unwrap();
-    assert!(page.contains("Panen yang sangat baik"));
-
-    // Saving without a change writes nothing.
-    let same = rebuild(&mut s, &[root.join(tip)]);
-    assert!(same.is_empty(), "{same:?}");
-
-    // A title change reaches the section listing, tag pages and the feed.
-    let changed = rebuild(
-        &mut s,
-        &[edit(
-            root,
-            tip,
-            "title = \"Memilih bibit",
-            "title = \"Cara memilih bibit",
-        )],
+    assert!(
+        t.output("tips/memilih-bibit-rumput-laut/index.html")
+            .contains("Panen yang sangat baik")
     );
-    // (The tip is on the listing's second page.)
+    // Saving without a change writes nothing.
+    let same = t.rebuild(&[t.path(tip)]);
+    assert!(same.is_empty(), "{same:?}");
+    // A title change reaches the section listing (the tip is on its second page), tag pages
+    // and the feed, not the listing's first page.
+    let changed = t.rebuild(&[t.edit(
+        tip,
+        "title = \"Memilih bibit",
+        "title = \"Cara memilih bibit",
+    )]);
     for f in [
         "tips/page/2/index.html",
         "tips/atom.xml",
         "topik/pertanian/index.html",
     ] {
-        assert!(changed.contains(&f.to_string()), "{f} not in {changed:?}");
+        assert!(has(&changed, f), "{f} not in {changed:?}");
     }
     assert!(
         changed.iter().any(|f| f.starts_with("tags/")),
         "{changed:?}"
     );
-    assert!(
-        !changed.contains(&"tips/index.html".to_string()),
-        "{changed:?}"
-    );
+    assert!(!has(&changed, "tips/index.html"), "{changed:?}");
+    t.assert_equals_full_build();
+}
 
-    // A new page, then the same page renamed.
-    let new = root.join("content/tips/menyimpan-hasil-panen.md");
-    fs::write(
-        &new,
+#[test]
+fn pages_added_renamed_deleted_and_hidden() {
+    let mut t = SessionTest::new();
+    let new = t.write(
+        "content/tips/menyimpan-hasil-panen.md",
         "+++\ntitle = \"Menyimpan hasil panen\"\ndate = 2026-02-01\ntopic = \"pertanian\"\n[taxonomies]\ntags = [\"mutu\"]\n+++\n\nSimpan di tempat kering. Lihat [bibit](@/tips/memilih-bibit-rumput-laut.md).\n",
-    )
-    .unwrap();
-    let changed = rebuild(&mut s, std::slice::from_ref(&new));
-    assert!(changed.contains(&"tips/menyimpan-hasil-panen/index.html".to_string()));
-    let renamed = root.join("content/tips/menyimpan-panen.md");
+    );
+    let changed = t.rebuild(std::slice::from_ref(&new));
+    assert!(has(&changed, "tips/menyimpan-hasil-panen/index.html"));
+    // Renamed: the old page and its compressed files go.
+    let renamed = t.path("content/tips/menyimpan-panen.md");
     fs::rename(&new, &renamed).unwrap();
-    let changed = rebuild(&mut s, &[new.clone(), renamed.clone()]);
-    assert!(changed.contains(&"tips/menyimpan-hasil-panen/index.html".to_string()));
-    assert!(!out.join("tips/menyimpan-hasil-panen/index.html").exists());
+    let changed = t.rebuild(&[new.clone(), renamed.clone()]);
+    assert!(has(&changed, "tips/menyimpan-hasil-panen/index.html"));
+    assert!(!t.out.join("tips/menyimpan-hasil-panen/index.html").exists());
     assert!(
-        !out.join("tips/menyimpan-hasil-panen/index.html.br")
+        !t.out
+            .join("tips/menyimpan-hasil-panen/index.html.br")
             .exists()
     );
-    assert!(out.join("tips/menyimpan-panen/index.html").exists());
-
+    assert!(t.out.join("tips/menyimpan-panen/index.html").exists());
     // Deleting a page others link to is a reported broken link; the output stays as it was.
-    let linked = root.join("content/tips/menentukan-harga-jual.md");
+    let linked = t.path("content/tips/menentukan-harga-jual.md");
     let saved = fs::read_to_string(&linked).unwrap();
-    let before = fs::read(out.join("tips/menentukan-harga-jual/index.html")).unwrap();
+    let before = fs::read(t.out.join("tips/menentukan-harga-jual/index.html")).unwrap();
     fs::remove_file(&linked).unwrap();
-    let round = s.rebuild(std::slice::from_ref(&linked));
+    let round = t.session.rebuild(std::slice::from_ref(&linked));
     assert!(!round.ok());
     let text = round.diags.render(false);
     assert!(
@@ -155,88 +207,116 @@ fn incremental_rebuilds_equal_a_full_build_and_touch_only_what_changed() {
     );
     assert!(round.changed.is_empty());
     assert_eq!(
-        fs::read(out.join("tips/menentukan-harga-jual/index.html")).unwrap(),
+        fs::read(t.out.join("tips/menentukan-harga-jual/index.html")).unwrap(),
         before
     );
     // Bringing it back clears the error.
     fs::write(&linked, &saved).unwrap();
-    rebuild(&mut s, std::slice::from_ref(&linked));
+    t.rebuild(std::slice::from_ref(&linked));
+    // Files in hidden folders (an editor's trash) are not pages.
+    let trash = t.write("content/.trash/lama.md", "+++\ntitle = \"Lama\"\n+++\n");
+    assert!(t.rebuild(std::slice::from_ref(&trash)).is_empty());
+    // Editors' leftovers are ignored.
+    let junk: Vec<PathBuf> = [
+        "content/tips/.x.md.swp",
+        "content/tips/x.md~",
+        "content/tips/4913",
+    ]
+    .iter()
+    .map(|j| t.write(j, "+++\n"))
+    .collect();
+    let changed = t.rebuild(&junk);
+    assert!(changed.is_empty(), "{changed:?}");
+    t.assert_equals_full_build();
+}
 
-    // Edits made while the build fails are written once it succeeds: here a link to a heading
-    // that does not exist yet, then the heading.
-    let a = root.join("content/tips/membaca-tabel-pasang-surut.md");
-    let b = root.join("content/tips/memilih-bibit-rumput-laut.md");
+#[test]
+fn edits_made_while_a_build_fails_are_written_once_it_succeeds() {
+    let mut t = SessionTest::new();
+    // A link to a heading that does not exist yet, then the heading.
+    let a = t.path("content/tips/membaca-tabel-pasang-surut.md");
     let a_text = fs::read_to_string(&a).unwrap();
     fs::write(
         &a,
         format!("{a_text}\nLihat [tanda bibit](@/tips/memilih-bibit-rumput-laut.md#tanda-bibit-unggul).\n"),
     )
     .unwrap();
-    let round = s.rebuild(std::slice::from_ref(&a));
+    let round = t.session.rebuild(std::slice::from_ref(&a));
     assert!(!round.ok(), "the heading does not exist yet");
-    edit(
-        root,
+    let b = t.edit(
         "content/tips/memilih-bibit-rumput-laut.md",
         "## Ciri bibit yang sehat",
         "## Tanda bibit unggul",
     );
-    rebuild(&mut s, std::slice::from_ref(&b));
-    let a_html =
-        fs::read_to_string(out.join("tips/membaca-tabel-pasang-surut/index.html")).unwrap();
+    t.rebuild(std::slice::from_ref(&b));
     assert!(
-        a_html.contains("#tanda-bibit-unggul"),
+        t.output("tips/membaca-tabel-pasang-surut/index.html")
+            .contains("#tanda-bibit-unggul"),
         "the failed round's edit is written"
     );
+    t.assert_equals_full_build();
+}
 
+#[test]
+fn static_files_and_images_come_and_go() {
+    let mut t = SessionTest::new();
     // A static robots.txt replaces the generated one, and removing it brings that back.
-    let robots = root.join("static/robots.txt");
-    fs::create_dir_all(robots.parent().unwrap()).unwrap();
-    fs::write(&robots, "User-agent: *\nDisallow: /draf/\n").unwrap();
-    rebuild(&mut s, std::slice::from_ref(&robots));
-    assert!(
-        fs::read_to_string(out.join("robots.txt"))
-            .unwrap()
-            .contains("/draf/")
-    );
+    let robots = t.write("static/robots.txt", "User-agent: *\nDisallow: /draf/\n");
+    t.rebuild(std::slice::from_ref(&robots));
+    assert!(t.output("robots.txt").contains("/draf/"));
     fs::remove_file(&robots).unwrap();
-    rebuild(&mut s, std::slice::from_ref(&robots));
-    assert!(
-        fs::read_to_string(out.join("robots.txt"))
-            .unwrap()
-            .contains("Sitemap:")
-    );
+    t.rebuild(std::slice::from_ref(&robots));
+    assert!(t.output("robots.txt").contains("Sitemap:"));
+    // An image beside the pages, added then removed.
+    let image = t.path("content/tips/contoh.png");
+    fs::write(&image, b"\x89PNG\r\n\x1a\n").unwrap();
+    assert!(has(
+        &t.rebuild(std::slice::from_ref(&image)),
+        "tips/contoh.png"
+    ));
+    fs::remove_file(&image).unwrap();
+    t.rebuild(std::slice::from_ref(&image));
+    assert!(!t.out.join("tips/contoh.png").exists());
+    t.assert_equals_full_build();
+}
 
-    // Files in hidden folders (an editor's trash) are not pages.
-    let trash = root.join("content/.trash/lama.md");
-    fs::create_dir_all(trash.parent().unwrap()).unwrap();
-    fs::write(&trash, "+++\ntitle = \"Lama\"\n+++\n").unwrap();
-    assert!(rebuild(&mut s, std::slice::from_ref(&trash)).is_empty());
-
+#[test]
+fn templates_re_render_only_the_pages_that_use_them() {
+    let mut t = SessionTest::new();
     // A partial used by listings re-renders listings, not single pages.
-    let changed = rebuild(
-        &mut s,
-        &[edit(
-            root,
-            "themes/default/templates/partials/pager.html",
-            "class=\"pager\"",
-            "class=\"pager pg\"",
-        )],
-    );
+    let changed = t.rebuild(&[t.edit(
+        "themes/default/templates/partials/pager.html",
+        "class=\"pager\"",
+        "class=\"pager pg\"",
+    )]);
+    assert!(has(&changed, "tips/index.html"), "{changed:?}");
     assert!(
-        changed.contains(&"tips/index.html".to_string()),
+        !has(&changed, "tips/memilih-bibit-rumput-laut/index.html"),
         "{changed:?}"
     );
-    assert!(
-        !changed.contains(&"tips/memilih-bibit-rumput-laut/index.html".to_string()),
-        "{changed:?}"
+    // A site template that overrides the theme's partial, added then removed.
+    let theme_card =
+        fs::read_to_string(t.path("themes/default/templates/partials/card.html")).unwrap();
+    let own = t.write(
+        "templates/partials/card.html",
+        &theme_card.replacen("<", "<div class=\"own\"></div><", 1),
     );
+    let changed = t.rebuild(std::slice::from_ref(&own));
+    assert!(has(&changed, "tips/index.html"), "{changed:?}");
+    fs::remove_file(&own).unwrap();
+    t.rebuild(std::slice::from_ref(&own));
+    assert!(!t.output("tips/index.html").contains("class=\"own\""));
+    t.assert_equals_full_build();
+}
 
-    // Survey data: the report pages change, content pages do not.
-    let data = root.join("data/survei.csv");
+#[test]
+fn survey_changes_touch_the_report_not_the_content() {
+    let mut t = SessionTest::new();
+    let data = t.path("data/survei.csv");
     let csv = fs::read_to_string(&data).unwrap();
     let cut: String = csv.lines().take(3000).map(|l| format!("{l}\n")).collect();
     fs::write(&data, cut).unwrap();
-    let changed = rebuild(&mut s, std::slice::from_ref(&data));
+    let changed = t.rebuild(std::slice::from_ref(&data));
     assert!(
         changed.iter().any(|f| f.starts_with("dampak/")),
         "{changed:?}"
@@ -245,34 +325,10 @@ fn incremental_rebuilds_equal_a_full_build_and_touch_only_what_changed() {
         !changed.iter().any(|f| f.starts_with("kisah/")),
         "{changed:?}"
     );
-
-    // A site template that overrides the theme's partial, added then removed.
-    let own = root.join("templates/partials/card.html");
-    fs::create_dir_all(own.parent().unwrap()).unwrap();
-    let theme_card =
-        fs::read_to_string(root.join("themes/default/templates/partials/card.html")).unwrap();
-    fs::write(
-        &own,
-        theme_card.replacen("<", "<div class=\"own\"></div><", 1),
-    )
-    .unwrap();
-    let changed = rebuild(&mut s, std::slice::from_ref(&own));
-    assert!(
-        changed.contains(&"tips/index.html".to_string()),
-        "{changed:?}"
-    );
-    fs::remove_file(&own).unwrap();
-    rebuild(&mut s, std::slice::from_ref(&own));
-    assert!(
-        !fs::read_to_string(out.join("tips/index.html"))
-            .unwrap()
-            .contains("class=\"own\"")
-    );
-
     // The survey file renamed: an error until impact.toml names the new file.
-    let renamed_data = root.join("data/survei-2026.csv");
-    fs::rename(&data, &renamed_data).unwrap();
-    let round = s.rebuild(&[data.clone(), renamed_data.clone()]);
+    let renamed = t.path("data/survei-2026.csv");
+    fs::rename(&data, &renamed).unwrap();
+    let round = t.session.rebuild(&[data.clone(), renamed.clone()]);
     assert!(!round.ok() && round.changed.is_empty());
     assert!(
         round.diags.render(false).contains("survei.csv"),
@@ -280,81 +336,26 @@ fn incremental_rebuilds_equal_a_full_build_and_touch_only_what_changed() {
         round.diags
     );
     assert!(
-        out.join("dampak/index.html").exists(),
+        t.out.join("dampak/index.html").exists(),
         "the last good output stays"
     );
-    let changed = rebuild(
-        &mut s,
-        &[edit(
-            root,
-            "data/impact.toml",
-            "\"survei.csv\"",
-            "\"survei-2026.csv\"",
-        )],
-    );
+    let changed = t.rebuild(&[t.edit("data/impact.toml", "\"survei.csv\"", "\"survei-2026.csv\"")]);
     assert!(
         !changed.iter().any(|f| f.starts_with("tips/")),
         "{changed:?}"
     );
+    t.assert_equals_full_build();
+}
 
-    // A section's front matter, an image added and removed, then berdaya.toml.
-    rebuild(
-        &mut s,
-        &[edit(
-            root,
-            "content/kisah/_index.md",
-            "title = \"",
-            "title = \"Semua ",
-        )],
-    );
-    let image = root.join("content/tips/contoh.png");
-    fs::write(&image, b"\x89PNG\r\n\x1a\n").unwrap();
-    assert!(rebuild(&mut s, std::slice::from_ref(&image)).contains(&"tips/contoh.png".to_string()));
-    fs::remove_file(&image).unwrap();
-    rebuild(&mut s, std::slice::from_ref(&image));
-    assert!(!out.join("tips/contoh.png").exists());
-    rebuild(
-        &mut s,
-        &[edit(root, "berdaya.toml", "title = \"", "title = \"Situs ")],
-    );
+#[test]
+fn section_and_configuration_changes() {
+    let mut t = SessionTest::new();
+    t.rebuild(&[t.edit("content/kisah/_index.md", "title = \"", "title = \"Semua ")]);
+    t.rebuild(&[t.edit("berdaya.toml", "title = \"", "title = \"Situs ")]);
     // Output settings too: without precompression no .gz or .br stays behind.
-    rebuild(
-        &mut s,
-        &[edit(
-            root,
-            "berdaya.toml",
-            "precompress = true",
-            "precompress = false",
-        )],
-    );
-    assert!(!files(&out).iter().any(|f| f.ends_with(".br")));
-
-    // Editors' leftovers are ignored.
-    for junk in [
-        "content/tips/.x.md.swp",
-        "content/tips/x.md~",
-        "content/tips/4913",
-    ] {
-        fs::write(root.join(junk), "+++\n").unwrap();
-    }
-    let junk = rebuild(
-        &mut s,
-        &[
-            root.join("content/tips/.x.md.swp"),
-            root.join("content/tips/x.md~"),
-            root.join("content/tips/4913"),
-        ],
-    );
-    assert!(junk.is_empty(), "{junk:?}");
-
-    // The final state, built from scratch.
-    let fresh = tempfile::tempdir().unwrap();
-    build::build(&BuildOptions {
-        output: Some(fresh.path().join("site")),
-        ..options(root)
-    })
-    .unwrap_or_else(|d| panic!("{d}"));
-    assert_same_tree(&out, &fresh.path().join("site"));
+    t.rebuild(&[t.edit("berdaya.toml", "precompress = true", "precompress = false")]);
+    assert!(!files(&t.out).iter().any(|f| f.ends_with(".br")));
+    t.assert_equals_full_build();
 }
 
 // ---- The dev server over HTTP ----
