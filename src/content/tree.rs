@@ -170,3 +170,69 @@ pub(super) fn check_duplicate_urls(content: &Content, diags: &mut Diagnostics) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::config::Config;
+    use crate::content::{LoadOptions, load};
+
+    fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (rel, text) in files {
+            let p = dir.path().join("content").join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn pages_join_their_nearest_section_sorted_and_sections_nest() {
+        let config = Config::parse(
+            "title = \"T\"\nbase_url = \"https://contoh.test\"\n[languages.en]\nname = \"English\"\n",
+            Path::new("berdaya.toml"),
+        )
+        .unwrap();
+        let dir = site(&[
+            ("_index.md", "+++\ntitle = \"Beranda\"\n+++\n"),
+            (
+                "tips/_index.md",
+                "+++\ntitle = \"Tips\"\nsort_by = \"title\"\n+++\n",
+            ),
+            ("tips/b.md", "+++\ntitle = \"Bawang\"\n+++\n"),
+            ("tips/a.md", "+++\ntitle = \"Cabai\"\n+++\n"),
+            ("tips/lama/c.md", "+++\ntitle = \"Arsip\"\n+++\n"),
+            (
+                "tips/a.en.md",
+                "+++\ntitle = \"Chili\"\nslug = \"chili\"\n+++\n",
+            ),
+        ]);
+        let (content, diags) = load(dir.path(), &config, &LoadOptions { drafts: false });
+        assert!(!diags.has_errors(), "{diags}");
+        let tips = content.sections.iter().find(|s| s.dir == "tips").unwrap();
+        let titles: Vec<&str> = tips
+            .pages
+            .iter()
+            .map(|&i| content.pages[i].meta.title.as_str())
+            .collect();
+        // tips/lama has no section of its own: its page joins tips, in title order.
+        assert_eq!(titles, ["Arsip", "Bawang", "Cabai"]);
+        let home = content
+            .sections
+            .iter()
+            .position(|s| s.dir.is_empty())
+            .unwrap();
+        assert_eq!(tips.parent, Some(home));
+        let en = content.pages.iter().find(|p| p.lang == "en").unwrap();
+        assert_eq!(en.url, "/en/tips/chili/");
+        assert_eq!(en.section, None, "no English tips section");
+        let c = content
+            .pages
+            .iter()
+            .find(|p| p.rel == "tips/lama/c.md")
+            .unwrap();
+        assert_eq!(c.url, "/tips/lama/c/");
+    }
+}

@@ -144,3 +144,109 @@ impl Drop for Output {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{OutputOptions, UnitKey};
+    use super::*;
+
+    fn opts() -> OutputOptions {
+        OutputOptions {
+            minify: false,
+            precompress: true,
+            budget: u64::MAX,
+            dry_run: false,
+            brotli_quality: 1,
+            gzip_level: 1,
+        }
+    }
+
+    fn page(out: &Output, key: &str, fp: u64) -> bool {
+        let file = format!("{key}/index.html");
+        let fresh = out.unit(UnitKey::Page(key.into()), || fp, vec![file]);
+        if let super::super::Fresh::Render = fresh {
+            out.write_page(&format!("/{key}/"), format!("<p>{key} {fp}</p>"), None)
+                .unwrap();
+            true
+        } else {
+            false
+        }
+    }
+
+    #[test]
+    fn a_swap_replaces_the_folder_and_an_abandoned_build_leaves_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let final_dir = dir.path().join("output");
+        let out = Output::new(&final_dir, opts()).unwrap();
+        page(&out, "a", 1);
+        out.commit().unwrap();
+        assert!(final_dir.join("a/index.html").is_file());
+        assert!(final_dir.join("a/index.html.br").is_file());
+        let out = Output::new(&final_dir, opts()).unwrap();
+        page(&out, "b", 1);
+        let staging = out.dir.clone();
+        out.abandon();
+        assert!(!staging.exists(), "no staging folder is left");
+        assert!(final_dir.join("a/index.html").is_file());
+        assert!(!final_dir.join("b").exists());
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().collect();
+        assert_eq!(names.len(), 1, "only output/ beside the site");
+    }
+
+    #[test]
+    fn an_in_place_commit_writes_what_changed_and_removes_what_is_gone() {
+        let dir = tempfile::tempdir().unwrap();
+        let final_dir = dir.path().join("output");
+        let out = Output::new(&final_dir, opts()).unwrap().with_memo();
+        page(&out, "a", 1);
+        page(&out, "b", 1);
+        let memo = out.take_memo().unwrap();
+        out.commit().unwrap();
+        // a unchanged, b changed, c new.
+        let out = Output::in_place(&final_dir, opts(), memo, false);
+        assert!(!page(&out, "a", 1), "an unchanged unit is kept");
+        assert!(page(&out, "b", 2));
+        assert!(page(&out, "c", 1));
+        let (changed, memo) = out.commit_in_place().unwrap();
+        assert_eq!(changed, ["b/index.html", "c/index.html"]);
+        let b = std::fs::read_to_string(final_dir.join("b/index.html")).unwrap();
+        assert_eq!(b, "<p>b 2</p>");
+        // a is gone: its file, compressed siblings and emptied folder are removed.
+        let out = Output::in_place(&final_dir, opts(), memo, false);
+        page(&out, "b", 2);
+        page(&out, "c", 1);
+        let (changed, _) = out.commit_in_place().unwrap();
+        assert_eq!(changed, ["a/index.html"]);
+        assert!(!final_dir.join("a").exists());
+    }
+
+    #[test]
+    fn two_units_making_one_file_are_a_collision() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = Output::new(&dir.path().join("output"), opts()).unwrap();
+        out.unit(
+            UnitKey::Page("x.md".into()),
+            || 0,
+            vec!["x/index.html".into()],
+        );
+        out.unit(
+            UnitKey::Pager("/x/".into()),
+            || 0,
+            vec!["x/index.html".into()],
+        );
+        out.unit(
+            UnitKey::Feed("/atom.xml".into()),
+            || 0,
+            vec!["atom.xml".into()],
+        );
+        out.unit(
+            UnitKey::Page("y.md".into()),
+            || 0,
+            vec!["atom.xml/index.html".into()],
+        );
+        let c = out.collisions();
+        assert_eq!(c.len(), 2, "{c:?}");
+        assert!(c.iter().any(|c| c.file == "x/index.html" && !c.folder));
+        assert!(c.iter().any(|c| c.file == "atom.xml" && c.folder));
+    }
+}

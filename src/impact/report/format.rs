@@ -127,3 +127,45 @@ pub fn csv_num(v: f64) -> String {
         .parse::<f64>()
         .map_or_else(|_| v.to_string(), |r| r.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(key: &str) -> String {
+        match key {
+            "unit_pp" => "poin persen".into(),
+            other => other.into(),
+        }
+    }
+
+    fn outcome(kind: OutcomeKind, unit: &str) -> Outcome {
+        toml::from_str::<Outcome>(&format!(
+            "id = \"x\"\ncolumn = \"x\"\ntype = \"{}\"\nunit = \"{unit}\"\nlabel = {{ id = \"X\" }}\n",
+            match kind {
+                OutcomeKind::Binary => "binary",
+                OutcomeKind::Continuous => "continuous",
+            }
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn values_keep_their_unit_and_sign() {
+        let l = Language {
+            code: "id",
+            default: "id",
+            prefix: "",
+            words: &words,
+        };
+        let rp = outcome(OutcomeKind::Continuous, "Rp");
+        assert_eq!(value(&rp, 382_400.0, &l, true), "+Rp\u{a0}382.000");
+        assert_eq!(value(&rp, -1500.4, &l, true), "\u{2212}Rp\u{a0}1.500");
+        let share = outcome(OutcomeKind::Binary, "");
+        assert_eq!(value(&share, 0.123, &l, true), "+12,3 poin persen");
+        assert_eq!(level(&share, 0.5, &l), "50,0%");
+        let points = outcome(OutcomeKind::Continuous, "poin");
+        assert_eq!(value(&points, 4.26, &l, false), "4,3\u{a0}poin");
+        assert_eq!(csv_num(0.1 + 0.2), "0.3");
+    }
+}
