@@ -12,6 +12,7 @@
 
 // Errors carry a whole diagnostic (source, span, hint); they are the cold path, so size is fine.
 #![allow(clippy::result_large_err)]
+#![warn(missing_docs)]
 
 pub mod build;
 pub mod cli;
