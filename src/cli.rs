@@ -11,6 +11,7 @@ use crate::common::diagnostics::Diagnostics;
 use crate::config::Config;
 use crate::content::Kind;
 
+/// The parsed command line: the site folder and the command to run.
 #[derive(Parser, Debug)]
 #[command(
     name = "berdaya",
@@ -21,14 +22,17 @@ pub struct Cli {
     /// Site folder holding berdaya.toml, content/ and themes/.
     #[arg(long, global = true, default_value = ".")]
     pub root: PathBuf,
+    /// The command to run.
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// What `berdaya` is asked to do: build, serve, check or new.
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Build the site into output/.
     Build {
+        /// The options every building command takes: --drafts and --now.
         #[command(flatten)]
         site: SiteArgs,
         /// Output folder (default: ROOT/output).
@@ -37,6 +41,7 @@ pub enum Command {
     },
     /// Build, serve on http://127.0.0.1:1111/, and rebuild and reload pages on every save.
     Serve {
+        /// The options every building command takes: --drafts and --now.
         #[command(flatten)]
         site: SiteArgs,
         /// Output folder (default: ROOT/output).
@@ -51,6 +56,7 @@ pub enum Command {
     },
     /// Validate front matter, links, templates and page sizes; write nothing.
     Check {
+        /// The options every building command takes: --drafts and --now.
         #[command(flatten)]
         site: SiteArgs,
     },
@@ -74,11 +80,16 @@ pub struct SiteArgs {
     pub now: Option<String>,
 }
 
+/// The kind of content file `berdaya new` creates.
 #[derive(ValueEnum, Clone, Copy, Debug)]
 pub enum NewKind {
+    /// A tip, in the section of kind tip (else content/tips/).
     Tip,
+    /// A workshop, in the section of kind workshop (else content/pelatihan/).
     Workshop,
+    /// A success story, in the section of kind story (else content/kisah/).
     Story,
+    /// A plain page, in the section of kind page (else directly in content/).
     Page,
 }
 
@@ -145,6 +156,8 @@ pub fn summary(r: &BuildReport, verb: &str) -> String {
     )
 }
 
+/// Runs the parsed command and returns the process's exit code: success, or 1 after the errors
+/// are printed.
 pub fn run(cli: Cli) -> ExitCode {
     let fail = |msg: String| {
         eprintln!("error: {msg}");

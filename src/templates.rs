@@ -10,7 +10,11 @@ use crate::common::diagnostics::{Diagnostic, Source};
 use crate::common::locale;
 use crate::config::Config;
 
+/// A loaded theme: its templates, UI strings and stylesheet, with the hashes that tell
+/// incremental builds what changed.
 pub struct Theme {
+    /// Every template, parsed, with autoescaping for `.html` and `.xml` and the `number`,
+    /// `integer` and `rupiah` filters.
     pub tera: Tera,
     /// Template name → file it was read from, for error messages.
     pub files: BTreeMap<String, PathBuf>,
@@ -63,6 +67,9 @@ fn template_hashes(sources: &[(String, String)]) -> BTreeMap<String, u64> {
 }
 
 impl Theme {
+    /// Reads the theme named in the config from `root/themes/`, with the site's own `templates/`
+    /// overriding its templates. Errors: the theme folder is missing, a template cannot be read
+    /// or does not parse, or `i18n.toml` is not valid TOML.
     pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         let theme_dir = root.join("themes").join(&config.theme);
         if !theme_dir.is_dir() {

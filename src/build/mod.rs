@@ -18,9 +18,11 @@ pub use session::Session;
 /// What to build and how.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
+    /// The site's folder, holding `berdaya.toml`, `content/` and the themes.
     pub root: PathBuf,
     /// Output folder; `root/output` when `None`.
     pub output: Option<PathBuf>,
+    /// Include pages and sections marked `draft = true` in front matter.
     pub drafts: bool,
     /// The build's "now" (which workshops are upcoming, feed dates); the clock when `None`.
     pub now: Option<Timestamp>,
@@ -31,6 +33,8 @@ pub struct BuildOptions {
 }
 
 impl BuildOptions {
+    /// Options for a plain build of the site in `root`: into `root/output`, without drafts, at
+    /// the clock's time, writing files, with no progress bar.
     pub fn new(root: impl Into<PathBuf>) -> Self {
         BuildOptions {
             root: root.into(),
@@ -56,10 +60,13 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// Heaviest pages by gzip size, heaviest first.
     pub heaviest: Vec<PageSize>,
+    /// Largest allowed gzip-compressed size of one HTML page, in bytes.
     pub budget: u64,
+    /// The build's warnings, sorted and without duplicates; a report means there were no errors.
     pub warnings: Diagnostics,
     /// Compressed files reused from the previous build.
     pub reused: usize,
+    /// The output folder the build was put in (nothing is written there for `check`).
     pub output: PathBuf,
 }
 

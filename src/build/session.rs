@@ -80,10 +80,12 @@ pub struct Round {
     pub changed: Vec<String>,
     /// Errors (then nothing was written) and warnings.
     pub diags: Diagnostics,
+    /// Wall time of the rebuild, from the call to the result.
     pub elapsed: Duration,
 }
 
 impl Round {
+    /// True when the rebuild had no errors (warnings allowed).
     pub fn ok(&self) -> bool {
         !self.diags.has_errors()
     }
@@ -141,10 +143,12 @@ impl Session {
         }
     }
 
+    /// The output folder the session builds into: `--output`, or `output` in the site folder.
     pub fn output_dir(&self) -> &Path {
         &self.out_dir
     }
 
+    /// The site's folder, holding `berdaya.toml`.
     pub fn root(&self) -> &Path {
         &self.opts.root
     }

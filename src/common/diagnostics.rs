@@ -15,18 +15,23 @@ use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 /// How serious a diagnostic is: errors stop the build, warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    /// A problem that stops the build.
     Error,
+    /// A problem that is reported but does not stop the build.
     Warning,
 }
 
 /// A source file's text shared by every diagnostic that points into it.
 #[derive(Debug, Clone)]
 pub struct Source {
+    /// Path of the file as shown in messages, e.g. `content/tips/x.md` or `berdaya.toml`.
     pub path: PathBuf,
+    /// The file's whole text, shared with the diagnostics that quote it.
     pub text: Arc<str>,
 }
 
 impl Source {
+    /// Makes a source from a file's path (as shown in messages) and its text.
     pub fn new(path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> Self {
         Source {
             path: path.into(),
@@ -58,7 +63,9 @@ impl Source {
 /// One problem found in the user's input.
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
+    /// Whether this is an error (stops the build) or a warning.
     pub severity: Severity,
+    /// One-line summary shown after `error:` or `warning:`.
     pub message: String,
     /// File the problem is in (relative to the site root when possible).
     pub path: Option<PathBuf>,
@@ -73,6 +80,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// A new error saying `message`, with no file, span or help yet: the builder methods add them.
     pub fn error(message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
@@ -85,6 +93,8 @@ impl Diagnostic {
         }
     }
 
+    /// A new warning saying `message`, with no file, span or help yet: the builder methods add
+    /// them.
     pub fn warning(message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
@@ -92,6 +102,7 @@ impl Diagnostic {
         }
     }
 
+    /// Names the file the problem is in, without pointing at a span of its text.
     pub fn in_file(mut self, path: impl AsRef<Path>) -> Self {
         self.path = Some(path.as_ref().to_path_buf());
         self
@@ -115,16 +126,20 @@ impl Diagnostic {
         self
     }
 
+    /// Adds a hint on how to fix the problem, shown as `= help: ...`.
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
+    /// Shows `text` verbatim under the message instead of a source snippet (for a report
+    /// rendered elsewhere, e.g. by Tera).
     pub fn preformatted(mut self, text: impl Into<String>) -> Self {
         self.preformatted = Some(text.into());
         self
     }
 
+    /// True when the severity is [`Severity::Error`], which stops the build.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -211,22 +226,27 @@ impl fmt::Display for Diagnostic {
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {
+    /// Adds one diagnostic at the end, unsorted.
     pub fn push(&mut self, d: Diagnostic) {
         self.0.push(d);
     }
 
+    /// Adds every diagnostic of `ds` at the end, unsorted.
     pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
         self.0.extend(ds);
     }
 
+    /// True when at least one diagnostic is an error, so the build must stop.
     pub fn has_errors(&self) -> bool {
         self.0.iter().any(Diagnostic::is_error)
     }
 
+    /// Count of the diagnostics that are errors.
     pub fn error_count(&self) -> usize {
         self.0.iter().filter(|d| d.is_error()).count()
     }
 
+    /// Count of the diagnostics that are warnings.
     pub fn warning_count(&self) -> usize {
         self.0.len() - self.error_count()
     }
@@ -249,6 +269,8 @@ impl Diagnostics {
         self.0.retain(|d| seen.insert(d.render(false)));
     }
 
+    /// Renders every diagnostic like rustc, a blank line between them. `color` adds ANSI styles
+    /// for terminals.
     pub fn render(&self, color: bool) -> String {
         self.0
             .iter()

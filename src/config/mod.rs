@@ -18,11 +18,14 @@ pub type Labels = BTreeMap<String, String>;
 /// The whole configuration file.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Config {
+    /// The site's name in the default language; see [`Config::site_title`] for the others.
     pub title: String,
+    /// Summary of the site in the default language; empty when left out.
     #[serde(default)]
     pub description: String,
     /// Absolute URL the site is served from, e.g. `https://berdaya.tarakankota.go.id`.
     pub base_url: String,
+    /// Language code of the default language (default `id`), served without a URL prefix.
     #[serde(default = "default_language")]
     pub default_language: String,
     /// Display name of the default language.
@@ -37,11 +40,14 @@ pub struct Config {
     /// Other languages, e.g. `[languages.en]`.
     #[serde(default)]
     pub languages: BTreeMap<String, Language>,
+    /// The `[build]` table: page budget, minifying and compression.
     #[serde(default)]
     pub build: BuildConfig,
     /// How markdown is turned into HTML.
     #[serde(default)]
     pub markdown: MarkdownConfig,
+    /// The `[[taxonomies]]` entries; when the key is absent, `tags`, `topik` (from `topic`) and
+    /// `kecamatan` (from `kecamatan`).
     #[serde(default = "default_taxonomies")]
     pub taxonomies: Vec<Taxonomy>,
     /// Allowed values of typed fields: `topic`, `season`, `sector`.
@@ -58,21 +64,26 @@ pub struct Config {
     pub extra: toml::Table,
 }
 
+/// One other language of the site: a `[languages.CODE]` table.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Language {
+    /// The site's title in this language; None uses the default language's `title`.
     #[serde(default)]
     pub title: Option<String>,
+    /// The site's description in this language; None uses the default language's `description`.
     #[serde(default)]
     pub description: Option<String>,
     /// Display name, e.g. "English".
     pub name: String,
 }
 
+/// The `[build]` table: how pages are measured, minified and compressed when written.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default)]
 pub struct BuildConfig {
     /// Largest allowed gzip-compressed size of one HTML page, in KB (1 KB = 1024 bytes).
     pub page_budget_kb: f64,
+    /// Minify every HTML page before it is measured and written (default `true`).
     pub minify: bool,
     /// Write `.gz` and `.br` beside every text file.
     pub precompress: bool,
@@ -115,6 +126,7 @@ impl Default for MarkdownConfig {
     }
 }
 
+/// One `[[taxonomies]]` entry: a way of grouping pages by terms, with a listing per term.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Taxonomy {
     /// Name used in front matter (`[taxonomies] tags = [...]`) and as the URL folder.
@@ -141,6 +153,7 @@ fn default_taxonomy_paginate() -> usize {
     10
 }
 
+/// The `[timezone]` table: the site's local time zone (default WITA, UTC+8).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct TimeZone {
     /// Offset from UTC in hours.
@@ -273,6 +286,7 @@ impl Config {
         langs
     }
 
+    /// True when `code` is the default language or one listed under `[languages]`.
     pub fn is_language(&self, code: &str) -> bool {
         code == self.default_language || self.languages.contains_key(code)
     }
@@ -286,6 +300,8 @@ impl Config {
         }
     }
 
+    /// The site's title in language `lang`; the default language's `title` when that language
+    /// has none or `lang` is unknown.
     pub fn site_title(&self, lang: &str) -> &str {
         self.languages
             .get(lang)
@@ -293,6 +309,8 @@ impl Config {
             .unwrap_or(&self.title)
     }
 
+    /// The site's description in language `lang`; the default language's `description` when
+    /// that language has none or `lang` is unknown.
     pub fn site_description(&self, lang: &str) -> &str {
         self.languages
             .get(lang)
@@ -300,6 +318,8 @@ impl Config {
             .unwrap_or(&self.description)
     }
 
+    /// Display name of language `lang`, e.g. "English"; `language_name` (the default
+    /// language's) for the default language or an unknown code.
     pub fn language_name(&self, lang: &str) -> &str {
         self.languages
             .get(lang)
@@ -330,6 +350,7 @@ impl Config {
             .find(|t| t.from_field.as_deref() == Some(field))
     }
 
+    /// Title of taxonomy `tax` in language `lang`, else in the default language, else its `name`.
     pub fn taxonomy_title<'a>(&'a self, tax: &'a Taxonomy, lang: &str) -> &'a str {
         tax.title
             .get(lang)
@@ -337,6 +358,8 @@ impl Config {
             .map_or(&tax.name, String::as_str)
     }
 
+    /// The page budget `page_budget_kb` in bytes (1 KB = 1024 bytes), rounded down: the largest
+    /// allowed gzip-compressed size of one HTML page.
     pub fn page_budget_bytes(&self) -> u64 {
         (self.build.page_budget_kb * 1024.0) as u64
     }

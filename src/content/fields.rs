@@ -14,14 +14,20 @@ pub use crate::common::locale::{DATE_FORMATS, parse_date};
 
 /// Takes fields out of a front-matter table; what is left at the end is unknown.
 pub struct Fields<'a> {
+    /// The file being read; diagnostics point into its text.
     pub source: &'a Source,
+    /// The file's parsed front matter, used to find where keys and values are written.
     pub fm: &'a FrontMatter,
+    /// Site configuration: the vocabularies, places, taxonomies and time zone values are
+    /// checked against.
     pub config: &'a Config,
     table: Table,
+    /// Errors and warnings found so far, each pointing at the offending text.
     pub diags: Vec<Diagnostic>,
 }
 
 impl<'a> Fields<'a> {
+    /// Starts reading front matter `fm` of `source`, with every key unread and no diagnostics.
     pub fn new(source: &'a Source, fm: &'a FrontMatter, config: &'a Config) -> Self {
         Fields {
             source,
@@ -32,6 +38,8 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// Byte range in the file of the value of top-level `key`; an empty range at the start of
+    /// the front matter when the key is not written.
     pub fn span(&self, key: &str) -> Range<usize> {
         self.fm.locate(self.source, None, key)
     }
@@ -43,6 +51,8 @@ impl<'a> Fields<'a> {
         start..self.fm.range.start.saturating_sub(1)
     }
 
+    /// Records an error pointing at `span` (a byte range in the file), with `label` under the
+    /// text and `help` after it.
     pub fn error_at(&mut self, span: Range<usize>, message: String, label: String, help: String) {
         self.diags.push(
             Diagnostic::error(message)
@@ -61,6 +71,8 @@ impl<'a> Fields<'a> {
         );
     }
 
+    /// Records an error that required field `key` is missing, pointing at the opening delimiter
+    /// line; `what` says what the field holds and `example` is a line to add.
     pub fn missing(&mut self, key: &str, what: &str, example: &str) {
         let span = self.opening_line();
         self.error_at(
@@ -71,10 +83,14 @@ impl<'a> Fields<'a> {
         );
     }
 
+    /// Removes `key` from the unread keys and returns its raw value. Returns None when the key
+    /// is absent or was already taken.
     pub fn take(&mut self, key: &str) -> Option<Value> {
         self.table.remove(key)
     }
 
+    /// Takes `key` as text. Returns None when it is absent; records an error and returns None
+    /// when it is not text.
     pub fn string(&mut self, key: &str) -> Option<String> {
         match self.take(key)? {
             Value::String(s) => Some(s),
@@ -85,6 +101,8 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// Takes `key` as text that is not blank; `what` (what the field holds) and `example` go
+    /// into messages. Errors, recorded and returning None: missing, not text, or blank.
     pub fn required_string(&mut self, key: &str, what: &str, example: &str) -> Option<String> {
         let present = self.table.contains_key(key);
         let value = self.string(key);
@@ -109,6 +127,8 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// Takes `key` as `true` or `false`. Returns None when it is absent; records an error and
+    /// returns None when it is not a boolean.
     pub fn bool(&mut self, key: &str) -> Option<bool> {
         match self.take(key)? {
             Value::Boolean(b) => Some(b),
@@ -119,6 +139,8 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// Takes `key` as a whole number (a float without a fraction counts). Returns None when it
+    /// is absent; records an error showing `example` and returns None for any other value.
     pub fn integer(&mut self, key: &str, example: &str) -> Option<i64> {
         match self.take(key)? {
             Value::Integer(i) => Some(i),
@@ -130,6 +152,8 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// Reads `value`, already taken from `key`, as a number (whole or not). Errors: anything
+    /// else is recorded with `example` and gives None.
     pub fn number_value(&mut self, value: Value, key: &str, example: &str) -> Option<f64> {
         match value {
             Value::Integer(i) => Some(i as f64),
@@ -145,11 +169,18 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// Takes `key` as a list of texts, each trimmed. Returns None when it is absent; records an
+    /// error and returns None for one text instead of a list, an empty entry or an entry that is
+    /// not text.
     pub fn strings(&mut self, key: &str) -> Option<Vec<String>> {
         let value = self.take(key)?;
         self.strings_value(value, key, None)
     }
 
+    /// Reads `value`, already taken from `key` (inside front-matter table `table`, such as
+    /// `taxonomies`, or at the top level when None), as a list of texts, each trimmed. Errors,
+    /// recorded and returning None: one text instead of a list, an empty entry, or an entry that
+    /// is not text.
     pub fn strings_value(
         &mut self,
         value: Value,
@@ -289,6 +320,9 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// Takes `key` as a date or date and time; one without an offset is in the configured
+    /// time zone. Returns None when it is absent; records an error listing the accepted formats
+    /// and returns None when it is not a valid date.
     pub fn date(&mut self, key: &str) -> Option<Timestamp> {
         let value = self.take(key)?;
         let text = match &value {

@@ -8,16 +8,22 @@ use yaml_rust2::{Yaml, YamlLoader};
 
 use crate::common::diagnostics::{Diagnostic, Source};
 
+/// The syntax front matter is written in, told by its opening delimiter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// TOML between `+++` lines.
     Toml,
+    /// YAML between `---` lines.
     Yaml,
 }
 
 /// Parsed front matter of one file.
 #[derive(Debug, Clone)]
 pub struct FrontMatter {
+    /// The syntax the front matter is written in.
     pub format: Format,
+    /// Every key and its value, with YAML converted to the same TOML values and escaped
+    /// control characters replaced by U+FFFD.
     pub table: Table,
     /// Byte range of the front matter text (between the delimiters) in the file.
     pub range: Range<usize>,
@@ -187,7 +193,10 @@ fn yaml_to_toml(y: Yaml) -> Option<Value> {
 /// Where a key and its value are written in the front matter.
 #[derive(Debug, Clone)]
 pub struct KeySpan {
+    /// Byte range of the key in the file, with its quotes when quoted.
     pub key: Range<usize>,
+    /// Byte range of the value in the file: from after the `=` or `:` to the end of that line,
+    /// without trailing spaces.
     pub value: Range<usize>,
 }
 
@@ -198,6 +207,8 @@ impl FrontMatter {
             .map_or(self.range.start..self.range.start, |s| s.value)
     }
 
+    /// Finds where `key` (top level, or inside `table` such as `taxonomies`) and its value are
+    /// written in the file text. Returns None when no line of the front matter writes the key.
     pub fn locate_key(&self, source: &Source, table: Option<&str>, key: &str) -> Option<KeySpan> {
         let text = &source.text[self.range.clone()];
         let mut from = 0;

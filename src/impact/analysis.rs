@@ -14,11 +14,21 @@ use crate::common::diagnostics::Diagnostic;
 /// A difference-in-differences with every standard error that applies and the one shown.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Did {
+    /// The four cells (comparison and participants, before and after) the DiD is computed from.
     pub cells: TwoByTwo,
+    /// The DiD, (T1 − T0) − (C1 − C0), in the outcome's unit (a share 0–1 for binary outcomes),
+    /// with the standard error shown and its 95% confidence interval.
     pub estimate: Estimate,
+    /// HC1 (heteroskedasticity-robust) standard error of the DiD, in the outcome's unit; always
+    /// computed.
     pub se_hc1: f64,
+    /// Cluster-robust standard error of the DiD clustered by respondent, with the number of
+    /// respondents (clusters); `None` unless there are two or more and some answered both waves.
     pub se_respondent: Option<(f64, usize)>,
+    /// Cluster-robust standard error of the DiD clustered by the declared cluster column, with the
+    /// number of clusters; `None` without a cluster column or with fewer than two clusters.
     pub se_cluster: Option<(f64, usize)>,
+    /// Number of respondents who answered in both waves compared (the panel); 0 when not counted.
     pub panel_respondents: usize,
 }
 
@@ -74,8 +84,11 @@ pub struct OutcomeAnalysis {
 
 /// The whole analysis of a survey.
 pub struct Analysis {
+    /// The impact configuration the analysis was run with.
     pub config: ImpactConfig,
+    /// The loaded survey: the typed usable rows and the account of rejected ones.
     pub survey: Survey,
+    /// One analysis per outcome, in the order of `config.outcomes`.
     pub outcomes: Vec<OutcomeAnalysis>,
 }
 

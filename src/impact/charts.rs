@@ -19,15 +19,23 @@ const GREY: RGBColor = RGBColor(90, 90, 90);
 
 /// One line of a trend chart: a value with its 95% interval per wave, `None` where suppressed.
 pub struct Series {
+    /// Legend text of the line (the group's name).
     pub label: String,
+    /// Per wave, in order: (value, lower, upper bound of the 95% confidence interval), in the
+    /// outcome's unit (a share 0–1 when the unit is `%`); `None` where suppressed or empty.
     pub points: Vec<Option<(f64, f64, f64)>>,
 }
 
 /// One row of a forest plot: an estimate and its 95% interval.
 pub struct Row {
+    /// Label at the left of the row (an outcome or a breakdown level).
     pub label: String,
+    /// The estimate, in the chart's unit: the outcome's unit (a share 0–1 when `%`), or standard
+    /// deviations in the overview.
     pub value: f64,
+    /// Lower bound of the 95% confidence interval, same unit as `value`.
     pub lo: f64,
+    /// Upper bound of the 95% confidence interval, same unit as `value`.
     pub hi: f64,
 }
 

@@ -13,8 +13,11 @@ use crate::config::Labels;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ImpactConfig {
+    /// The `[survey]` table: the files, the role of each column, the waves and disclosure settings.
     pub survey: Survey,
+    /// The `[[outcomes]]` tables: the outcomes to estimate, in report order.
     pub outcomes: Vec<Outcome>,
+    /// The `[[breakdowns]]` tables: columns each outcome's DiD is broken down by; none by default.
     #[serde(default)]
     pub breakdowns: Vec<Breakdown>,
     /// Where the file was read from (set after parsing).
@@ -25,6 +28,7 @@ pub struct ImpactConfig {
     pub source: Option<Source>,
 }
 
+/// The `[survey]` table: where the survey data is and which column plays which role.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Survey {
@@ -34,15 +38,20 @@ pub struct Survey {
     pub id: String,
     /// Wave column, its values in order, and which are before / after the programme started.
     pub wave: String,
+    /// Every value of the wave column, in time order, earliest first.
     pub waves: Vec<String>,
+    /// Waves before the programme started (at least one); the last is the DiD's baseline wave.
     pub pre: Vec<String>,
+    /// Waves after the programme started (at least one); the first is the DiD's follow-up wave.
     pub post: Vec<String>,
     /// Group column and the value that marks participants.
     pub group: String,
+    /// Value of the group column that marks participants.
     pub treated: String,
     /// Values of the comparison group; when empty, every other non-empty value is comparison.
     #[serde(default)]
     pub comparison: Vec<String>,
+    /// Survey weight column (positive numbers); without one every respondent weighs 1.
     #[serde(default)]
     pub weight: Option<String>,
     /// Cluster column (e.g. kelurahan) for clustered standard errors.
@@ -69,21 +78,29 @@ fn default_max_reject_share() -> f64 {
     0.05
 }
 
+/// How an outcome is measured: `type` in impact.toml.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum OutcomeKind {
+    /// A number in the outcome's unit (rupiah, points, ...), compared by means and Welch's t-test.
     Continuous,
+    /// Yes or no, coded 1/0, so means are shares 0–1 (shown as percent); groups are compared by a
+    /// difference in proportions.
     Binary,
 }
 
+/// One `[[outcomes]]` table: an outcome to estimate and how to show it.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Outcome {
     /// Id used in URLs, chart ids and markdown (`pendapatan`).
     pub id: String,
+    /// Column of the survey files holding the outcome.
     pub column: String,
+    /// Whether the outcome is continuous or binary (`type` in impact.toml).
     #[serde(rename = "type")]
     pub kind: OutcomeKind,
+    /// Name of the outcome on the report, by language code.
     pub label: Labels,
     /// "Rp", "%", "poin", ... (binary outcomes are shown as percentages).
     #[serde(default)]
@@ -91,6 +108,8 @@ pub struct Outcome {
     /// Valid range; values outside are rejected.
     #[serde(default)]
     pub range: Option<[f64; 2]>,
+    /// Whether an increase is an improvement, which decides how a significant DiD is read; `true`
+    /// by default.
     #[serde(default = "yes")]
     pub higher_is_better: bool,
 }
@@ -99,10 +118,13 @@ fn yes() -> bool {
     true
 }
 
+/// One `[[breakdowns]]` table: a column whose values (levels) each get their own DiD.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Breakdown {
+    /// Column of the survey files whose values are the breakdown's levels.
     pub column: String,
+    /// Name of the breakdown on the report, by language code.
     pub label: Labels,
 }
 
@@ -120,6 +142,10 @@ impl ImpactConfig {
         Ok(Some(config))
     }
 
+    /// Parses and checks the text of an impact configuration; `display` is the path shown in
+    /// messages. Errors: invalid TOML or an unknown key, or a failed check (a bad file name, a
+    /// wave not listed or out of order, no wave before or after, an empty, repeated or non-slug
+    /// outcome id, an empty range, no outcomes, `max_reject_share` outside 0–1).
     pub fn parse(text: &str, display: &Path) -> Result<ImpactConfig, Diagnostic> {
         let source = Source::new(display, text);
         let config: ImpactConfig = toml::from_str(text).map_err(|e| {

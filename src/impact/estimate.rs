@@ -10,6 +10,7 @@ use super::stats::{Cell, TwoByTwo};
 /// Cells and cluster sums of one 2x2 comparison for one level of a breakdown ("" for all).
 #[derive(Debug, Clone, Default)]
 pub struct Design {
+    /// The four cells: comparison and participants in wave `before` and in wave `after`.
     pub cells: TwoByTwo,
     /// Σ u_g² and the number of respondents (clusters) when clustered by respondent.
     pub by_respondent: Option<(f64, usize)>,

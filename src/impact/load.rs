@@ -13,17 +13,28 @@ use crate::common::diagnostics::Diagnostic;
 /// Why a row was not used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Reason {
+    /// The respondent id is empty or missing.
     MissingId,
+    /// The wave is missing or not one of the declared `waves`.
     UnknownWave,
+    /// The group is missing, or neither the participants' value nor a declared comparison value.
     UnknownGroup,
+    /// A continuous outcome's answer is not a number.
     Unparseable,
+    /// A continuous outcome's value lies outside its declared `range`.
     OutOfRange,
+    /// A binary outcome's answer is not a recognised yes/no spelling (such as 1/0, ya/tidak,
+    /// yes/no).
     NotBinary,
+    /// The weight is missing, not a number, or not positive.
     BadWeight,
+    /// A second or later row of the same respondent in the same wave.
     Duplicate,
 }
 
 impl Reason {
+    /// Stable snake_case name of the reason (`missing_id`, ...), used to look up its translated
+    /// text and in error messages.
     pub fn key(self) -> &'static str {
         match self {
             Reason::MissingId => "missing_id",
@@ -41,11 +52,15 @@ impl Reason {
 /// One problem in one row.
 #[derive(Debug, Clone)]
 pub struct Reject {
+    /// The survey file, as `data/<name>`.
     pub file: String,
     /// Line in a CSV file (the header is line 1), row number in a Parquet file.
     pub row: u64,
+    /// The column that failed the check (`<id>+<wave>` for duplicates).
     pub column: String,
+    /// The offending value as text (the respondent id for duplicates); empty when missing.
     pub value: String,
+    /// Why the row was rejected.
     pub reason: Reason,
 }
 
@@ -58,9 +73,14 @@ pub struct Survey {
     pub data: DataFrame,
     /// Level names of each breakdown, indexed by code.
     pub levels: Vec<Vec<String>>,
+    /// Number of rows read from all survey files.
     pub rows_read: u64,
+    /// Number of rows that passed every check, kept for the estimates.
     pub rows_used: u64,
+    /// Number of rows that failed at least one check (each row counted once).
     pub rows_rejected: u64,
+    /// Every failed check, one per problem (a row may appear more than once), sorted by file, row
+    /// and reason.
     pub rejects: Vec<Reject>,
 }
 

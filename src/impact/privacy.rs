@@ -19,11 +19,14 @@ pub enum Suppressed {
 /// A number as published: shown, or suppressed with the reason.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Published<T> {
+    /// The number may be published.
     Shown(T),
+    /// The number is suppressed, for the reason given.
     Hidden(Suppressed),
 }
 
 impl<T> Published<T> {
+    /// The value when it may be published; `None` when suppressed.
     pub fn shown(&self) -> Option<&T> {
         match self {
             Published::Shown(t) => Some(t),

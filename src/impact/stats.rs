@@ -12,6 +12,7 @@ pub const Z95: f64 = 1.959963984540054;
 /// Summary of one group in one wave for one outcome.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Cell {
+    /// Number of respondents (rows) in the cell who answered the outcome.
     pub n: u64,
     /// Sum of weights (n when unweighted).
     pub sum_w: f64,
@@ -37,14 +38,25 @@ pub enum SeKind {
 /// An estimate with its standard error and 95% interval.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Estimate {
+    /// The point estimate, in the outcome's unit (rupiah, points, ...; a share 0–1 for binary
+    /// outcomes).
     pub value: f64,
+    /// Its standard error, of the kind named by `kind`, in the same unit as `value`.
     pub se: f64,
+    /// Lower bound of the 95% confidence interval, `value − 1.96·se` (normal), same unit as
+    /// `value`.
     pub lo: f64,
+    /// Upper bound of the 95% confidence interval, `value + 1.96·se` (normal), same unit as
+    /// `value`.
     pub hi: f64,
+    /// Which standard error `se` is: HC1, or cluster-robust by respondent or by the declared
+    /// cluster column.
     pub kind: SeKind,
 }
 
 impl Estimate {
+    /// An estimate with its 95% confidence interval from the normal distribution,
+    /// value ± [`Z95`]·se, as statsmodels' robust fits report it.
     pub fn normal(value: f64, se: f64, kind: SeKind) -> Estimate {
         Estimate {
             value,
@@ -64,6 +76,8 @@ impl Estimate {
         }
     }
 
+    /// BPS's reliability band for this estimate's relative standard error (see
+    /// [`Reliability::of`]).
     pub fn reliability(&self) -> Reliability {
         Reliability::of(self.rse())
     }
@@ -86,6 +100,8 @@ pub enum Reliability {
 }
 
 impl Reliability {
+    /// The BPS band of a relative standard error given as a fraction (0.25 = 25%): up to 0.25
+    /// reliable, up to 0.5 use with caution, above that (or infinite) not reliable.
     pub fn of(rse: f64) -> Reliability {
         if rse <= 0.25 {
             Reliability::Reliable
@@ -100,17 +116,25 @@ impl Reliability {
 /// The four cells of a 2x2 design: comparison before/after, participants before/after.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct TwoByTwo {
+    /// Comparison group in the wave before the programme.
     pub c0: Cell,
+    /// Comparison group in the wave after the programme.
     pub c1: Cell,
+    /// Participants in the wave before the programme.
     pub t0: Cell,
+    /// Participants in the wave after the programme.
     pub t1: Cell,
 }
 
 impl TwoByTwo {
+    /// Total number of respondents (rows) in the four cells; a respondent answering both waves
+    /// counts twice.
     pub fn n(&self) -> u64 {
         self.c0.n + self.c1.n + self.t0.n + self.t1.n
     }
 
+    /// Number of respondents in the smallest of the four cells, the count small-cell suppression
+    /// checks.
     pub fn smallest(&self) -> u64 {
         self.c0.n.min(self.c1.n).min(self.t0.n).min(self.t1.n)
     }
@@ -143,15 +167,25 @@ pub fn se_cluster(sum_u2: f64, g: usize, n: u64) -> f64 {
 /// Welch's difference of means (a − b) with a t interval on the Welch–Satterthwaite df.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Welch {
+    /// Difference of means a − b, in the outcome's unit.
     pub diff: f64,
+    /// Unpooled standard error of the difference, √(sd_a²/n_a + sd_b²/n_b), in the outcome's unit.
     pub se: f64,
+    /// Welch–Satterthwaite degrees of freedom (fractional).
     pub df: f64,
+    /// Welch's t statistic, diff / se.
     pub t: f64,
+    /// Two-sided p-value (0–1) from Student's t on `df` degrees of freedom.
     pub p: f64,
+    /// Lower bound of the 95% confidence interval, diff − t(0.975, df)·se, in the outcome's unit.
     pub lo: f64,
+    /// Upper bound of the 95% confidence interval, diff + t(0.975, df)·se, in the outcome's unit.
     pub hi: f64,
 }
 
+/// Welch's t-test of the difference of means, cell `a` minus cell `b` (unequal variances,
+/// Welch–Satterthwaite df), from each cell's mean, unweighted standard deviation and count.
+/// `None` when either cell has fewer than two respondents or the df is undefined (both SDs zero).
 pub fn welch(a: &Cell, b: &Cell) -> Option<Welch> {
     if a.n < 2 || b.n < 2 {
         return None;
@@ -177,16 +211,27 @@ pub fn welch(a: &Cell, b: &Cell) -> Option<Welch> {
 /// Difference of two proportions (a − b): unpooled SE for the interval, pooled z for the test.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Proportions {
+    /// Share with the outcome in group a (0–1): the cell's (weighted) mean of the 0/1 answers.
     pub pa: f64,
+    /// Share with the outcome in group b (0–1): the cell's (weighted) mean of the 0/1 answers.
     pub pb: f64,
+    /// Difference in proportions pa − pb, a share −1 to 1 (×100 for percentage points).
     pub diff: f64,
+    /// Unpooled standard error of the difference, √(pa(1−pa)/na + pb(1−pb)/nb), for the interval.
     pub se: f64,
+    /// Lower bound of the 95% confidence interval, diff − 1.96·se (normal), a share.
     pub lo: f64,
+    /// Upper bound of the 95% confidence interval, diff + 1.96·se (normal), a share.
     pub hi: f64,
+    /// z statistic of the test: diff over the pooled standard error; 0 when that is zero.
     pub z: f64,
+    /// Two-sided p-value (0–1) of the pooled z test, from the standard normal distribution.
     pub p: f64,
 }
 
+/// Difference in proportions of a binary outcome, cell `a` minus cell `b`: a 95% confidence
+/// interval on the unpooled standard error and a two-sided z test on the pooled one. `None` when
+/// either cell is empty.
 pub fn proportions(a: &Cell, b: &Cell) -> Option<Proportions> {
     if a.n == 0 || b.n == 0 {
         return None;

@@ -59,7 +59,9 @@ pub struct Rendered {
     pub summary: Option<String>,
     /// Every heading, in order.
     pub headings: Vec<Heading>,
+    /// Every `@/x.md#frag` link in the body, whose fragment is checked once all pages are rendered.
     pub anchor_refs: Vec<AnchorRef>,
+    /// Count of words in the body's text and inline code (split at whitespace), markup excluded.
     pub word_count: usize,
     /// Every `@/` file the body links to, found or not: the page depends on their URLs.
     pub links: Vec<String>,

@@ -64,14 +64,19 @@ pub type Payload = Arc<dyn Any + Send + Sync>;
 /// One output unit of a build: its fingerprint, the files it wrote, and what the renderer kept.
 #[derive(Clone)]
 pub struct Unit {
+    /// Fingerprint: a 64-bit hash of everything the unit's output depends on; equal between
+    /// builds means its files need not be made again.
     pub fp: u64,
+    /// The files the unit makes, as paths relative to the output folder.
     pub files: Vec<String>,
+    /// What the renderer kept of the unit, or `None` when it kept nothing (yet).
     pub payload: Option<Payload>,
 }
 
 /// The units of the last successful build, by key.
 #[derive(Clone, Default)]
 pub struct Memo {
+    /// Every unit of the build, by its key.
     pub units: HashMap<UnitKey, Unit>,
 }
 
@@ -120,6 +125,7 @@ impl MemoState {
 
 /// Whether a unit must be rendered.
 pub enum Fresh {
+    /// Render it: the unit is new or changed, every unit is forced, or units are not tracked.
     Render,
     /// Unchanged since the last build: its files stay as they are.
     Keep(Option<Payload>),

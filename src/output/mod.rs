@@ -21,20 +21,28 @@ pub use memo::{Collision, Fresh, Memo, Payload, Unit, UnitKey};
 /// Size of one written HTML page.
 #[derive(Debug, Clone)]
 pub struct PageSize {
+    /// Path of the file under the output folder, e.g. `tips/index.html`.
     pub path: String,
+    /// Size as written (minified when `minify` is on), in bytes.
     pub raw: u64,
+    /// Size after gzip compression at the configured level, in bytes: what the budget measures.
     pub gzip: u64,
 }
 
+/// How a build writes its output: minifying, compression and the page budget.
 #[derive(Debug, Clone)]
 pub struct OutputOptions {
+    /// Minify HTML pages before measuring and writing them.
     pub minify: bool,
+    /// Write `.gz` and `.br` beside every text file.
     pub precompress: bool,
     /// Largest gzip size of one HTML page in bytes.
     pub budget: u64,
     /// Only measure (for `check`): write nothing.
     pub dry_run: bool,
+    /// Brotli quality (0–11) of the `.br` files.
     pub brotli_quality: u32,
+    /// Gzip level (1–9) of the `.gz` files and of the budget measurement.
     pub gzip_level: u32,
 }
 
@@ -44,7 +52,10 @@ type Staged = (String, Vec<u8>, Option<Vec<u8>>);
 /// A build's output folder: written in a temporary place until [`Output::commit`], or, for
 /// `serve`'s incremental builds, kept in memory until [`Output::commit_in_place`].
 pub struct Output {
+    /// The output folder the finished build ends up in.
     pub final_dir: PathBuf,
+    /// Where files are written now: the staging folder beside `final_dir`, or `final_dir`
+    /// itself for an incremental build.
     pub dir: PathBuf,
     mode: Mode,
     opts: OutputOptions,
@@ -303,18 +314,23 @@ impl Output {
         Ok(())
     }
 
+    /// The size of every HTML page written so far, in the order they were written.
     pub fn page_sizes(&self) -> Vec<PageSize> {
         self.pages.lock().expect("page list").clone()
     }
 
+    /// Count of files written or copied so far, `.gz` and `.br` siblings not included.
     pub fn files_written(&self) -> usize {
         self.files.load(Ordering::Relaxed)
     }
 
+    /// Total size of the files written or copied so far, before compression, in bytes.
     pub fn bytes_written(&self) -> u64 {
         self.bytes.load(Ordering::Relaxed)
     }
 
+    /// Count of files whose `.gz` and `.br` were taken from the previous build unchanged
+    /// instead of compressed again.
     pub fn compressed_reused(&self) -> usize {
         self.reused.load(Ordering::Relaxed)
     }

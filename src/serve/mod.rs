@@ -22,7 +22,9 @@ use crate::build::BuildOptions;
 /// How to serve.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
+    /// What each build reads and where it writes; the same options as `build` takes.
     pub build: BuildOptions,
+    /// Address to listen on; a loopback address lets only this computer connect.
     pub bind: IpAddr,
     /// 0 picks a free port.
     pub port: u16,
@@ -32,6 +34,8 @@ pub struct ServeOptions {
 
 /// A running dev server.
 pub struct Server {
+    /// The address the server listens on, with the port actually bound (a free one when 0 was
+    /// asked for).
     pub addr: SocketAddr,
     status: channel::Sender<Arc<Status>>,
     stop: Arc<AtomicBool>,
