@@ -17,7 +17,7 @@ use crate::templates::Theme;
 
 /// What a changed path means for the site.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Change {
+pub enum FileChange {
     /// `berdaya.toml`: everything is reloaded and rendered.
     Config,
     /// A template, the UI strings or the stylesheet.
@@ -34,7 +34,7 @@ pub enum Change {
 
 /// What `path` (absolute or relative to `root`) means; `None` for files the site does not use,
 /// such as editors' swap and backup files.
-pub fn classify(root: &Path, theme: &str, path: &Path) -> Option<Change> {
+pub fn classify(root: &Path, theme: &str, path: &Path) -> Option<FileChange> {
     let rel = path.strip_prefix(root).unwrap_or(path);
     let name = rel.file_name()?.to_string_lossy();
     if crate::common::text::is_editor_temp(&name) || name.ends_with(".berdaya-new") {
@@ -50,23 +50,23 @@ pub fn classify(root: &Path, theme: &str, path: &Path) -> Option<Change> {
     }
     let first = parts.first()?.as_str();
     match first {
-        "berdaya.toml" if parts.len() == 1 => Some(Change::Config),
+        "berdaya.toml" if parts.len() == 1 => Some(FileChange::Config),
         "content" => {
             let rel = parts[1..].join("/");
             if rel.ends_with(".md") && !name.starts_with("_index.") {
-                Some(Change::Page(rel))
+                Some(FileChange::Page(rel))
             } else {
-                Some(Change::Content)
+                Some(FileChange::Content)
             }
         }
-        "data" => Some(Change::Data),
-        "static" => Some(Change::Static),
-        "templates" => Some(Change::Theme),
+        "data" => Some(FileChange::Data),
+        "static" => Some(FileChange::Static),
+        "templates" => Some(FileChange::Theme),
         "themes" if parts.get(1).map(String::as_str) == Some(theme) => {
             if parts.get(2).map(String::as_str) == Some("static") {
-                Some(Change::Static)
+                Some(FileChange::Static)
             } else {
-                Some(Change::Theme)
+                Some(FileChange::Theme)
             }
         }
         _ => None,
@@ -168,16 +168,16 @@ impl Session {
     pub fn rebuild(&mut self, paths: &[PathBuf]) -> Round {
         let started = Instant::now();
         let theme = self.theme_name().unwrap_or("default").to_string();
-        let changes: Vec<Change> = paths
+        let changes: Vec<FileChange> = paths
             .iter()
             .filter_map(|p| classify(&self.opts.root, &theme, p))
             .collect();
-        if changes.contains(&Change::Config) {
+        if changes.contains(&FileChange::Config) {
             // Output settings (precompression, levels) may have changed: build afresh and swap
             // the folder, as `build` does.
             self.memo = None;
         }
-        let dirty = if self.site.is_none() || changes.contains(&Change::Config) {
+        let dirty = if self.site.is_none() || changes.contains(&FileChange::Config) {
             self.reload_all();
             None
         } else {
@@ -315,12 +315,12 @@ impl Session {
 
     /// Applies changes to the loaded site. Returns the changed pages' unit keys when nothing but
     /// those pages' own files changed (no URL, title, date, theme, data or config change).
-    fn apply(&mut self, changes: &[Change]) -> Option<HashSet<UnitKey>> {
+    fn apply(&mut self, changes: &[FileChange]) -> Option<HashSet<UnitKey>> {
         let root = self.opts.root.clone();
         let load_opts = self.load_options();
         let site = self.site.as_mut()?;
-        let only_pages = changes.iter().all(|c| matches!(c, Change::Page(_)));
-        if changes.contains(&Change::Theme) {
+        let only_pages = changes.iter().all(|c| matches!(c, FileChange::Page(_)));
+        if changes.contains(&FileChange::Theme) {
             match Theme::load(&root, site.config()) {
                 Ok(theme) => {
                     self.theme_diags.clear();
@@ -329,7 +329,7 @@ impl Session {
                 Err(ds) => self.theme_diags = ds,
             }
         }
-        if changes.contains(&Change::Data) {
+        if changes.contains(&FileChange::Data) {
             match crate::impact::analyse(&root) {
                 Ok(a) => {
                     self.data_diags.clear();
@@ -341,11 +341,11 @@ impl Session {
         let pages: Vec<String> = changes
             .iter()
             .filter_map(|c| match c {
-                Change::Page(rel) => Some(rel.clone()),
+                FileChange::Page(rel) => Some(rel.clone()),
                 _ => None,
             })
             .collect();
-        if changes.contains(&Change::Content) {
+        if changes.contains(&FileChange::Content) {
             let (content, ds) = content::load_files(&root, site.config(), &load_opts);
             self.content_diags = ds.0;
             self.link_diags = site.replace_content(content).0;
@@ -386,24 +386,30 @@ mod tests {
     fn paths_map_to_what_they_change() {
         let root = Path::new("/site");
         let c = |p: &str| classify(root, "default", &root.join(p));
-        assert_eq!(c("berdaya.toml"), Some(Change::Config));
+        assert_eq!(c("berdaya.toml"), Some(FileChange::Config));
         assert_eq!(
             c("content/tips/a.md"),
-            Some(Change::Page("tips/a.md".into()))
+            Some(FileChange::Page("tips/a.md".into()))
         );
         assert_eq!(
             c("content/tips/a.en.md"),
-            Some(Change::Page("tips/a.en.md".into()))
+            Some(FileChange::Page("tips/a.en.md".into()))
         );
-        assert_eq!(c("content/tips/_index.md"), Some(Change::Content));
-        assert_eq!(c("content/tips/foto.png"), Some(Change::Content));
-        assert_eq!(c("content/tips"), Some(Change::Content));
-        assert_eq!(c("themes/default/templates/page.html"), Some(Change::Theme));
-        assert_eq!(c("themes/default/i18n.toml"), Some(Change::Theme));
-        assert_eq!(c("themes/default/static/logo.svg"), Some(Change::Static));
-        assert_eq!(c("templates/page.html"), Some(Change::Theme));
-        assert_eq!(c("static/robots.txt"), Some(Change::Static));
-        assert_eq!(c("data/survei.csv"), Some(Change::Data));
+        assert_eq!(c("content/tips/_index.md"), Some(FileChange::Content));
+        assert_eq!(c("content/tips/foto.png"), Some(FileChange::Content));
+        assert_eq!(c("content/tips"), Some(FileChange::Content));
+        assert_eq!(
+            c("themes/default/templates/page.html"),
+            Some(FileChange::Theme)
+        );
+        assert_eq!(c("themes/default/i18n.toml"), Some(FileChange::Theme));
+        assert_eq!(
+            c("themes/default/static/logo.svg"),
+            Some(FileChange::Static)
+        );
+        assert_eq!(c("templates/page.html"), Some(FileChange::Theme));
+        assert_eq!(c("static/robots.txt"), Some(FileChange::Static));
+        assert_eq!(c("data/survei.csv"), Some(FileChange::Data));
         for ignored in [
             "themes/other/templates/page.html",
             "content/tips/.a.md.swp",

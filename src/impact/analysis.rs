@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::config::{ImpactConfig, OutcomeKind};
 use super::estimate::Design;
-use super::load::Survey;
+use super::load::SurveyData;
 use super::stats::{Cell, Estimate, Proportions, SeKind, TwoByTwo, Welch};
 
 use crate::common::diagnostics::Diagnostic;
@@ -87,7 +87,7 @@ pub struct Analysis {
     /// The impact configuration the analysis was run with.
     pub config: ImpactConfig,
     /// The loaded survey: the typed usable rows and the account of rejected ones.
-    pub survey: Survey,
+    pub survey: SurveyData,
     /// One analysis per outcome, in the order of `config.outcomes`.
     pub outcomes: Vec<OutcomeAnalysis>,
 }
@@ -125,7 +125,7 @@ fn analyse_unguarded(root: &Path) -> Result<Option<Analysis>, Diagnostic> {
 }
 
 /// Estimates on an already loaded survey.
-pub fn analyse_survey(config: ImpactConfig, survey: Survey) -> Result<Analysis, Diagnostic> {
+pub fn analyse_survey(config: ImpactConfig, survey: SurveyData) -> Result<Analysis, Diagnostic> {
     let s = &config.survey;
     let before = wave_index(&config, s.pre.last().expect("checked: pre is not empty"));
     let after = wave_index(&config, &s.post[0]);

@@ -14,7 +14,7 @@ use crate::config::Labels;
 #[serde(deny_unknown_fields)]
 pub struct ImpactConfig {
     /// The `[survey]` table: the files, the role of each column, the waves and disclosure settings.
-    pub survey: Survey,
+    pub survey: SurveySpec,
     /// The `[[outcomes]]` tables: the outcomes to estimate, in report order.
     pub outcomes: Vec<Outcome>,
     /// The `[[breakdowns]]` tables: columns each outcome's DiD is broken down by; none by default.
@@ -31,7 +31,7 @@ pub struct ImpactConfig {
 /// The `[survey]` table: where the survey data is and which column plays which role.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Survey {
+pub struct SurveySpec {
     /// Survey files under `data/` (CSV or Parquet), long format.
     pub files: Vec<String>,
     /// Respondent id column.

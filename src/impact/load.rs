@@ -65,7 +65,7 @@ pub struct Reject {
 }
 
 /// The usable rows, typed, and the account of what was not used.
-pub struct Survey {
+pub struct SurveyData {
     /// Columns: `id` (u32 code), `wave` (u32 index into the declared waves), `treated` (bool),
     /// `w` (f64 weight), `cluster` (u32 code, when declared), `b0..` (breakdowns, u32 codes into
     /// `levels`), `o0..` (outcomes, f64, null when not answered). Text keys are coded as integers
@@ -84,7 +84,7 @@ pub struct Survey {
     pub rejects: Vec<Reject>,
 }
 
-impl Survey {
+impl SurveyData {
     /// Rejected rows by reason (a row with two problems counts under both).
     pub fn by_reason(&self) -> BTreeMap<Reason, u64> {
         let mut out = BTreeMap::new();
@@ -190,7 +190,7 @@ fn missing(e: Expr) -> Expr {
 }
 
 /// Reads, checks and types every survey file.
-pub fn load(root: &Path, config: &ImpactConfig) -> Result<Survey, Diagnostic> {
+pub fn load(root: &Path, config: &ImpactConfig) -> Result<SurveyData, Diagnostic> {
     let s = &config.survey;
     let frames = s
         .files
@@ -218,7 +218,7 @@ pub fn load(root: &Path, config: &ImpactConfig) -> Result<Survey, Diagnostic> {
     let rows_rejected = any_bad.sum().unwrap_or(0) as u64;
     check_reject_share(config, rows_read, rows_rejected, &rejects)?;
     let (data, levels) = usable_rows(config, &df, &any_bad, typed)?;
-    Ok(Survey {
+    Ok(SurveyData {
         levels,
         rows_used: data.height() as u64,
         data,

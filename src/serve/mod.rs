@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 
-pub use crate::build::session::{Change, Round, Session, classify};
+pub use crate::build::session::{FileChange, Round, Session, classify};
 pub use http::Status;
 use tokio::sync::watch as channel;
 

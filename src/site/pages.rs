@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::Site;
 use super::ics;
-use super::views::Rendered;
+use super::views::ListingExcerpt;
 use crate::common::diagnostics::{Diagnostic, catch_panic};
 use crate::common::hash::Fingerprint;
 use crate::content::Typed;
@@ -114,7 +114,7 @@ impl Site {
             &self.targets,
             &mut diags,
         );
-        let rendered = Rendered {
+        let rendered = ListingExcerpt {
             summary: md.summary,
             word_count: md.word_count,
         };
@@ -170,7 +170,7 @@ impl Site {
 
 /// What a page's render left for listings, link checks and the next incremental build.
 pub(crate) struct PageResult {
-    pub(crate) rendered: Rendered,
+    pub(crate) rendered: ListingExcerpt,
     pub(crate) ids: HashSet<String>,
     pub(crate) anchor_refs: Vec<AnchorRef>,
     pub(crate) diags: Vec<Diagnostic>,
@@ -186,7 +186,7 @@ impl PageResult {
     /// The result of a page whose render failed with `d`.
     pub(super) fn failed(d: Diagnostic) -> PageResult {
         PageResult {
-            rendered: Rendered::default(),
+            rendered: ListingExcerpt::default(),
             ids: HashSet::new(),
             anchor_refs: Vec::new(),
             diags: vec![d],

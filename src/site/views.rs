@@ -193,7 +193,7 @@ pub struct SectionView<'a> {
 
 /// What a page's own render produced that listings need later.
 #[derive(Default, Clone)]
-pub struct Rendered {
+pub struct ListingExcerpt {
     /// HTML of the body before `<!-- more -->`, when the page has the marker.
     pub summary: Option<String>,
     /// Count of words in the body's text.
@@ -270,7 +270,7 @@ impl Site {
     pub fn page_view<'a>(
         &'a self,
         page: &'a Page,
-        rendered: &'a Rendered,
+        rendered: &'a ListingExcerpt,
         content: Option<&'a str>,
         toc: &[crate::markdown::Heading],
     ) -> PageView<'a> {
