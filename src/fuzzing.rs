@@ -174,9 +174,9 @@ pub fn survey_csv(data: &[u8]) {
         root
     });
     std::fs::write(root.join("data/survei.csv"), data).expect("write the input");
-    if let Err(d) = crate::impact::analyse(root) {
-        assert_no_internal_error([&d]);
-        let _ = d.render(false);
+    if let Err(ds) = crate::impact::analyse(root) {
+        assert_no_internal_error(&ds.0);
+        let _ = ds.render(false);
     }
 }
 

@@ -25,7 +25,7 @@ pub struct Parts {
     /// Problems of links between files (duplicate URLs).
     pub link_diags: Diagnostics,
     /// The impact analysis (`None` without `data/impact.toml`), or why it failed.
-    pub analysis: Result<Option<Analysis>, Diagnostic>,
+    pub analysis: Result<Option<Analysis>, Diagnostics>,
 }
 
 impl Parts {
@@ -59,8 +59,8 @@ impl Parts {
         }
         all.extend(self.content_diags.0.iter().cloned());
         all.extend(self.link_diags.0.iter().cloned());
-        if let Err(d) = &self.analysis {
-            all.push(d.clone());
+        if let Err(ds) = &self.analysis {
+            all.extend(ds.0.iter().cloned());
         }
         all
     }

@@ -305,8 +305,8 @@ impl Session {
         if let Err(ds) = &parts.theme {
             self.theme_diags = ds.clone();
         }
-        if let Err(d) = &parts.analysis {
-            self.data_diags = vec![d.clone()];
+        if let Err(ds) = &parts.analysis {
+            self.data_diags = ds.0.clone();
         }
         self.content_diags = parts.content_diags.0.clone();
         self.link_diags = parts.link_diags.0.clone();
@@ -335,7 +335,7 @@ impl Session {
                     self.data_diags.clear();
                     site.set_analysis(a);
                 }
-                Err(d) => self.data_diags = vec![d],
+                Err(ds) => self.data_diags = ds.0,
             }
         }
         let pages: Vec<String> = changes

@@ -9,7 +9,7 @@ use super::estimate::Design;
 use super::load::SurveyData;
 use super::stats::{Cell, Estimate, Proportions, SeKind, TwoByTwo, Welch};
 
-use crate::common::diagnostics::Diagnostic;
+use crate::common::diagnostics::{Diagnostic, Diagnostics};
 
 /// A difference-in-differences with every standard error that applies and the one shown.
 #[derive(Debug, Clone, PartialEq)]
@@ -110,18 +110,20 @@ fn wave_index(config: &ImpactConfig, wave: &str) -> u32 {
 /// Reads and analyses the survey declared in `root/data/impact.toml`; `Ok(None)` without one.
 /// A panic in the survey reader (a library bug on some input) is an error naming the data
 /// folder, not a crash.
-pub fn analyse(root: &Path) -> Result<Option<Analysis>, Diagnostic> {
+/// Errors: every problem found in `impact.toml` and the survey files' columns, at once; or
+/// the first problem of the rows (too many rejected) or of the estimates.
+pub fn analyse(root: &Path) -> Result<Option<Analysis>, Diagnostics> {
     crate::common::diagnostics::catch_panic(&root.join("data"), "analysing the survey in", || {
         analyse_unguarded(root)
     })?
 }
 
-fn analyse_unguarded(root: &Path) -> Result<Option<Analysis>, Diagnostic> {
+fn analyse_unguarded(root: &Path) -> Result<Option<Analysis>, Diagnostics> {
     let Some(config) = ImpactConfig::load(root)? else {
         return Ok(None);
     };
     let survey = super::load::load(root, &config)?;
-    analyse_survey(config, survey).map(Some)
+    Ok(Some(analyse_survey(config, survey)?))
 }
 
 /// Estimates on an already loaded survey.

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::common::diagnostics::{Diagnostic, Source};
+use crate::common::diagnostics::{Diagnostic, Diagnostics, Source};
 use crate::config::Labels;
 
 /// The whole impact configuration.
@@ -130,7 +130,7 @@ pub struct Breakdown {
 
 impl ImpactConfig {
     /// Reads `data/impact.toml`; `Ok(None)` when the site has no impact report.
-    pub fn load(root: &Path) -> Result<Option<ImpactConfig>, Diagnostic> {
+    pub fn load(root: &Path) -> Result<Option<ImpactConfig>, Diagnostics> {
         let path = root.join("data").join("impact.toml");
         let Ok(text) = std::fs::read_to_string(&path) else {
             return Ok(None);
@@ -146,7 +146,7 @@ impl ImpactConfig {
     /// messages. Errors: invalid TOML or an unknown key, or a failed check (a bad file name, a
     /// wave not listed or out of order, no wave before or after, an empty, repeated or non-slug
     /// outcome id, an empty range, no outcomes, `max_reject_share` outside 0–1).
-    pub fn parse(text: &str, display: &Path) -> Result<ImpactConfig, Diagnostic> {
+    pub fn parse(text: &str, display: &Path) -> Result<ImpactConfig, Diagnostics> {
         let source = Source::new(display, text);
         let config: ImpactConfig = toml::from_str(text).map_err(|e| {
             Diagnostic::error("invalid impact configuration")
@@ -164,7 +164,10 @@ impl ImpactConfig {
     }
 
     /// Checks that cannot be expressed in types: waves, ids, ranges.
-    fn check(&self, source: &Source) -> Result<(), Diagnostic> {
+    /// Every problem of the declaration at once. Errors: files outside `data/`, waves of `pre` or
+    /// `post` not in `waves` or out of order, bad outcome ids or ranges, no outcomes,
+    /// `max_reject_share` outside 0–1.
+    fn check(&self, source: &Source) -> Result<(), Diagnostics> {
         let s = &self.survey;
         let at = |key: &str| {
             let start = source.text.find(&format!("\n{key}")).map_or(0, |i| i + 1);
@@ -173,14 +176,17 @@ impl ImpactConfig {
                 .map_or(source.text.len(), |i| start + i);
             start..end
         };
-        let fail = |key: &str, message: String, help: String| {
-            Err(Diagnostic::error(message)
-                .at(source, at(key), "here")
-                .help(help))
+        let mut problems = Diagnostics::default();
+        let mut fail = |key: &str, message: String, help: String| {
+            problems.push(
+                Diagnostic::error(message)
+                    .at(source, at(key), "here")
+                    .help(help),
+            );
         };
         for f in &s.files {
             if let Err(p) = crate::common::urlpath::check_output_path(f) {
-                return fail(
+                fail(
                     "files",
                     format!("survey file `{}` {}", f.escape_debug(), p.message()),
                     "name files inside data/, e.g. files = [\"survei.csv\"]".into(),
@@ -190,7 +196,7 @@ impl ImpactConfig {
         for w in s.pre.iter().chain(&s.post) {
             if !s.waves.contains(w) {
                 let key = if s.pre.contains(w) { "pre" } else { "post" };
-                return fail(
+                fail(
                     key,
                     format!("wave `{w}` is not listed in `waves`"),
                     format!("use one of: {}", s.waves.join(", ")),
@@ -198,16 +204,24 @@ impl ImpactConfig {
             }
         }
         if s.pre.is_empty() || s.post.is_empty() {
-            return fail(
+            fail(
                 "pre",
                 "the survey needs at least one wave before and one after the programme".into(),
                 "list them in `pre` and `post`".into(),
             );
         }
-        let last_pre = s.waves.iter().position(|w| w == s.pre.last().unwrap());
-        let first_post = s.waves.iter().position(|w| w == &s.post[0]);
-        if last_pre >= first_post {
-            return fail(
+        let last_pre = s
+            .pre
+            .last()
+            .and_then(|p| s.waves.iter().position(|w| w == p));
+        let first_post = s
+            .post
+            .first()
+            .and_then(|p| s.waves.iter().position(|w| w == p));
+        if let (Some(last_pre), Some(first_post)) = (last_pre, first_post)
+            && last_pre >= first_post
+        {
+            fail(
                 "post",
                 "the waves after the programme must come after the waves before it".into(),
                 "order `waves` in time, earliest first".into(),
@@ -219,7 +233,7 @@ impl ImpactConfig {
                 || o.id.is_empty()
                 || o.id != slug::slugify(&o.id)
             {
-                return fail(
+                fail(
                     "id",
                     format!(
                         "outcome id `{}` is empty, repeated or not in lowercase-with-hyphens form",
@@ -231,7 +245,7 @@ impl ImpactConfig {
             if let Some([lo, hi]) = o.range
                 && lo >= hi
             {
-                return fail(
+                fail(
                     "range",
                     format!("the range of `{}` is empty", o.id),
                     "write range = [lowest, highest]".into(),
@@ -239,21 +253,25 @@ impl ImpactConfig {
             }
         }
         if self.outcomes.is_empty() {
-            return fail(
+            fail(
                 "[[outcomes]]",
                 "no outcomes declared".into(),
                 "add at least one [[outcomes]] table".into(),
             );
         }
         if !(0.0..=1.0).contains(&s.max_reject_share) {
-            return fail(
+            fail(
                 "max_reject_share",
                 "`max_reject_share` must be between 0 and 1".into(),
                 "e.g. max_reject_share = 0.05 stops the build when over 5% of rows are rejected"
                     .into(),
             );
         }
-        Ok(())
+        if problems.0.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
     }
 
     /// Every column the survey files must have.

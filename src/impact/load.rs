@@ -8,7 +8,7 @@ use std::path::Path;
 use polars::prelude::*;
 
 use super::config::{ImpactConfig, OutcomeKind};
-use crate::common::diagnostics::Diagnostic;
+use crate::common::diagnostics::{Diagnostic, Diagnostics};
 
 /// Why a row was not used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -107,14 +107,15 @@ fn scan(
     config: &ImpactConfig,
     index: usize,
     name: &str,
-) -> Result<LazyFrame, Diagnostic> {
+) -> Result<LazyFrame, Diagnostics> {
     let path = root.join("data").join(name);
     let display = format!("data/{name}");
     if !path.is_file() {
         return Err(
             Diagnostic::error(format!("survey file {display} not found"))
                 .in_file(&config.path)
-                .help("list files under data/ in `files` of impact.toml"),
+                .help("list files under data/ in `files` of impact.toml")
+                .into(),
         );
     }
     let path_str = path.to_string_lossy().to_string();
@@ -130,6 +131,7 @@ fn scan(
             .map_err(|e| polars_error(&display, e))?
     };
     let schema = lf.collect_schema().map_err(|e| polars_error(&display, e))?;
+    let mut missing_columns = Diagnostics::default();
     for (role, column) in config.required_columns() {
         if schema.get(column).is_none() {
             let have: Vec<&str> = schema.iter_names().map(|n| n.as_str()).collect();
@@ -149,11 +151,14 @@ fn scan(
             }
             let suggestion = crate::common::text::closest(column, have.iter().copied())
                 .map_or(String::new(), |c| format!("did you mean `{c}`? "));
-            return Err(d.help(format!(
+            missing_columns.push(d.help(format!(
                 "{suggestion}columns in this file: {}; fix the name in data/impact.toml or in the file",
                 have.join(", ")
             )));
         }
+    }
+    if missing_columns.has_errors() {
+        return Err(missing_columns);
     }
     // Line numbers as a person sees them in the file: CSV data starts on line 2.
     let first = if parquet { 1 } else { 2 };
@@ -190,14 +195,20 @@ fn missing(e: Expr) -> Expr {
 }
 
 /// Reads, checks and types every survey file.
-pub fn load(root: &Path, config: &ImpactConfig) -> Result<SurveyData, Diagnostic> {
+pub fn load(root: &Path, config: &ImpactConfig) -> Result<SurveyData, Diagnostics> {
     let s = &config.survey;
-    let frames = s
-        .files
-        .iter()
-        .enumerate()
-        .map(|(i, f)| scan(root, config, i, f))
-        .collect::<Result<Vec<_>, _>>()?;
+    // Every file's problems (missing files and columns) at once.
+    let mut frames = Vec::new();
+    let mut problems = Diagnostics::default();
+    for (i, f) in s.files.iter().enumerate() {
+        match scan(root, config, i, f) {
+            Ok(frame) => frames.push(frame),
+            Err(ds) => problems.extend(ds.0),
+        }
+    }
+    if problems.has_errors() {
+        return Err(problems);
+    }
     let all = concat(frames, UnionArgs::default()).map_err(|e| polars_error("data/", e))?;
     let (typed, checks) = typed_and_checks(config);
     let mut flag_exprs = Vec::with_capacity(checks.len());

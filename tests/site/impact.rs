@@ -581,3 +581,29 @@ fn weighted_did_equals_statsmodels_wls() {
     close(did.estimate.lo, &e["ci_cluster_kel"][0]);
     close(did.estimate.hi, &e["ci_cluster_kel"][1]);
 }
+
+#[test]
+fn every_problem_of_the_declaration_and_the_columns_is_reported_in_one_run() {
+    let toml = REJECTS
+        .replace("post = [\"akhir\"]", "post = [\"akhir\", \"nanti\"]")
+        .replace("range = [0, 1000000000]", "range = [5, 5]");
+    let site = survey_site(&toml, &["rejects.csv"]);
+    let text = impact::analyse(site.path()).err().unwrap().to_string();
+    assert!(
+        text.contains("wave `nanti` is not listed in `waves`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("the range of `pendapatan` is empty"),
+        "{text}"
+    );
+    let toml = REJECTS
+        .replace("column = \"pendapatan\"", "column = \"pendapatn\"")
+        .replace("column = \"jual_online\"", "column = \"jual\"");
+    let site = survey_site(&toml, &["rejects.csv"]);
+    let diags = impact::analyse(site.path()).err().unwrap();
+    let text = diags.to_string();
+    assert_eq!(diags.error_count(), 2, "{text}");
+    assert!(text.contains("no column `pendapatn`") && text.contains("did you mean `pendapatan`?"));
+    assert!(text.contains("no column `jual`"), "{text}");
+}
