@@ -34,5 +34,5 @@ fn saved_markdown_bodies_render_inert_html_without_crashing() {
 
 #[test]
 fn saved_survey_files_are_read_or_refused_without_internal_errors() {
-    run_all("survey_csv", berdaya::fuzzing::survey_csv);
+    run_all("survey_csv", berdaya::fuzzing::survey_analysis);
 }
