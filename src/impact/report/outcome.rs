@@ -71,7 +71,18 @@ pub fn outcome_view(
     );
     let mut all = String::from(BREAKDOWN_HEADER);
     let breakdowns = (0..oa.breakdowns.len())
-        .map(|b| breakdown(a, oa, o, &label, b, &files, l, &mut all, downloads))
+        .map(|b| {
+            let one = Breakdown {
+                a,
+                oa,
+                o,
+                label: &label,
+                b,
+                files: &files,
+                l,
+            };
+            breakdown(&one, &mut all, downloads)
+        })
         .collect();
     let csv_breakdowns = files.csv(&l.w("csv_breakdowns"));
     downloads.push(Download {
@@ -101,6 +112,19 @@ pub fn outcome_view(
 }
 
 const BREAKDOWN_HEADER: &str = "breakdown,level,estimate,ci_low,ci_high,n,note\n";
+
+/// One breakdown of one outcome, and what its figures need.
+struct Breakdown<'a> {
+    a: &'a Analysis,
+    oa: &'a OutcomeAnalysis,
+    o: &'a Outcome,
+    /// The outcome's label.
+    label: &'a str,
+    /// Which breakdown: its index in `impact.toml`.
+    b: usize,
+    files: &'a Files<'a>,
+    l: &'a Language<'a>,
+}
 
 /// Where an outcome's downloads go: `URL/FOLDER-WHAT.csv`.
 struct Files<'a> {
@@ -222,18 +246,16 @@ fn post_difference(oa: &OutcomeAnalysis, o: &Outcome, l: &Language) -> Option<St
 /// Breakdown `b` of an outcome: every level's estimate, the forest plot, the bars of
 /// participants' level after the programme, their tables and downloads. Appends its rows to
 /// `all` (the outcome's combined breakdown CSV).
-#[allow(clippy::too_many_arguments)]
-fn breakdown(
-    a: &Analysis,
-    oa: &OutcomeAnalysis,
-    o: &Outcome,
-    label: &str,
-    b: usize,
-    files: &Files,
-    l: &Language,
-    all: &mut String,
-    downloads: &mut Vec<Download>,
-) -> BreakdownView {
+fn breakdown(one: &Breakdown, all: &mut String, downloads: &mut Vec<Download>) -> BreakdownView {
+    let Breakdown {
+        a,
+        oa,
+        o,
+        label,
+        b,
+        files,
+        l,
+    } = *one;
     let threshold = a.config.survey.threshold;
     let spec = &a.config.breakdowns[b];
     let blabel = ImpactConfig::label(&spec.label, l.code, l.default, &spec.column).to_string();
@@ -319,7 +341,7 @@ fn breakdown(
     }];
     if !after.is_empty() {
         let path = files.csv(&format!("{}-{}", slug::slugify(&column), l.w("csv_after")));
-        figures.push(level_bars(o, label, &blabel, &after, path, b, l, downloads));
+        figures.push(level_bars(one, &blabel, &after, path, downloads));
     }
     BreakdownView {
         label: blabel,
@@ -331,17 +353,14 @@ fn breakdown(
 }
 
 /// Bars of participants' level after the programme by breakdown level, with table and CSV.
-#[allow(clippy::too_many_arguments)]
 fn level_bars(
-    o: &Outcome,
-    o_label: &str,
+    one: &Breakdown,
     b_label: &str,
     levels: &[(String, f64, u64)],
     csv_path: String,
-    b: usize,
-    l: &Language,
     downloads: &mut Vec<Download>,
 ) -> FigureView {
+    let (o, o_label, b, l) = (one.o, one.label, one.b, one.l);
     let title = format!(
         "{o_label}: {} {}",
         l.w("bars_title"),
