@@ -9,6 +9,7 @@ pub mod config;
 pub mod estimate;
 pub mod load;
 pub mod privacy;
+pub mod rejects;
 pub mod report;
 pub mod sample;
 pub mod stats;
