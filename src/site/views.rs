@@ -293,86 +293,9 @@ impl Site {
             .collect();
         let (tip, workshop, story) = match &page.typed {
             Typed::Page => (None, None, None),
-            Typed::Tip(t) => (
-                Some(TipView {
-                    topic: Link {
-                        label: self.config.vocab_label("topic", &t.topic, lang).to_string(),
-                        ..self.field_link(lang, "topic", &t.topic, Some("topic"))
-                    },
-                    season: t
-                        .season
-                        .as_ref()
-                        .map(|s| self.config.vocab_label("season", s, lang).to_string()),
-                }),
-                None,
-                None,
-            ),
-            Typed::Workshop(w) => {
-                let zone = &self.config.timezone.abbreviation;
-                let (start, end) = (self.local(w.start), self.local(w.end));
-                let free = w.cost == 0;
-                (
-                    None,
-                    Some(WorkshopView {
-                        when: locale::date_time_range(start, end, zone, lang),
-                        date_short: locale::date(start.date(), lang),
-                        start: self.iso(w.start),
-                        end: self.iso(w.end),
-                        venue: w.venue.clone(),
-                        kelurahan: w.kelurahan.clone(),
-                        kecamatan: self.field_link(lang, "kecamatan", &w.kecamatan, None),
-                        organiser: w.organiser.clone(),
-                        capacity: locale::integer(w.capacity as i64, lang),
-                        cost: if free {
-                            self.string(lang, "free")
-                        } else {
-                            locale::rupiah(w.cost, lang)
-                        },
-                        free,
-                        register: w.register.clone(),
-                        register_url: w.register_url.clone(),
-                        ics_url: format!("{}{}.ics", page.url, page.slug),
-                        upcoming: w.end > self.now,
-                    }),
-                    None,
-                )
-            }
-            Typed::Story(s) => (
-                None,
-                None,
-                Some(StoryView {
-                    group: s.group.clone(),
-                    sector: Link {
-                        name: s.sector.clone(),
-                        label: self
-                            .config
-                            .vocab_label("sector", &s.sector, lang)
-                            .to_string(),
-                        url: String::new(),
-                    },
-                    kecamatan: self.field_link(lang, "kecamatan", &s.kecamatan, None),
-                    channels: s.channels.clone(),
-                    changes: s
-                        .changes
-                        .iter()
-                        .map(|c| ChangeView {
-                            label: c.label.clone(),
-                            before: locale::quantity(c.before, &c.unit, lang),
-                            after: locale::quantity(c.after, &c.unit, lang),
-                            change: if c.before != 0.0 {
-                                let pct = (c.after - c.before) / c.before.abs() * 100.0;
-                                format!(
-                                    "{}{}%",
-                                    if pct > 0.0 { "+" } else { "" },
-                                    locale::number(pct, 0, lang)
-                                )
-                            } else {
-                                String::new()
-                            },
-                        })
-                        .collect(),
-                }),
-            ),
+            Typed::Tip(t) => (Some(self.tip_view(t, lang)), None, None),
+            Typed::Workshop(w) => (None, Some(self.workshop_view(page, w, lang)), None),
+            Typed::Story(s) => (None, None, Some(self.story_view(s, lang))),
         };
         PageView {
             title: &page.meta.title,
@@ -405,6 +328,84 @@ impl Site {
             tip,
             workshop,
             story,
+        }
+    }
+
+    /// A tip's fields as templates see them.
+    fn tip_view(&self, t: &crate::content::Tip, lang: &str) -> TipView {
+        TipView {
+            topic: Link {
+                label: self.config.vocab_label("topic", &t.topic, lang).to_string(),
+                ..self.field_link(lang, "topic", &t.topic, Some("topic"))
+            },
+            season: t
+                .season
+                .as_ref()
+                .map(|s| self.config.vocab_label("season", s, lang).to_string()),
+        }
+    }
+
+    /// A workshop's fields, written in the page's language.
+    fn workshop_view(&self, page: &Page, w: &crate::content::Workshop, lang: &str) -> WorkshopView {
+        let zone = &self.config.timezone.abbreviation;
+        let (start, end) = (self.local(w.start), self.local(w.end));
+        let free = w.cost == 0;
+        WorkshopView {
+            when: locale::date_time_range(start, end, zone, lang),
+            date_short: locale::date(start.date(), lang),
+            start: self.iso(w.start),
+            end: self.iso(w.end),
+            venue: w.venue.clone(),
+            kelurahan: w.kelurahan.clone(),
+            kecamatan: self.field_link(lang, "kecamatan", &w.kecamatan, None),
+            organiser: w.organiser.clone(),
+            capacity: locale::integer(w.capacity as i64, lang),
+            cost: if free {
+                self.string(lang, "free")
+            } else {
+                locale::rupiah(w.cost, lang)
+            },
+            free,
+            register: w.register.clone(),
+            register_url: w.register_url.clone(),
+            ics_url: format!("{}{}.ics", page.url, page.slug),
+            upcoming: w.end > self.now,
+        }
+    }
+
+    /// A story's fields, its before/after figures with their change in percent.
+    fn story_view(&self, s: &crate::content::Story, lang: &str) -> StoryView {
+        StoryView {
+            group: s.group.clone(),
+            sector: Link {
+                name: s.sector.clone(),
+                label: self
+                    .config
+                    .vocab_label("sector", &s.sector, lang)
+                    .to_string(),
+                url: String::new(),
+            },
+            kecamatan: self.field_link(lang, "kecamatan", &s.kecamatan, None),
+            channels: s.channels.clone(),
+            changes: s
+                .changes
+                .iter()
+                .map(|c| ChangeView {
+                    label: c.label.clone(),
+                    before: locale::quantity(c.before, &c.unit, lang),
+                    after: locale::quantity(c.after, &c.unit, lang),
+                    change: if c.before != 0.0 {
+                        let pct = (c.after - c.before) / c.before.abs() * 100.0;
+                        format!(
+                            "{}{}%",
+                            if pct > 0.0 { "+" } else { "" },
+                            locale::number(pct, 0, lang)
+                        )
+                    } else {
+                        String::new()
+                    },
+                })
+                .collect(),
         }
     }
 
