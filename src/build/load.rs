@@ -59,8 +59,10 @@ impl Parts {
         }
         all.extend(self.content_diags.0.iter().cloned());
         all.extend(self.link_diags.0.iter().cloned());
-        if let Err(ds) = &self.analysis {
-            all.extend(ds.0.iter().cloned());
+        match &self.analysis {
+            Err(ds) => all.extend(ds.0.iter().cloned()),
+            Ok(Some(a)) => all.extend(a.config.warnings.iter().cloned()),
+            Ok(None) => {}
         }
         all
     }

@@ -305,9 +305,12 @@ impl Session {
         if let Err(ds) = &parts.theme {
             self.theme_diags = ds.clone();
         }
-        if let Err(ds) = &parts.analysis {
-            self.data_diags = ds.0.clone();
-        }
+        self.data_diags = match &parts.analysis {
+            Err(ds) => ds.0.clone(),
+            Ok(a) => a
+                .as_ref()
+                .map_or_else(Vec::new, |a| a.config.warnings.clone()),
+        };
         self.content_diags = parts.content_diags.0.clone();
         self.link_diags = parts.link_diags.0.clone();
         self.site = parts.into_site(&self.opts, self.now);
@@ -332,7 +335,9 @@ impl Session {
         if changes.contains(&FileChange::Data) {
             match crate::impact::analyse(&root) {
                 Ok(a) => {
-                    self.data_diags.clear();
+                    self.data_diags = a
+                        .as_ref()
+                        .map_or_else(Vec::new, |a| a.config.warnings.clone());
                     site.set_analysis(a);
                 }
                 Err(ds) => self.data_diags = ds.0,

@@ -90,6 +90,10 @@ pub struct Analysis {
     pub survey: SurveyData,
     /// One analysis per outcome, in the order of `config.outcomes`.
     pub outcomes: Vec<OutcomeAnalysis>,
+    /// The DiD's baseline wave: the last `pre` wave in time order (index into `waves`).
+    pub baseline: u32,
+    /// The DiD's follow-up wave: the first `post` wave in time order (index into `waves`).
+    pub follow_up: u32,
 }
 
 fn polars_diag(e: polars::prelude::PolarsError, config: &ImpactConfig) -> Diagnostic {
@@ -129,10 +133,18 @@ fn analyse_unguarded(root: &Path) -> Result<Option<Analysis>, Diagnostics> {
 /// Estimates on an already loaded survey.
 pub fn analyse_survey(config: ImpactConfig, survey: SurveyData) -> Result<Analysis, Diagnostic> {
     let s = &config.survey;
-    let before = wave_index(&config, s.pre.last().expect("checked: pre is not empty"));
-    let after = wave_index(&config, &s.post[0]);
-    let placebo_waves =
-        (s.pre.len() >= 2).then(|| (wave_index(&config, &s.pre[s.pre.len() - 2]), before));
+    // `waves` is the time order: the baseline is the last pre wave in it, the follow-up the
+    // first post wave (the configuration check makes `pre` and `post` follow that order).
+    let mut pre: Vec<u32> = s.pre.iter().map(|w| wave_index(&config, w)).collect();
+    pre.sort_unstable();
+    let before = *pre.last().expect("checked: pre is not empty");
+    let after = s
+        .post
+        .iter()
+        .map(|w| wave_index(&config, w))
+        .min()
+        .expect("checked: post is not empty");
+    let placebo_waves = (pre.len() >= 2).then(|| (pre[pre.len() - 2], before));
     let cluster = s.cluster.as_ref().map(|_| "cluster");
     let df = &survey.data;
     // Outcomes are independent: estimate them in parallel.
@@ -204,5 +216,7 @@ pub fn analyse_survey(config: ImpactConfig, survey: SurveyData) -> Result<Analys
         config,
         survey,
         outcomes,
+        baseline: before,
+        follow_up: after,
     })
 }

@@ -26,6 +26,10 @@ pub struct ImpactConfig {
     /// Its text, so later errors (a column missing from the data) can point into it.
     #[serde(skip)]
     pub source: Option<Source>,
+    /// What the declaration allows but is probably a mistake (a low threshold, dated wave
+    /// labels out of time order).
+    #[serde(skip)]
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// The `[survey]` table: where the survey data is and which column plays which role.
@@ -60,9 +64,17 @@ pub struct SurveySpec {
     /// Smallest number of respondents a published cell may rest on.
     #[serde(default = "default_threshold")]
     pub threshold: u64,
-    /// Largest share of rows that may be rejected before the build stops.
+    /// Largest share (0–1) of rows that may be rejected before the build stops; the same limit
+    /// applies to each outcome's share of rejected values.
     #[serde(default = "default_max_reject_share")]
     pub max_reject_share: f64,
+    /// Texts that mean "not answered" in any column, compared case-insensitively after trimming
+    /// spaces (default: empty, `NA`, `N/A`, `NaN`, `.`, `-`, `null`).
+    #[serde(default = "default_missing")]
+    pub missing: Vec<String>,
+    /// What happens to rows that repeat a respondent in a wave (`keep-none` by default).
+    #[serde(default)]
+    pub duplicates: DuplicateRule,
     /// Label of the survey on the report page.
     #[serde(default)]
     pub title: Labels,
@@ -76,6 +88,34 @@ fn default_threshold() -> u64 {
 }
 fn default_max_reject_share() -> f64 {
     0.05
+}
+fn default_missing() -> Vec<String> {
+    ["", "NA", "N/A", "NaN", ".", "-", "null"]
+        .map(String::from)
+        .to_vec()
+}
+
+/// What to do with two or more rows of one respondent in one wave: `duplicates` in impact.toml.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum DuplicateRule {
+    /// Use none of the copies: nothing tells which one is right (the default).
+    #[default]
+    KeepNone,
+    /// Use the first copy in file order and reject the later ones (when the data's owner knows
+    /// the first is the right one, e.g. later rows are re-entries).
+    KeepFirst,
+}
+
+impl DuplicateRule {
+    /// Stable name (`keep-none`, `keep-first`), as written in impact.toml and used to look up
+    /// the rule's explanation in the theme's i18n file.
+    pub fn key(self) -> &'static str {
+        match self {
+            DuplicateRule::KeepNone => "keep-none",
+            DuplicateRule::KeepFirst => "keep-first",
+        }
+    }
 }
 
 /// How an outcome is measured: `type` in impact.toml.
@@ -160,6 +200,8 @@ impl ImpactConfig {
                 )
         })?;
         config.check(&source)?;
+        let mut config = config;
+        config.warnings = config.lint(&source);
         Ok(config)
     }
 
@@ -210,21 +252,55 @@ impl ImpactConfig {
                 "list them in `pre` and `post`".into(),
             );
         }
+        for (key, list) in [("pre", &s.pre), ("post", &s.post)] {
+            let positions: Vec<usize> = list
+                .iter()
+                .filter_map(|w| s.waves.iter().position(|x| x == w))
+                .collect();
+            if positions.windows(2).any(|p| p[0] >= p[1]) {
+                let mut ordered: Vec<&String> = list.iter().collect();
+                ordered.sort_by_key(|w| s.waves.iter().position(|x| x == *w));
+                ordered.dedup();
+                fail(
+                    key,
+                    format!(
+                        "`{key}` lists waves in a different order than `waves`, or one twice: `waves` is the time order"
+                    ),
+                    format!("write {key} = {}", toml_list(&ordered)),
+                );
+            }
+        }
         let last_pre = s
             .pre
-            .last()
-            .and_then(|p| s.waves.iter().position(|w| w == p));
+            .iter()
+            .filter_map(|p| s.waves.iter().position(|w| w == p))
+            .max();
         let first_post = s
             .post
-            .first()
-            .and_then(|p| s.waves.iter().position(|w| w == p));
+            .iter()
+            .filter_map(|p| s.waves.iter().position(|w| w == p))
+            .min();
         if let (Some(last_pre), Some(first_post)) = (last_pre, first_post)
             && last_pre >= first_post
         {
             fail(
                 "post",
-                "the waves after the programme must come after the waves before it".into(),
-                "order `waves` in time, earliest first".into(),
+                format!(
+                    "wave `{}` (before the programme) does not come before wave `{}` (after it) in `waves`",
+                    s.waves[last_pre], s.waves[first_post]
+                ),
+                "order `waves` in time, earliest first, with every `pre` wave before every `post` wave"
+                    .into(),
+            );
+        }
+        if s.threshold < 3 {
+            fail(
+                "threshold",
+                format!(
+                    "threshold = {} would publish numbers about one or two people",
+                    s.threshold
+                ),
+                "use at least 3; 11 (the default) is the usual rule for survey tables".into(),
             );
         }
         let mut ids = BTreeMap::new();
@@ -274,6 +350,50 @@ impl ImpactConfig {
         }
     }
 
+    /// What is allowed but probably a mistake: a threshold under 11, wave labels that read as
+    /// dates or quarters but are not listed in time order in `waves`.
+    fn lint(&self, source: &Source) -> Vec<Diagnostic> {
+        let s = &self.survey;
+        let at = |key: &str| {
+            let start = source.text.find(&format!("\n{key}")).map_or(0, |i| i + 1);
+            let end = source.text[start..]
+                .find('\n')
+                .map_or(source.text.len(), |i| start + i);
+            start..end
+        };
+        let mut out = Vec::new();
+        if (3..11).contains(&s.threshold) {
+            out.push(
+                Diagnostic::warning(format!(
+                    "threshold = {} publishes numbers about fewer than 11 people",
+                    s.threshold
+                ))
+                .at(source, at("threshold"), "here")
+                .help("small cells can identify people in a kelurahan; 11 is the usual rule"),
+            );
+        }
+        let times: Option<Vec<(i32, u32)>> =
+            s.waves.iter().map(String::as_str).map(wave_time).collect();
+        if let Some(times) = times
+            && times.windows(2).any(|t| t[0] >= t[1])
+        {
+            let mut ordered: Vec<(&(i32, u32), &String)> = times.iter().zip(&s.waves).collect();
+            ordered.sort();
+            let ordered: Vec<&String> = ordered.into_iter().map(|(_, w)| w).collect();
+            out.push(
+                Diagnostic::warning(
+                    "the wave labels read as dates or quarters, but `waves` does not list them in time order",
+                )
+                .at(source, at("waves"), "`waves` is the time order")
+                .help(format!(
+                    "if these are dates, write waves = {} (and `pre`/`post` in the same order)",
+                    toml_list(&ordered)
+                )),
+            );
+        }
+        out
+    }
+
     /// Every column the survey files must have.
     pub fn required_columns(&self) -> Vec<(&str, &str)> {
         let s = &self.survey;
@@ -303,5 +423,67 @@ impl ImpactConfig {
             .get(lang)
             .or_else(|| labels.get(default))
             .map_or(fallback, String::as_str)
+    }
+}
+
+/// `["a", "b"]`, as TOML.
+fn toml_list(items: &[&String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|w| format!("{w:?}")).collect();
+    format!("[{}]", quoted.join(", "))
+}
+
+/// The time a wave label stands for, as (year, period within the year), when it reads as one:
+/// `2024`, `2024-03`, `2024-03-15`, `2024/03`, `03/2024`, quarters `Q1 2024`, `2024Q1`,
+/// `2024-Q1`, `Q12024`, and halves `H1 2024`, `2024S2`. `None` for other labels.
+pub fn wave_time(label: &str) -> Option<(i32, u32)> {
+    let t: String = label
+        .trim()
+        .to_ascii_uppercase()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '_'))
+        .collect();
+    let year = |y: &str| {
+        (y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| y.parse::<i32>().ok())
+            .flatten()
+    };
+    let small = |p: &str, max: u32| {
+        (!p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse::<u32>().ok())
+            .flatten()
+            .filter(|v| (1..=max).contains(v))
+    };
+    if let Some(y) = year(&t) {
+        return Some((y, 0));
+    }
+    // A quarter or half: the letter, its number and the year in either order.
+    for (letter, max, scale) in [('Q', 4, 3), ('H', 2, 6), ('S', 2, 6)] {
+        let parts: Vec<&str> = t.split(['-', '/']).filter(|p| !p.is_empty()).collect();
+        let joined = parts.concat();
+        if let Some(rest) = joined.strip_prefix(letter)
+            && rest.len() == 5
+            && let (Some(p), Some(y)) = (small(&rest[..1], max), year(&rest[1..]))
+        {
+            return Some((y, ((p - 1) * scale + 1) * 100));
+        }
+        if let Some(at) = joined.find(letter)
+            && at == 4
+            && let (Some(y), Some(p)) = (year(&joined[..4]), small(&joined[5..], max))
+        {
+            return Some((y, ((p - 1) * scale + 1) * 100));
+        }
+    }
+    // Year-month(-day), or month/year.
+    let parts: Vec<&str> = t.split(['-', '/', '.']).collect();
+    match parts.as_slice() {
+        [y, m] | [y, m, _] if year(y).is_some() => {
+            let day = match parts.get(2) {
+                Some(d) => small(d, 31)?,
+                None => 0,
+            };
+            Some((year(y)?, small(m, 12)? * 100 + day))
+        }
+        [m, y] if year(y).is_some() => Some((year(y)?, small(m, 12)? * 100)),
+        _ => None,
     }
 }

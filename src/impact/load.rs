@@ -7,7 +7,7 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use super::config::{ImpactConfig, OutcomeKind};
+use super::config::{DuplicateRule, ImpactConfig, OutcomeKind};
 pub use super::rejects::{Reason, Reject};
 use super::rejects::{check_reject_share, reject_report};
 use crate::common::diagnostics::{Diagnostic, Diagnostics};
@@ -25,11 +25,32 @@ pub struct SurveyData {
     pub rows_read: u64,
     /// Number of rows that passed every check, kept for the estimates.
     pub rows_used: u64,
-    /// Number of rows that failed at least one check (each row counted once).
+    /// Number of rows rejected whole (a bad id, wave, group or weight, or a repeated
+    /// respondent), each row counted once.
     pub rows_rejected: u64,
+    /// Distinct respondents (people, not person-waves) in the usable rows.
+    pub respondents: u64,
+    /// Respondents with usable rows in two or more waves: all of them in a panel, none in
+    /// repeated cross-sections.
+    pub respondents_repeated: u64,
+    /// Per outcome (in the order of `config.outcomes`), what became of the usable rows' answers.
+    pub outcomes: Vec<OutcomeCounts>,
     /// Every failed check, one per problem (a row may appear more than once), sorted by file, row
     /// and reason.
     pub rejects: Vec<Reject>,
+}
+
+/// What became of one outcome's answers in the rows not rejected whole: used, missing or rejected
+/// (they add up to [`SurveyData::rows_used`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutcomeCounts {
+    /// Answers used in this outcome's estimates.
+    pub used: u64,
+    /// Not answered: empty or one of the declared missing-value texts (`NA`, `.`, ...).
+    pub missing: u64,
+    /// Answered but unusable (not a number, not finite, out of range, not yes/no): left out of
+    /// this outcome only; the row still counts for the other outcomes.
+    pub rejected: u64,
 }
 
 impl SurveyData {
@@ -133,13 +154,53 @@ fn scan(
     Ok(lf)
 }
 
-/// Text that means "not answered".
-fn missing(e: Expr) -> Expr {
-    e.clone()
-        .is_null()
-        .or(e.clone().eq(lit("")))
-        .or(e.clone().eq(lit("NA")))
-        .or(e.eq(lit("na")))
+/// True where the text means "not answered": null, or one of `tokens` in any letter case.
+/// Short tokens are matched by listing their case variants (cheaper than lower-casing every
+/// value); long ones by lower-casing.
+fn missing(e: Expr, tokens: &[String]) -> Expr {
+    let mut exact: Vec<String> = Vec::new();
+    let mut folded: Vec<String> = Vec::new();
+    for t in tokens {
+        let t = t.trim();
+        let letters = t.chars().filter(|c| c.is_alphabetic()).count();
+        if t.is_ascii() && letters <= 6 {
+            exact.extend(case_variants(t));
+        } else {
+            folded.push(t.to_lowercase());
+        }
+    }
+    let mut m = e.clone().is_null();
+    if !exact.is_empty() {
+        m = m.or(e
+            .clone()
+            .is_in(lit(Series::new("m".into(), exact)).implode(false), false)
+            .fill_null(lit(false)));
+    }
+    if !folded.is_empty() {
+        m = m.or(e
+            .str()
+            .to_lowercase()
+            .is_in(lit(Series::new("m".into(), folded)).implode(false), false)
+            .fill_null(lit(false)));
+    }
+    m
+}
+
+/// Every spelling of an ASCII text in upper and lower case (`na`: na, nA, Na, NA).
+fn case_variants(t: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    for c in t.chars() {
+        let (lo, up) = (c.to_ascii_lowercase(), c.to_ascii_uppercase());
+        let mut next = Vec::with_capacity(out.len() * 2);
+        for prefix in &out {
+            next.push(format!("{prefix}{lo}"));
+            if up != lo {
+                next.push(format!("{prefix}{up}"));
+            }
+        }
+        out = next;
+    }
+    out
 }
 
 /// Reads, checks and types every survey file.
@@ -158,44 +219,69 @@ pub fn load(root: &Path, config: &ImpactConfig) -> Result<SurveyData, Diagnostic
         return Err(problems);
     }
     let all = concat(frames, UnionArgs::default()).map_err(|e| polars_error("data/", e))?;
-    let (typed, checks) = typed_and_checks(config);
-    let mut flag_exprs = Vec::with_capacity(checks.len());
-    for (i, (check, _, _)) in checks.iter().enumerate() {
-        flag_exprs.push(
-            check
-                .clone()
-                .fill_null(lit(true))
-                .alias(format!("__bad{i}")),
-        );
+    let (typed, checks, missing_flags) = typed_and_checks(config);
+    let mut flag_exprs = Vec::with_capacity(checks.len() + missing_flags.len());
+    for (i, check) in checks.iter().enumerate() {
+        flag_exprs.push(check.flag.clone().alias(format!("__bad{i}")));
     }
+    flag_exprs.extend(missing_flags);
     let df = all
         .with_columns(flag_exprs)
         .collect()
         .map_err(|e| polars_error("data/", e))?;
     let rows_read = df.height() as u64;
-    let (rejects, any_bad) = reject_report(config, &df, &checks)?;
-    let rows_rejected = any_bad.sum().unwrap_or(0) as u64;
-    check_reject_share(config, rows_read, rows_rejected, &rejects)?;
-    let (data, levels) = usable_rows(config, &df, &any_bad, typed)?;
+    let report = reject_report(config, &df, &checks)?;
+    let rows_rejected = report.rows.sum().unwrap_or(0) as u64;
+    let keep = !&report.rows;
+    let rows_used = rows_read - rows_rejected;
+    let mut outcomes = Vec::with_capacity(config.outcomes.len());
+    for (i, bad) in report.values.iter().enumerate() {
+        let missed = df
+            .column(&format!("__miss{i}"))
+            .and_then(|c| c.bool().cloned())
+            .map_err(|e| polars_error("data/", e))?;
+        let missing = (&missed & &keep).sum().unwrap_or(0) as u64;
+        let rejected = (bad & &keep).sum().unwrap_or(0) as u64;
+        outcomes.push(OutcomeCounts {
+            used: rows_used - missing - rejected,
+            missing,
+            rejected,
+        });
+    }
+    check_reject_share(config, rows_read, rows_rejected, &outcomes, &report.rejects)?;
+    let (data, levels) = usable_rows(config, &df, &keep, typed)?;
+    let (respondents, respondents_repeated) = respondents(&data)?;
     Ok(SurveyData {
         levels,
+        respondents,
+        respondents_repeated,
         rows_used: data.height() as u64,
         data,
         rows_read,
         rows_rejected,
-        rejects,
+        outcomes,
+        rejects: report.rejects,
     })
 }
 
-/// One check of a row: the flag expression (true when the row fails), why, and the column.
-pub(super) type Check = (Expr, Reason, String);
+/// One check of a row.
+pub(super) struct Check {
+    /// True where the row fails the check (never null).
+    pub flag: Expr,
+    /// Why a row that fails is not used.
+    pub reason: Reason,
+    /// The column checked (`<id>+<wave>` for duplicates).
+    pub column: String,
+    /// The outcome (index into `config.outcomes`) whose value is checked: a failure leaves the
+    /// value out of that outcome only. `None`: a failure rejects the whole row.
+    pub outcome: Option<usize>,
+}
 
 /// The typed columns the estimates read (id, wave, treated, weight, cluster, breakdowns,
-/// outcomes), and every check a row must pass.
-fn typed_and_checks(config: &ImpactConfig) -> (Vec<Expr>, Vec<Check>) {
+/// outcomes), every check a row must pass, and per outcome the flag of a missing answer.
+fn typed_and_checks(config: &ImpactConfig) -> (Vec<Expr>, Vec<Check>, Vec<Expr>) {
     let s = &config.survey;
-    // Typed values and one flag column per check.
-    let waves = Series::new("w".into(), s.waves.clone());
+    let missing = |c: &str| missing(col(c), &s.missing);
     let mut typed: Vec<Expr> = vec![
         col("__row"),
         col("__file"),
@@ -204,37 +290,12 @@ fn typed_and_checks(config: &ImpactConfig) -> (Vec<Expr>, Vec<Check>) {
         col(&s.group).alias("__group_text"),
         col(&s.group).eq(lit(s.treated.as_str())).alias("treated"),
     ];
-    let mut checks: Vec<Check> = vec![
-        (missing(col(&s.id)), Reason::MissingId, s.id.clone()),
-        (
-            missing(col(&s.wave)).or(col(&s.wave)
-                .is_in(lit(waves.clone()).implode(false), false)
-                .not()),
-            Reason::UnknownWave,
-            s.wave.clone(),
-        ),
-    ];
-    let group_ok = if s.comparison.is_empty() {
-        missing(col(&s.group)).not()
+    let mut checks = row_checks(config);
+    if let Some(w) = &s.weight {
+        let parsed = col(w).cast(DataType::Float64);
+        typed.push(parsed.alias("w"));
     } else {
-        let mut known = s.comparison.clone();
-        known.push(s.treated.clone());
-        col(&s.group)
-            .is_in(lit(Series::new("g".into(), known)).implode(false), false)
-            .fill_null(lit(false))
-    };
-    checks.push((group_ok.not(), Reason::UnknownGroup, s.group.clone()));
-    match &s.weight {
-        Some(w) => {
-            let parsed = col(w).cast(DataType::Float64);
-            typed.push(parsed.clone().alias("w"));
-            checks.push((
-                parsed.clone().is_null().or(parsed.lt_eq(lit(0.0))),
-                Reason::BadWeight,
-                w.clone(),
-            ));
-        }
-        None => typed.push(lit(1.0f64).alias("w")),
+        typed.push(lit(1.0f64).alias("w"));
     }
     if let Some(c) = &s.cluster {
         typed.push(col(c).alias("cluster"));
@@ -242,78 +303,132 @@ fn typed_and_checks(config: &ImpactConfig) -> (Vec<Expr>, Vec<Check>) {
     for (i, b) in config.breakdowns.iter().enumerate() {
         typed.push(col(&b.column).fill_null(lit("")).alias(format!("b{i}")));
     }
+    let mut missing_flags = Vec::new();
     for (i, o) in config.outcomes.iter().enumerate() {
         let text = col(&o.column);
         let value = match o.kind {
             OutcomeKind::Continuous => text.clone().cast(DataType::Float64),
-            OutcomeKind::Binary => {
-                // Listing the spellings is cheaper than lower-casing a million values.
-                let t = text.clone();
-                when(
-                    t.clone().is_in(
-                        lit(Series::new(
-                            "y".into(),
-                            [
-                                "1", "1.0", "ya", "Ya", "YA", "yes", "Yes", "YES", "true", "True",
-                                "TRUE", "y", "Y",
-                            ],
-                        ))
-                        .implode(false),
-                        false,
-                    ),
-                )
-                .then(lit(1.0f64))
-                .when(
-                    t.is_in(
-                        lit(Series::new(
-                            "n".into(),
-                            [
-                                "0", "0.0", "tidak", "Tidak", "TIDAK", "no", "No", "NO", "false",
-                                "False", "FALSE", "t", "T", "n", "N",
-                            ],
-                        ))
-                        .implode(false),
-                        false,
-                    ),
-                )
-                .then(lit(0.0f64))
-                .otherwise(lit(NULL).cast(DataType::Float64))
-            }
+            OutcomeKind::Binary => binary_value(text.clone()),
         };
-        let answered = missing(text.clone()).not();
+        let answered = missing(&o.column).not();
+        missing_flags.push(missing(&o.column).alias(format!("__miss{i}")));
+        let mut check = |flag: Expr, reason| {
+            checks.push(Check {
+                flag,
+                reason,
+                column: o.column.clone(),
+                outcome: Some(i),
+            })
+        };
         let reason = match o.kind {
             OutcomeKind::Continuous => Reason::Unparseable,
             OutcomeKind::Binary => Reason::NotBinary,
         };
-        checks.push((
-            answered.clone().and(value.clone().is_null()),
-            reason,
-            o.column.clone(),
-        ));
-        if let (OutcomeKind::Continuous, Some([lo, hi])) = (o.kind, o.range) {
-            let out = value
-                .clone()
-                .lt(lit(lo))
-                .or(value.clone().gt(lit(hi)))
-                .fill_null(lit(false));
-            checks.push((out, Reason::OutOfRange, o.column.clone()));
+        check(answered.clone().and(value.clone().is_null()), reason);
+        let finite = value.clone().is_finite().fill_null(lit(false));
+        let mut usable = answered.clone().and(finite.clone());
+        if o.kind == OutcomeKind::Continuous {
+            check(
+                answered
+                    .clone()
+                    .and(value.clone().is_not_null())
+                    .and(finite.clone().not()),
+                Reason::NotFinite,
+            );
+            if let Some([lo, hi]) = o.range {
+                let out = finite.and(value.clone().lt(lit(lo)).or(value.clone().gt(lit(hi))));
+                check(out.clone(), Reason::OutOfRange);
+                usable = usable.and(out.not());
+            }
         }
         typed.push(
-            when(answered)
+            when(usable)
                 .then(value)
                 .otherwise(lit(NULL).cast(DataType::Float64))
                 .alias(format!("o{i}")),
         );
     }
-    // The second and later rows of one respondent in one wave.
-    let key = concat_str([col(&s.id), col(&s.wave)], "\u{1f}", true);
-    checks.push((
-        key.is_first_distinct().not().and(missing(col(&s.id)).not()),
-        Reason::Duplicate,
-        format!("{}+{}", s.id, s.wave),
-    ));
+    (typed, checks, missing_flags)
+}
 
-    (typed, checks)
+/// The checks that reject a whole row: id, wave, group, weight, and repeated respondents.
+fn row_checks(config: &ImpactConfig) -> Vec<Check> {
+    let s = &config.survey;
+    let missing = |c: &str| missing(col(c), &s.missing);
+    let check = |flag: Expr, reason, column: &str| Check {
+        flag,
+        reason,
+        column: column.to_string(),
+        outcome: None,
+    };
+    let waves = Series::new("w".into(), s.waves.clone());
+    let mut checks = vec![
+        check(missing(&s.id), Reason::MissingId, &s.id),
+        check(
+            missing(&s.wave).or(col(&s.wave)
+                .is_in(lit(waves).implode(false), false)
+                .not()
+                .fill_null(lit(true))),
+            Reason::UnknownWave,
+            &s.wave,
+        ),
+    ];
+    let group_ok = if s.comparison.is_empty() {
+        missing(&s.group).not()
+    } else {
+        let mut known = s.comparison.clone();
+        known.push(s.treated.clone());
+        col(&s.group)
+            .is_in(lit(Series::new("g".into(), known)).implode(false), false)
+            .fill_null(lit(false))
+    };
+    checks.push(check(group_ok.not(), Reason::UnknownGroup, &s.group));
+    if let Some(w) = &s.weight {
+        let parsed = col(w).cast(DataType::Float64);
+        let good = parsed.clone().is_finite().and(parsed.gt(lit(0.0)));
+        checks.push(check(
+            good.fill_null(lit(false)).not(),
+            Reason::BadWeight,
+            w,
+        ));
+    }
+    // Rows of one respondent in one wave: all of them, or the second and later.
+    let key = concat_str([col(&s.id), col(&s.wave)], "\u{1f}", true);
+    let repeated = match s.duplicates {
+        // Repeated = not both the first and the last of its key (no extra polars feature).
+        DuplicateRule::KeepNone => key
+            .clone()
+            .is_first_distinct()
+            .and(key.reverse().is_first_distinct().reverse())
+            .not(),
+        DuplicateRule::KeepFirst => key.is_first_distinct().not(),
+    };
+    checks.push(check(
+        repeated.and(missing(&s.id).not()).fill_null(lit(false)),
+        Reason::Duplicate,
+        &format!("{}+{}", s.id, s.wave),
+    ));
+    checks
+}
+
+/// A yes/no answer as 1/0; null for any other text. Listing the spellings is cheaper than
+/// lower-casing a million values.
+fn binary_value(t: Expr) -> Expr {
+    let yes = [
+        "1", "1.0", "ya", "Ya", "YA", "yes", "Yes", "YES", "true", "True", "TRUE", "y", "Y",
+    ];
+    let no = [
+        "0", "0.0", "tidak", "Tidak", "TIDAK", "no", "No", "NO", "false", "False", "FALSE", "t",
+        "T", "n", "N",
+    ];
+    when(
+        t.clone()
+            .is_in(lit(Series::new("y".into(), yes)).implode(false), false),
+    )
+    .then(lit(1.0f64))
+    .when(t.is_in(lit(Series::new("n".into(), no)).implode(false), false))
+    .then(lit(0.0f64))
+    .otherwise(lit(NULL).cast(DataType::Float64))
 }
 
 /// The rows that passed every check, typed, with waves as indices and the key columns coded
@@ -321,17 +436,16 @@ fn typed_and_checks(config: &ImpactConfig) -> (Vec<Expr>, Vec<Check>) {
 fn usable_rows(
     config: &ImpactConfig,
     df: &DataFrame,
-    any_bad: &BooleanChunked,
+    keep: &BooleanChunked,
     typed: Vec<Expr>,
 ) -> Result<(DataFrame, Vec<Vec<String>>), Diagnostic> {
     let s = &config.survey;
-    let keep = !any_bad;
     let wave_index = Series::new("__wave_text".into(), s.waves.clone());
     let index = Series::new("wave".into(), (0..s.waves.len() as u32).collect::<Vec<_>>());
     let wave_map = DataFrame::new_infer_height(vec![wave_index.into(), index.into()])
         .map_err(|e| polars_error("data/", e))?;
     let data = df
-        .filter(&keep)
+        .filter(keep)
         .map_err(|e| polars_error("data/", e))?
         .lazy()
         .select(typed)
@@ -370,6 +484,58 @@ fn usable_rows(
         }
     }
     Ok((data, levels))
+}
+
+/// Distinct respondents, and those with rows in two or more waves (ids are dense codes).
+fn respondents(data: &DataFrame) -> Result<(u64, u64), Diagnostic> {
+    let ids = data
+        .column("id")
+        .and_then(|c| c.u32().cloned())
+        .map_err(|e| polars_error("data/", e))?;
+    let mut rows = vec![0u8; ids.max().map_or(0, |m| m as usize + 1)];
+    for id in ids.into_no_null_iter() {
+        rows[id as usize] = rows[id as usize].saturating_add(1);
+    }
+    let distinct = rows.iter().filter(|n| **n > 0).count() as u64;
+    let repeated = rows.iter().filter(|n| **n > 1).count() as u64;
+    Ok((distinct, repeated))
+}
+
+impl SurveyData {
+    /// How the survey follows people: the same people every wave, new people every wave, or
+    /// some of each.
+    pub fn shape(&self) -> DataShape {
+        if self.respondents_repeated == 0 {
+            DataShape::RepeatedCrossSections
+        } else if self.respondents_repeated * 5 >= self.respondents * 4 {
+            DataShape::Panel
+        } else {
+            DataShape::PartialPanel
+        }
+    }
+}
+
+/// How a survey follows people across waves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataShape {
+    /// At least 80% of respondents answered in two or more waves.
+    Panel,
+    /// Some respondents (under 80%) answered in two or more waves.
+    PartialPanel,
+    /// Every respondent answered in one wave only.
+    RepeatedCrossSections,
+}
+
+impl DataShape {
+    /// Stable name (`panel`, `partial_panel`, `cross_sections`), used to look up the method
+    /// page's description in the theme's i18n file.
+    pub fn key(self) -> &'static str {
+        match self {
+            DataShape::Panel => "panel",
+            DataShape::PartialPanel => "partial_panel",
+            DataShape::RepeatedCrossSections => "cross_sections",
+        }
+    }
 }
 
 /// A text column as u32 codes (in order of first appearance), and the texts.

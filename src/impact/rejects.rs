@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use polars::prelude::*;
 
 use super::config::ImpactConfig;
-use super::load::{Check, polars_error};
+use super::load::{Check, OutcomeCounts, polars_error};
 use crate::common::diagnostics::Diagnostic;
 
 /// Why a row was not used.
@@ -20,6 +20,9 @@ pub enum Reason {
     UnknownGroup,
     /// A continuous outcome's answer is not a number.
     Unparseable,
+    /// A continuous outcome's answer is a number but not a finite one (`inf`, or `NaN` when
+    /// `NaN` is not declared a missing-value text).
+    NotFinite,
     /// A continuous outcome's value lies outside its declared `range`.
     OutOfRange,
     /// A binary outcome's answer is not a recognised yes/no spelling (such as 1/0, ya/tidak,
@@ -40,11 +43,26 @@ impl Reason {
             Reason::UnknownWave => "unknown_wave",
             Reason::UnknownGroup => "unknown_group",
             Reason::Unparseable => "unparseable",
+            Reason::NotFinite => "not_finite",
             Reason::OutOfRange => "out_of_range",
             Reason::NotBinary => "not_binary",
             Reason::BadWeight => "bad_weight",
             Reason::Duplicate => "duplicate",
         }
+    }
+
+    /// True when the problem rejects the whole row (id, wave, group, weight, repeated
+    /// respondent); false when it leaves one outcome's value out and the row counts for the
+    /// others.
+    pub fn whole_row(self) -> bool {
+        matches!(
+            self,
+            Reason::MissingId
+                | Reason::UnknownWave
+                | Reason::UnknownGroup
+                | Reason::BadWeight
+                | Reason::Duplicate
+        )
     }
 }
 
@@ -63,16 +81,28 @@ pub struct Reject {
     pub reason: Reason,
 }
 
-/// Every failed check as a located reject (file, row, column, value, reason), sorted, and
-/// which rows failed any check.
+/// Every failed check, and which rows and values they leave out.
+pub(super) struct RejectReport {
+    /// Every failed check as a located reject, sorted by file, row and reason.
+    pub rejects: Vec<Reject>,
+    /// Rows rejected whole.
+    pub rows: BooleanChunked,
+    /// Per outcome, the rows whose value of that outcome was rejected.
+    pub values: Vec<BooleanChunked>,
+}
+
+/// Every failed check as a located reject (file, row, column, value, reason), sorted, which
+/// rows are rejected whole, and which values of each outcome are rejected.
 pub(super) fn reject_report(
     config: &ImpactConfig,
     df: &DataFrame,
     checks: &[Check],
-) -> Result<(Vec<Reject>, BooleanChunked), Diagnostic> {
+) -> Result<RejectReport, Diagnostic> {
     let s = &config.survey;
     let mut rejects = Vec::new();
-    let mut any_bad = BooleanChunked::full("any".into(), false, df.height());
+    let none = BooleanChunked::full("any".into(), false, df.height());
+    let mut rows_bad = none.clone();
+    let mut values_bad = vec![none; config.outcomes.len()];
     let rows = df
         .column("__row")
         .and_then(|c| c.u64().cloned())
@@ -81,7 +111,7 @@ pub(super) fn reject_report(
         .column("__file")
         .and_then(|c| c.u32().cloned())
         .map_err(|e| polars_error("data/", e))?;
-    for (i, (_, reason, column)) in checks.iter().enumerate() {
+    for (i, check) in checks.iter().enumerate() {
         let bad = df
             .column(&format!("__bad{i}"))
             .and_then(|c| c.bool().cloned())
@@ -89,10 +119,13 @@ pub(super) fn reject_report(
         if !bad.any() {
             continue;
         }
-        any_bad = &any_bad | &bad;
-        let values = match *reason {
+        match check.outcome {
+            Some(o) => values_bad[o] = &values_bad[o] | &bad,
+            None => rows_bad = &rows_bad | &bad,
+        }
+        let values = match check.reason {
             Reason::Duplicate => df.column(&s.id).ok().cloned(),
-            _ => df.column(column).ok().cloned(),
+            _ => df.column(&check.column).ok().cloned(),
         };
         let values = values.and_then(|v| v.str().ok().cloned());
         for (idx, flagged) in bad.iter().enumerate() {
@@ -107,61 +140,96 @@ pub(super) fn reject_report(
             rejects.push(Reject {
                 file: format!("data/{}", s.files[files.get(idx).unwrap_or(0) as usize]),
                 row: rows.get(idx).unwrap_or(0),
-                column: column.clone(),
+                column: check.column.clone(),
                 value,
-                reason: *reason,
+                reason: check.reason,
             });
         }
     }
     rejects.sort_by(|a, b| (&a.file, a.row, a.reason).cmp(&(&b.file, b.row, b.reason)));
-    Ok((rejects, any_bad))
+    Ok(RejectReport {
+        rejects,
+        rows: rows_bad,
+        values: values_bad,
+    })
 }
 
-/// Stops when the survey has no rows, or more are rejected than `max_reject_share` allows,
-/// naming the column and file with the most problems and an example.
+/// Stops when the survey has no rows, when more rows are rejected whole than
+/// `max_reject_share` allows, or when more of one outcome's values are; names the column and
+/// file with the most problems and an example.
 pub(super) fn check_reject_share(
     config: &ImpactConfig,
     rows_read: u64,
     rows_rejected: u64,
+    outcomes: &[OutcomeCounts],
     rejects: &[Reject],
 ) -> Result<(), Diagnostic> {
     let s = &config.survey;
-    let share = if rows_read == 0 {
-        0.0
-    } else {
-        rows_rejected as f64 / rows_read as f64
-    };
     if rows_read == 0 {
         return Err(Diagnostic::error("the survey files have no rows")
             .in_file(&config.path)
             .help("check `files` in impact.toml"));
     }
-    if share > s.max_reject_share {
-        let mut worst: BTreeMap<(&str, &str), u64> = BTreeMap::new();
-        for r in rejects {
-            *worst
-                .entry((r.file.as_str(), r.column.as_str()))
-                .or_insert(0) += 1;
-        }
-        let ((file, column), n) = worst
-            .iter()
-            .max_by_key(|(_, n)| **n)
-            .map(|(k, n)| (*k, *n))
-            .unwrap_or((("data/", ""), 0));
-        let first = rejects
-            .iter()
-            .find(|r| r.file == file && r.column == column);
-        return Err(Diagnostic::error(format!(
-            "{:.1}% of survey rows were rejected ({rows_rejected} of {rows_read}), more than max_reject_share allows ({:.1}%)",
-            share * 100.0,
-            s.max_reject_share * 100.0
-        ))
-        .in_file(file)
-        .help(format!(
-            "most problems are in column `{column}` of {file} ({n} rows{}); fix the data or the column's declaration in data/impact.toml",
-            first.map_or(String::new(), |r| format!(", e.g. row {} has {:?}: {}", r.row, r.value, r.reason.key()))
-        )));
+    let limit = s.max_reject_share;
+    let share = rows_rejected as f64 / rows_read as f64;
+    if share > limit {
+        let whole: Vec<&Reject> = rejects.iter().filter(|r| r.reason.whole_row()).collect();
+        return Err(too_many(
+            format!(
+                "{:.1}% of survey rows were rejected ({rows_rejected} of {rows_read}), more than max_reject_share allows ({:.1}%)",
+                share * 100.0,
+                limit * 100.0
+            ),
+            &whole,
+        ));
     }
-
+    let rows_used = rows_read - rows_rejected;
+    for (o, counts) in config.outcomes.iter().zip(outcomes) {
+        let share = counts.rejected as f64 / rows_used.max(1) as f64;
+        if share > limit {
+            let these: Vec<&Reject> = rejects
+                .iter()
+                .filter(|r| !r.reason.whole_row() && r.column == o.column)
+                .collect();
+            return Err(too_many(
+                format!(
+                    "{:.1}% of the answers in column `{}` were rejected ({} of {rows_used} rows), more than max_reject_share allows ({:.1}%)",
+                    share * 100.0,
+                    o.column,
+                    counts.rejected,
+                    limit * 100.0
+                ),
+                &these,
+            ));
+        }
+    }
     Ok(())
+}
+
+/// The error for too many rejects: `message`, and the column and file with the most of
+/// `rejects`, with an example.
+fn too_many(message: String, rejects: &[&Reject]) -> Diagnostic {
+    let mut worst: BTreeMap<(&str, &str), u64> = BTreeMap::new();
+    for r in rejects {
+        *worst
+            .entry((r.file.as_str(), r.column.as_str()))
+            .or_insert(0) += 1;
+    }
+    let ((file, column), n) = worst
+        .iter()
+        .max_by_key(|(_, n)| **n)
+        .map(|(k, n)| (*k, *n))
+        .unwrap_or((("data/", ""), 0));
+    let first = rejects
+        .iter()
+        .find(|r| r.file == file && r.column == column);
+    Diagnostic::error(message).in_file(file).help(format!(
+        "most problems are in column `{column}` of {file} ({n} rows{}); fix the data or the column's declaration in data/impact.toml",
+        first.map_or(String::new(), |r| format!(
+            ", e.g. row {} has {:?}: {}",
+            r.row,
+            r.value,
+            r.reason.key()
+        ))
+    ))
 }

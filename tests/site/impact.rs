@@ -217,7 +217,9 @@ fn every_unusable_row_is_reported_with_file_row_column_value_and_reason() {
     let site = survey_site(REJECTS, &["rejects.csv"]);
     let a = analyse(site.path());
     let s = &a.survey;
-    assert_eq!((s.rows_read, s.rows_rejected, s.rows_used), (68, 7, 61));
+    // Bad ids, waves, groups and both copies of a repeated respondent reject the whole row;
+    // a bad answer leaves out that outcome's value only.
+    assert_eq!((s.rows_read, s.rows_rejected, s.rows_used), (68, 5, 63));
     let got: Vec<(u64, &str, &str, Reason)> = s
         .rejects
         .iter()
@@ -226,6 +228,7 @@ fn every_unusable_row_is_reported_with_file_row_column_value_and_reason() {
     assert_eq!(
         got,
         vec![
+            (2, "nomor+gelombang", "P001", Reason::Duplicate),
             (62, "pendapatan", "tiga juta", Reason::Unparseable),
             (63, "pendapatan", "-5000", Reason::OutOfRange),
             (64, "gelombang", "tengah", Reason::UnknownWave),
@@ -236,9 +239,24 @@ fn every_unusable_row_is_reported_with_file_row_column_value_and_reason() {
         ]
     );
     assert!(s.rejects.iter().all(|r| r.file == "data/rejects.csv"));
-    assert_eq!(s.by_reason().values().sum::<u64>(), 7);
-    // The unanswered row is used; its outcomes are simply missing.
+    assert_eq!(s.by_reason().values().sum::<u64>(), 8);
+    assert_eq!(s.rejects.iter().filter(|r| r.reason.whole_row()).count(), 5);
+    // 63 rows used: income leaves out its two bad answers and one unanswered row; the online
+    // answer of row 62 and 63 still counts.
     assert_eq!(a.outcomes[0].trend.values().map(|c| c.n).sum::<u64>(), 60);
+    assert_eq!(
+        (
+            s.outcomes[0].used,
+            s.outcomes[0].missing,
+            s.outcomes[0].rejected
+        ),
+        (60, 1, 2)
+    );
+    assert_eq!(
+        a.outcomes[1].trend.values().map(|c| c.n).sum::<u64>(),
+        s.outcomes[1].used
+    );
+    assert_eq!(s.outcomes[1].rejected, 1);
 }
 
 #[test]
@@ -251,7 +269,7 @@ fn too_many_rejects_or_a_missing_column_stop_with_a_clear_error() {
         .to_string();
     assert!(
         err.contains(
-            "10.3% of survey rows were rejected (7 of 68), more than max_reject_share allows (5.0%)"
+            "7.4% of survey rows were rejected (5 of 68), more than max_reject_share allows (5.0%)"
         ),
         "{err}"
     );

@@ -8,4 +8,5 @@ mod impact;
 mod paths;
 mod serve;
 mod support;
+mod survey_data;
 mod untrusted;

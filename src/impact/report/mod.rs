@@ -19,8 +19,8 @@ use crate::impact::charts;
 use crate::impact::config::ImpactConfig;
 use crate::impact::privacy::{self, Published};
 use format::{csv_num, reason_text};
-use views::ReasonRow;
 pub use views::{Download, Embed, FigureView, OutcomeView, ReportView, TableView};
+use views::{OutcomeCountRow, ReasonRow};
 
 /// The language a report is written in.
 pub struct Language<'a> {
@@ -62,11 +62,7 @@ pub fn build(a: &Analysis, l: &Language) -> (ReportView, Vec<Download>) {
         let view = outcome::outcome_view(a, oa, o, &url, l, &mut downloads);
         if let Published::Shown(d) = privacy::did(&oa.did, threshold) {
             // Standardised: the effect in standard deviations of the outcome before the programme.
-            let before = s
-                .waves
-                .iter()
-                .position(|w| w == s.pre.last().unwrap())
-                .unwrap_or(0) as u32;
+            let before = a.baseline;
             let sd = oa.trend.get(&(before, false)).map(|c| c.sd).unwrap_or(0.0);
             if sd > 0.0 {
                 overview_rows.push(charts::Row {
@@ -111,6 +107,29 @@ pub fn build(a: &Analysis, l: &Language) -> (ReportView, Vec<Download>) {
             count: locale::integer(*n as i64, l.code),
         })
         .collect();
+    let outcome_counts = config
+        .outcomes
+        .iter()
+        .zip(&a.survey.outcomes)
+        .map(|(o, c)| OutcomeCountRow {
+            label: ImpactConfig::label(&o.label, l.code, l.default, &o.id).to_string(),
+            used: locale::integer(c.used as i64, l.code),
+            missing: locale::integer(c.missing as i64, l.code),
+            rejected: locale::integer(c.rejected as i64, l.code),
+        })
+        .collect();
+    let missing_tokens = s
+        .missing
+        .iter()
+        .map(|t| {
+            if t.trim().is_empty() {
+                l.w("empty_cell")
+            } else {
+                format!("“{t}”")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
     let se_cluster = a.outcomes.first().and_then(|o| o.did.se_cluster);
     let title = l.w("impact_title");
     let view = ReportView {
@@ -124,8 +143,16 @@ pub fn build(a: &Analysis, l: &Language) -> (ReportView, Vec<Download>) {
         rows_used: locale::integer(a.survey.rows_used as i64, l.code),
         rows_rejected: locale::integer(a.survey.rows_rejected as i64, l.code),
         reasons,
+        outcome_counts,
+        duplicates_rule: l.w(&format!(
+            "duplicates_{}",
+            s.duplicates.key().replace('-', "_")
+        )),
+        missing_tokens,
+        respondents: locale::integer(a.survey.respondents as i64, l.code),
+        data_shape: l.w(&format!("method_design_{}", a.survey.shape().key())),
         waves_before: s.pre.join(", "),
-        wave_after: s.post[0].clone(),
+        wave_after: s.waves[a.follow_up as usize].clone(),
         clusters: se_cluster.map(|(_, g)| locale::integer(g as i64, l.code)),
         few_clusters: se_cluster.is_some_and(|(_, g)| g < 42),
         method_url: format!("{base}{}/", l.w("method_folder")),

@@ -49,13 +49,18 @@ pub fn outcome_view(
             .shown()
             .map(|d| estimate_view(o, &label, d, l))
     });
-    let placebo_verdict = oa.placebo.as_ref().map(|p| {
-        l.w(if p.estimate.significant() {
-            "placebo_differs"
-        } else {
-            "placebo_parallel"
-        })
-    });
+    // The verdict rests on the placebo's cells: hidden with them.
+    let placebo_verdict = oa
+        .placebo
+        .as_ref()
+        .filter(|p| privacy::did(p, threshold).shown().is_some())
+        .map(|p| {
+            l.w(if p.estimate.significant() {
+                "placebo_differs"
+            } else {
+                "placebo_parallel"
+            })
+        });
     let trend_desc = match &did {
         Some(d) => d.sentence.clone(),
         None => format!("{label}: {}", l.w("impact_hidden")),
@@ -102,7 +107,7 @@ pub fn outcome_view(
         did,
         placebo,
         placebo_verdict,
-        post_difference: post_difference(oa, o, l),
+        post_difference: post_difference(a, oa, o, l),
         trend_chart,
         trend,
         breakdowns,
@@ -216,8 +221,24 @@ fn trend(
 }
 
 /// The difference between the groups after the programme, in words: Welch for means, the
-/// difference in proportions for shares.
-fn post_difference(oa: &OutcomeAnalysis, o: &Outcome, l: &Language) -> Option<String> {
+/// difference in proportions for shares. Hidden when either group's cell after the programme is
+/// below the threshold, like the cells it is computed from.
+fn post_difference(
+    a: &Analysis,
+    oa: &OutcomeAnalysis,
+    o: &Outcome,
+    l: &Language,
+) -> Option<String> {
+    let after = a.follow_up;
+    let threshold = a.config.survey.threshold;
+    let small = [true, false].iter().any(|t| {
+        oa.trend
+            .get(&(after, *t))
+            .is_none_or(|c| privacy::cell(c, threshold).shown().is_none())
+    });
+    if small {
+        return None;
+    }
     match (oa.welch, oa.proportions) {
         (Some(w), _) => Some(format!(
             "{}: {} ({} {} {} {}; Welch)",

@@ -114,6 +114,19 @@ pub struct ReasonRow {
     pub count: String,
 }
 
+/// What became of one outcome's answers, on the data-quality page.
+#[derive(Serialize)]
+pub struct OutcomeCountRow {
+    /// The outcome's label.
+    pub label: String,
+    /// Answers used.
+    pub used: String,
+    /// Answers missing (not answered, or a missing-value text).
+    pub missing: String,
+    /// Answers rejected for this outcome only.
+    pub rejected: String,
+}
+
 /// The report in one language: what the overview, method and data-quality pages show.
 #[derive(Serialize)]
 pub struct ReportView {
@@ -135,8 +148,18 @@ pub struct ReportView {
     pub rows_used: String,
     /// Rows rejected.
     pub rows_rejected: String,
-    /// Rejected rows by reason.
+    /// Problems found, by reason (a row with two problems counts under both).
     pub reasons: Vec<ReasonRow>,
+    /// Per outcome, answers used, missing and rejected.
+    pub outcome_counts: Vec<OutcomeCountRow>,
+    /// The rule for a respondent repeated within a wave, and why, in words.
+    pub duplicates_rule: String,
+    /// The texts read as "not answered", quoted and comma-separated.
+    pub missing_tokens: String,
+    /// Distinct respondents (people, not person-waves).
+    pub respondents: String,
+    /// How the survey follows people (panel, repeated cross-sections), in words.
+    pub data_shape: String,
     /// Waves before the programme, comma-separated.
     pub waves_before: String,
     /// The first wave after the programme.

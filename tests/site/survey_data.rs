@@ -1,0 +1,504 @@
+//! Real survey exports: missing-value texts, non-finite numbers, a bad value in one outcome
+//! only, repeated respondents, waves listed out of time order, small thresholds, privacy of
+//! derived figures, and method text that fits the data's shape.
+
+use std::fmt::Write;
+use std::path::Path;
+
+use berdaya::impact::load::{OutcomeCounts, Reason};
+use berdaya::impact::{self, Analysis};
+
+use crate::support::*;
+
+/// A site folder with `data/impact.toml` and survey files written from text.
+fn site_with(toml: &str, files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("data")).unwrap();
+    std::fs::write(dir.path().join("data/impact.toml"), toml).unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join("data").join(name), text).unwrap();
+    }
+    dir
+}
+
+fn analyse(root: &Path) -> Analysis {
+    impact::analyse(root)
+        .unwrap_or_else(|d| panic!("{d}"))
+        .expect("impact.toml exists")
+}
+
+fn error_of(root: &Path) -> String {
+    impact::analyse(root)
+        .err()
+        .expect("the analysis stops")
+        .to_string()
+}
+
+/// Two outcomes over waves `waves`, text ids (names of places), no clusters.
+fn toml(waves: &[&str], pre: &[&str], post: &[&str], extra: &str) -> String {
+    let list = |l: &[&str]| {
+        l.iter()
+            .map(|w| format!("{w:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    format!(
+        r#"
+[survey]
+files = ["survei.csv"]
+id = "nama"
+wave = "gelombang"
+waves = [{}]
+pre = [{}]
+post = [{}]
+group = "kelompok"
+treated = "peserta"
+comparison = ["pembanding"]
+max_reject_share = 0.2
+{extra}
+
+[[outcomes]]
+id = "pendapatan"
+column = "pendapatan"
+type = "continuous"
+label = {{ id = "Pendapatan", en = "Income" }}
+
+[[outcomes]]
+id = "jual-online"
+column = "jual_online"
+type = "binary"
+label = {{ id = "Jual online", en = "Sells online" }}
+"#,
+        list(waves),
+        list(pre),
+        list(post)
+    )
+}
+
+/// A panel of `people` respondents (ids are place names with a number) in `waves` waves,
+/// half of them participants; `income(person, wave)` gives the income cell's text.
+fn panel(people: usize, waves: &[&str], income: impl Fn(usize, usize) -> String) -> String {
+    let mut out = String::from("nama,gelombang,kelompok,pendapatan,jual_online\n");
+    for p in 0..people {
+        let group = if p.is_multiple_of(2) { "peserta" } else { "pembanding" };
+        for (w, wave) in waves.iter().enumerate() {
+            let online = (p * 3 + w) % 2;
+            let _ = writeln!(
+                out,
+                "Pantai Amal {p:03},{wave},{group},{},{online}",
+                income(p, w)
+            );
+        }
+    }
+    out
+}
+
+fn base_income(p: usize, w: usize) -> f64 {
+    let treated = p.is_multiple_of(2);
+    1000.0
+        + 10.0 * p as f64
+        + (p * 7 % 13) as f64
+        + if w > 0 { 50.0 } else { 0.0 }
+        + if w > 0 && treated { 30.0 } else { 0.0 }
+}
+
+/// The cells given missing-value texts and non-finite numbers in the test data: (person, wave,
+/// text). Line numbers follow: person p, wave w is on line 2 + 2p + w.
+const ODD: [(usize, usize, &str); 9] = [
+    (0, 0, "NaN"),
+    (3, 1, "na"),
+    (4, 0, "."),
+    (5, 1, "N/A"),
+    (6, 0, "-"),
+    (7, 1, "NULL"),
+    (8, 0, ""),
+    (9, 1, "inf"),
+    (10, 0, "-Infinity"),
+];
+
+fn odd_income(p: usize, w: usize) -> Option<&'static str> {
+    ODD.iter().find(|(q, v, _)| *q == p && *v == w).map(|t| t.2)
+}
+
+#[test]
+fn missing_value_texts_are_missing_and_non_finite_numbers_are_rejected_with_their_place() {
+    let waves = ["2024", "2025"];
+    let with_odd = panel(40, &waves, |p, w| {
+        odd_income(p, w).map_or(base_income(p, w).to_string(), String::from)
+    });
+    let blank = panel(40, &waves, |p, w| {
+        odd_income(p, w).map_or(base_income(p, w).to_string(), |_| String::new())
+    });
+    let config = toml(&waves, &["2024"], &["2025"], "");
+    let odd = analyse(site_with(&config, &[("survei.csv", &with_odd)]).path());
+    let clean = analyse(site_with(&config, &[("survei.csv", &blank)]).path());
+
+    // NaN and the other texts are "not answered": the estimate is the one without those cells,
+    // not an impact of 0 over every row.
+    assert_eq!(odd.outcomes[0].did, clean.outcomes[0].did);
+    assert_eq!(odd.outcomes[0].did.cells.n(), 80 - 9);
+    assert!(odd.outcomes[0].did.estimate.value.is_finite());
+    let e = &odd.outcomes[0].did.estimate;
+    assert!(e.hi - e.lo > 1.0, "a real interval, not 0 to 0: {e:?}");
+    // The rows still count for the other outcome.
+    assert_eq!(odd.outcomes[1].did.cells.n(), 80);
+    assert_eq!(odd.outcomes[1].did, clean.outcomes[1].did);
+    assert_eq!(odd.survey.rows_rejected, 0);
+    assert_eq!(
+        odd.survey.outcomes,
+        vec![
+            OutcomeCounts {
+                used: 71,
+                missing: 7,
+                rejected: 2
+            },
+            OutcomeCounts {
+                used: 80,
+                missing: 0,
+                rejected: 0
+            }
+        ]
+    );
+    // The non-finite numbers are rejected with file, line, column and value.
+    let got: Vec<(&str, u64, &str, &str, Reason)> = odd
+        .survey
+        .rejects
+        .iter()
+        .map(|r| {
+            (
+                r.file.as_str(),
+                r.row,
+                r.column.as_str(),
+                r.value.as_str(),
+                r.reason,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "data/survei.csv",
+                2 + 18 + 1,
+                "pendapatan",
+                "inf",
+                Reason::NotFinite
+            ),
+            (
+                "data/survei.csv",
+                2 + 20,
+                "pendapatan",
+                "-Infinity",
+                Reason::NotFinite
+            ),
+        ]
+    );
+}
+
+#[test]
+fn declared_missing_texts_replace_the_defaults_and_ignore_letter_case() {
+    let waves = ["2024", "2025"];
+    let data = panel(30, &waves, |p, w| match (p, w) {
+        (1, 0) => "Tidak Tahu".into(),
+        (2, 1) => "tidak tahu".into(),
+        (3, 0) => "NaN".into(),
+        _ => base_income(p, w).to_string(),
+    });
+    let config = toml(
+        &waves,
+        &["2024"],
+        &["2025"],
+        r#"missing = ["", "TIDAK TAHU"]"#,
+    );
+    let a = analyse(site_with(&config, &[("survei.csv", &data)]).path());
+    assert_eq!(
+        a.survey.outcomes[0],
+        OutcomeCounts {
+            used: 57,
+            missing: 2,
+            rejected: 1
+        }
+    );
+    let nan = &a.survey.rejects[0];
+    assert_eq!((nan.row, nan.value.as_str()), (2 + 6, "NaN"));
+    assert_eq!(nan.reason, Reason::NotFinite);
+}
+
+#[test]
+fn too_many_bad_values_in_one_outcome_stop_the_build_naming_the_column() {
+    let waves = ["2024", "2025"];
+    let data = panel(20, &waves, |p, w| {
+        if p < 3 && w == 1 {
+            "tiga juta".into()
+        } else {
+            base_income(p, w).to_string()
+        }
+    });
+    let config = toml(&waves, &["2024"], &["2025"], "")
+        .replace("max_reject_share = 0.2", "max_reject_share = 0.05");
+    let err = error_of(site_with(&config, &[("survei.csv", &data)]).path());
+    assert!(
+        err.contains(
+            "7.5% of the answers in column `pendapatan` were rejected (3 of 40 rows), more than max_reject_share allows (5.0%)"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("e.g. row 3 has \"tiga juta\": unparseable"),
+        "{err}"
+    );
+}
+
+#[test]
+fn repeated_respondents_are_all_left_out_unless_keep_first_is_declared() {
+    let waves = ["2024", "2025"];
+    let mut data = panel(20, &waves, |p, w| base_income(p, w).to_string());
+    // Pantai Amal 004 answers twice in 2025 with different incomes.
+    data.push_str("Pantai Amal 004,2025,peserta,9999,1\n");
+    let config = toml(&waves, &["2024"], &["2025"], "");
+    let none = analyse(site_with(&config, &[("survei.csv", &data)]).path());
+    let dups: Vec<u64> = none
+        .survey
+        .rejects
+        .iter()
+        .filter(|r| r.reason == Reason::Duplicate)
+        .map(|r| r.row)
+        .collect();
+    assert_eq!(dups, vec![2 + 8 + 1, 42], "both copies, by default");
+    assert_eq!(none.survey.rows_used, 39);
+
+    let first = toml(&waves, &["2024"], &["2025"], r#"duplicates = "keep-first""#);
+    let kept = analyse(site_with(&first, &[("survei.csv", &data)]).path());
+    let dups: Vec<u64> = kept
+        .survey
+        .rejects
+        .iter()
+        .filter(|r| r.reason == Reason::Duplicate)
+        .map(|r| r.row)
+        .collect();
+    assert_eq!(dups, vec![42]);
+    assert_eq!(kept.survey.rows_used, 40);
+
+    let bad = toml(&waves, &["2024"], &["2025"], r#"duplicates = "keep-last""#);
+    let err = error_of(site_with(&bad, &[("survei.csv", &data)]).path());
+    assert!(err.contains("unknown variant `keep-last`"), "{err}");
+    assert!(
+        err.contains("keep-none") && err.contains("keep-first"),
+        "{err}"
+    );
+}
+
+#[test]
+fn waves_are_the_time_order_and_pre_or_post_in_another_order_is_an_error_with_the_fix() {
+    let waves = ["Q42010", "Q12011", "Q22011"];
+    let data = panel(24, &waves, |p, w| {
+        base_income(p, w.saturating_sub(1)).to_string()
+    });
+    // `pre` listed alphabetically: an error that shows the list in time order.
+    let config = toml(&waves, &["Q12011", "Q42010"], &["Q22011"], "");
+    let err = error_of(site_with(&config, &[("survei.csv", &data)]).path());
+    assert!(
+        err.contains("`pre` lists waves in a different order than `waves`"),
+        "{err}"
+    );
+    assert!(err.contains(r#"write pre = ["Q42010", "Q12011"]"#), "{err}");
+    // A post wave before a pre wave.
+    let config = toml(&waves, &["Q42010", "Q22011"], &["Q12011"], "");
+    let err = error_of(site_with(&config, &[("survei.csv", &data)]).path());
+    assert!(
+        err.contains(
+            "wave `Q22011` (before the programme) does not come before wave `Q12011` (after it)"
+        ),
+        "{err}"
+    );
+
+    // In time order: the baseline is the last pre wave, the placebo runs forwards.
+    let config = toml(&waves, &["Q42010", "Q12011"], &["Q22011"], "");
+    let a = analyse(site_with(&config, &[("survei.csv", &data)]).path());
+    assert!(a.config.warnings.is_empty());
+    assert_eq!((a.baseline, a.follow_up), (1, 2));
+    let o = &a.outcomes[0];
+    let same = |a: f64, b: f64| assert!((a - b).abs() <= 1e-9 * b.abs(), "{a} is not {b}");
+    same(o.did.cells.t0.mean, o.trend[&(1, true)].mean);
+    let placebo = o.placebo.as_ref().unwrap();
+    same(placebo.cells.t0.mean, o.trend[&(0, true)].mean);
+    same(placebo.cells.t1.mean, o.trend[&(1, true)].mean);
+
+    // Quarter labels listed alphabetically in `waves`: allowed, with a warning and the fix.
+    let sorted = ["Q12011", "Q22011", "Q42010"];
+    let config = toml(&sorted, &["Q12011", "Q22011"], &["Q42010"], "");
+    let a = analyse(site_with(&config, &[("survei.csv", &data)]).path());
+    let warning = a
+        .config
+        .warnings
+        .iter()
+        .map(|d| d.to_string())
+        .collect::<String>();
+    assert!(
+        warning.contains("the wave labels read as dates or quarters, but `waves` does not list them in time order"),
+        "{warning}"
+    );
+    assert!(
+        warning.contains(r#"waves = ["Q42010", "Q12011", "Q22011"]"#),
+        "{warning}"
+    );
+}
+
+#[test]
+fn wave_labels_that_read_as_times_are_ordered_by_time() {
+    use berdaya::impact::config::wave_time;
+    let ordered = [
+        "2010",
+        "Q4 2010",
+        "2011-01",
+        "01/2011",
+        "2011Q1",
+        "2011-Q2",
+        "H2 2011",
+        "2011-07-15",
+        "2012",
+    ];
+    let times: Vec<_> = ordered.iter().map(|w| wave_time(w).unwrap()).collect();
+    assert!(
+        times.windows(2).all(|t| t[0] <= t[1]),
+        "{ordered:?} → {times:?}"
+    );
+    for other in ["awal", "akhir", "Q5 2011", "2011-13", "gelombang 1", ""] {
+        assert_eq!(wave_time(other), None, "{other}");
+    }
+}
+
+#[test]
+fn a_threshold_under_3_is_refused_and_under_11_warns() {
+    let waves = ["2024", "2025"];
+    let data = panel(30, &waves, |p, w| base_income(p, w).to_string());
+    let config = toml(&waves, &["2024"], &["2025"], "threshold = 2");
+    let err = error_of(site_with(&config, &[("survei.csv", &data)]).path());
+    assert!(
+        err.contains("threshold = 2 would publish numbers about one or two people"),
+        "{err}"
+    );
+    assert!(err.contains("data/impact.toml:13:1"), "{err}");
+    let config = toml(&waves, &["2024"], &["2025"], "threshold = 5");
+    let a = analyse(site_with(&config, &[("survei.csv", &data)]).path());
+    let warning = a.config.warnings[0].to_string();
+    assert!(
+        warning.contains("threshold = 5 publishes numbers about fewer than 11 people"),
+        "{warning}"
+    );
+}
+
+/// A built site (the `valid` fixture) with this survey.
+fn report_site(toml: &str, csv: &str) -> tempfile::TempDir {
+    let site = fixture("bilingual");
+    std::fs::create_dir_all(site.path().join("data")).unwrap();
+    std::fs::write(site.path().join("data/impact.toml"), toml).unwrap();
+    std::fs::write(site.path().join("data/survei.csv"), csv).unwrap();
+    build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    site
+}
+
+#[test]
+fn figures_derived_from_hidden_cells_are_hidden_too() {
+    // 2023 has only four participants: the placebo (2023 against 2024) rests on a small cell,
+    // the DiD (2024 against 2025) does not.
+    let waves = ["2023", "2024", "2025"];
+    let mut data = String::from("nama,gelombang,kelompok,pendapatan,jual_online\n");
+    for p in 0..40usize {
+        let group = if p.is_multiple_of(2) { "peserta" } else { "pembanding" };
+        for (w, wave) in waves.iter().enumerate() {
+            if w == 0 && p.is_multiple_of(2) && p >= 8 {
+                continue;
+            }
+            let online = (p + w) % 2;
+            let _ = writeln!(
+                data,
+                "Juata {p:03},{wave},{group},{},{online}",
+                base_income(p, w.saturating_sub(1))
+            );
+        }
+    }
+    let config = toml(&waves, &["2023", "2024"], &["2025"], "");
+    let site = report_site(&config, &data);
+    for page in [
+        "dampak/pendapatan/index.html",
+        "en/impact/pendapatan/index.html",
+    ] {
+        let html = read(site.path(), page);
+        assert!(html.contains("Welch"), "{page}: the post difference shows");
+        assert!(
+            !html.contains("uji plasebo") && !html.contains("placebo test"),
+            "{page}: no placebo verdict on a hidden placebo"
+        );
+    }
+
+    // Above the post-programme cells (20 each), every figure of the outcome is hidden,
+    // including the difference after the programme.
+    let config = toml(&waves, &["2023", "2024"], &["2025"], "threshold = 21");
+    let site = report_site(&config, &data);
+    let html = read(site.path(), "dampak/pendapatan/index.html");
+    assert!(
+        !html.contains("Welch"),
+        "no post difference on hidden cells"
+    );
+    assert!(!html.contains("uji plasebo"));
+    let html = read(site.path(), "dampak/jual-online/index.html");
+    assert!(
+        !html.contains("Proporsi sesudah program"),
+        "no difference in proportions on hidden cells"
+    );
+}
+
+#[test]
+fn the_method_page_says_whether_the_same_people_were_asked_again() {
+    let waves = ["2024", "2025"];
+    let config = toml(&waves, &["2024"], &["2025"], "");
+    let same = panel(30, &waves, |p, w| base_income(p, w).to_string());
+    let site = report_site(&config, &same);
+    assert!(read(site.path(), "dampak/metode/index.html").contains("(data panel)"));
+    assert!(read(site.path(), "en/impact/method/index.html").contains("(a panel)"));
+
+    // New people in every wave: repeated cross-sections.
+    let fresh = same
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            if i > 0 && line.contains(",2025,") {
+                line.replacen("Pantai Amal", "Kampung Empat", 1)
+            } else {
+                line.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let site = report_site(&config, &fresh);
+    let id = read(site.path(), "dampak/metode/index.html");
+    assert!(id.contains("potong lintang berulang"), "{id}");
+    assert!(!id.contains("data panel"));
+    let en = read(site.path(), "en/impact/method/index.html");
+    assert!(en.contains("repeated cross-sections"));
+    let quality = read(site.path(), "en/impact/data-quality/index.html");
+    assert!(quality.contains("Respondents (people)<dd>60<"), "{quality}");
+}
+
+#[test]
+fn the_data_quality_page_counts_each_outcome_and_states_the_duplicate_rule() {
+    let waves = ["2024", "2025"];
+    let data = panel(40, &waves, |p, w| {
+        odd_income(p, w).map_or(base_income(p, w).to_string(), String::from)
+    });
+    let site = report_site(&toml(&waves, &["2024"], &["2025"], ""), &data);
+    let en = read(site.path(), "en/impact/data-quality/index.html");
+    assert!(
+        en.contains("<th scope=row>Income<td class=num>71<td class=num>7<td class=num>2<"),
+        "{en}"
+    );
+    assert!(
+        en.contains("<th scope=row>Sells online<td class=num>80<td class=num>0<td class=num>0<")
+    );
+    assert!(en.contains("not a finite number (inf, NaN)"));
+    assert!(en.contains("none of those rows is used (rule keep-none)"));
+    assert!(en.contains("an empty cell, “NA”, “N/A”, “NaN”, “.”, “-”, “null”"));
+    let id = read(site.path(), "dampak/kualitas-data/index.html");
+    assert!(id.contains("tidak satu pun barisnya dipakai (aturan keep-none)"));
+}
