@@ -1,10 +1,11 @@
 //! The impact report, the second pipeline: `data/impact.toml` and the survey files → validated
-//! rows (polars, [`load`]) → estimates ([`analysis`], [`estimate`], [`stats`]) → disclosure
+//! rows (polars, [`load`] with [`checks`]) → estimates ([`analysis`], [`estimate`], [`stats`]) → disclosure
 //! control ([`privacy`]) → charts ([`charts`]) and the privacy-safe page views and CSV
 //! downloads of each language ([`report`]). The site sees only [`report`]'s views.
 
 pub mod analysis;
 pub mod charts;
+pub mod checks;
 pub mod config;
 pub mod estimate;
 pub mod load;

@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
+use super::checks::Check;
 use super::config::ImpactConfig;
-use super::load::{Check, OutcomeCounts, polars_error};
+use super::load::{OutcomeCounts, polars_error};
 use crate::common::diagnostics::Diagnostic;
 
 /// Why a row was not used.

@@ -80,7 +80,11 @@ label = {{ id = "Jual online", en = "Sells online" }}
 fn panel(people: usize, waves: &[&str], income: impl Fn(usize, usize) -> String) -> String {
     let mut out = String::from("nama,gelombang,kelompok,pendapatan,jual_online\n");
     for p in 0..people {
-        let group = if p.is_multiple_of(2) { "peserta" } else { "pembanding" };
+        let group = if p.is_multiple_of(2) {
+            "peserta"
+        } else {
+            "pembanding"
+        };
         for (w, wave) in waves.iter().enumerate() {
             let online = (p * 3 + w) % 2;
             let _ = writeln!(
@@ -405,7 +409,11 @@ fn figures_derived_from_hidden_cells_are_hidden_too() {
     let waves = ["2023", "2024", "2025"];
     let mut data = String::from("nama,gelombang,kelompok,pendapatan,jual_online\n");
     for p in 0..40usize {
-        let group = if p.is_multiple_of(2) { "peserta" } else { "pembanding" };
+        let group = if p.is_multiple_of(2) {
+            "peserta"
+        } else {
+            "pembanding"
+        };
         for (w, wave) in waves.iter().enumerate() {
             if w == 0 && p.is_multiple_of(2) && p >= 8 {
                 continue;

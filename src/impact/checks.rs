@@ -1,0 +1,224 @@
+//! The checks every survey row goes through, as polars expressions: missing-value texts,
+//! numbers and yes/no answers, ids, waves, groups, weights and repeated respondents; and the
+//! typed columns the estimates read.
+
+use polars::prelude::*;
+
+use super::config::{DuplicateRule, ImpactConfig, OutcomeKind};
+use super::rejects::Reason;
+
+/// True where the text means "not answered": null, or one of `tokens` in any letter case.
+/// Short tokens are matched by listing their case variants (cheaper than lower-casing every
+/// value); long ones by lower-casing.
+fn missing(e: Expr, tokens: &[String]) -> Expr {
+    let mut exact: Vec<String> = Vec::new();
+    let mut folded: Vec<String> = Vec::new();
+    for t in tokens {
+        let t = t.trim();
+        let letters = t.chars().filter(|c| c.is_alphabetic()).count();
+        if t.is_ascii() && letters <= 6 {
+            exact.extend(case_variants(t));
+        } else {
+            folded.push(t.to_lowercase());
+        }
+    }
+    let mut m = e.clone().is_null();
+    if !exact.is_empty() {
+        m = m.or(e
+            .clone()
+            .is_in(lit(Series::new("m".into(), exact)).implode(false), false)
+            .fill_null(lit(false)));
+    }
+    if !folded.is_empty() {
+        m = m.or(e
+            .str()
+            .to_lowercase()
+            .is_in(lit(Series::new("m".into(), folded)).implode(false), false)
+            .fill_null(lit(false)));
+    }
+    m
+}
+
+/// Every spelling of an ASCII text in upper and lower case (`na`: na, nA, Na, NA).
+fn case_variants(t: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    for c in t.chars() {
+        let (lo, up) = (c.to_ascii_lowercase(), c.to_ascii_uppercase());
+        let mut next = Vec::with_capacity(out.len() * 2);
+        for prefix in &out {
+            next.push(format!("{prefix}{lo}"));
+            if up != lo {
+                next.push(format!("{prefix}{up}"));
+            }
+        }
+        out = next;
+    }
+    out
+}
+
+/// One check of a row.
+pub struct Check {
+    /// True where the row fails the check (never null).
+    pub flag: Expr,
+    /// Why a row that fails is not used.
+    pub reason: Reason,
+    /// The column checked (`<id>+<wave>` for duplicates).
+    pub column: String,
+    /// The outcome (index into `config.outcomes`) whose value is checked: a failure leaves the
+    /// value out of that outcome only. `None`: a failure rejects the whole row.
+    pub outcome: Option<usize>,
+}
+
+/// The typed columns the estimates read (id, wave, treated, weight, cluster, breakdowns,
+/// outcomes), every check a row must pass, and per outcome the flag of a missing answer.
+pub(super) fn typed_and_checks(config: &ImpactConfig) -> (Vec<Expr>, Vec<Check>, Vec<Expr>) {
+    let s = &config.survey;
+    let missing = |c: &str| missing(col(c), &s.missing);
+    let mut typed: Vec<Expr> = vec![
+        col("__row"),
+        col("__file"),
+        col(&s.id).alias("id"),
+        col(&s.wave).alias("__wave_text"),
+        col(&s.group).alias("__group_text"),
+        col(&s.group).eq(lit(s.treated.as_str())).alias("treated"),
+    ];
+    let mut checks = row_checks(config);
+    if let Some(w) = &s.weight {
+        let parsed = col(w).cast(DataType::Float64);
+        typed.push(parsed.alias("w"));
+    } else {
+        typed.push(lit(1.0f64).alias("w"));
+    }
+    if let Some(c) = &s.cluster {
+        typed.push(col(c).alias("cluster"));
+    }
+    for (i, b) in config.breakdowns.iter().enumerate() {
+        typed.push(col(&b.column).fill_null(lit("")).alias(format!("b{i}")));
+    }
+    let mut missing_flags = Vec::new();
+    for (i, o) in config.outcomes.iter().enumerate() {
+        let text = col(&o.column);
+        let value = match o.kind {
+            OutcomeKind::Continuous => text.clone().cast(DataType::Float64),
+            OutcomeKind::Binary => binary_value(text.clone()),
+        };
+        let answered = missing(&o.column).not();
+        missing_flags.push(missing(&o.column).alias(format!("__miss{i}")));
+        let mut check = |flag: Expr, reason| {
+            checks.push(Check {
+                flag,
+                reason,
+                column: o.column.clone(),
+                outcome: Some(i),
+            })
+        };
+        let reason = match o.kind {
+            OutcomeKind::Continuous => Reason::Unparseable,
+            OutcomeKind::Binary => Reason::NotBinary,
+        };
+        check(answered.clone().and(value.clone().is_null()), reason);
+        let finite = value.clone().is_finite().fill_null(lit(false));
+        let mut usable = answered.clone().and(finite.clone());
+        if o.kind == OutcomeKind::Continuous {
+            check(
+                answered
+                    .clone()
+                    .and(value.clone().is_not_null())
+                    .and(finite.clone().not()),
+                Reason::NotFinite,
+            );
+            if let Some([lo, hi]) = o.range {
+                let out = finite.and(value.clone().lt(lit(lo)).or(value.clone().gt(lit(hi))));
+                check(out.clone(), Reason::OutOfRange);
+                usable = usable.and(out.not());
+            }
+        }
+        typed.push(
+            when(usable)
+                .then(value)
+                .otherwise(lit(NULL).cast(DataType::Float64))
+                .alias(format!("o{i}")),
+        );
+    }
+    (typed, checks, missing_flags)
+}
+
+/// The checks that reject a whole row: id, wave, group, weight, and repeated respondents.
+fn row_checks(config: &ImpactConfig) -> Vec<Check> {
+    let s = &config.survey;
+    let missing = |c: &str| missing(col(c), &s.missing);
+    let check = |flag: Expr, reason, column: &str| Check {
+        flag,
+        reason,
+        column: column.to_string(),
+        outcome: None,
+    };
+    let waves = Series::new("w".into(), s.waves.clone());
+    let mut checks = vec![
+        check(missing(&s.id), Reason::MissingId, &s.id),
+        check(
+            missing(&s.wave).or(col(&s.wave)
+                .is_in(lit(waves).implode(false), false)
+                .not()
+                .fill_null(lit(true))),
+            Reason::UnknownWave,
+            &s.wave,
+        ),
+    ];
+    let group_ok = if s.comparison.is_empty() {
+        missing(&s.group).not()
+    } else {
+        let mut known = s.comparison.clone();
+        known.push(s.treated.clone());
+        col(&s.group)
+            .is_in(lit(Series::new("g".into(), known)).implode(false), false)
+            .fill_null(lit(false))
+    };
+    checks.push(check(group_ok.not(), Reason::UnknownGroup, &s.group));
+    if let Some(w) = &s.weight {
+        let parsed = col(w).cast(DataType::Float64);
+        let good = parsed.clone().is_finite().and(parsed.gt(lit(0.0)));
+        checks.push(check(
+            good.fill_null(lit(false)).not(),
+            Reason::BadWeight,
+            w,
+        ));
+    }
+    // Rows of one respondent in one wave: all of them, or the second and later.
+    let key = concat_str([col(&s.id), col(&s.wave)], "\u{1f}", true);
+    let repeated = match s.duplicates {
+        // Repeated = not both the first and the last of its key (no extra polars feature).
+        DuplicateRule::KeepNone => key
+            .clone()
+            .is_first_distinct()
+            .and(key.reverse().is_first_distinct().reverse())
+            .not(),
+        DuplicateRule::KeepFirst => key.is_first_distinct().not(),
+    };
+    checks.push(check(
+        repeated.and(missing(&s.id).not()).fill_null(lit(false)),
+        Reason::Duplicate,
+        &format!("{}+{}", s.id, s.wave),
+    ));
+    checks
+}
+
+/// A yes/no answer as 1/0; null for any other text. Listing the spellings is cheaper than
+/// lower-casing a million values.
+fn binary_value(t: Expr) -> Expr {
+    let yes = [
+        "1", "1.0", "ya", "Ya", "YA", "yes", "Yes", "YES", "true", "True", "TRUE", "y", "Y",
+    ];
+    let no = [
+        "0", "0.0", "tidak", "Tidak", "TIDAK", "no", "No", "NO", "false", "False", "FALSE", "t",
+        "T", "n", "N",
+    ];
+    when(
+        t.clone()
+            .is_in(lit(Series::new("y".into(), yes)).implode(false), false),
+    )
+    .then(lit(1.0f64))
+    .when(t.is_in(lit(Series::new("n".into(), no)).implode(false), false))
+    .then(lit(0.0f64))
+    .otherwise(lit(NULL).cast(DataType::Float64))
+}
