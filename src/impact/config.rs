@@ -36,8 +36,12 @@ pub struct ImpactConfig {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SurveySpec {
-    /// Survey files under `data/` (CSV or Parquet), long format.
+    /// Survey files under `data/` (CSV, Parquet, or spreadsheets: `.xlsx`, `.xls`, `.xlsb`,
+    /// `.ods`), long format: one row per respondent per wave.
     pub files: Vec<String>,
+    /// The sheet of spreadsheet files holding the survey; the first sheet when not given.
+    #[serde(default)]
+    pub sheet: Option<String>,
     /// Respondent id column.
     pub id: String,
     /// Wave column, its values in order, and which are before / after the programme started.

@@ -67,17 +67,18 @@ impl SurveyData {
 
 pub(super) fn polars_error(file: &str, e: PolarsError) -> Diagnostic {
     Diagnostic::error(format!("cannot read survey file {file}: {e}")).in_file(file).help(
-        "survey files must be CSV with a header line, or Parquet; check the file is complete and not open in another program",
+        "survey files must be CSV with a header line, Parquet, or a spreadsheet (.xlsx); check the file is complete and not open in another program",
     )
 }
 
-/// Scans one file with every declared column as text, plus `__row` and `__file`.
+/// Scans one file with every declared column as text, plus `__row` and `__file`; and the
+/// file's name in messages (with the sheet for spreadsheets).
 fn scan(
     root: &Path,
     config: &ImpactConfig,
     index: usize,
     name: &str,
-) -> Result<LazyFrame, Diagnostics> {
+) -> Result<(LazyFrame, String), Diagnostics> {
     let path = root.join("data").join(name);
     let display = format!("data/{name}");
     if !path.is_file() {
@@ -90,7 +91,13 @@ fn scan(
     }
     let path_str = path.to_string_lossy().to_string();
     let parquet = name.ends_with(".parquet");
-    let mut lf = if parquet {
+    let spreadsheet = super::sheet::is_spreadsheet(name);
+    let mut label = display.clone();
+    let mut lf = if spreadsheet {
+        let sheet = super::sheet::read(&path, &display, config.survey.sheet.as_deref())?;
+        label = format!("{display}, sheet {}", sheet.name);
+        sheet.frame.lazy()
+    } else if parquet {
         LazyFrame::scan_parquet(PlRefPath::new(&path_str), ScanArgsParquet::default())
             .map_err(|e| polars_error(&display, e))?
     } else {
@@ -104,9 +111,13 @@ fn scan(
     let mut missing_columns = Diagnostics::default();
     for (role, column) in config.required_columns() {
         if schema.get(column).is_none() {
-            let have: Vec<&str> = schema.iter_names().map(|n| n.as_str()).collect();
+            let have: Vec<&str> = schema
+                .iter_names()
+                .map(|n| n.as_str())
+                .filter(|n| *n != "__row")
+                .collect();
             let mut d = Diagnostic::error(format!(
-                "survey file {display} has no column `{column}` (the {role} column in impact.toml)"
+                "survey file {label} has no column `{column}` (the {role} column in impact.toml)"
             ))
             .in_file(&display);
             // Point at the declaration in impact.toml, where the fix usually is.
@@ -121,8 +132,13 @@ fn scan(
             }
             let suggestion = crate::common::text::closest(column, have.iter().copied())
                 .map_or(String::new(), |c| format!("did you mean `{c}`? "));
+            let other_sheet = if spreadsheet {
+                "; or name the sheet with the survey in `sheet`"
+            } else {
+                ""
+            };
             missing_columns.push(d.help(format!(
-                "{suggestion}columns in this file: {}; fix the name in data/impact.toml or in the file",
+                "{suggestion}columns in this file: {}; fix the name in data/impact.toml or in the file{other_sheet}",
                 have.join(", ")
             )));
         }
@@ -130,8 +146,16 @@ fn scan(
     if missing_columns.has_errors() {
         return Err(missing_columns);
     }
-    // Line numbers as a person sees them in the file: CSV data starts on line 2.
-    let first = if parquet { 1 } else { 2 };
+    // Line numbers as a person sees them in the file: CSV data starts on line 2; a
+    // spreadsheet's rows come numbered.
+    let first = match (spreadsheet, parquet) {
+        (true, _) => 0,
+        (false, true) => 1,
+        (false, false) => 2,
+    };
+    if !spreadsheet {
+        lf = lf.with_row_index("__row", None);
+    }
     let mut exprs: Vec<Expr> = vec![
         (col("__row").cast(DataType::UInt64) + lit(first as u64)).alias("__row"),
         lit(index as u32).cast(DataType::UInt32).alias("__file"),
@@ -151,8 +175,7 @@ fn scan(
                 .alias(column),
         );
     }
-    lf = lf.with_row_index("__row", None).select(exprs);
-    Ok(lf)
+    Ok((lf.select(exprs), label))
 }
 
 /// Reads, checks and types every survey file.
@@ -160,10 +183,14 @@ pub fn load(root: &Path, config: &ImpactConfig) -> Result<SurveyData, Diagnostic
     let s = &config.survey;
     // Every file's problems (missing files and columns) at once.
     let mut frames = Vec::new();
+    let mut labels = Vec::new();
     let mut problems = Diagnostics::default();
     for (i, f) in s.files.iter().enumerate() {
         match scan(root, config, i, f) {
-            Ok(frame) => frames.push(frame),
+            Ok((frame, label)) => {
+                frames.push(frame);
+                labels.push(label);
+            }
             Err(ds) => problems.extend(ds.0),
         }
     }
@@ -182,7 +209,7 @@ pub fn load(root: &Path, config: &ImpactConfig) -> Result<SurveyData, Diagnostic
         .collect()
         .map_err(|e| polars_error("data/", e))?;
     let rows_read = df.height() as u64;
-    let report = reject_report(config, &df, &checks)?;
+    let report = reject_report(&labels, &df, &checks, config)?;
     let rows_rejected = report.rows.sum().unwrap_or(0) as u64;
     let keep = !&report.rows;
     let rows_used = rows_read - rows_rejected;

@@ -70,7 +70,7 @@ impl Reason {
 /// One problem in one row.
 #[derive(Debug, Clone)]
 pub struct Reject {
-    /// The survey file, as `data/<name>`.
+    /// The survey file, as `data/<name>` (with `, sheet <name>` for spreadsheets).
     pub file: String,
     /// Line in a CSV file (the header is line 1), row number in a Parquet file.
     pub row: u64,
@@ -94,10 +94,12 @@ pub(super) struct RejectReport {
 
 /// Every failed check as a located reject (file, row, column, value, reason), sorted, which
 /// rows are rejected whole, and which values of each outcome are rejected.
+/// `files_shown` are the survey files' names in messages, in the order of `__file`.
 pub(super) fn reject_report(
-    config: &ImpactConfig,
+    files_shown: &[String],
     df: &DataFrame,
     checks: &[Check],
+    config: &ImpactConfig,
 ) -> Result<RejectReport, Diagnostic> {
     let s = &config.survey;
     let mut rejects = Vec::new();
@@ -139,7 +141,7 @@ pub(super) fn reject_report(
                 .unwrap_or("")
                 .to_string();
             rejects.push(Reject {
-                file: format!("data/{}", s.files[files.get(idx).unwrap_or(0) as usize]),
+                file: files_shown[files.get(idx).unwrap_or(0) as usize].clone(),
                 row: rows.get(idx).unwrap_or(0),
                 column: check.column.clone(),
                 value,

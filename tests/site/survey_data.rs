@@ -510,3 +510,134 @@ fn the_data_quality_page_counts_each_outcome_and_states_the_duplicate_rule() {
     let id = read(site.path(), "dampak/kualitas-data/index.html");
     assert!(id.contains("tidak satu pun barisnya dipakai (aturan keep-none)"));
 }
+
+/// impact.toml for the panel fixture in `file`, with `extra` in [survey].
+fn panel_toml(file: &str, extra: &str) -> String {
+    format!(
+        r#"
+[survey]
+files = ["{file}"]
+id = "rid"
+wave = "wave"
+waves = ["w1", "w2", "w3"]
+pre = ["w1", "w2"]
+post = ["w3"]
+group = "grp"
+treated = "peserta"
+comparison = ["pembanding"]
+cluster = "kel"
+{extra}
+
+[[outcomes]]
+id = "pendapatan"
+column = "income"
+type = "continuous"
+range = [0, 100000000]
+label = {{ id = "Pendapatan" }}
+
+[[outcomes]]
+id = "jual-online"
+column = "online"
+type = "binary"
+label = {{ id = "Jual online" }}
+"#
+    )
+}
+
+#[test]
+fn a_spreadsheet_reads_like_its_csv_export_with_sheet_and_row_in_every_reject() {
+    let fixtures = repo().join("tests/fixtures/impact");
+    let xlsx = std::fs::read(fixtures.join("panel.xlsx")).unwrap();
+    // The CSV a careful export would give: the two error cells left empty.
+    let csv: String = std::fs::read_to_string(fixtures.join("panel.csv"))
+        .unwrap()
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            let mut cells: Vec<&str> = line.split(',').collect();
+            match i + 1 {
+                12 => cells[4] = "",
+                200 => cells[5] = "",
+                _ => {}
+            }
+            cells.join(",") + "\n"
+        })
+        .collect();
+    let dir = site_with(&panel_toml("panel.csv", ""), &[("panel.csv", &csv)]);
+    let from_csv = analyse(dir.path());
+
+    // The survey is on the second sheet: the first sheet has none of the columns.
+    let dir = site_with(&panel_toml("panel.xlsx", ""), &[]);
+    std::fs::write(dir.path().join("data/panel.xlsx"), &xlsx).unwrap();
+    let err = error_of(dir.path());
+    assert!(
+        err.contains("survey file data/panel.xlsx, sheet Catatan has no column `rid`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("name the sheet with the survey in `sheet`"),
+        "{err}"
+    );
+
+    let dir = site_with(&panel_toml("panel.xlsx", r#"sheet = "Data""#), &[]);
+    std::fs::write(dir.path().join("data/panel.xlsx"), &xlsx).unwrap();
+    let a = analyse(dir.path());
+    assert_eq!(a.survey.rows_read, 720, "the empty row is not a survey row");
+    // Equal up to the order of floating-point sums over clusters.
+    let close = |x: f64, y: f64| assert!((x - y).abs() <= 1e-12 * y.abs().max(1.0), "{x} {y}");
+    for (x, c) in a.outcomes.iter().zip(&from_csv.outcomes) {
+        assert_eq!(x.trend, c.trend);
+        for (x, c) in [
+            (&x.did, &c.did),
+            (x.placebo.as_ref().unwrap(), c.placebo.as_ref().unwrap()),
+        ] {
+            assert_eq!(x.cells, c.cells);
+            close(x.estimate.value, c.estimate.value);
+            close(x.estimate.se, c.estimate.se);
+            close(x.se_cluster.unwrap().0, c.se_cluster.unwrap().0);
+            close(x.se_respondent.unwrap().0, c.se_respondent.unwrap().0);
+        }
+    }
+    let got: Vec<(&str, u64, &str, &str, Reason)> = a
+        .survey
+        .rejects
+        .iter()
+        .map(|r| {
+            (
+                r.file.as_str(),
+                r.row,
+                r.column.as_str(),
+                r.value.as_str(),
+                r.reason,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "data/panel.xlsx, sheet Data",
+                12,
+                "income",
+                "#N/A",
+                Reason::Unparseable
+            ),
+            (
+                "data/panel.xlsx, sheet Data",
+                201,
+                "online",
+                "#VALUE!",
+                Reason::NotBinary
+            ),
+        ]
+    );
+
+    let dir = site_with(&panel_toml("panel.xlsx", r#"sheet = "Survei""#), &[]);
+    std::fs::write(dir.path().join("data/panel.xlsx"), &xlsx).unwrap();
+    let err = error_of(dir.path());
+    assert!(
+        err.contains("data/panel.xlsx has no sheet `Survei`"),
+        "{err}"
+    );
+    assert!(err.contains("its sheets: Catatan, Data"), "{err}");
+}
