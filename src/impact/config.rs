@@ -65,6 +65,10 @@ pub struct SurveySpec {
     /// Cluster column (e.g. kelurahan) for clustered standard errors.
     #[serde(default)]
     pub cluster: Option<String>,
+    /// The standard error of the estimates (`se`): by default clustered by `cluster` when
+    /// declared, else by respondent when the same people answered both waves, else HC1.
+    #[serde(default)]
+    pub se: Option<SeChoice>,
     /// Smallest number of respondents a published cell may rest on.
     #[serde(default = "default_threshold")]
     pub threshold: u64,
@@ -97,6 +101,29 @@ fn default_missing() -> Vec<String> {
     ["", "NA", "N/A", "NaN", ".", "-", "null"]
         .map(String::from)
         .to_vec()
+}
+
+/// A declared kind of standard error: `se` in impact.toml.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SeChoice {
+    /// Heteroskedasticity-robust (HC1): independent answers.
+    Hc1,
+    /// Cluster-robust by respondent: a panel, where one person's answers are related.
+    Respondent,
+    /// Cluster-robust by the `cluster` column: people of one area are alike.
+    Cluster,
+}
+
+impl SeChoice {
+    /// The name written in impact.toml.
+    pub fn key(self) -> &'static str {
+        match self {
+            SeChoice::Hc1 => "hc1",
+            SeChoice::Respondent => "respondent",
+            SeChoice::Cluster => "cluster",
+        }
+    }
 }
 
 /// What to do with two or more rows of one respondent in one wave: `duplicates` in impact.toml.
@@ -294,6 +321,14 @@ impl ImpactConfig {
                     s.waves[last_pre], s.waves[first_post]
                 ),
                 "order `waves` in time, earliest first, with every `pre` wave before every `post` wave"
+                    .into(),
+            );
+        }
+        if s.se == Some(SeChoice::Cluster) && s.cluster.is_none() {
+            fail(
+                "se",
+                "se = \"cluster\" needs a cluster column".into(),
+                "name it with cluster = \"kelurahan\" (the column), or choose se = \"respondent\" or \"hc1\""
                     .into(),
             );
         }

@@ -25,7 +25,7 @@ pub struct Cell {
 }
 
 /// Which standard error an estimate carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SeKind {
     /// Heteroskedasticity-robust, HC1.
     Hc1,
@@ -33,6 +33,48 @@ pub enum SeKind {
     Respondent(usize),
     /// Clustered by the declared cluster column, with the number of clusters.
     Cluster(usize),
+}
+
+impl SeKind {
+    /// Degrees of freedom of the t distribution used for the interval and p-value of a
+    /// coefficient with this standard error, on `n` observations and `k` parameters: n − k for
+    /// HC1, G − 1 for cluster-robust errors with G clusters (Stata's convention, and
+    /// statsmodels' with `use_t=True`).
+    pub fn df(self, n: u64, k: u64) -> f64 {
+        match self {
+            SeKind::Hc1 => n as f64 - k as f64,
+            SeKind::Respondent(g) | SeKind::Cluster(g) => g as f64 - 1.0,
+        }
+    }
+
+    /// Stable name for downloads: `hc1`, `cluster_respondent`, `cluster`.
+    pub fn key(self) -> &'static str {
+        match self {
+            SeKind::Hc1 => "hc1",
+            SeKind::Respondent(_) => "cluster_respondent",
+            SeKind::Cluster(_) => "cluster",
+        }
+    }
+
+    /// The number of clusters, when clustered.
+    pub fn clusters(self) -> Option<usize> {
+        match self {
+            SeKind::Hc1 => None,
+            SeKind::Respondent(g) | SeKind::Cluster(g) => Some(g),
+        }
+    }
+}
+
+impl From<crate::impact::config::SeChoice> for SeKind {
+    /// The kind a declaration asks for (cluster counts unknown: 0).
+    fn from(c: crate::impact::config::SeChoice) -> SeKind {
+        use crate::impact::config::SeChoice;
+        match c {
+            SeChoice::Hc1 => SeKind::Hc1,
+            SeChoice::Respondent => SeKind::Respondent(0),
+            SeChoice::Cluster => SeKind::Cluster(0),
+        }
+    }
 }
 
 /// An estimate with its standard error and 95% interval.
@@ -52,18 +94,58 @@ pub struct Estimate {
     /// Which standard error `se` is: HC1, or cluster-robust by respondent or by the declared
     /// cluster column.
     pub kind: SeKind,
+    /// Degrees of freedom of the t distribution of the interval and p-value (infinite for a
+    /// normal interval).
+    pub df: f64,
+    /// Two-sided p-value (0–1) of the hypothesis that the effect is zero.
+    pub p: f64,
 }
 
 impl Estimate {
+    /// An estimate with its 95% confidence interval and p-value from Student's t on `df`
+    /// degrees of freedom: value ± t(0.975, df)·se (statsmodels' `use_t=True`). With df not
+    /// above 0 (no information left) the interval is unbounded and p = 1.
+    pub fn t(value: f64, se: f64, kind: SeKind, df: f64) -> Estimate {
+        let (lo, hi, p) = match StudentsT::new(0.0, 1.0, df) {
+            Ok(dist) if df > 0.0 && se > 0.0 => {
+                let q = dist.inverse_cdf(0.975);
+                (
+                    value - q * se,
+                    value + q * se,
+                    2.0 * dist.cdf(-(value / se).abs()),
+                )
+            }
+            // No spread at all: the interval is the value, and nothing is claimed.
+            Ok(_) if df > 0.0 => (value, value, 1.0),
+            _ => (f64::NEG_INFINITY, f64::INFINITY, 1.0),
+        };
+        Estimate {
+            value,
+            se,
+            lo,
+            hi,
+            kind,
+            df,
+            p,
+        }
+    }
+
     /// An estimate with its 95% confidence interval from the normal distribution,
     /// value ± [`Z95`]·se, as statsmodels' robust fits report it.
     pub fn normal(value: f64, se: f64, kind: SeKind) -> Estimate {
+        let p = if se > 0.0 {
+            2.0 * Normal::standard().cdf(-(value / se).abs())
+        } else {
+            1.0
+        };
         Estimate {
             value,
             se,
             lo: value - Z95 * se,
             hi: value + Z95 * se,
             kind,
+            df: f64::INFINITY,
+            p,
         }
     }
 
@@ -82,9 +164,9 @@ impl Estimate {
         Reliability::of(self.rse())
     }
 
-    /// Whether the interval excludes zero.
+    /// Whether the interval excludes zero (and the p-value is under 0.05).
     pub fn significant(&self) -> bool {
-        self.lo > 0.0 || self.hi < 0.0
+        self.p < 0.05 && (self.lo > 0.0 || self.hi < 0.0)
     }
 }
 
@@ -219,9 +301,10 @@ pub struct Proportions {
     pub diff: f64,
     /// Unpooled standard error of the difference, √(pa(1−pa)/na + pb(1−pb)/nb), for the interval.
     pub se: f64,
-    /// Lower bound of the 95% confidence interval, diff − 1.96·se (normal), a share.
+    /// Lower bound of the 95% confidence interval of the difference, Newcombe's hybrid score
+    /// interval (from the two Wilson intervals), a share; it stays within −1 to 1.
     pub lo: f64,
-    /// Upper bound of the 95% confidence interval, diff + 1.96·se (normal), a share.
+    /// Upper bound of the same interval, a share.
     pub hi: f64,
     /// z statistic of the test: diff over the pooled standard error; 0 when that is zero.
     pub z: f64,
@@ -229,9 +312,21 @@ pub struct Proportions {
     pub p: f64,
 }
 
-/// Difference in proportions of a binary outcome, cell `a` minus cell `b`: a 95% confidence
-/// interval on the unpooled standard error and a two-sided z test on the pooled one. `None` when
-/// either cell is empty.
+/// Wilson's score interval (95%) of a share `p` (0–1) observed on `n` answers: it stays within
+/// [0, 1] even for shares near 0 or 1. Source: Wilson (1927); statsmodels
+/// `proportion_confint(method="wilson")`.
+pub fn wilson(p: f64, n: f64) -> (f64, f64) {
+    let z2 = Z95 * Z95;
+    let denom = 1.0 + z2 / n;
+    let center = (p + z2 / (2.0 * n)) / denom;
+    let half = Z95 / denom * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
+    ((center - half).max(0.0), (center + half).min(1.0))
+}
+
+/// Difference in proportions of a binary outcome, cell `a` minus cell `b`: Newcombe's hybrid
+/// score interval (95%; Newcombe 1998, method 10; statsmodels
+/// `confint_proportions_2indep(method="newcomb")`), the unpooled standard error, and a
+/// two-sided z test on the pooled one. `None` when either cell is empty.
 pub fn proportions(a: &Cell, b: &Cell) -> Option<Proportions> {
     if a.n == 0 || b.n == 0 {
         return None;
@@ -244,13 +339,15 @@ pub fn proportions(a: &Cell, b: &Cell) -> Option<Proportions> {
     let se0 = (pooled * (1.0 - pooled) * (1.0 / na + 1.0 / nb)).sqrt();
     let z = if se0 > 0.0 { diff / se0 } else { 0.0 };
     let normal = Normal::standard();
+    let (la, ua) = wilson(pa, na);
+    let (lb, ub) = wilson(pb, nb);
     Some(Proportions {
         pa,
         pb,
         diff,
         se,
-        lo: diff - Z95 * se,
-        hi: diff + Z95 * se,
+        lo: diff - ((pa - la).powi(2) + (ub - pb).powi(2)).sqrt(),
+        hi: diff + ((ua - pa).powi(2) + (pb - lb).powi(2)).sqrt(),
         z,
         p: 2.0 * (1.0 - normal.cdf(z.abs())),
     })
@@ -285,5 +382,24 @@ mod tests {
         };
         assert_eq!(d.did(), 2.0);
         assert!((d.se_hc1() - 2.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn share_intervals_stay_within_zero_and_one() {
+        // No "yes" among 20 answers: the normal interval would be 0 to 0.
+        let (lo, hi) = wilson(0.0, 20.0);
+        assert_eq!(lo, 0.0);
+        assert!((hi - 0.161_125_158).abs() < 1e-8, "{hi}");
+        let (lo, hi) = wilson(1.0, 20.0);
+        assert!(lo < 1.0 && hi == 1.0);
+        let cell = |mean: f64, n: u64| Cell {
+            n,
+            sum_w: n as f64,
+            mean,
+            sd: 0.0,
+            sum_we2: 0.0,
+        };
+        let p = proportions(&cell(1.0, 15), &cell(0.0, 12)).unwrap();
+        assert!(p.lo > 0.0 && p.hi <= 1.0 && p.lo < p.diff, "{p:?}");
     }
 }

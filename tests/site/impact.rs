@@ -83,8 +83,11 @@ fn kielmc_did_equals_wooldridge_and_statsmodels_hc1() {
     // Every house appears once: no panel, no cluster column, so HC1 is shown.
     assert_eq!(did.estimate.kind, SeKind::Hc1);
     close(did.se_hc1, &e["se_hc1"]);
-    close(did.estimate.lo, &e["ci_hc1"][0]);
-    close(did.estimate.hi, &e["ci_hc1"][1]);
+    // The interval and p-value on Student's t with n − 4 df (statsmodels' use_t=True).
+    close(did.estimate.lo, &e["ci_t_hc1"][0]);
+    close(did.estimate.hi, &e["ci_t_hc1"][1]);
+    close(did.estimate.p, &e["p_t_hc1"]);
+    close(did.estimate.df, &e["df_t_hc1"]);
     assert_eq!(a.survey.rows_read, 321);
     assert!(a.survey.rejects.is_empty());
 }
@@ -140,8 +143,11 @@ fn panel_did_placebo_and_clustered_errors_equal_statsmodels() {
             assert_eq!(g_kel, 12);
             // The declared cluster column is the one shown.
             assert_eq!(did.estimate.kind, SeKind::Cluster(12));
-            close(did.estimate.lo, &e["ci_cluster_kel"][0]);
-            close(did.estimate.hi, &e["ci_cluster_kel"][1]);
+            // Student's t on G − 1 = 11 df (statsmodels' use_t=True).
+            close(did.estimate.lo, &e["ci_t_cluster_kel"][0]);
+            close(did.estimate.hi, &e["ci_t_cluster_kel"][1]);
+            close(did.estimate.p, &e["p_t_cluster_kel"]);
+            close(did.estimate.df, &e["df_t_cluster_kel"]);
             assert_eq!(did.panel_respondents, 240);
         }
         for cell in e["cells"].as_array().unwrap() {
@@ -180,8 +186,9 @@ fn panel_did_placebo_and_clustered_errors_equal_statsmodels() {
     ] {
         close(actual, &e[key]);
     }
-    close(p.lo, &e["ci"][0]);
-    close(p.hi, &e["ci"][1]);
+    // Newcombe's hybrid score interval, not the normal approximation.
+    close(p.lo, &e["ci_newcombe"][0]);
+    close(p.hi, &e["ci_newcombe"][1]);
 }
 
 pub(crate) const REJECTS: &str = r#"
@@ -596,8 +603,9 @@ fn weighted_did_equals_statsmodels_wls() {
     close(did.estimate.value, &e["coef"]);
     close(did.se_hc1, &e["se_hc1"]);
     close(did.se_cluster.unwrap().0, &e["se_cluster_kel"]);
-    close(did.estimate.lo, &e["ci_cluster_kel"][0]);
-    close(did.estimate.hi, &e["ci_cluster_kel"][1]);
+    close(did.estimate.lo, &e["ci_t_cluster_kel"][0]);
+    close(did.estimate.hi, &e["ci_t_cluster_kel"][1]);
+    close(did.estimate.p, &e["p_t_cluster_kel"]);
 }
 
 #[test]
@@ -624,4 +632,53 @@ fn every_problem_of_the_declaration_and_the_columns_is_reported_in_one_run() {
     assert_eq!(diags.error_count(), 2, "{text}");
     assert!(text.contains("no column `pendapatn`") && text.contains("did you mean `pendapatan`?"));
     assert!(text.contains("no column `jual`"), "{text}");
+}
+
+#[test]
+fn the_declared_standard_error_is_the_one_shown_with_its_t_interval() {
+    let all = expected();
+    for (se, key, kind) in [
+        ("hc1", "hc1", SeKind::Hc1),
+        ("respondent", "cluster_id", SeKind::Respondent(240)),
+        ("cluster", "cluster_kel", SeKind::Cluster(12)),
+    ] {
+        let toml = PANEL.replace(
+            "cluster = \"kel\"",
+            &format!("cluster = \"kel\"\nse = \"{se}\""),
+        );
+        let site = survey_site(&toml, &["panel.csv"]);
+        let a = analyse(site.path());
+        for (i, name) in ["income", "online"].iter().enumerate() {
+            let o = &a.outcomes[i];
+            for (did, e) in [
+                (&o.did, &all["panel"][name]["did"]),
+                (o.placebo.as_ref().unwrap(), &all["panel"][name]["placebo"]),
+            ] {
+                assert_eq!(did.estimate.kind, kind, "{se}");
+                close(did.estimate.lo, &e[format!("ci_t_{key}")][0]);
+                close(did.estimate.hi, &e[format!("ci_t_{key}")][1]);
+                close(did.estimate.p, &e[format!("p_t_{key}")]);
+                close(did.estimate.df, &e[format!("df_t_{key}")]);
+            }
+        }
+    }
+    // Clustered errors need a cluster column; respondent errors need a panel.
+    let toml = PANEL.replace("cluster = \"kel\"", "se = \"cluster\"");
+    let err = impact::analyse(survey_site(&toml, &["panel.csv"]).path())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        err.contains("se = \"cluster\" needs a cluster column"),
+        "{err}"
+    );
+    let toml = KIELMC.replace("treated = \"1\"", "treated = \"1\"\nse = \"respondent\"");
+    let err = impact::analyse(survey_site(&toml, &["kielmc.csv"]).path())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        err.contains("se = \"respondent\" cannot be computed for `rprice`: no respondent answered in both waves compared"),
+        "{err}"
+    );
 }

@@ -464,7 +464,12 @@ fn the_method_page_says_whether_the_same_people_were_asked_again() {
     let same = panel(30, &waves, |p, w| base_income(p, w).to_string());
     let site = report_site(&config, &same);
     assert!(read(site.path(), "dampak/metode/index.html").contains("(data panel)"));
-    assert!(read(site.path(), "en/impact/method/index.html").contains("(a panel)"));
+    let en = read(site.path(), "en/impact/method/index.html");
+    assert!(en.contains("(a panel)"));
+    assert!(
+        en.contains("Standard error used: clustered by respondent (30 respondents) because the same residents answered in both waves"),
+        "{en}"
+    );
 
     // New people in every wave: repeated cross-sections.
     let fresh = same
@@ -485,6 +490,10 @@ fn the_method_page_says_whether_the_same_people_were_asked_again() {
     assert!(!id.contains("data panel"));
     let en = read(site.path(), "en/impact/method/index.html");
     assert!(en.contains("repeated cross-sections"));
+    assert!(
+        en.contains("Standard error used: robust (HC1) because there is no cluster column"),
+        "{en}"
+    );
     let quality = read(site.path(), "en/impact/data-quality/index.html");
     assert!(quality.contains("Respondents (people)<dd>60<"), "{quality}");
 }

@@ -39,7 +39,8 @@ pub fn level(o: &Outcome, v: f64, l: &Language) -> String {
     }
 }
 
-fn se_kind(kind: SeKind, l: &Language) -> String {
+/// Which standard error, in words, with the number of clusters.
+pub fn se_kind(kind: SeKind, l: &Language) -> String {
     match kind {
         SeKind::Hc1 => l.w("se_hc1"),
         SeKind::Respondent(g) => format!(

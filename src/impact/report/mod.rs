@@ -131,6 +131,14 @@ pub fn build(a: &Analysis, l: &Language) -> (ReportView, Vec<Download>) {
         .collect::<Vec<_>>()
         .join(", ");
     let se_cluster = a.outcomes.first().and_then(|o| o.did.se_cluster);
+    let se_used = a.outcomes.first().map_or(String::new(), |o| {
+        let kind = o.did.estimate.kind;
+        let why = match s.se {
+            Some(_) => "se_why_declared".to_string(),
+            None => format!("se_why_{}", kind.key()),
+        };
+        format!("{} {}", format::se_kind(kind, l), l.w(&why))
+    });
     let title = l.w("impact_title");
     let view = ReportView {
         title: ImpactConfig::label(&s.title, l.code, l.default, &title).to_string(),
@@ -153,6 +161,7 @@ pub fn build(a: &Analysis, l: &Language) -> (ReportView, Vec<Download>) {
         data_shape: l.w(&format!("method_design_{}", a.survey.shape().key())),
         waves_before: s.pre.join(", "),
         wave_after: s.waves[a.follow_up as usize].clone(),
+        se_used,
         clusters: se_cluster.map(|(_, g)| locale::integer(g as i64, l.code)),
         few_clusters: se_cluster.is_some_and(|(_, g)| g < 42),
         method_url: format!("{base}{}/", l.w("method_folder")),

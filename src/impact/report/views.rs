@@ -164,6 +164,8 @@ pub struct ReportView {
     pub waves_before: String,
     /// The first wave after the programme.
     pub wave_after: String,
+    /// The standard error of the headline estimates and why it was chosen, in words.
+    pub se_used: String,
     /// Number of clusters, when standard errors are clustered by a column.
     pub clusters: Option<String>,
     /// True when there are fewer than 42 clusters.
