@@ -33,6 +33,12 @@ pub struct Did {
 }
 
 impl Did {
+    /// Number of people in the two waves compared: observations minus the respondents counted
+    /// in both waves.
+    pub fn people(&self) -> u64 {
+        self.cells.n() - self.panel_respondents as u64
+    }
+
     /// Picks the standard error: the declared kind `se` when it can be computed here (else
     /// HC1); without a declaration, clustered by the cluster column when it has at least two
     /// clusters, else by respondent when respondents answered both waves, else HC1. The

@@ -16,7 +16,7 @@ pub struct Design {
     pub by_respondent: Option<(f64, usize)>,
     /// Σ u_g² and the number of clusters of the declared cluster column.
     pub by_cluster: Option<(f64, usize)>,
-    /// Respondents seen in both waves.
+    /// Respondents seen in both waves (always counted).
     pub panel_respondents: usize,
 }
 
@@ -288,7 +288,7 @@ fn panel_counts(lf: LazyFrame, by: By) -> PolarsResult<BTreeMap<String, usize>> 
 }
 
 /// The 2x2 design between wave `before` and wave `after`, by level of `by`. Respondent-clustered
-/// sums and the panel count (a group-by over every respondent) only when `by_respondent`.
+/// sums (a group-by over every respondent) only when `by_respondent`.
 pub fn designs(
     df: &DataFrame,
     outcome: &str,
@@ -323,11 +323,7 @@ pub fn designs_of(
         Some(c) => Some(cluster_sums(lf.clone(), after, by, c, &cells, Some(frame))?),
         None => None,
     };
-    let panel = if by_respondent {
-        panel_counts(lf, by)?
-    } else {
-        BTreeMap::new()
-    };
+    let panel = panel_counts(lf, by)?;
     let mut out: BTreeMap<String, Design> = BTreeMap::new();
     for ((level, wave, treated), cell) in cells {
         let d = out.entry(level).or_default();

@@ -682,3 +682,130 @@ fn the_declared_standard_error_is_the_one_shown_with_its_t_interval() {
         "{err}"
     );
 }
+
+/// The rows of a CSV download as maps from column to value.
+fn csv_rows(text: &str) -> Vec<std::collections::HashMap<String, String>> {
+    let mut lines = text.lines();
+    let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+    lines
+        .map(|l| {
+            head.iter()
+                .zip(l.split(','))
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn every_csv_download_gives_the_estimate_in_its_unit_with_se_df_p_and_every_n() {
+    let site = fixture("bilingual");
+    std::fs::create_dir_all(site.path().join("data")).unwrap();
+    std::fs::copy(
+        repo().join("tests/fixtures/impact/panel.csv"),
+        site.path().join("data/panel.csv"),
+    )
+    .unwrap();
+    // Each kelurahan has 10 participants and 10 comparison respondents.
+    let toml = PANEL.replace("cluster = \"kel\"", "cluster = \"kel\"\nthreshold = 10")
+        + "\n[[breakdowns]]\ncolumn = \"kel\"\nlabel = { id = \"Kelurahan\", en = \"Kelurahan\" }\n";
+    std::fs::write(site.path().join("data/impact.toml"), toml).unwrap();
+    build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    let all = expected();
+    let num = |v: &str| serde_json::Value::from(v.parse::<f64>().unwrap());
+    let columns = "estimate,se,se_kind,df,ci_low,ci_high,p_value,n_obs,n_people,n_clusters";
+
+    for (csv, lang) in [
+        ("dampak/pendapatan/pendapatan-perkiraan.csv", "id"),
+        ("en/impact/pendapatan/pendapatan-estimates.csv", "en"),
+    ] {
+        let text = read(site.path(), csv);
+        assert!(
+            text.starts_with(&format!("estimate_of,method,{columns},note\n")),
+            "{lang}: {text}"
+        );
+        let rows = csv_rows(&text);
+        let e = &all["panel"]["income"]["did"];
+        let did = &rows[0];
+        assert_eq!(did["estimate_of"], "did");
+        close(did["estimate"].parse().unwrap(), &e["coef"]);
+        close(did["se"].parse().unwrap(), &e["se_cluster_kel"]);
+        assert_eq!(did["se_kind"], "cluster");
+        assert_eq!(num(&did["df"]), e["df_t_cluster_kel"]);
+        close(did["ci_low"].parse().unwrap(), &e["ci_t_cluster_kel"][0]);
+        close(did["ci_high"].parse().unwrap(), &e["ci_t_cluster_kel"][1]);
+        close(did["p_value"].parse().unwrap(), &e["p_t_cluster_kel"]);
+        assert_eq!(
+            (
+                did["n_obs"].as_str(),
+                did["n_people"].as_str(),
+                did["n_clusters"].as_str()
+            ),
+            ("480", "240", "12")
+        );
+        assert_eq!(rows[1]["estimate_of"], "placebo");
+        close(
+            rows[1]["estimate"].parse().unwrap(),
+            &all["panel"]["income"]["placebo"]["coef"],
+        );
+        let w = &rows[2];
+        let e = &all["panel"]["income"]["welch_post"];
+        assert_eq!(
+            (w["estimate_of"].as_str(), w["se_kind"].as_str()),
+            ("post_difference", "welch")
+        );
+        close(w["se"].parse().unwrap(), &e["se"]);
+        close(w["df"].parse().unwrap(), &e["df"]);
+        close(w["p_value"].parse().unwrap(), &e["p"]);
+        assert_eq!(w["n_obs"], "240");
+    }
+    let rows = csv_rows(&read(
+        site.path(),
+        "dampak/jual-online/jual-online-perkiraan.csv",
+    ));
+    let p = &rows[2];
+    let e = &all["panel_online_prop_post"];
+    assert_eq!(
+        (p["se_kind"].as_str(), p["df"].as_str()),
+        ("unpooled", "inf")
+    );
+    close(p["ci_low"].parse().unwrap(), &e["ci_newcombe"][0]);
+    close(p["ci_high"].parse().unwrap(), &e["ci_newcombe"][1]);
+    close(p["p_value"].parse().unwrap(), &e["p_value"]);
+
+    // The overview gives each outcome in its own unit as well as in SD units.
+    let overview = read(site.path(), "dampak/dampak-ringkas.csv");
+    assert!(
+        overview.starts_with(&format!(
+            "outcome,unit,{columns},impact_in_sd,sd_ci_low,sd_ci_high,note\n"
+        )),
+        "{overview}"
+    );
+    let rows = csv_rows(&overview);
+    assert_eq!(rows[0]["unit"], "Rp");
+    assert_eq!(rows[1]["unit"], "share 0-1");
+    close(
+        rows[0]["estimate"].parse().unwrap(),
+        &all["panel"]["income"]["did"]["coef"],
+    );
+    assert!(!rows[0]["impact_in_sd"].is_empty());
+    // Breakdowns: the same columns per level (each kelurahan is one cluster: HC1).
+    let text = read(site.path(), "dampak/pendapatan/pendapatan-rincian.csv");
+    assert!(
+        text.starts_with(&format!("breakdown,level,{columns},note\n")),
+        "{text}"
+    );
+    let rows = csv_rows(&text);
+    assert_eq!(rows.len(), 12);
+    for row in rows {
+        assert_eq!(
+            (
+                row["se_kind"].as_str(),
+                row["n_obs"].as_str(),
+                row["n_people"].as_str()
+            ),
+            ("hc1", "40", "20"),
+            "{row:?}"
+        );
+    }
+}

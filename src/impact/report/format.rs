@@ -121,9 +121,55 @@ pub fn reason_text(key: &str, l: &Language) -> String {
     l.w(&format!("reason_{key}"))
 }
 
+/// The columns every estimate has in a CSV download: the estimate in the outcome's own unit (a
+/// share 0–1 for yes/no outcomes), its standard error and which (`hc1`, `cluster`,
+/// `cluster_respondent`, `welch`, `unpooled`), the t distribution's degrees of freedom (`inf`
+/// for a normal interval), the 95% interval, the two-sided p-value, and the numbers of
+/// observations (person-waves), people and clusters.
+pub const ESTIMATE_COLUMNS: &str =
+    "estimate,se,se_kind,df,ci_low,ci_high,p_value,n_obs,n_people,n_clusters";
+
+/// Empty estimate columns (a suppressed estimate).
+pub const NO_ESTIMATE: &str = ",,,,,,,,,";
+
+/// A DiD's [`ESTIMATE_COLUMNS`].
+pub fn did_fields(d: &Did) -> String {
+    let e = &d.estimate;
+    estimate_fields(
+        [e.value, e.se, e.df, e.lo, e.hi, e.p],
+        e.kind.key(),
+        d.cells.n(),
+        d.people(),
+        e.kind.clusters(),
+    )
+}
+
+/// [`ESTIMATE_COLUMNS`] from `[estimate, se, df, lo, hi, p]`, the SE kind and the counts.
+pub fn estimate_fields(
+    [value, se, df, lo, hi, p]: [f64; 6],
+    kind: &str,
+    n_obs: u64,
+    n_people: u64,
+    clusters: Option<usize>,
+) -> String {
+    format!(
+        "{},{},{kind},{},{},{},{},{n_obs},{n_people},{}",
+        csv_num(value),
+        csv_num(se),
+        csv_num(df),
+        csv_num(lo),
+        csv_num(hi),
+        csv_num(p),
+        clusters.map_or(String::new(), |g| g.to_string())
+    )
+}
+
 /// A number for a CSV download: 10 significant digits, so the last bits of floating-point
 /// sums (whose order parallel aggregation does not fix) do not change the file between builds.
 pub fn csv_num(v: f64) -> String {
+    if v.is_infinite() {
+        return if v > 0.0 { "inf" } else { "-inf" }.into();
+    }
     format!("{v:.9e}")
         .parse::<f64>()
         .map_or_else(|_| v.to_string(), |r| r.to_string())

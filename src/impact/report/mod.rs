@@ -56,34 +56,37 @@ pub fn build(a: &Analysis, l: &Language) -> (ReportView, Vec<Download>) {
     let mut downloads = Vec::new();
     let mut outcomes = Vec::new();
     let mut overview_rows = Vec::new();
+    let mut overview_csv = format!(
+        "outcome,unit,{},impact_in_sd,sd_ci_low,sd_ci_high,note\n",
+        format::ESTIMATE_COLUMNS
+    );
     for oa in &a.outcomes {
         let o = &config.outcomes[oa.outcome];
         let url = format!("{base}{}/", o.id);
         let view = outcome::outcome_view(a, oa, o, &url, l, &mut downloads);
+        let unit = match o.kind {
+            crate::impact::config::OutcomeKind::Binary => "share 0-1",
+            crate::impact::config::OutcomeKind::Continuous => o.unit.as_str(),
+        };
+        let head = format!("{},{}", csv_escape(&view.label), csv_escape(unit));
         if let Published::Shown(d) = privacy::did(&oa.did, threshold) {
             // Standardised: the effect in standard deviations of the outcome before the programme.
-            let before = a.baseline;
-            let sd = oa.trend.get(&(before, false)).map(|c| c.sd).unwrap_or(0.0);
-            if sd > 0.0 {
-                overview_rows.push(charts::Row {
-                    label: view.label.clone(),
-                    value: d.estimate.value / sd,
-                    lo: d.estimate.lo / sd,
-                    hi: d.estimate.hi / sd,
-                });
-            }
+            let sd = oa.trend.get(&(a.baseline, false)).map_or(0.0, |c| c.sd);
+            let row = (sd > 0.0).then(|| charts::Row {
+                label: view.label.clone(),
+                value: d.estimate.value / sd,
+                lo: d.estimate.lo / sd,
+                hi: d.estimate.hi / sd,
+            });
+            let in_sd = row.as_ref().map_or(",,".to_string(), |r| {
+                format!("{},{},{}", csv_num(r.value), csv_num(r.lo), csv_num(r.hi))
+            });
+            overview_csv.push_str(&format!("{head},{},{in_sd},\n", format::did_fields(&d)));
+            overview_rows.extend(row);
+        } else {
+            overview_csv.push_str(&format!("{head},{},,,,suppressed\n", format::NO_ESTIMATE));
         }
         outcomes.push(view);
-    }
-    let mut overview_csv = String::from("outcome,impact_in_sd,ci_low,ci_high\n");
-    for r in &overview_rows {
-        overview_csv.push_str(&format!(
-            "{},{},{},{}\n",
-            csv_escape(&r.label),
-            csv_num(r.value),
-            csv_num(r.lo),
-            csv_num(r.hi)
-        ));
     }
     let overview_csv_path = format!("{base}dampak-ringkas.csv");
     downloads.push(Download {

@@ -2,7 +2,10 @@
 //! after the programme, and its breakdowns with their charts, tables and downloads.
 
 use super::Language;
-use super::format::{csv_num, estimate_view, level, suppressed_text, value};
+use super::format::{
+    ESTIMATE_COLUMNS, NO_ESTIMATE, csv_num, did_fields, estimate_fields, estimate_view, level,
+    suppressed_text, value,
+};
 use super::tables::{bars_table, breakdown_table, trend_table};
 use super::views::{BreakdownView, Download, FigureView, LevelView, OutcomeView, TrendRow};
 use crate::common::locale;
@@ -74,7 +77,7 @@ pub fn outcome_view(
         unit(o),
         l.code,
     );
-    let mut all = String::from(BREAKDOWN_HEADER);
+    let mut all = breakdown_header();
     let breakdowns = (0..oa.breakdowns.len())
         .map(|b| {
             let one = Breakdown {
@@ -89,6 +92,11 @@ pub fn outcome_view(
             breakdown(&one, &mut all, downloads)
         })
         .collect();
+    let csv_estimates = files.csv(&l.w("csv_estimates"));
+    downloads.push(Download {
+        path: csv_estimates.clone(),
+        csv: estimates_csv(a, oa),
+    });
     let csv_breakdowns = files.csv(&l.w("csv_breakdowns"));
     downloads.push(Download {
         path: csv_breakdowns.clone(),
@@ -112,11 +120,69 @@ pub fn outcome_view(
         trend,
         breakdowns,
         csv_trend,
+        csv_estimates,
         csv_breakdowns,
     }
 }
 
-const BREAKDOWN_HEADER: &str = "breakdown,level,estimate,ci_low,ci_high,n,note\n";
+/// Every estimate of an outcome with [`ESTIMATE_COLUMNS`]: the DiD, the placebo DiD and the
+/// difference between the groups after the programme (Welch's t-test, or the difference in
+/// proportions with Newcombe's interval); a suppressed one has empty columns and a note.
+fn estimates_csv(a: &Analysis, oa: &OutcomeAnalysis) -> String {
+    let threshold = a.config.survey.threshold;
+    let mut csv = format!("estimate_of,method,{ESTIMATE_COLUMNS},note\n");
+    let mut did_row = |of: &str, method: &str, d: &crate::impact::Did| {
+        let fields = match privacy::did(d, threshold) {
+            Published::Shown(d) => format!("{},", did_fields(&d)),
+            Published::Hidden(_) => format!("{NO_ESTIMATE},suppressed"),
+        };
+        csv.push_str(&format!("{of},{method},{fields}\n"));
+    };
+    did_row("did", "OLS y ~ treated + post + treated:post", &oa.did);
+    if let Some(p) = &oa.placebo {
+        did_row("placebo", "the same DiD on the two last waves before", p);
+    }
+    let after = a.follow_up;
+    let cells = (oa.trend.get(&(after, true)), oa.trend.get(&(after, false)));
+    let (Some(t), Some(c)) = cells else {
+        return csv;
+    };
+    let shown = [t, c]
+        .iter()
+        .all(|cell| privacy::cell(cell, threshold).shown().is_some());
+    let n = t.n + c.n;
+    let row = match (oa.welch, oa.proportions) {
+        (Some(w), _) => Some((
+            "Welch t-test",
+            estimate_fields([w.diff, w.se, w.df, w.lo, w.hi, w.p], "welch", n, n, None),
+        )),
+        (None, Some(p)) => Some((
+            "difference in proportions (Newcombe interval; pooled z test)",
+            estimate_fields(
+                [p.diff, p.se, f64::INFINITY, p.lo, p.hi, p.p],
+                "unpooled",
+                n,
+                n,
+                None,
+            ),
+        )),
+        _ => None,
+    };
+    if let Some((method, fields)) = row {
+        let fields = if shown {
+            format!("{fields},")
+        } else {
+            format!("{NO_ESTIMATE},suppressed")
+        };
+        csv.push_str(&format!("post_difference,{method},{fields}\n"));
+    }
+    csv
+}
+
+/// The header of the breakdown downloads.
+fn breakdown_header() -> String {
+    format!("breakdown,level,{ESTIMATE_COLUMNS},note\n")
+}
 
 /// One breakdown of one outcome, and what its figures need.
 struct Breakdown<'a> {
@@ -302,13 +368,10 @@ fn breakdown(one: &Breakdown, all: &mut String, downloads: &mut Vec<Download>) -
                     hi: d.estimate.hi,
                 });
                 all.push_str(&format!(
-                    "{},{},{},{},{},{},\n",
+                    "{},{},{},\n",
                     csv_escape(&blabel),
                     csv_escape(&name),
-                    csv_num(d.estimate.value),
-                    csv_num(d.estimate.lo),
-                    csv_num(d.estimate.hi),
-                    d.cells.n()
+                    did_fields(d)
                 ));
                 views.push(LevelView {
                     level: name,
@@ -318,7 +381,7 @@ fn breakdown(one: &Breakdown, all: &mut String, downloads: &mut Vec<Download>) -
             }
             Published::Hidden(why) => {
                 all.push_str(&format!(
-                    "{},{},,,,,suppressed\n",
+                    "{},{},{NO_ESTIMATE},suppressed\n",
                     csv_escape(&blabel),
                     csv_escape(&name)
                 ));
@@ -353,7 +416,7 @@ fn breakdown(one: &Breakdown, all: &mut String, downloads: &mut Vec<Download>) -
     let csv_path = files.csv(&slug::slugify(&column));
     downloads.push(Download {
         path: csv_path.clone(),
-        csv: format!("{BREAKDOWN_HEADER}{}", &all[csv_start..]),
+        csv: format!("{}{}", breakdown_header(), &all[csv_start..]),
     });
     let mut figures = vec![FigureView {
         svg: chart.clone(),

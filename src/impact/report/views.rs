@@ -101,6 +101,8 @@ pub struct OutcomeView {
     pub breakdowns: Vec<BreakdownView>,
     /// URL of the trend's CSV download.
     pub csv_trend: String,
+    /// URL of the CSV download of every estimate (DiD, placebo, difference after).
+    pub csv_estimates: String,
     /// URL of every breakdown's CSV download.
     pub csv_breakdowns: String,
 }
