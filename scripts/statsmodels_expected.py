@@ -261,6 +261,8 @@ def panel_expected():
     for outcome in ["income", "online"]:
         did, fits_did = did_block(d[d["wave"].isin(["w2", "w3"])], outcome, "w3")
         placebo, _ = did_block(d[d["wave"].isin(["w1", "w2"])], outcome, "w2")
+        # The pooled design: both pre waves (w1, w2) against the post wave (w3), one estimate.
+        pooled, _ = did_block(d, outcome, "w3")
         if fits is None:
             fits = fits_did
         cells = []
@@ -291,6 +293,7 @@ def panel_expected():
         res[outcome] = {
             "did": did,
             "placebo": placebo,
+            "pooled": pooled,
             "cells": cells,
             "welch_post": {
                 "diff": diff,
@@ -352,7 +355,8 @@ def main():
         "se_hc1 and ci_hc1 from .fit(cov_type='HC1'). "
         "panel: y ~ treated + post + treated:post with treated = int(grp=='peserta') and "
         "post = int(wave=='w3') on the w2 and w3 rows ('did') or post = int(wave=='w2') on the "
-        "w1 and w2 rows ('placebo'); the interaction term is named '" + TERM + "'. "
+        "w1 and w2 rows ('placebo'), or post = int(wave=='w3') on all rows ('pooled': design = "
+        "'pooled', waves w1 and w2 before against w3 after); the interaction term is named '" + TERM + "'. "
         "se_hc1/ci_hc1: .fit(cov_type='HC1'). se_cluster_id/ci_cluster_id: "
         ".fit(cov_type='cluster', cov_kwds={'groups': g}) with g = pandas.factorize(rid, "
         "sort=True)[0] (integer codes); se_cluster_kel/ci_cluster_kel: the same with g = integer "

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::config::{ImpactConfig, OutcomeKind, SeChoice};
+use super::config::{DesignKind, ImpactConfig, OutcomeKind, SeChoice};
 use super::estimate::Design;
 use super::load::SurveyData;
 use super::stats::{Cell, Estimate, Proportions, SeKind, TwoByTwo, Welch};
@@ -30,13 +30,14 @@ pub struct Did {
     pub se_cluster: Option<(f64, usize)>,
     /// Number of respondents who answered in both waves compared (the panel); 0 when not counted.
     pub panel_respondents: usize,
+    /// Number of distinct respondents in the rows compared.
+    pub people: usize,
 }
 
 impl Did {
-    /// Number of people in the two waves compared: observations minus the respondents counted
-    /// in both waves.
+    /// Number of distinct people in the rows compared.
     pub fn people(&self) -> u64 {
-        self.cells.n() - self.panel_respondents as u64
+        self.people as u64
     }
 
     /// Picks the standard error: the declared kind `se` when it can be computed here (else
@@ -71,6 +72,7 @@ impl Did {
             se_respondent,
             se_cluster,
             panel_respondents: d.panel_respondents,
+            people: d.people,
         }
     }
 }
@@ -150,12 +152,9 @@ pub fn analyse_survey(config: ImpactConfig, survey: SurveyData) -> Result<Analys
     let mut pre: Vec<u32> = s.pre.iter().map(|w| wave_index(&config, w)).collect();
     pre.sort_unstable();
     let before = *pre.last().expect("checked: pre is not empty");
-    let after = s
-        .post
-        .iter()
-        .map(|w| wave_index(&config, w))
-        .min()
-        .expect("checked: post is not empty");
+    let mut post: Vec<u32> = s.post.iter().map(|w| wave_index(&config, w)).collect();
+    post.sort_unstable();
+    let after = post[0];
     let placebo_waves = (pre.len() >= 2).then(|| (pre[pre.len() - 2], before));
     let cluster = s.cluster.as_ref().map(|_| "cluster");
     let df = &survey.data;
@@ -174,10 +173,15 @@ pub fn analyse_survey(config: ImpactConfig, survey: SurveyData) -> Result<Analys
                     .into_iter()
                     .map(|((_, w, t), c)| ((w, t), c))
                     .collect();
-            // The rows of the two waves compared, filtered once for the whole and every breakdown.
-            let rows = super::estimate::answered(df, &name, &[before, after])
-                .collect()
-                .map_err(err)?;
+            // The rows compared, filtered once for the whole and every breakdown.
+            let rows = match s.design {
+                DesignKind::TwoByTwo => super::estimate::answered(df, &name, &[before, after]),
+                DesignKind::Pooled => {
+                    super::estimate::answered_periods(df, &name, &pre, &post, (before, after))
+                }
+            }
+            .collect()
+            .map_err(err)?;
             let main =
                 super::estimate::designs_of(&rows, after, None, cluster, true).map_err(err)?;
             let did = Did::from_design(&main.get("").cloned().unwrap_or_default(), s.se);

@@ -65,6 +65,9 @@ pub struct SurveySpec {
     /// Cluster column (e.g. kelurahan) for clustered standard errors.
     #[serde(default)]
     pub cluster: Option<String>,
+    /// Which comparison estimates the impact (`design`): `2x2` (default) or `pooled`.
+    #[serde(default)]
+    pub design: DesignKind,
     /// The standard error of the estimates (`se`): by default clustered by `cluster` when
     /// declared, else by respondent when the same people answered both waves, else HC1.
     #[serde(default)]
@@ -101,6 +104,30 @@ fn default_missing() -> Vec<String> {
     ["", "NA", "N/A", "NaN", ".", "-", "null"]
         .map(String::from)
         .to_vec()
+}
+
+/// The design of the impact estimate: `design` in impact.toml.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+pub enum DesignKind {
+    /// The last wave before the programme against the first wave after it (the default).
+    #[default]
+    #[serde(rename = "2x2")]
+    TwoByTwo,
+    /// All waves before against all waves after, one estimate: OLS
+    /// `y ~ treated + post + treated:post` with post = any `post` wave.
+    #[serde(rename = "pooled")]
+    Pooled,
+}
+
+impl DesignKind {
+    /// The name written in impact.toml, also the key of its description in the theme's i18n
+    /// file (`method_estimate_2x2`, `method_estimate_pooled`).
+    pub fn key(self) -> &'static str {
+        match self {
+            DesignKind::TwoByTwo => "2x2",
+            DesignKind::Pooled => "pooled",
+        }
+    }
 }
 
 /// A declared kind of standard error: `se` in impact.toml.

@@ -16,8 +16,10 @@ pub struct Design {
     pub by_respondent: Option<(f64, usize)>,
     /// Σ u_g² and the number of clusters of the declared cluster column.
     pub by_cluster: Option<(f64, usize)>,
-    /// Respondents seen in both waves (always counted).
+    /// Respondents seen both before and after (always counted).
     pub panel_respondents: usize,
+    /// Distinct respondents in the rows compared.
+    pub people: usize,
 }
 
 fn f64s(df: &DataFrame, name: &str) -> PolarsResult<Vec<f64>> {
@@ -84,6 +86,26 @@ pub fn answered(df: &DataFrame, outcome: &str, waves: &[u32]) -> LazyFrame {
         col("y")
             .is_not_null()
             .and(col("wave").is_in(lit(waves).implode(false), false)),
+    )
+}
+
+/// Rows answering `outcome` in the `pre` or `post` waves, with the answer as `y` and the wave
+/// replaced by its period: `before` for every pre wave, `after` for every post wave (the pooled
+/// design compares the periods).
+pub fn answered_periods(
+    df: &DataFrame,
+    outcome: &str,
+    pre: &[u32],
+    post: &[u32],
+    (before, after): (u32, u32),
+) -> LazyFrame {
+    let all: Vec<u32> = pre.iter().chain(post).copied().collect();
+    let post = Series::new("post".into(), post.to_vec());
+    answered(df, outcome, &all).with_column(
+        when(col("wave").is_in(lit(post).implode(false), false))
+            .then(lit(after))
+            .otherwise(lit(before))
+            .alias("wave"),
     )
 }
 
@@ -252,29 +274,39 @@ fn cluster_sums(
         .collect())
 }
 
-/// Respondents answering in both waves (a panel), by level. Ids are dense codes, so a vector
-/// of counts does it without a group-by.
-fn panel_counts(lf: LazyFrame, by: By) -> PolarsResult<BTreeMap<String, usize>> {
+/// By level: respondents with rows both before and after (`after` is the wave index of the
+/// period after), and distinct respondents. Ids are dense codes, so a vector of flags does it
+/// without a group-by.
+fn panel_counts(
+    lf: LazyFrame,
+    after: u32,
+    by: By,
+) -> PolarsResult<BTreeMap<String, (usize, usize)>> {
     let column = by.map(|b| b.0);
-    let mut cols = vec![col("id")];
+    let mut cols = vec![col("id"), col("wave")];
     cols.extend(column.map(col));
     let frame = lf.select(cols).collect()?;
     let ids = u32s(&frame, "id")?;
+    let waves = u32s(&frame, "wave")?;
     let codes = match column {
         Some(b) => u32s(&frame, b)?,
         None => vec![0; frame.height()],
     };
+    // Bit 1: a row before; bit 2: a row after.
     let mut seen = vec![0u8; ids.iter().max().map_or(0, |m| *m as usize + 1)];
     let mut level_of = vec![0u32; seen.len()];
-    for (id, code) in ids.iter().zip(&codes) {
-        seen[*id as usize] = seen[*id as usize].saturating_add(1);
+    for ((id, wave), code) in ids.iter().zip(&waves).zip(&codes) {
+        seen[*id as usize] |= if *wave == after { 2 } else { 1 };
         level_of[*id as usize] = *code;
     }
-    let mut counts: BTreeMap<u32, usize> = BTreeMap::new();
-    for (id, n) in seen.iter().enumerate() {
-        if *n >= 2 {
-            *counts.entry(level_of[id]).or_insert(0) += 1;
+    let mut counts: BTreeMap<u32, (usize, usize)> = BTreeMap::new();
+    for (id, bits) in seen.iter().enumerate() {
+        if *bits == 0 {
+            continue;
         }
+        let e = counts.entry(level_of[id]).or_insert((0, 0));
+        e.0 += usize::from(*bits == 3);
+        e.1 += 1;
     }
     let name = |code: u32| {
         by.map_or(String::new(), |(_, names)| {
@@ -323,7 +355,7 @@ pub fn designs_of(
         Some(c) => Some(cluster_sums(lf.clone(), after, by, c, &cells, Some(frame))?),
         None => None,
     };
-    let panel = panel_counts(lf, by)?;
+    let panel = panel_counts(lf, after, by)?;
     let mut out: BTreeMap<String, Design> = BTreeMap::new();
     for ((level, wave, treated), cell) in cells {
         let d = out.entry(level).or_default();
@@ -337,7 +369,7 @@ pub fn designs_of(
     for (level, d) in out.iter_mut() {
         d.by_respondent = respondents.get(level).copied();
         d.by_cluster = clusters.as_ref().and_then(|c| c.get(level).copied());
-        d.panel_respondents = panel.get(level).copied().unwrap_or(0);
+        (d.panel_respondents, d.people) = panel.get(level).copied().unwrap_or((0, 0));
     }
     Ok(out)
 }

@@ -101,6 +101,7 @@ mod tests {
             se_respondent: None,
             se_cluster: None,
             panel_respondents: 0,
+            people: 0,
         }
     }
 

@@ -809,3 +809,40 @@ fn every_csv_download_gives_the_estimate_in_its_unit_with_se_df_p_and_every_n() 
         );
     }
 }
+
+#[test]
+fn pooled_design_equals_statsmodels_on_all_waves() {
+    let all = expected();
+    let toml = PANEL.replace("post = [\"w3\"]", "post = [\"w3\"]\ndesign = \"pooled\"");
+    let site = survey_site(&toml, &["panel.csv"]);
+    let a = analyse(site.path());
+    for (i, name) in ["income", "online"].iter().enumerate() {
+        let e = &all["panel"][name]["pooled"];
+        let did = &a.outcomes[i].did;
+        assert_eq!(did.cells.n(), e["n"].as_u64().unwrap());
+        close(did.estimate.value, &e["coef"]);
+        close(did.se_hc1, &e["se_hc1"]);
+        close(did.se_respondent.unwrap().0, &e["se_cluster_id"]);
+        assert_eq!(did.estimate.kind, SeKind::Cluster(12));
+        close(did.estimate.se, &e["se_cluster_kel"]);
+        close(did.estimate.lo, &e["ci_t_cluster_kel"][0]);
+        close(did.estimate.hi, &e["ci_t_cluster_kel"][1]);
+        close(did.estimate.p, &e["p_t_cluster_kel"]);
+        // Everyone answered before and after: 240 people in 720 rows.
+        assert_eq!((did.people(), did.panel_respondents), (240, 240));
+    }
+    let err = impact::analyse(
+        survey_site(
+            &PANEL.replace("post = [\"w3\"]", "post = [\"w3\"]\ndesign = \"pooling\""),
+            &["panel.csv"],
+        )
+        .path(),
+    )
+    .err()
+    .unwrap()
+    .to_string();
+    assert!(
+        err.contains("unknown variant `pooling`, expected `2x2` or `pooled`"),
+        "{err}"
+    );
+}

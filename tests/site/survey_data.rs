@@ -494,6 +494,13 @@ fn the_method_page_says_whether_the_same_people_were_asked_again() {
         en.contains("Standard error used: robust (HC1) because there is no cluster column"),
         "{en}"
     );
+    let pooled = toml(&waves, &["2024"], &["2025"], "design = \"pooled\"");
+    let site_pooled = report_site(&pooled, &fresh);
+    let en = read(site_pooled.path(), "en/impact/method/index.html");
+    assert!(
+        en.contains("from all waves before the programme to all waves after it"),
+        "{en}"
+    );
     let quality = read(site.path(), "en/impact/data-quality/index.html");
     assert!(quality.contains("Respondents (people)<dd>60<"), "{quality}");
 }

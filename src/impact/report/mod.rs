@@ -165,6 +165,7 @@ pub fn build(a: &Analysis, l: &Language) -> (ReportView, Vec<Download>) {
         waves_before: s.pre.join(", "),
         wave_after: s.waves[a.follow_up as usize].clone(),
         se_used,
+        design_text: l.w(&format!("method_estimate_{}", s.design.key())),
         clusters: se_cluster.map(|(_, g)| locale::integer(g as i64, l.code)),
         few_clusters: se_cluster.is_some_and(|(_, g)| g < 42),
         method_url: format!("{base}{}/", l.w("method_folder")),

@@ -166,6 +166,8 @@ pub struct ReportView {
     pub waves_before: String,
     /// The first wave after the programme.
     pub wave_after: String,
+    /// How the impact is estimated (the declared design), in words.
+    pub design_text: String,
     /// The standard error of the headline estimates and why it was chosen, in words.
     pub se_used: String,
     /// Number of clusters, when standard errors are clustered by a column.
