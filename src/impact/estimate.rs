@@ -274,6 +274,36 @@ fn cluster_sums(
         .collect())
 }
 
+/// Each cluster's sums in the four cells of a 2x2 design (c0, c1, t0, t1: (Σw, Σw·y)), for the
+/// wild cluster bootstrap; `rows` as [`answered`] gives them for waves `before` and `after`.
+pub fn cluster_cells(
+    rows: &DataFrame,
+    after: u32,
+    cluster: &str,
+) -> PolarsResult<Vec<super::bootstrap::ClusterCells>> {
+    let frame = rows
+        .clone()
+        .lazy()
+        .group_by([col(cluster), col("wave"), col("treated")])
+        .agg([
+            col("w").sum().alias("sw"),
+            (col("w") * col("y")).sum().alias("swy"),
+        ])
+        .collect()?;
+    let (g, wave, treated) = (
+        u32s(&frame, cluster)?,
+        u32s(&frame, "wave")?,
+        bools(&frame, "treated")?,
+    );
+    let (sw, swy) = (f64s(&frame, "sw")?, f64s(&frame, "swy")?);
+    let mut by_cluster: BTreeMap<u32, super::bootstrap::ClusterCells> = BTreeMap::new();
+    for i in 0..frame.height() {
+        let cell = usize::from(treated[i]) * 2 + usize::from(wave[i] == after);
+        by_cluster.entry(g[i]).or_insert([(0.0, 0.0); 4])[cell] = (sw[i], swy[i]);
+    }
+    Ok(by_cluster.into_values().collect())
+}
+
 /// By level: respondents with rows both before and after (`after` is the wave index of the
 /// period after), and distinct respondents. Ids are dense codes, so a vector of flags does it
 /// without a group-by.

@@ -1,9 +1,10 @@
 //! The impact report, the second pipeline: `data/impact.toml` and the survey files → validated
-//! rows (polars, [`load`] with [`checks`]; spreadsheets through [`sheet`]) → estimates ([`analysis`], [`estimate`], [`stats`]) → disclosure
+//! rows (polars, [`load`] with [`checks`]; spreadsheets through [`sheet`]) → estimates ([`analysis`], [`estimate`], [`stats`], [`bootstrap`]) → disclosure
 //! control ([`privacy`]) → charts ([`charts`]) and the privacy-safe page views and CSV
 //! downloads of each language ([`report`]). The site sees only [`report`]'s views.
 
 pub mod analysis;
+pub mod bootstrap;
 pub mod charts;
 pub mod checks;
 pub mod config;

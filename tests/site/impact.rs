@@ -725,8 +725,13 @@ fn every_csv_download_gives_the_estimate_in_its_unit_with_se_df_p_and_every_n() 
             "{lang}: {text}"
         );
         let rows = csv_rows(&text);
+        let row = |of: &str, kind: &str| {
+            rows.iter()
+                .find(|r| r["estimate_of"] == of && r["se_kind"] == kind)
+                .unwrap_or_else(|| panic!("no {of} {kind} row in {text}"))
+        };
         let e = &all["panel"]["income"]["did"];
-        let did = &rows[0];
+        let did = row("did", "cluster");
         assert_eq!(did["estimate_of"], "did");
         close(did["estimate"].parse().unwrap(), &e["coef"]);
         close(did["se"].parse().unwrap(), &e["se_cluster_kel"]);
@@ -743,12 +748,17 @@ fn every_csv_download_gives_the_estimate_in_its_unit_with_se_df_p_and_every_n() 
             ),
             ("480", "240", "12")
         );
-        assert_eq!(rows[1]["estimate_of"], "placebo");
         close(
-            rows[1]["estimate"].parse().unwrap(),
+            row("placebo", "cluster")["estimate"].parse().unwrap(),
             &all["panel"]["income"]["placebo"]["coef"],
         );
-        let w = &rows[2];
+        // 12 clusters: the bootstrap's interval and p-value are given too.
+        let boot = row("did", "wild_cluster_bootstrap");
+        assert_eq!(
+            (boot["df"].as_str(), boot["n_clusters"].as_str()),
+            ("", "12")
+        );
+        let w = row("post_difference", "welch");
         let e = &all["panel"]["income"]["welch_post"];
         assert_eq!(
             (w["estimate_of"].as_str(), w["se_kind"].as_str()),
@@ -763,7 +773,7 @@ fn every_csv_download_gives_the_estimate_in_its_unit_with_se_df_p_and_every_n() 
         site.path(),
         "dampak/jual-online/jual-online-perkiraan.csv",
     ));
-    let p = &rows[2];
+    let p = rows.iter().find(|r| r["se_kind"] == "unpooled").unwrap();
     let e = &all["panel_online_prop_post"];
     assert_eq!(
         (p["se_kind"].as_str(), p["df"].as_str()),
@@ -844,5 +854,124 @@ fn pooled_design_equals_statsmodels_on_all_waves() {
     assert!(
         err.contains("unknown variant `pooling`, expected `2x2` or `pooled`"),
         "{err}"
+    );
+}
+
+#[test]
+fn wild_cluster_bootstrap_equals_wildboottest() {
+    use berdaya::impact::bootstrap::{Weights, wild_cluster};
+    use berdaya::impact::estimate::{answered, cluster_cells};
+    let all = expected();
+    let site = survey_site(PANEL, &["panel.csv"]);
+    let a = analyse(site.path());
+    for (i, name) in ["income", "online"].iter().enumerate() {
+        let e = &all["panel_wild_bootstrap"][name];
+        let rows = answered(&a.survey.data, &format!("o{i}"), &[1, 2])
+            .collect()
+            .unwrap();
+        let cells = cluster_cells(&rows, 2, "cluster").unwrap();
+        assert_eq!(cells.len(), 12);
+        // Rademacher weights, all 2^12 vectors: the same p-value (160 of the online draws tie
+        // with |t| in exact arithmetic; neither counts them as above).
+        let rad = wild_cluster(&cells, Weights::Rademacher, 9999, 2026).unwrap();
+        assert!(rad.enumerated && rad.draws == 4096);
+        let want = e["p_rademacher_enumerated"].as_f64().unwrap();
+        assert!(
+            (rad.p - want).abs() <= 1e-12,
+            "{name}: {} vs wildboottest {want}",
+            rad.p
+        );
+        // Webb weights are random: berdaya's 9,999 draws are within Monte Carlo error (4
+        // standard errors) of wildboottest's 99,999.
+        let webb = wild_cluster(&cells, Weights::Webb, 9_999, 2026).unwrap();
+        let want = e["p_webb_99999"].as_f64().unwrap();
+        let mc = (want.max(1e-3) * (1.0 - want) / 9_999.0).sqrt();
+        assert!(
+            (webb.p - want).abs() <= 4.0 * mc,
+            "{name}: {} vs wildboottest {want}",
+            webb.p
+        );
+        // The interval by test inversion excludes zero exactly when p < 0.05.
+        let did = a.outcomes[i].did.estimate.value;
+        assert!(webb.lo < did && did < webb.hi);
+        assert_eq!(
+            webb.p < 0.05,
+            webb.lo > 0.0 || webb.hi < 0.0,
+            "{name}: {webb:?}"
+        );
+    }
+}
+
+/// A bilingual site with the panel survey written by `edit` from panel.csv.
+fn panel_report(toml: &str, edit: impl Fn(&str) -> String) -> tempfile::TempDir {
+    let site = fixture("bilingual");
+    std::fs::create_dir_all(site.path().join("data")).unwrap();
+    let csv = std::fs::read_to_string(repo().join("tests/fixtures/impact/panel.csv")).unwrap();
+    std::fs::write(site.path().join("data/panel.csv"), edit(&csv)).unwrap();
+    std::fs::write(site.path().join("data/impact.toml"), toml).unwrap();
+    build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    site
+}
+
+#[test]
+fn few_clusters_put_the_bootstrap_interval_and_a_note_next_to_the_headline() {
+    let site = panel_report(PANEL, str::to_string);
+    let a = analyse(site.path());
+    let o = &a.outcomes[0];
+    let b = o.bootstrap.expect("12 clusters: the bootstrap runs");
+    assert_eq!((b.draws, o.treated_clusters), (9_999, 12));
+    assert_eq!(o.headline().estimate.lo, b.lo);
+    let en = read(site.path(), "en/impact/pendapatan/index.html");
+    assert!(
+        en.contains("This interval and p-value come from a wild cluster bootstrap (Webb weights, 9,999 draws), because there are only 12 clusters (12 with participants)"),
+        "{en}"
+    );
+    let id = read(site.path(), "dampak/pendapatan/index.html");
+    assert!(id.contains("bootstrap klaster liar (bobot Webb, 9.999 tarikan)"));
+    let csv = read(site.path(), "dampak/pendapatan/pendapatan-perkiraan.csv");
+    assert!(
+        csv.contains("did,wild cluster bootstrap (WCR; Webb weights; 9999 draws; seed 20260301),"),
+        "{csv}"
+    );
+    // Many clusters: the t interval stands, no note.
+    let toml = PANEL.replace("cluster = \"kel\"", "cluster = \"rid\"");
+    let site = panel_report(&toml, str::to_string);
+    let a = analyse(site.path());
+    assert!(a.outcomes[0].bootstrap.is_none());
+    assert!(
+        !read(site.path(), "en/impact/pendapatan/index.html").contains("wild cluster bootstrap")
+    );
+}
+
+#[test]
+fn participants_in_a_single_cluster_are_stated_as_not_supporting_inference() {
+    // Every participant lives in K01; the comparison group keeps its 12 kelurahan.
+    let one = |csv: &str| {
+        csv.lines()
+            .map(|l| {
+                if l.contains(",peserta,") {
+                    let mut cells: Vec<&str> = l.split(',').collect();
+                    cells[3] = "K01";
+                    cells.join(",")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let site = panel_report(PANEL, one);
+    let a = analyse(site.path());
+    assert_eq!(a.outcomes[0].treated_clusters, 1);
+    assert!(a.outcomes[0].single_treated_cluster());
+    let en = read(site.path(), "en/impact/pendapatan/index.html");
+    assert!(
+        en.contains("All participants are in one cluster, so these data cannot say how sure we can be about the impact."),
+        "{en}"
+    );
+    assert!(en.contains("no conclusion possible (one cluster of participants)"));
+    assert!(
+        !en.contains("clear improvement") && !en.contains("95% CI:"),
+        "{en}"
     );
 }

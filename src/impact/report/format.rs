@@ -4,10 +4,10 @@
 use super::Language;
 use super::views::EstimateView;
 use crate::common::locale;
-use crate::impact::Did;
 use crate::impact::config::{Outcome, OutcomeKind};
 use crate::impact::privacy::Suppressed;
 use crate::impact::stats::{Estimate, Reliability, SeKind};
+use crate::impact::{Did, OutcomeAnalysis};
 
 /// A value in the outcome's unit: rupiah (rounded to thousands from Rp 100.000), percentage
 /// points for binary outcomes (`v` is a share 0–1), or a number with one decimal.
@@ -101,7 +101,35 @@ pub fn estimate_view(o: &Outcome, label: &str, d: &Did, l: &Language) -> Estimat
             (true, false) => l.w("verdict_worse"),
         },
         sentence,
+        note: None,
     }
+}
+
+/// The headline estimate of an outcome: with the wild cluster bootstrap's interval and a note
+/// saying so when there are few clusters; with no interval and no verdict when the participants
+/// are all in one cluster.
+pub fn headline_view(o: &Outcome, label: &str, oa: &OutcomeAnalysis, l: &Language) -> EstimateView {
+    let mut view = estimate_view(o, label, &oa.headline(), l);
+    if oa.single_treated_cluster() {
+        view.lo = "–".into();
+        view.hi = "–".into();
+        view.significant = false;
+        view.verdict = l.w("verdict_no_inference");
+        view.sentence = l.w("single_cluster");
+        view.reliability = l.w("verdict_no_inference");
+    } else if let Some(b) = &oa.bootstrap {
+        let g = oa.did.estimate.kind.clusters().unwrap_or(0);
+        view.note = Some(
+            l.w("bootstrap_note")
+                .replace("{draws}", &locale::integer(b.draws as i64, l.code))
+                .replace("{clusters}", &locale::integer(g as i64, l.code))
+                .replace(
+                    "{treated}",
+                    &locale::integer(oa.treated_clusters as i64, l.code),
+                ),
+        );
+    }
+    view
 }
 
 /// Why a number is hidden, in words.
@@ -169,6 +197,9 @@ pub fn estimate_fields(
 pub fn csv_num(v: f64) -> String {
     if v.is_infinite() {
         return if v > 0.0 { "inf" } else { "-inf" }.into();
+    }
+    if v.is_nan() {
+        return String::new();
     }
     format!("{v:.9e}")
         .parse::<f64>()

@@ -69,7 +69,8 @@ pub fn build(a: &Analysis, l: &Language) -> (ReportView, Vec<Download>) {
             crate::impact::config::OutcomeKind::Continuous => o.unit.as_str(),
         };
         let head = format!("{},{}", csv_escape(&view.label), csv_escape(unit));
-        if let Published::Shown(d) = privacy::did(&oa.did, threshold) {
+        if let Published::Shown(_) = privacy::did(&oa.did, threshold) {
+            let d = oa.headline();
             // Standardised: the effect in standard deviations of the outcome before the programme.
             let sd = oa.trend.get(&(a.baseline, false)).map_or(0.0, |c| c.sd);
             let row = (sd > 0.0).then(|| charts::Row {

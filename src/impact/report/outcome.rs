@@ -3,8 +3,8 @@
 
 use super::Language;
 use super::format::{
-    ESTIMATE_COLUMNS, NO_ESTIMATE, csv_num, did_fields, estimate_fields, estimate_view, level,
-    suppressed_text, value,
+    ESTIMATE_COLUMNS, NO_ESTIMATE, csv_num, did_fields, estimate_fields, estimate_view,
+    headline_view, level, suppressed_text, value,
 };
 use super::tables::{bars_table, breakdown_table, trend_table};
 use super::views::{BreakdownView, Download, FigureView, LevelView, OutcomeView, TrendRow};
@@ -46,7 +46,7 @@ pub fn outcome_view(
     });
     let did = privacy::did(&oa.did, threshold)
         .shown()
-        .map(|d| estimate_view(o, &label, d, l));
+        .map(|_| headline_view(o, &label, oa, l));
     let placebo = oa.placebo.as_ref().and_then(|p| {
         privacy::did(p, threshold)
             .shown()
@@ -131,16 +131,39 @@ pub fn outcome_view(
 fn estimates_csv(a: &Analysis, oa: &OutcomeAnalysis) -> String {
     let threshold = a.config.survey.threshold;
     let mut csv = format!("estimate_of,method,{ESTIMATE_COLUMNS},note\n");
-    let mut did_row = |of: &str, method: &str, d: &crate::impact::Did| {
+    let did_row = |of: &str, method: &str, d: &crate::impact::Did| {
         let fields = match privacy::did(d, threshold) {
             Published::Shown(d) => format!("{},", did_fields(&d)),
             Published::Hidden(_) => format!("{NO_ESTIMATE},suppressed"),
         };
-        csv.push_str(&format!("{of},{method},{fields}\n"));
+        format!("{of},{method},{fields}\n")
     };
-    did_row("did", "OLS y ~ treated + post + treated:post", &oa.did);
+    csv.push_str(&did_row(
+        "did",
+        "OLS y ~ treated + post + treated:post",
+        &oa.did,
+    ));
+    if let (Some(b), Published::Shown(d)) = (&oa.bootstrap, privacy::did(&oa.did, threshold)) {
+        let g = d.estimate.kind.clusters();
+        csv.push_str(&format!(
+            "did,wild cluster bootstrap (WCR; Webb weights; {} draws; seed {}),{},\n",
+            b.draws,
+            b.seed,
+            estimate_fields(
+                [d.estimate.value, d.estimate.se, f64::NAN, b.lo, b.hi, b.p],
+                "wild_cluster_bootstrap",
+                d.cells.n(),
+                d.people(),
+                g,
+            )
+        ));
+    }
     if let Some(p) = &oa.placebo {
-        did_row("placebo", "the same DiD on the two last waves before", p);
+        csv.push_str(&did_row(
+            "placebo",
+            "the same DiD on the two last waves before",
+            p,
+        ));
     }
     let after = a.follow_up;
     let cells = (oa.trend.get(&(after, true)), oa.trend.get(&(after, false)));

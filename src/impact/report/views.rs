@@ -30,6 +30,9 @@ pub struct EstimateView {
     pub verdict: String,
     /// One sentence in plain words.
     pub sentence: String,
+    /// A caveat shown next to the estimate (few clusters: the interval comes from the wild
+    /// cluster bootstrap).
+    pub note: Option<String>,
 }
 
 /// One wave of an outcome's trend: each group's mean or share and its n (`✱` when hidden).
