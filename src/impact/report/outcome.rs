@@ -7,7 +7,10 @@ use super::format::{
     headline_view, level, suppressed_text, value,
 };
 use super::tables::{bars_table, breakdown_table, trend_table};
-use super::views::{BreakdownView, Download, FigureView, LevelView, OutcomeView, TrendRow};
+use super::views::{
+    BreakdownView, CellView, Download, FigureView, LevelView, OutcomeView, RowView, TableView,
+    TrendRow,
+};
 use crate::common::locale;
 use crate::common::text::csv_escape;
 use crate::impact::charts;
@@ -102,6 +105,14 @@ pub fn outcome_view(
         path: csv_breakdowns.clone(),
         csv: all,
     });
+    let (event_figure, pretrend) = match (&oa.event_study, &did) {
+        (Some(es), Some(_)) => {
+            let (figure, csv) = event_figure(a, es, o, &label, &files, l);
+            downloads.push(csv);
+            (Some(figure), es.pretrend.map(|w| pretrend_text(&w, l)))
+        }
+        _ => (None, None),
+    };
     let trend_figure = FigureView {
         svg: Some(trend_chart.clone()),
         table: Some(trend_table(&label, &trend, l)),
@@ -119,10 +130,111 @@ pub fn outcome_view(
         trend_chart,
         trend,
         breakdowns,
+        event_figure,
+        pretrend,
         csv_trend,
         csv_estimates,
         csv_breakdowns,
     }
+}
+
+/// The event study as a chart with its table and CSV download (each wave's effect relative to
+/// the reference wave).
+fn event_figure(
+    a: &Analysis,
+    es: &crate::impact::event_study::EventStudy,
+    o: &Outcome,
+    label: &str,
+    files: &Files,
+    l: &Language,
+) -> (FigureView, Download) {
+    let waves = &a.config.survey.waves;
+    let mut csv = format!("wave,{ESTIMATE_COLUMNS},note\n");
+    let mut rows = Vec::new();
+    let mut points = Vec::new();
+    for (k, name) in waves.iter().enumerate() {
+        let effect = es.effects.iter().find(|e| e.wave == k as u32);
+        let (point, cells, line) = match effect.map(|e| e.estimate) {
+            Some(Some(e)) => (
+                Some((e.value, e.lo, e.hi)),
+                vec![
+                    value(o, e.value, l, true),
+                    format!(
+                        "{} {} {}",
+                        value(o, e.lo, l, false),
+                        l.w("range_to"),
+                        value(o, e.hi, l, false)
+                    ),
+                ],
+                format!(
+                    "{},{},",
+                    csv_escape(name),
+                    estimate_fields(
+                        [e.value, e.se, e.df, e.lo, e.hi, e.p],
+                        e.kind.key(),
+                        es.n,
+                        es.n,
+                        Some(es.clusters)
+                    )
+                ),
+            ),
+            Some(None) => (
+                Some((0.0, 0.0, 0.0)),
+                vec![value(o, 0.0, l, false), l.w("event_reference")],
+                format!("{},{NO_ESTIMATE},reference wave", csv_escape(name)),
+            ),
+            None => continue,
+        };
+        points.push((name.clone(), point));
+        rows.push(RowView {
+            head: name.clone(),
+            cells: cells.into_iter().map(CellView::num).collect(),
+        });
+        csv.push_str(&line);
+        csv.push('\n');
+    }
+    let start = a.follow_up as usize;
+    let title = format!("{label}: {}", l.w("event_chart_title"));
+    let svg = charts::event_study(
+        &format!("{}-peristiwa", o.id),
+        &title,
+        &l.w("event_chart_desc"),
+        &points,
+        start,
+        unit(o),
+        l.code,
+    );
+    let path = files.csv(&l.w("csv_event_study"));
+    let figure = FigureView {
+        svg: Some(svg),
+        table: Some(TableView {
+            caption: title,
+            head: vec![
+                CellView::text(l.w("wave")),
+                CellView::num(l.w("event_effect")),
+                CellView::num(l.w("ci95")),
+            ],
+            rows,
+        }),
+        csv: path.clone(),
+    };
+    (figure, Download { path, csv })
+}
+
+/// The joint test of the effects before the programme, in words that claim no more than it
+/// shows.
+fn pretrend_text(w: &crate::impact::event_study::WaldTest, l: &Language) -> String {
+    let key = if w.p < 0.05 {
+        "event_pretrend_differs"
+    } else {
+        "event_pretrend_none"
+    };
+    format!(
+        "{} (F = {}, p = {}).",
+        l.w(key),
+        locale::number(w.f, 2, l.code),
+        locale::number(w.p, 3, l.code)
+    )
 }
 
 /// Every estimate of an outcome with [`ESTIMATE_COLUMNS`]: the DiD, the placebo DiD and the

@@ -104,6 +104,10 @@ pub struct OutcomeView {
     pub breakdowns: Vec<BreakdownView>,
     /// URL of the trend's CSV download.
     pub csv_trend: String,
+    /// The event study (design `event-study`): chart, table and download.
+    pub event_figure: Option<FigureView>,
+    /// The joint test of the effects before the programme, in words.
+    pub pretrend: Option<String>,
     /// URL of the CSV download of every estimate (DiD, placebo, difference after).
     pub csv_estimates: String,
     /// URL of every breakdown's CSV download.
