@@ -169,7 +169,7 @@ pub fn number(x: f64, decimals: usize, lang: &str) -> String {
 /// `Rp 1.500.000` / `Rp 1,500,000`, with a no-break space so the amount never wraps apart.
 pub fn rupiah(amount: i64, lang: &str) -> String {
     if amount < 0 {
-        format!("−Rp\u{a0}{}", integer(-amount, lang))
+        format!("−Rp\u{a0}{}", integer(amount.saturating_neg(), lang))
     } else {
         format!("Rp\u{a0}{}", integer(amount, lang))
     }

@@ -137,6 +137,20 @@ impl OutcomeAnalysis {
     pub fn single_treated_cluster(&self) -> bool {
         self.treated_clusters == 1
     }
+
+    /// Why the headline supports no interval, p-value or verdict, as a key of the theme's
+    /// i18n file: `single_cluster` (all participants in one cluster) or `no_variation` (a
+    /// standard error of zero: every answer in some cell is the same). `None` when it does.
+    pub fn no_inference(&self) -> Option<&'static str> {
+        let se = self.headline().estimate.se;
+        if self.single_treated_cluster() {
+            Some("single_cluster")
+        } else if se.is_nan() || se <= 0.0 {
+            Some("no_variation")
+        } else {
+            None
+        }
+    }
 }
 
 /// Fewer clusters than this: cluster-robust t intervals are too narrow (Cameron and Miller
@@ -194,6 +208,10 @@ fn analyse_unguarded(root: &Path) -> Result<Option<Analysis>, Diagnostics> {
         return Ok(None);
     };
     let survey = super::load::load(root, &config)?;
+    let mut config = config;
+    config
+        .warnings
+        .extend(super::rejects::reject_warnings(&survey.rejects));
     Ok(Some(analyse_survey(config, survey)?))
 }
 

@@ -93,7 +93,13 @@ pub(super) fn typed_and_checks(config: &ImpactConfig) -> (Vec<Expr>, Vec<Check>,
         typed.push(col(c).alias("cluster"));
     }
     for (i, b) in config.breakdowns.iter().enumerate() {
-        typed.push(col(&b.column).fill_null(lit("")).alias(format!("b{i}")));
+        // A missing-value text is a blank level, not a level of its own.
+        typed.push(
+            when(missing(&b.column))
+                .then(lit(""))
+                .otherwise(col(&b.column))
+                .alias(format!("b{i}")),
+        );
     }
     let mut missing_flags = Vec::new();
     for (i, o) in config.outcomes.iter().enumerate() {
@@ -184,6 +190,9 @@ fn row_checks(config: &ImpactConfig) -> Vec<Check> {
             w,
         ));
     }
+    if let Some(c) = &s.cluster {
+        checks.push(check(missing(c), Reason::MissingCluster, c));
+    }
     // Rows of one respondent in one wave: all of them, or the second and later.
     let key = concat_str([col(&s.id), col(&s.wave)], "\u{1f}", true);
     let repeated = match s.duplicates {
@@ -203,15 +212,16 @@ fn row_checks(config: &ImpactConfig) -> Vec<Check> {
     checks
 }
 
-/// A yes/no answer as 1/0; null for any other text. Listing the spellings is cheaper than
+/// A yes/no answer as 1/0; null for any other text (`t` and `f` are not read: `t` means
+/// "tidak" to some and "true" to others). Listing the spellings is cheaper than
 /// lower-casing a million values.
 fn binary_value(t: Expr) -> Expr {
     let yes = [
         "1", "1.0", "ya", "Ya", "YA", "yes", "Yes", "YES", "true", "True", "TRUE", "y", "Y",
     ];
     let no = [
-        "0", "0.0", "tidak", "Tidak", "TIDAK", "no", "No", "NO", "false", "False", "FALSE", "t",
-        "T", "n", "N",
+        "0", "0.0", "tidak", "Tidak", "TIDAK", "no", "No", "NO", "false", "False", "FALSE", "n",
+        "N",
     ];
     when(
         t.clone()

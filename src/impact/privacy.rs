@@ -53,6 +53,34 @@ pub fn did(d: &Did, threshold: u64) -> Published<Did> {
     }
 }
 
+/// The headline DiD of an outcome, published only when every group-wave cell it rests on is
+/// large enough: the four cells of the 2x2, and for the pooled and event-study designs every
+/// wave's cell of both groups (a pooled cell hides its waves' small cells only in appearance:
+/// the published trend, n and estimate would give them back).
+pub fn headline(
+    a: &crate::impact::Analysis,
+    oa: &crate::impact::OutcomeAnalysis,
+) -> Published<Did> {
+    use crate::impact::config::DesignKind;
+    let s = &a.config.survey;
+    let index = |w: &String| s.waves.iter().position(|x| x == w).map(|i| i as u32);
+    let waves: Vec<u32> = match s.design {
+        DesignKind::TwoByTwo => Vec::new(),
+        DesignKind::Pooled => s.pre.iter().chain(&s.post).filter_map(index).collect(),
+        DesignKind::EventStudy => (0..s.waves.len() as u32).collect(),
+    };
+    let small = waves.iter().any(|w| {
+        [true, false]
+            .iter()
+            .any(|t| oa.trend.get(&(*w, *t)).is_some_and(|c| c.n < s.threshold))
+    });
+    if small {
+        Published::Hidden(Suppressed::SmallCell)
+    } else {
+        did(&oa.did, s.threshold)
+    }
+}
+
 /// The levels of one breakdown. Levels with a small cell are hidden; when that leaves exactly one
 /// level hidden, the next smallest level is hidden too, because the overall counts are published
 /// and the hidden level would otherwise be their difference.

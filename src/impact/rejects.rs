@@ -31,6 +31,8 @@ pub enum Reason {
     NotBinary,
     /// The weight is missing, not a number, or not positive.
     BadWeight,
+    /// The cluster (e.g. kelurahan) is missing: the row cannot be placed in a cluster.
+    MissingCluster,
     /// A second or later row of the same respondent in the same wave.
     Duplicate,
 }
@@ -48,6 +50,7 @@ impl Reason {
             Reason::OutOfRange => "out_of_range",
             Reason::NotBinary => "not_binary",
             Reason::BadWeight => "bad_weight",
+            Reason::MissingCluster => "missing_cluster",
             Reason::Duplicate => "duplicate",
         }
     }
@@ -62,6 +65,7 @@ impl Reason {
                 | Reason::UnknownWave
                 | Reason::UnknownGroup
                 | Reason::BadWeight
+                | Reason::MissingCluster
                 | Reason::Duplicate
         )
     }
@@ -235,4 +239,44 @@ fn too_many(message: String, rejects: &[&Reject]) -> Diagnostic {
             r.reason.key()
         ))
     ))
+}
+
+/// One warning per file, column and reason with the number of problems and the first rows, so
+/// the people who manage the data see where every rejected value is.
+pub fn reject_warnings(rejects: &[Reject]) -> Vec<Diagnostic> {
+    let mut groups: BTreeMap<(&str, &str, Reason), Vec<&Reject>> = BTreeMap::new();
+    for r in rejects {
+        groups
+            .entry((r.file.as_str(), r.column.as_str(), r.reason))
+            .or_default()
+            .push(r);
+    }
+    groups
+        .into_iter()
+        .map(|((file, column, reason), rs)| {
+            let shown: Vec<String> = rs
+                .iter()
+                .take(5)
+                .map(|r| format!("row {} ({:?})", r.row, r.value))
+                .collect();
+            let more = if rs.len() > 5 {
+                format!(" and {} more", rs.len() - 5)
+            } else {
+                String::new()
+            };
+            let scope = match (reason.whole_row(), rs.len()) {
+                (true, 1) => "row rejected",
+                (true, _) => "rows rejected",
+                (false, 1) => "answer left out of its outcome",
+                (false, _) => "answers left out of their outcome",
+            };
+            Diagnostic::warning(format!(
+                "{} {scope} in column `{column}` of {file}: {}",
+                rs.len(),
+                reason.key().replace('_', " ")
+            ))
+            .in_file(file)
+            .help(format!("{}{more}", shown.join(", ")))
+        })
+        .collect()
 }

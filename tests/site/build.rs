@@ -501,7 +501,17 @@ fn sample_site_builds_within_budget_with_working_links() {
         ..options(&repo())
     })
     .unwrap_or_else(|d| panic!("{d}"));
-    assert!(report.warnings.0.is_empty(), "{}", report.warnings);
+    // The only warnings: the survey's deliberately bad rows, each located.
+    assert!(
+        report
+            .warnings
+            .0
+            .iter()
+            .all(|d| d.path.as_deref() == Some(std::path::Path::new("data/survei.csv"))),
+        "{}",
+        report.warnings
+    );
+    assert_eq!(report.warnings.0.len(), 8, "{}", report.warnings);
     let out = out.path().join("site");
     let all = files(&out);
     let count = |prefix: &str| {

@@ -933,6 +933,16 @@ fn few_clusters_put_the_bootstrap_interval_and_a_note_next_to_the_headline() {
         csv.contains("did,wild cluster bootstrap (WCR; Webb weights; 9999 draws; seed 20260301),"),
         "{csv}"
     );
+    // The overview gives the headline as published: the bootstrap's interval, so named.
+    let overview = csv_rows(&read(site.path(), "dampak/dampak-ringkas.csv"));
+    assert_eq!(
+        (overview[0]["se_kind"].as_str(), overview[0]["df"].as_str()),
+        ("wild_cluster_bootstrap", "")
+    );
+    close(
+        overview[0]["ci_low"].parse().unwrap(),
+        &serde_json::json!(b.lo),
+    );
     // Many clusters: the t interval stands, no note.
     let toml = PANEL.replace("cluster = \"kel\"", "cluster = \"rid\"");
     let site = panel_report(&toml, str::to_string);
@@ -966,7 +976,7 @@ fn participants_in_a_single_cluster_are_stated_as_not_supporting_inference() {
     assert!(a.outcomes[0].single_treated_cluster());
     let en = read(site.path(), "en/impact/pendapatan/index.html");
     assert!(
-        en.contains("All participants are in one cluster, so these data cannot say how sure we can be about the impact."),
+        en.contains("Monthly income: all participants are in one cluster, so these data cannot say how sure we can be about the impact."),
         "{en}"
     );
     assert!(en.contains("no conclusion possible (one cluster of participants)"));
@@ -974,6 +984,23 @@ fn participants_in_a_single_cluster_are_stated_as_not_supporting_inference() {
         !en.contains("clear improvement") && !en.contains("95% CI:"),
         "{en}"
     );
+    assert!(!en.contains("placebo test"), "no placebo verdict either");
+    // Nor do the downloads or the overview give an interval or a p-value.
+    let rows = csv_rows(&read(
+        site.path(),
+        "en/impact/pendapatan/pendapatan-estimates.csv",
+    ));
+    let did = &rows[0];
+    assert_eq!(did["note"], "single_cluster");
+    assert!(did["ci_low"].is_empty() && did["p_value"].is_empty() && !did["estimate"].is_empty());
+    assert!(
+        !rows
+            .iter()
+            .any(|r| r["se_kind"] == "wild_cluster_bootstrap")
+    );
+    let overview = csv_rows(&read(site.path(), "dampak/dampak-ringkas.csv"));
+    assert_eq!(overview[0]["note"], "single_cluster");
+    assert!(overview[0]["ci_low"].is_empty() && overview[0]["impact_in_sd"].is_empty());
 }
 
 #[test]

@@ -461,6 +461,23 @@ fn figures_derived_from_hidden_cells_are_hidden_too() {
         );
     }
 
+    // Pooled over 2023 and 2024, the estimate would rest on the small 2023 cell too: hidden,
+    // with the same data that shows the 2x2 above.
+    let pooled = toml(&waves, &["2023", "2024"], &["2025"], "design = \"pooled\"");
+    let site_pooled = report_site(&pooled, &data);
+    let html = read(site_pooled.path(), "dampak/pendapatan/index.html");
+    assert!(html.contains("Tidak ditampilkan: ada sel dengan terlalu sedikit responden."));
+    let csv = read(
+        site_pooled.path(),
+        "dampak/pendapatan/pendapatan-perkiraan.csv",
+    );
+    assert!(csv.contains(",suppressed\n"), "{csv}");
+    let overview = read(site_pooled.path(), "dampak/dampak-ringkas.csv");
+    assert!(
+        overview.contains("\nPendapatan,,") && overview.contains(",suppressed\n"),
+        "{overview}"
+    );
+
     // Above the post-programme cells (20 each), every figure of the outcome is hidden,
     // including the difference after the programme.
     let config = toml(&waves, &["2023", "2024"], &["2025"], "threshold = 21");
@@ -677,4 +694,59 @@ fn a_spreadsheet_reads_like_its_csv_export_with_sheet_and_row_in_every_reject() 
         "{err}"
     );
     assert!(err.contains("its sheets: Catatan, Data"), "{err}");
+}
+
+#[test]
+fn a_missing_cluster_rejects_the_row_and_every_reject_is_a_located_warning() {
+    let waves = ["2024", "2025"];
+    let mut data = String::from("nama,gelombang,kelompok,kel,sektor,pendapatan,jual_online\n");
+    for p in 0..40usize {
+        let group = if p.is_multiple_of(2) {
+            "peserta"
+        } else {
+            "pembanding"
+        };
+        for (w, wave) in waves.iter().enumerate() {
+            let kel = match (p, w) {
+                (3, 1) => "".to_string(),
+                (5, 0) => "NA".to_string(),
+                _ => format!("K{}", p % 4),
+            };
+            let sektor = if p == 7 { "NA" } else { "umkm" };
+            let _ = writeln!(
+                data,
+                "Juata {p:03},{wave},{group},{kel},{sektor},{},1",
+                base_income(p, w)
+            );
+        }
+    }
+    let config = toml(&waves, &["2024"], &["2025"], "cluster = \"kel\"")
+        + "\n[[breakdowns]]\ncolumn = \"sektor\"\nlabel = { id = \"Sektor\" }\n";
+    let a = analyse(site_with(&config, &[("survei.csv", &data)]).path());
+    let missing: Vec<(u64, &str)> = a
+        .survey
+        .rejects
+        .iter()
+        .filter(|r| r.reason == Reason::MissingCluster)
+        .map(|r| (r.row, r.value.as_str()))
+        .collect();
+    assert_eq!(missing, vec![(2 + 6 + 1, ""), (2 + 10, "NA")]);
+    assert_eq!(a.survey.rows_rejected, 2);
+    // "NA" in a breakdown is a blank level, not a level called NA.
+    assert!(!a.survey.levels[0].contains(&"NA".to_string()));
+    assert!(a.survey.levels[0].contains(&String::new()));
+    let warning = a
+        .config
+        .warnings
+        .iter()
+        .map(|d| d.to_string())
+        .collect::<String>();
+    assert!(
+        warning.contains("2 rows rejected in column `kel` of data/survei.csv: missing cluster"),
+        "{warning}"
+    );
+    assert!(
+        warning.contains("row 9 (\"\"), row 12 (\"NA\")"),
+        "{warning}"
+    );
 }

@@ -23,7 +23,8 @@ pub fn value(o: &Outcome, v: f64, l: &Language, signed: bool) -> String {
         // Survey amounts are not precise to the rupiah: round to thousands.
         (_, "Rp") if v.abs() >= 100_000.0 => format!(
             "{sign}{}",
-            locale::rupiah((v / 1000.0).round() as i64 * 1000, lang)
+            // A float-to-integer cast saturates: no overflow on absurd values.
+            locale::rupiah(((v / 1000.0).round() * 1000.0) as i64, lang)
         ),
         (_, "Rp") => format!("{sign}{}", locale::rupiah(v.round() as i64, lang)),
         (_, "") => format!("{sign}{}", locale::number(v, 1, lang)),
@@ -110,13 +111,13 @@ pub fn estimate_view(o: &Outcome, label: &str, d: &Did, l: &Language) -> Estimat
 /// are all in one cluster.
 pub fn headline_view(o: &Outcome, label: &str, oa: &OutcomeAnalysis, l: &Language) -> EstimateView {
     let mut view = estimate_view(o, label, &oa.headline(), l);
-    if oa.single_treated_cluster() {
+    if let Some(why) = oa.no_inference() {
         view.lo = "–".into();
         view.hi = "–".into();
         view.significant = false;
-        view.verdict = l.w("verdict_no_inference");
-        view.sentence = l.w("single_cluster");
-        view.reliability = l.w("verdict_no_inference");
+        view.verdict = l.w(&format!("verdict_{why}"));
+        view.sentence = format!("{label}: {}", l.w(why));
+        view.reliability = l.w(&format!("verdict_{why}"));
     } else if let Some(b) = &oa.bootstrap {
         let g = oa.did.estimate.kind.clusters().unwrap_or(0);
         view.note = Some(
@@ -159,6 +160,38 @@ pub const ESTIMATE_COLUMNS: &str =
 
 /// Empty estimate columns (a suppressed estimate).
 pub const NO_ESTIMATE: &str = ",,,,,,,,,";
+
+/// The headline DiD's [`ESTIMATE_COLUMNS`] and note: the bootstrap's interval and p-value
+/// (se_kind `wild_cluster_bootstrap`, no df) when it was run; no interval, p-value or df when the
+/// data support no inference (the note says why).
+pub fn headline_fields(oa: &OutcomeAnalysis) -> (String, &'static str) {
+    let d = oa.headline();
+    let e = &d.estimate;
+    let g = e.kind.clusters();
+    match (oa.no_inference(), &oa.bootstrap) {
+        (Some(why), _) => (
+            estimate_fields(
+                [e.value, e.se, f64::NAN, f64::NAN, f64::NAN, f64::NAN],
+                e.kind.key(),
+                d.cells.n(),
+                d.people(),
+                g,
+            ),
+            why,
+        ),
+        (None, Some(_)) => (
+            estimate_fields(
+                [e.value, e.se, f64::NAN, e.lo, e.hi, e.p],
+                "wild_cluster_bootstrap",
+                d.cells.n(),
+                d.people(),
+                g,
+            ),
+            "",
+        ),
+        (None, None) => (did_fields(&d), ""),
+    }
+}
 
 /// A DiD's [`ESTIMATE_COLUMNS`].
 pub fn did_fields(d: &Did) -> String {

@@ -69,11 +69,13 @@ pub fn build(a: &Analysis, l: &Language) -> (ReportView, Vec<Download>) {
             crate::impact::config::OutcomeKind::Continuous => o.unit.as_str(),
         };
         let head = format!("{},{}", csv_escape(&view.label), csv_escape(unit));
-        if let Published::Shown(_) = privacy::did(&oa.did, threshold) {
+        if let Published::Shown(_) = privacy::headline(a, oa) {
             let d = oa.headline();
+            let (fields, note) = format::headline_fields(oa);
             // Standardised: the effect in standard deviations of the outcome before the programme.
             let sd = oa.trend.get(&(a.baseline, false)).map_or(0.0, |c| c.sd);
-            let row = (sd > 0.0).then(|| charts::Row {
+            // No interval to draw when the data support no inference.
+            let row = (sd > 0.0 && note.is_empty()).then(|| charts::Row {
                 label: view.label.clone(),
                 value: d.estimate.value / sd,
                 lo: d.estimate.lo / sd,
@@ -82,7 +84,7 @@ pub fn build(a: &Analysis, l: &Language) -> (ReportView, Vec<Download>) {
             let in_sd = row.as_ref().map_or(",,".to_string(), |r| {
                 format!("{},{},{}", csv_num(r.value), csv_num(r.lo), csv_num(r.hi))
             });
-            overview_csv.push_str(&format!("{head},{},{in_sd},\n", format::did_fields(&d)));
+            overview_csv.push_str(&format!("{head},{fields},{in_sd},{note}\n"));
             overview_rows.extend(row);
         } else {
             overview_csv.push_str(&format!("{head},{},,,,suppressed\n", format::NO_ESTIMATE));

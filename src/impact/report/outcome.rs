@@ -4,7 +4,7 @@
 use super::Language;
 use super::format::{
     ESTIMATE_COLUMNS, NO_ESTIMATE, csv_num, did_fields, estimate_fields, estimate_view,
-    headline_view, level, suppressed_text, value,
+    headline_fields, headline_view, level, suppressed_text, value,
 };
 use super::tables::{bars_table, breakdown_table, trend_table};
 use super::views::{
@@ -47,7 +47,7 @@ pub fn outcome_view(
         path: csv_trend.clone(),
         csv,
     });
-    let did = privacy::did(&oa.did, threshold)
+    let did = privacy::headline(a, oa)
         .shown()
         .map(|_| headline_view(o, &label, oa, l));
     let placebo = oa.placebo.as_ref().and_then(|p| {
@@ -55,11 +55,12 @@ pub fn outcome_view(
             .shown()
             .map(|d| estimate_view(o, &label, d, l))
     });
-    // The verdict rests on the placebo's cells: hidden with them.
+    // The verdict rests on the placebo's cells: hidden with them, and when the participants
+    // are in one cluster (no inference at all).
     let placebo_verdict = oa
         .placebo
         .as_ref()
-        .filter(|p| privacy::did(p, threshold).shown().is_some())
+        .filter(|p| privacy::did(p, threshold).shown().is_some() && !oa.single_treated_cluster())
         .map(|p| {
             l.w(if p.estimate.significant() {
                 "placebo_differs"
@@ -250,12 +251,33 @@ fn estimates_csv(a: &Analysis, oa: &OutcomeAnalysis) -> String {
         };
         format!("{of},{method},{fields}\n")
     };
-    csv.push_str(&did_row(
-        "did",
-        "OLS y ~ treated + post + treated:post",
-        &oa.did,
-    ));
-    if let (Some(b), Published::Shown(d)) = (&oa.bootstrap, privacy::did(&oa.did, threshold)) {
+    let method = match a.config.survey.design {
+        crate::impact::config::DesignKind::EventStudy => {
+            "two-way fixed effects event study, first wave after"
+        }
+        _ => "OLS y ~ treated + post + treated:post",
+    };
+    csv.push_str(&match (oa.no_inference(), privacy::headline(a, oa)) {
+        (Some(_), Published::Shown(_)) => {
+            let (fields, note) = headline_fields(oa);
+            format!("did,{method},{fields},{note}\n")
+        }
+        _ => {
+            // The t row; the event study's headline effect for that design.
+            let mut d = oa.did.clone();
+            if let Some(e) = oa
+                .event_study
+                .as_ref()
+                .and_then(|es| es.effect(a.follow_up))
+            {
+                d.estimate = *e;
+            }
+            did_row("did", method, &d)
+        }
+    });
+    if let (None, Some(b), Published::Shown(d)) =
+        (oa.no_inference(), &oa.bootstrap, privacy::headline(a, oa))
+    {
         let g = d.estimate.kind.clusters();
         csv.push_str(&format!(
             "did,wild cluster bootstrap (WCR; Webb weights; {} draws; seed {}),{},\n",
