@@ -1,8 +1,9 @@
 """Writes tests/fixtures/impact/panel.xlsx: the panel of panel.csv as a spreadsheet an office
 suite would export, for berdaya's spreadsheet tests.
 
-* Sheet 1 `Catatan` holds a note (so the survey is not on the first sheet).
-* Sheet 2 `Data` holds panel.csv with numbers as numbers (income, online), text as text, one
+* Sheet 1 `Lama` is hidden and holds other numbers under the same columns (old data).
+* Sheet 2 `Catatan` holds a note (so the survey is not on the first visible sheet).
+* Sheet 3 `Data` holds panel.csv with numbers as numbers (income, online), text as text, one
   empty row after spreadsheet row 101, the income of spreadsheet row 12 replaced by the error
   value #N/A and the online answer of spreadsheet row 201 (CSV line 200) by #VALUE!.
 
@@ -46,6 +47,14 @@ data.insert_rows(102)
 online = data.cell(row=201, column=rows[0].index("online") + 1)
 online.value = "#VALUE!"
 online.data_type = "e"
+# A hidden first sheet `Lama` with the same columns and other numbers: the survey must not be
+# read from a sheet nobody sees.
+old = book.create_sheet("Lama", 0)
+old.append(rows[0])
+for row in rows[1:50]:
+    old.append([int(v) * 2 if j in numeric else v for j, v in enumerate(row)])
+old.sheet_state = "hidden"
+book.active = 1
 fixed = datetime.datetime(2026, 1, 1)
 book.properties.created = fixed
 book.properties.modified = fixed

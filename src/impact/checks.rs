@@ -172,7 +172,15 @@ fn row_checks(config: &ImpactConfig) -> Vec<Check> {
         ),
     ];
     let group_ok = if s.comparison.is_empty() {
-        missing(&s.group).not()
+        // Every other value is comparison, except a different spelling of the participants'
+        // value (`Peserta`, ` peserta`), which would silently land in the wrong group.
+        let spelled = col(&s.group)
+            .str()
+            .to_lowercase()
+            .eq(lit(s.treated.trim().to_lowercase()))
+            .and(col(&s.group).neq(lit(s.treated.as_str())))
+            .fill_null(lit(false));
+        missing(&s.group).not().and(spelled.not())
     } else {
         let mut known = s.comparison.clone();
         known.push(s.treated.clone());

@@ -39,7 +39,7 @@ pub struct SurveySpec {
     /// Survey files under `data/` (CSV, Parquet, or spreadsheets: `.xlsx`, `.xls`, `.xlsb`,
     /// `.ods`), long format: one row per respondent per wave.
     pub files: Vec<String>,
-    /// The sheet of spreadsheet files holding the survey; the first sheet when not given.
+    /// The sheet of spreadsheet files holding the survey; the first visible sheet when not given.
     #[serde(default)]
     pub sheet: Option<String>,
     /// Respondent id column.

@@ -27,7 +27,7 @@ pub struct Sheet {
     pub frame: DataFrame,
 }
 
-/// Reads sheet `wanted` (the first sheet when `None`) of the spreadsheet at `path`; `display`
+/// Reads sheet `wanted` (the first visible sheet when `None`) of the spreadsheet at `path`; `display`
 /// is its name in messages. Columns without a name in the header row are left out. Errors: the
 /// file cannot be opened, has no such sheet, is empty, or its header row repeats a name (with
 /// the cell, e.g. `C1`).
@@ -38,9 +38,15 @@ pub fn read(path: &Path, display: &str, wanted: Option<&str>) -> Result<Sheet, D
             .help("save it again as .xlsx (Excel 2007 or later) and check it opens")
     })?;
     let names = book.sheet_names();
+    // By default the first sheet a person sees: hidden sheets often hold old or helper data.
+    let first_visible = book
+        .sheets_metadata()
+        .iter()
+        .find(|m| m.visible == calamine::SheetVisible::Visible)
+        .map(|m| m.name.clone());
     let name = match wanted {
         Some(w) => names.iter().find(|n| n.as_str() == w).cloned(),
-        None => names.first().cloned(),
+        None => first_visible,
     }
     .ok_or_else(|| {
         Diagnostic::error(format!(

@@ -620,7 +620,8 @@ fn a_spreadsheet_reads_like_its_csv_export_with_sheet_and_row_in_every_reject() 
     let dir = site_with(&panel_toml("panel.csv", ""), &[("panel.csv", &csv)]);
     let from_csv = analyse(dir.path());
 
-    // The survey is on the second sheet: the first sheet has none of the columns.
+    // The survey is on the third sheet: the first is hidden (old data, not read by default),
+    // the second has none of the columns.
     let dir = site_with(&panel_toml("panel.xlsx", ""), &[]);
     std::fs::write(dir.path().join("data/panel.xlsx"), &xlsx).unwrap();
     let err = error_of(dir.path());
@@ -693,7 +694,7 @@ fn a_spreadsheet_reads_like_its_csv_export_with_sheet_and_row_in_every_reject() 
         err.contains("data/panel.xlsx has no sheet `Survei`"),
         "{err}"
     );
-    assert!(err.contains("its sheets: Catatan, Data"), "{err}");
+    assert!(err.contains("its sheets: Lama, Catatan, Data"), "{err}");
 }
 
 #[test]
@@ -749,4 +750,58 @@ fn a_missing_cluster_rejects_the_row_and_every_reject_is_a_located_warning() {
         warning.contains("row 9 (\"\"), row 12 (\"NA\")"),
         "{warning}"
     );
+}
+
+#[test]
+fn a_csv_line_with_more_fields_than_its_header_is_located() {
+    let waves = ["2024", "2025"];
+    let mut data = panel(20, &waves, |p, w| base_income(p, w).to_string());
+    // Line 7 has one field too many (e.g. an unquoted "3,5").
+    let mut lines: Vec<String> = data.lines().map(String::from).collect();
+    lines[6].push_str(",5");
+    data = lines.join("\n") + "\n";
+    let config = toml(&waves, &["2024"], &["2025"], "");
+    let err = error_of(site_with(&config, &[("survei.csv", &data)]).path());
+    assert!(
+        err.contains("line 7 of data/survei.csv has 6 fields but the header line has 5"),
+        "{err}"
+    );
+    assert!(err.contains("must be in double quotes"), "{err}");
+}
+
+#[test]
+fn numbers_with_thousands_separators_stop_the_build_instead_of_being_misread() {
+    let waves = ["2024", "2025"];
+    // 3.100.000 cannot be a number; 568.730 could, but means 568,730 here.
+    let data = panel(20, &waves, |p, w| match (p, w) {
+        (2, 0) => "3.100.000".into(),
+        (4, 1) => "568.730".into(),
+        _ => base_income(p, w).to_string(),
+    });
+    let config = toml(&waves, &["2024"], &["2025"], "");
+    let err = error_of(site_with(&config, &[("survei.csv", &data)]).path());
+    assert!(
+        err.contains("column `pendapatan` of data/survei.csv writes numbers with separators between thousands (row 6: \"3.100.000\")"),
+        "{err}"
+    );
+}
+
+#[test]
+fn another_spelling_of_the_participants_value_is_not_comparison() {
+    let waves = ["2024", "2025"];
+    let data = panel(20, &waves, |p, w| base_income(p, w).to_string()).replacen(
+        "Pantai Amal 000,2025,peserta",
+        "Pantai Amal 000,2025,Peserta",
+        1,
+    );
+    let config =
+        toml(&waves, &["2024"], &["2025"], "").replace("comparison = [\"pembanding\"]\n", "");
+    let a = analyse(site_with(&config, &[("survei.csv", &data)]).path());
+    let r: Vec<(u64, &str, Reason)> = a
+        .survey
+        .rejects
+        .iter()
+        .map(|r| (r.row, r.value.as_str(), r.reason))
+        .collect();
+    assert_eq!(r, vec![(3, "Peserta", Reason::UnknownGroup)]);
 }
