@@ -244,7 +244,19 @@ def weighted_expected():
     c = cl_kel.conf_int(alpha=0.05).loc[TERM]
     cl_kel_t = smf.wls(formula, sub, weights=sub["bobot"]).fit(
         cov_type="cluster", cov_kwds={"groups": g_kel}, use_t=True)
+    # The weighted difference after the programme: WLS y ~ treated on the w3 rows, HC1, t.
+    post = sub[sub["wave"] == "w3"]
+    wls_post = smf.wls("y ~ treated", post, weights=post["bobot"]).fit(cov_type="HC1", use_t=True)
+    pc = wls_post.conf_int(alpha=0.05).loc["treated"]
+    post_fit = {
+        "diff": f(wls_post.params["treated"]),
+        "se": f(wls_post.bse["treated"]),
+        "df": f(wls_post.df_resid),
+        "p": f(wls_post.pvalues["treated"]),
+        "ci": [f(pc[0]), f(pc[1])],
+    }
     return {
+        "post_wls_hc1": post_fit,
         **t_inference(cl_kel_t, TERM, "cluster_kel"),
         "n": int(hc1.nobs),
         "coef": f(hc1.params[TERM]),

@@ -285,6 +285,10 @@ pub fn analyse_survey(config: ImpactConfig, survey: SurveyData) -> Result<Analys
                 trend.get(&(after, false)).copied(),
             );
             let (welch, proportions) = match (o.kind, t1, c1) {
+                // Weighted: the WLS difference with HC1 errors, for shares too.
+                (_, Some(t), Some(c)) if s.weight.is_some() => {
+                    (super::stats::weighted_difference(&t, &c), None)
+                }
                 (OutcomeKind::Continuous, Some(t), Some(c)) => (super::stats::welch(&t, &c), None),
                 (OutcomeKind::Binary, Some(t), Some(c)) => {
                     (None, super::stats::proportions(&t, &c))

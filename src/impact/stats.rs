@@ -246,9 +246,22 @@ pub fn se_cluster(sum_u2: f64, g: usize, n: u64) -> f64 {
     (sum_u2 * g / (g - 1.0) * (n - 1.0) / (n - 4.0)).sqrt()
 }
 
-/// Welch's difference of means (a − b) with a t interval on the Welch–Satterthwaite df.
+/// How a difference of means after the programme is tested.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiffMethod {
+    /// Welch's unequal-variances t-test (unweighted surveys).
+    Welch,
+    /// Weighted least squares `y ~ treated` with HC1 errors and a t interval on n − 2 df
+    /// (weighted surveys, where Welch's unweighted SDs would be wrong).
+    WlsHc1,
+}
+
+/// A difference of means (a − b) with its t interval: Welch's, or WLS with HC1 errors (see
+/// [`DiffMethod`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Welch {
+    /// Which test.
+    pub method: DiffMethod,
     /// Difference of means a − b, in the outcome's unit.
     pub diff: f64,
     /// Unpooled standard error of the difference, √(sd_a²/n_a + sd_b²/n_b), in the outcome's unit.
@@ -280,6 +293,7 @@ pub fn welch(a: &Cell, b: &Cell) -> Option<Welch> {
     let q = dist.inverse_cdf(0.975);
     let t = diff / se;
     Some(Welch {
+        method: DiffMethod::Welch,
         diff,
         se,
         df,
@@ -287,6 +301,32 @@ pub fn welch(a: &Cell, b: &Cell) -> Option<Welch> {
         p: 2.0 * (1.0 - dist.cdf(t.abs())),
         lo: diff - q * se,
         hi: diff + q * se,
+    })
+}
+
+/// The weighted difference of cell means a − b as the coefficient of `y ~ treated` by weighted
+/// least squares on the two cells, with its HC1 standard error (in the saturated model the
+/// sandwich is Σ_cells Σ(w·e)²/(Σw)², times n/(n − 2)) and a t interval on n − 2 df; as
+/// statsmodels' `WLS(...).fit(cov_type="HC1", use_t=True)`. `None` when a cell has fewer than
+/// two respondents.
+pub fn weighted_difference(a: &Cell, b: &Cell) -> Option<Welch> {
+    if a.n < 2 || b.n < 2 {
+        return None;
+    }
+    let n = (a.n + b.n) as f64;
+    let hc0 = a.sum_we2 / (a.sum_w * a.sum_w) + b.sum_we2 / (b.sum_w * b.sum_w);
+    let se = (hc0 * n / (n - 2.0)).sqrt();
+    let diff = a.mean - b.mean;
+    let e = Estimate::t(diff, se, SeKind::Hc1, n - 2.0);
+    Some(Welch {
+        method: DiffMethod::WlsHc1,
+        diff,
+        se,
+        df: n - 2.0,
+        t: if se > 0.0 { diff / se } else { 0.0 },
+        p: e.p,
+        lo: e.lo,
+        hi: e.hi,
     })
 }
 

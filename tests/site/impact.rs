@@ -606,6 +606,16 @@ fn weighted_did_equals_statsmodels_wls() {
     close(did.estimate.lo, &e["ci_t_cluster_kel"][0]);
     close(did.estimate.hi, &e["ci_t_cluster_kel"][1]);
     close(did.estimate.p, &e["p_t_cluster_kel"]);
+    // After the programme: the weighted difference by WLS with HC1 errors, not Welch's
+    // unweighted test.
+    let w = a.outcomes[0].welch.unwrap();
+    let e = &e["post_wls_hc1"];
+    assert_eq!(w.method, berdaya::impact::stats::DiffMethod::WlsHc1);
+    for (got, key) in [(w.diff, "diff"), (w.se, "se"), (w.df, "df"), (w.p, "p")] {
+        close(got, &e[key]);
+    }
+    close(w.lo, &e["ci"][0]);
+    close(w.hi, &e["ci"][1]);
 }
 
 #[test]

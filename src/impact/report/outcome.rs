@@ -16,7 +16,7 @@ use crate::common::text::csv_escape;
 use crate::impact::charts;
 use crate::impact::config::{ImpactConfig, Outcome, OutcomeKind};
 use crate::impact::privacy::{self, Published};
-use crate::impact::stats::Cell;
+use crate::impact::stats::{Cell, DiffMethod};
 use crate::impact::{Analysis, OutcomeAnalysis};
 
 /// Everything one outcome's page needs, in one language. Adds its CSV files to `downloads`.
@@ -309,10 +309,16 @@ fn estimates_csv(a: &Analysis, oa: &OutcomeAnalysis) -> String {
         .all(|cell| privacy::cell(cell, threshold).shown().is_some());
     let n = t.n + c.n;
     let row = match (oa.welch, oa.proportions) {
-        (Some(w), _) => Some((
-            "Welch t-test",
-            estimate_fields([w.diff, w.se, w.df, w.lo, w.hi, w.p], "welch", n, n, None),
-        )),
+        (Some(w), _) => Some(match w.method {
+            DiffMethod::Welch => (
+                "Welch t-test",
+                estimate_fields([w.diff, w.se, w.df, w.lo, w.hi, w.p], "welch", n, n, None),
+            ),
+            DiffMethod::WlsHc1 => (
+                "WLS y ~ treated (weighted)",
+                estimate_fields([w.diff, w.se, w.df, w.lo, w.hi, w.p], "hc1", n, n, None),
+            ),
+        }),
         (None, Some(p)) => Some((
             "difference in proportions (Newcombe interval; pooled z test)",
             estimate_fields(
@@ -412,7 +418,7 @@ fn trend(
                 .map(|c| privacy::cell(c, threshold));
             let (text, n, point) = match published {
                 Some(Published::Shown(c)) => {
-                    let half = half_width(o, &c);
+                    let half = half_width(o, &c, a.config.survey.weight.is_some());
                     csv.push_str(&format!(
                         "{},{},{},{},{},{}\n",
                         csv_escape(wave),
@@ -464,13 +470,17 @@ fn post_difference(
     }
     match (oa.welch, oa.proportions) {
         (Some(w), _) => Some(format!(
-            "{}: {} ({} {} {} {}; Welch)",
+            "{}: {} ({} {} {} {}; {})",
             l.w("post_diff_means"),
             value(o, w.diff, l, true),
             l.w("ci95"),
             value(o, w.lo, l, false),
             l.w("range_to"),
-            value(o, w.hi, l, false)
+            value(o, w.hi, l, false),
+            match w.method {
+                DiffMethod::Welch => "Welch",
+                DiffMethod::WlsHc1 => "WLS, HC1",
+            }
         )),
         (None, Some(p)) => Some(format!(
             "{}: {}% − {}% = {} ({} {} {} {})",
@@ -646,8 +656,12 @@ fn level_bars(
     }
 }
 
-/// Half-width of the 95% interval of a cell mean (normal approximation).
-fn half_width(o: &Outcome, c: &Cell) -> f64 {
+/// Half-width of the 95% interval of a cell mean (normal approximation); for weighted surveys
+/// from the sandwich variance of the weighted mean, Σ(w·e)²/(Σw)².
+fn half_width(o: &Outcome, c: &Cell, weighted: bool) -> f64 {
+    if weighted {
+        return crate::impact::stats::Z95 * c.sum_we2.sqrt() / c.sum_w;
+    }
     let sd = match o.kind {
         OutcomeKind::Binary => (c.mean * (1.0 - c.mean)).sqrt(),
         OutcomeKind::Continuous => c.sd,
