@@ -7,7 +7,7 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use super::checks::typed_and_checks;
+use super::checks::{Check, typed_and_checks};
 use super::config::ImpactConfig;
 pub use super::rejects::{Reason, Reject};
 use super::rejects::{check_reject_share, reject_report};
@@ -69,6 +69,37 @@ pub(super) fn polars_error(file: &str, e: PolarsError) -> Diagnostic {
     Diagnostic::error(format!("cannot read survey file {file}: {e}")).in_file(file).help(
         "survey files must be CSV with a header line, Parquet, or a spreadsheet (.xlsx); check the file is complete and not open in another program",
     )
+}
+
+/// Rows of respondents who are participants in one row and comparison in another (compared on
+/// whether the group value is the participants' value; rows without an id are not flagged).
+fn group_changed(config: &ImpactConfig, df: &DataFrame) -> PolarsResult<Vec<bool>> {
+    let s = &config.survey;
+    let ids = df.column(&s.id)?.str()?.clone();
+    let groups = df.column(&s.group)?.str()?.clone();
+    // Per id: seen as participant (bit 1), as comparison (bit 2).
+    let mut seen: std::collections::HashMap<&str, u8> = std::collections::HashMap::new();
+    let treated_lower = s.treated.trim().to_lowercase();
+    for (id, g) in ids.iter().zip(groups.iter()) {
+        let (Some(id), Some(g)) = (id, g) else {
+            continue;
+        };
+        // Only values the group check accepts: an unknown group is its own reject.
+        let bit = if g == s.treated {
+            1
+        } else if s.comparison.iter().any(|c| c == g)
+            || (s.comparison.is_empty() && !g.is_empty() && g.to_lowercase() != treated_lower)
+        {
+            2
+        } else {
+            continue;
+        };
+        *seen.entry(id).or_insert(0) |= bit;
+    }
+    Ok(ids
+        .iter()
+        .map(|id| id.is_some_and(|id| seen.get(id) == Some(&3)))
+        .collect())
 }
 
 /// The error for a survey that polars could not read: located at the file and line when a CSV
@@ -285,10 +316,23 @@ pub fn load(root: &Path, config: &ImpactConfig) -> Result<SurveyData, Diagnostic
         flag_exprs.push(check.flag.clone().alias(format!("__bad{i}")));
     }
     flag_exprs.extend(missing_flags);
-    let df = all
+    let mut df = all
         .with_columns(flag_exprs)
         .collect()
         .map_err(|e| reading_error(root, config, e))?;
+    let mut checks = checks;
+    let changed = group_changed(config, &df).map_err(|e| polars_error("data/", e))?;
+    df.with_column(Column::new(
+        format!("__bad{}", checks.len()).into(),
+        changed,
+    ))
+    .map_err(|e| polars_error("data/", e))?;
+    checks.push(Check {
+        flag: lit(false),
+        reason: Reason::GroupChanged,
+        column: config.survey.group.clone(),
+        outcome: None,
+    });
     let rows_read = df.height() as u64;
     let report = reject_report(&labels, &df, &checks, config)?;
     if let Some(d) = grouped_thousands(&report.rejects) {

@@ -33,6 +33,9 @@ pub enum Reason {
     BadWeight,
     /// The cluster (e.g. kelurahan) is missing: the row cannot be placed in a cluster.
     MissingCluster,
+    /// The respondent is a participant in one wave and in the comparison group in another:
+    /// every row of that respondent is left out (nothing tells which group is right).
+    GroupChanged,
     /// A second or later row of the same respondent in the same wave.
     Duplicate,
 }
@@ -51,6 +54,7 @@ impl Reason {
             Reason::NotBinary => "not_binary",
             Reason::BadWeight => "bad_weight",
             Reason::MissingCluster => "missing_cluster",
+            Reason::GroupChanged => "group_changed",
             Reason::Duplicate => "duplicate",
         }
     }
@@ -66,6 +70,7 @@ impl Reason {
                 | Reason::UnknownGroup
                 | Reason::BadWeight
                 | Reason::MissingCluster
+                | Reason::GroupChanged
                 | Reason::Duplicate
         )
     }

@@ -805,3 +805,30 @@ fn another_spelling_of_the_participants_value_is_not_comparison() {
         .collect();
     assert_eq!(r, vec![(3, "Peserta", Reason::UnknownGroup)]);
 }
+
+#[test]
+fn a_respondent_who_switches_group_is_left_out_with_every_row_reported() {
+    let waves = ["2024", "2025"];
+    // Pantai Amal 001 (comparison) is marked a participant in 2025.
+    let data = panel(20, &waves, |p, w| base_income(p, w).to_string()).replacen(
+        "Pantai Amal 001,2025,pembanding",
+        "Pantai Amal 001,2025,peserta",
+        1,
+    );
+    let config = toml(&waves, &["2024"], &["2025"], "");
+    let a = analyse(site_with(&config, &[("survei.csv", &data)]).path());
+    let r: Vec<(u64, &str, Reason)> = a
+        .survey
+        .rejects
+        .iter()
+        .map(|r| (r.row, r.value.as_str(), r.reason))
+        .collect();
+    assert_eq!(
+        r,
+        vec![
+            (4, "pembanding", Reason::GroupChanged),
+            (5, "peserta", Reason::GroupChanged)
+        ]
+    );
+    assert_eq!(a.survey.rows_used, 38);
+}
