@@ -111,8 +111,21 @@ fn reading_error(root: &Path, config: &ImpactConfig, e: PolarsError) -> Diagnost
         if lower.ends_with(".parquet") || super::sheet::is_spreadsheet(name) {
             continue;
         }
-        let Ok(text) = std::fs::read_to_string(root.join("data").join(name)) else {
+        let Ok(bytes) = std::fs::read(root.join("data").join(name)) else {
             continue;
+        };
+        let display = format!("data/{name}");
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+                return Diagnostic::error(format!(
+                    "line {line} of {display} is not UTF-8 text (the file was probably saved as Windows-1252 or Latin-1)"
+                ))
+                .in_file(&display)
+                .help("save it again as \"CSV UTF-8\", or as .xlsx");
+            }
         };
         let mut lines = text.lines().enumerate();
         let Some((_, header)) = lines.next() else {
@@ -220,6 +233,18 @@ fn scan(
             .map_err(|e| polars_error(&display, e))?
     };
     let schema = lf.collect_schema().map_err(|e| polars_error(&display, e))?;
+    // One column whose name holds `;` or a tab: the file uses another separator.
+    if let [only] = schema.iter_names().collect::<Vec<_>>().as_slice()
+        && let Some(sep) = [';', '\t'].into_iter().find(|c| only.contains(*c))
+    {
+        let name = if sep == ';' { "semicolons" } else { "tabs" };
+        return Err(Diagnostic::error(format!(
+            "survey file {label} separates its columns with {name}, not commas"
+        ))
+        .in_file(&display)
+        .help("save it as CSV with commas (\"CSV UTF-8 (comma delimited)\"), or as .xlsx")
+        .into());
+    }
     let mut missing_columns = Diagnostics::default();
     for (role, column) in config.required_columns() {
         if schema.get(column).is_none() {

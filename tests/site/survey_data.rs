@@ -832,3 +832,34 @@ fn a_respondent_who_switches_group_is_left_out_with_every_row_reported() {
     );
     assert_eq!(a.survey.rows_used, 38);
 }
+
+#[test]
+fn semicolon_separated_and_non_utf8_files_get_errors_that_say_so() {
+    let waves = ["2024", "2025"];
+    let config = toml(&waves, &["2024"], &["2025"], "");
+    let semicolons = panel(20, &waves, |p, w| base_income(p, w).to_string()).replace(',', ";");
+    let err = error_of(site_with(&config, &[("survei.csv", &semicolons)]).path());
+    assert!(
+        err.contains(
+            "survey file data/survei.csv separates its columns with semicolons, not commas"
+        ),
+        "{err}"
+    );
+    let site = site_with(&config, &[]);
+    let mut bytes = panel(20, &waves, |p, w| base_income(p, w).to_string()).into_bytes();
+    // "Tarakan Utara" with a Windows-1252 "é" on line 5.
+    let at = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .nth(3)
+        .unwrap()
+        .0;
+    bytes.splice(at + 1..at + 1, [b'J', 0xE9]);
+    std::fs::write(site.path().join("data/survei.csv"), bytes).unwrap();
+    let err = error_of(site.path());
+    assert!(
+        err.contains("line 5 of data/survei.csv is not UTF-8 text"),
+        "{err}"
+    );
+}
