@@ -112,9 +112,9 @@ pub struct OutcomeAnalysis {
 }
 
 impl OutcomeAnalysis {
-    /// The DiD as the headline shows it: with the wild cluster bootstrap's interval and p-value
-    /// when the bootstrap was run.
-    pub fn headline(&self) -> Did {
+    /// The design's estimate of the impact with its t interval: the event study's effect in the
+    /// first wave after the programme for that design, else the DiD.
+    pub fn design_estimate(&self) -> Did {
         let mut d = self.did.clone();
         if let Some(e) = self
             .event_study
@@ -122,8 +122,14 @@ impl OutcomeAnalysis {
             .and_then(|es| es.effect(self.follow_up))
         {
             d.estimate = *e;
-            return d;
         }
+        d
+    }
+
+    /// The DiD as the headline shows it: the design's estimate, with the wild cluster
+    /// bootstrap's interval and p-value when the bootstrap was run.
+    pub fn headline(&self) -> Did {
+        let mut d = self.design_estimate();
         if let Some(b) = &self.bootstrap {
             d.estimate.lo = b.lo;
             d.estimate.hi = b.hi;

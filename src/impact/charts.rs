@@ -119,27 +119,7 @@ pub fn trend(
             .iter()
             .flat_map(|s| s.points.iter().flatten().flat_map(|p| [p.1, p.2]));
         let (lo, hi) = range(all, false);
-        let n = waves.len().max(1);
-        let mut chart = ChartBuilder::on(&root)
-            .margin(8)
-            .margin_right(16)
-            .x_label_area_size(28)
-            .y_label_area_size(52)
-            .build_cartesian_2d(-0.3f64..(n as f64 - 0.7), lo..hi)
-            .expect("chart area");
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .y_labels(5)
-            .x_labels(n)
-            .max_light_lines(0)
-            .bold_line_style(RGBColor(225, 225, 225))
-            .label_style(("sans-serif", FONT).into_font().color(&GREY))
-            .axis_style(GREY)
-            .x_label_formatter(&|x| waves.get(x.round() as usize).cloned().unwrap_or_default())
-            .y_label_formatter(&|y| axis_label(*y, unit, lang))
-            .draw()
-            .expect("mesh");
+        let mut chart = by_wave(&root, waves, (lo, hi), unit, lang);
         for (k, s) in series.iter().enumerate() {
             let color = if k == 0 { BLUE } else { ORANGE };
             let shift = if k == 0 { -0.06 } else { 0.06 };
@@ -207,6 +187,39 @@ pub fn trend(
     finish(svg, id, title, desc, H)
 }
 
+/// A chart with the waves along x (one tick each) and the outcome's unit along y, grid lines
+/// across only.
+fn by_wave<'a, 'b>(
+    root: &'a DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
+    waves: &[String],
+    (lo, hi): (f64, f64),
+    unit: &str,
+    lang: &str,
+) -> Area<'a, 'b> {
+    let n = waves.len().max(1);
+    let mut chart = ChartBuilder::on(root)
+        .margin(8)
+        .margin_right(16)
+        .x_label_area_size(28)
+        .y_label_area_size(52)
+        .build_cartesian_2d(-0.3f64..(n as f64 - 0.7), lo..hi)
+        .expect("chart area");
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .y_labels(5)
+        .x_labels(n)
+        .max_light_lines(0)
+        .bold_line_style(RGBColor(225, 225, 225))
+        .label_style(("sans-serif", FONT).into_font().color(&GREY))
+        .axis_style(GREY)
+        .x_label_formatter(&|x| waves.get(x.round() as usize).cloned().unwrap_or_default())
+        .y_label_formatter(&|y| axis_label(*y, unit, lang))
+        .draw()
+        .expect("mesh");
+    chart
+}
+
 type Area<'a, 'b> = ChartContext<
     'a,
     SVGBackend<'b>,
@@ -239,26 +252,7 @@ pub fn event_study(
         let all = effects.iter().flatten().flat_map(|p| [p.1, p.2]);
         let (lo, hi) = range(all, true);
         let n = waves.len().max(1);
-        let mut chart = ChartBuilder::on(&root)
-            .margin(8)
-            .margin_right(16)
-            .x_label_area_size(28)
-            .y_label_area_size(52)
-            .build_cartesian_2d(-0.3f64..(n as f64 - 0.7), lo..hi)
-            .expect("chart area");
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .y_labels(5)
-            .x_labels(n)
-            .max_light_lines(0)
-            .bold_line_style(RGBColor(225, 225, 225))
-            .label_style(("sans-serif", FONT).into_font().color(&GREY))
-            .axis_style(GREY)
-            .x_label_formatter(&|x| waves.get(x.round() as usize).cloned().unwrap_or_default())
-            .y_label_formatter(&|y| axis_label(*y, unit, lang))
-            .draw()
-            .expect("mesh");
+        let mut chart = by_wave(&root, &waves, (lo, hi), unit, lang);
         let points: Vec<(f64, f64, f64, f64)> = effects
             .iter()
             .enumerate()

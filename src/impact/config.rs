@@ -275,13 +275,7 @@ impl ImpactConfig {
     /// `max_reject_share` outside 0–1.
     fn check(&self, source: &Source) -> Result<(), Diagnostics> {
         let s = &self.survey;
-        let at = |key: &str| {
-            let start = source.text.find(&format!("\n{key}")).map_or(0, |i| i + 1);
-            let end = source.text[start..]
-                .find('\n')
-                .map_or(source.text.len(), |i| start + i);
-            start..end
-        };
+        let at = |key: &str| key_line(source, key);
         let mut problems = Diagnostics::default();
         let mut fail = |key: &str, message: String, help: String| {
             problems.push(
@@ -433,13 +427,7 @@ impl ImpactConfig {
     /// dates or quarters but are not listed in time order in `waves`.
     fn lint(&self, source: &Source) -> Vec<Diagnostic> {
         let s = &self.survey;
-        let at = |key: &str| {
-            let start = source.text.find(&format!("\n{key}")).map_or(0, |i| i + 1);
-            let end = source.text[start..]
-                .find('\n')
-                .map_or(source.text.len(), |i| start + i);
-            start..end
-        };
+        let at = |key: &str| key_line(source, key);
         let mut out = Vec::new();
         if (3..11).contains(&s.threshold) {
             out.push(
@@ -503,6 +491,16 @@ impl ImpactConfig {
             .or_else(|| labels.get(default))
             .map_or(fallback, String::as_str)
     }
+}
+
+/// The byte range of the line of impact.toml that starts with `key` (the start of the file when
+/// there is none), for pointing at a setting.
+fn key_line(source: &Source, key: &str) -> std::ops::Range<usize> {
+    let start = source.text.find(&format!("\n{key}")).map_or(0, |i| i + 1);
+    let end = source.text[start..]
+        .find('\n')
+        .map_or(source.text.len(), |i| start + i);
+    start..end
 }
 
 /// `["a", "b"]`, as TOML.

@@ -48,6 +48,37 @@ fn same_did(a: &berdaya::impact::Did, b: &berdaya::impact::Did) {
     }
 }
 
+/// Every warning of the analysis, as printed.
+fn warnings_of(a: &Analysis) -> String {
+    a.config.warnings.iter().map(|d| d.to_string()).collect()
+}
+
+/// Each reject as (row, value, reason).
+fn rows_values_reasons(a: &Analysis) -> Vec<(u64, &str, Reason)> {
+    a.survey
+        .rejects
+        .iter()
+        .map(|r| (r.row, r.value.as_str(), r.reason))
+        .collect()
+}
+
+/// Each reject as (file, row, column, value, reason).
+fn located(a: &Analysis) -> Vec<(&str, u64, &str, &str, Reason)> {
+    a.survey
+        .rejects
+        .iter()
+        .map(|r| {
+            (
+                r.file.as_str(),
+                r.row,
+                r.column.as_str(),
+                r.value.as_str(),
+                r.reason,
+            )
+        })
+        .collect()
+}
+
 fn error_of(root: &Path) -> String {
     impact::analyse(root)
         .err()
@@ -185,20 +216,7 @@ fn missing_value_texts_are_missing_and_non_finite_numbers_are_rejected_with_thei
         ]
     );
     // The non-finite numbers are rejected with file, line, column and value.
-    let got: Vec<(&str, u64, &str, &str, Reason)> = odd
-        .survey
-        .rejects
-        .iter()
-        .map(|r| {
-            (
-                r.file.as_str(),
-                r.row,
-                r.column.as_str(),
-                r.value.as_str(),
-                r.reason,
-            )
-        })
-        .collect();
+    let got = located(&odd);
     assert_eq!(
         got,
         vec![
@@ -353,12 +371,7 @@ fn waves_are_the_time_order_and_pre_or_post_in_another_order_is_an_error_with_th
     let sorted = ["Q12011", "Q22011", "Q42010"];
     let config = toml(&sorted, &["Q12011", "Q22011"], &["Q42010"], "");
     let a = analyse(site_with(&config, &[("survei.csv", &data)]).path());
-    let warning = a
-        .config
-        .warnings
-        .iter()
-        .map(|d| d.to_string())
-        .collect::<String>();
+    let warning = warnings_of(&a);
     assert!(
         warning.contains("the wave labels read as dates or quarters, but `waves` does not list them in time order"),
         "{warning}"
@@ -653,20 +666,7 @@ fn a_spreadsheet_reads_like_its_csv_export_with_sheet_and_row_in_every_reject() 
             close(x.se_respondent.unwrap().0, c.se_respondent.unwrap().0);
         }
     }
-    let got: Vec<(&str, u64, &str, &str, Reason)> = a
-        .survey
-        .rejects
-        .iter()
-        .map(|r| {
-            (
-                r.file.as_str(),
-                r.row,
-                r.column.as_str(),
-                r.value.as_str(),
-                r.reason,
-            )
-        })
-        .collect();
+    let got = located(&a);
     assert_eq!(
         got,
         vec![
@@ -736,12 +736,7 @@ fn a_missing_cluster_rejects_the_row_and_every_reject_is_a_located_warning() {
     // "NA" in a breakdown is a blank level, not a level called NA.
     assert!(!a.survey.levels[0].contains(&"NA".to_string()));
     assert!(a.survey.levels[0].contains(&String::new()));
-    let warning = a
-        .config
-        .warnings
-        .iter()
-        .map(|d| d.to_string())
-        .collect::<String>();
+    let warning = warnings_of(&a);
     assert!(
         warning.contains("2 rows rejected in column `kel` of data/survei.csv: missing cluster"),
         "{warning}"
@@ -797,12 +792,7 @@ fn another_spelling_of_the_participants_value_is_not_comparison() {
     let config =
         toml(&waves, &["2024"], &["2025"], "").replace("comparison = [\"pembanding\"]\n", "");
     let a = analyse(site_with(&config, &[("survei.csv", &data)]).path());
-    let r: Vec<(u64, &str, Reason)> = a
-        .survey
-        .rejects
-        .iter()
-        .map(|r| (r.row, r.value.as_str(), r.reason))
-        .collect();
+    let r = rows_values_reasons(&a);
     assert_eq!(r, vec![(3, "Peserta", Reason::UnknownGroup)]);
 }
 
@@ -817,12 +807,7 @@ fn a_respondent_who_switches_group_is_left_out_with_every_row_reported() {
     );
     let config = toml(&waves, &["2024"], &["2025"], "");
     let a = analyse(site_with(&config, &[("survei.csv", &data)]).path());
-    let r: Vec<(u64, &str, Reason)> = a
-        .survey
-        .rejects
-        .iter()
-        .map(|r| (r.row, r.value.as_str(), r.reason))
-        .collect();
+    let r = rows_values_reasons(&a);
     assert_eq!(
         r,
         vec![

@@ -262,18 +262,7 @@ fn estimates_csv(a: &Analysis, oa: &OutcomeAnalysis) -> String {
             let (fields, note) = headline_fields(oa);
             format!("did,{method},{fields},{note}\n")
         }
-        _ => {
-            // The t row; the event study's headline effect for that design.
-            let mut d = oa.did.clone();
-            if let Some(e) = oa
-                .event_study
-                .as_ref()
-                .and_then(|es| es.effect(a.follow_up))
-            {
-                d.estimate = *e;
-            }
-            did_row("did", method, &d)
-        }
+        _ => did_row("did", method, &oa.design_estimate()),
     });
     if let (None, Some(b), Published::Shown(d)) =
         (oa.no_inference(), &oa.bootstrap, privacy::headline(a, oa))
