@@ -938,6 +938,13 @@ fn few_clusters_put_the_bootstrap_interval_and_a_note_next_to_the_headline() {
     );
     let id = read(site.path(), "dampak/pendapatan/index.html");
     assert!(id.contains("bootstrap klaster liar (bobot Webb, 9.999 tarikan)"));
+    let method = read(site.path(), "en/impact/method/index.html");
+    assert!(
+        method.contains(
+            "The headline intervals and p-values therefore come from a wild cluster bootstrap"
+        ),
+        "{method}"
+    );
     let csv = read(site.path(), "dampak/pendapatan/pendapatan-perkiraan.csv");
     assert!(
         csv.contains("did,wild cluster bootstrap (WCR; Webb weights; 9999 draws; seed 20260301),"),

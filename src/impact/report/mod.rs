@@ -170,7 +170,7 @@ pub fn build(a: &Analysis, l: &Language) -> (ReportView, Vec<Download>) {
         se_used,
         design_text: l.w(&format!("method_estimate_{}", s.design.key())),
         clusters: se_cluster.map(|(_, g)| locale::integer(g as i64, l.code)),
-        few_clusters: se_cluster.is_some_and(|(_, g)| g < 42),
+        few_clusters: a.outcomes.iter().any(|o| o.bootstrap.is_some()),
         method_url: format!("{base}{}/", l.w("method_folder")),
         quality_url: format!("{base}{}/", l.w("quality_folder")),
         url: base,

@@ -179,7 +179,8 @@ pub struct ReportView {
     pub se_used: String,
     /// Number of clusters, when standard errors are clustered by a column.
     pub clusters: Option<String>,
-    /// True when there are fewer than 42 clusters.
+    /// True when there are few clusters and the headline intervals come from the wild cluster
+    /// bootstrap.
     pub few_clusters: bool,
     /// URL of the overview page.
     pub url: String,
