@@ -39,6 +39,40 @@ fn missing(e: Expr, tokens: &[String]) -> Expr {
     m
 }
 
+/// The name of the column that flags column `c`'s missing answers.
+fn missing_name(c: &str) -> String {
+    format!("__missing__{c}")
+}
+
+/// The name of the column holding continuous outcome column `c` parsed as numbers.
+fn value_name(c: &str) -> String {
+    format!("__value__{c}")
+}
+
+/// For every column the checks read, the flag of a missing answer (null, or a missing-value
+/// text), and every continuous outcome parsed as numbers: computed once per column and read by
+/// every check that needs it.
+pub(super) fn missing_columns(config: &ImpactConfig) -> Vec<Expr> {
+    let mut seen = std::collections::HashSet::new();
+    config
+        .required_columns()
+        .into_iter()
+        .filter(|(_, c)| seen.insert(*c))
+        .map(|(_, c)| missing(col(c), &config.survey.missing).alias(missing_name(c)))
+        // Continuous outcomes parsed once: several checks and the typed column read them.
+        .chain(
+            config
+                .outcomes
+                .iter()
+                .filter(|o| o.kind == OutcomeKind::Continuous)
+                .map(|o| o.column.as_str())
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .map(|c| col(c).cast(DataType::Float64).alias(value_name(c))),
+        )
+        .collect()
+}
+
 /// Every spelling of an ASCII text in upper and lower case (`na`: na, nA, Na, NA).
 fn case_variants(t: &str) -> Vec<String> {
     let mut out = vec![String::new()];
@@ -73,7 +107,7 @@ pub struct Check {
 /// outcomes), every check a row must pass, and per outcome the flag of a missing answer.
 pub(super) fn typed_and_checks(config: &ImpactConfig) -> (Vec<Expr>, Vec<Check>, Vec<Expr>) {
     let s = &config.survey;
-    let missing = |c: &str| missing(col(c), &s.missing);
+    let missing = |c: &str| col(missing_name(c));
     let mut typed: Vec<Expr> = vec![
         col("__row"),
         col("__file"),
@@ -105,7 +139,7 @@ pub(super) fn typed_and_checks(config: &ImpactConfig) -> (Vec<Expr>, Vec<Check>,
     for (i, o) in config.outcomes.iter().enumerate() {
         let text = col(&o.column);
         let value = match o.kind {
-            OutcomeKind::Continuous => text.clone().cast(DataType::Float64),
+            OutcomeKind::Continuous => col(value_name(&o.column)),
             OutcomeKind::Binary => binary_value(text.clone()),
         };
         let answered = missing(&o.column).not();
@@ -152,7 +186,7 @@ pub(super) fn typed_and_checks(config: &ImpactConfig) -> (Vec<Expr>, Vec<Check>,
 /// The checks that reject a whole row: id, wave, group, weight, and repeated respondents.
 fn row_checks(config: &ImpactConfig) -> Vec<Check> {
     let s = &config.survey;
-    let missing = |c: &str| missing(col(c), &s.missing);
+    let missing = |c: &str| col(missing_name(c));
     let check = |flag: Expr, reason, column: &str| Check {
         flag,
         reason,

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use super::checks::{Check, typed_and_checks};
+use super::checks::{Check, missing_columns, typed_and_checks};
 use super::config::ImpactConfig;
 pub use super::rejects::{Reason, Reject};
 use super::rejects::{check_reject_share, reject_report};
@@ -78,7 +78,7 @@ fn group_changed(config: &ImpactConfig, df: &DataFrame) -> PolarsResult<Vec<bool
     let ids = df.column(&s.id)?.str()?.clone();
     let groups = df.column(&s.group)?.str()?.clone();
     // Per id: seen as participant (bit 1), as comparison (bit 2).
-    let mut seen: std::collections::HashMap<&str, u8> = std::collections::HashMap::new();
+    let mut seen: PlHashMap<&str, u8> = PlHashMap::with_capacity(ids.len() / 2);
     let treated_lower = s.treated.trim().to_lowercase();
     for (id, g) in ids.iter().zip(groups.iter()) {
         let (Some(id), Some(g)) = (id, g) else {
@@ -342,6 +342,7 @@ pub fn load(root: &Path, config: &ImpactConfig) -> Result<SurveyData, Diagnostic
     }
     flag_exprs.extend(missing_flags);
     let mut df = all
+        .with_columns(missing_columns(config))
         .with_columns(flag_exprs)
         .collect()
         .map_err(|e| reading_error(root, config, e))?;
