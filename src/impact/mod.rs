@@ -10,6 +10,7 @@ pub mod checks;
 pub mod config;
 pub mod estimate;
 pub mod event_study;
+mod file_checks;
 pub mod load;
 pub mod privacy;
 pub mod rejects;
@@ -17,5 +18,6 @@ pub mod report;
 pub mod sample;
 pub mod sheet;
 pub mod stats;
+pub mod waves;
 
 pub use analysis::*;

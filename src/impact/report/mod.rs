@@ -5,6 +5,7 @@
 //! data ([`views::FigureView`], [`views::TableView`]) that the theme's partials draw. The site
 //! sees only [`build`]'s views and downloads and [`embeds`].
 
+mod estimates;
 mod format;
 mod outcome;
 mod tables;

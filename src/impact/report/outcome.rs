@@ -2,15 +2,13 @@
 //! after the programme, and its breakdowns with their charts, tables and downloads.
 
 use super::Language;
+use super::estimates::{estimates_csv, event_figure, pretrend_text};
 use super::format::{
-    ESTIMATE_COLUMNS, NO_ESTIMATE, csv_num, did_fields, estimate_fields, estimate_view,
-    headline_fields, headline_view, level, suppressed_text, value,
+    ESTIMATE_COLUMNS, NO_ESTIMATE, csv_num, did_fields, estimate_view, headline_view, level,
+    suppressed_text, value,
 };
 use super::tables::{bars_table, breakdown_table, trend_table};
-use super::views::{
-    BreakdownView, CellView, Download, FigureView, LevelView, OutcomeView, RowView, TableView,
-    TrendRow,
-};
+use super::views::{BreakdownView, Download, FigureView, LevelView, OutcomeView, TrendRow};
 use crate::common::locale;
 use crate::common::text::csv_escape;
 use crate::impact::charts;
@@ -139,198 +137,6 @@ pub fn outcome_view(
     }
 }
 
-/// The event study as a chart with its table and CSV download (each wave's effect relative to
-/// the reference wave).
-fn event_figure(
-    a: &Analysis,
-    es: &crate::impact::event_study::EventStudy,
-    o: &Outcome,
-    label: &str,
-    files: &Files,
-    l: &Language,
-) -> (FigureView, Download) {
-    let waves = &a.config.survey.waves;
-    let mut csv = format!("wave,{ESTIMATE_COLUMNS},note\n");
-    let mut rows = Vec::new();
-    let mut points = Vec::new();
-    for (k, name) in waves.iter().enumerate() {
-        let effect = es.effects.iter().find(|e| e.wave == k as u32);
-        let (point, cells, line) = match effect.map(|e| e.estimate) {
-            Some(Some(e)) => (
-                Some((e.value, e.lo, e.hi)),
-                vec![
-                    value(o, e.value, l, true),
-                    format!(
-                        "{} {} {}",
-                        value(o, e.lo, l, false),
-                        l.w("range_to"),
-                        value(o, e.hi, l, false)
-                    ),
-                ],
-                format!(
-                    "{},{},",
-                    csv_escape(name),
-                    estimate_fields(
-                        [e.value, e.se, e.df, e.lo, e.hi, e.p],
-                        e.kind.key(),
-                        es.n,
-                        es.n,
-                        Some(es.clusters)
-                    )
-                ),
-            ),
-            Some(None) => (
-                Some((0.0, 0.0, 0.0)),
-                vec![value(o, 0.0, l, false), l.w("event_reference")],
-                format!("{},{NO_ESTIMATE},reference wave", csv_escape(name)),
-            ),
-            None => continue,
-        };
-        points.push((name.clone(), point));
-        rows.push(RowView {
-            head: name.clone(),
-            cells: cells.into_iter().map(CellView::num).collect(),
-        });
-        csv.push_str(&line);
-        csv.push('\n');
-    }
-    let start = a.follow_up as usize;
-    let title = format!("{label}: {}", l.w("event_chart_title"));
-    let svg = charts::event_study(
-        &format!("{}-peristiwa", o.id),
-        &title,
-        &l.w("event_chart_desc"),
-        &points,
-        start,
-        unit(o),
-        l.code,
-    );
-    let path = files.csv(&l.w("csv_event_study"));
-    let figure = FigureView {
-        svg: Some(svg),
-        table: Some(TableView {
-            caption: title,
-            head: vec![
-                CellView::text(l.w("wave")),
-                CellView::num(l.w("event_effect")),
-                CellView::num(l.w("ci95")),
-            ],
-            rows,
-        }),
-        csv: path.clone(),
-    };
-    (figure, Download { path, csv })
-}
-
-/// The joint test of the effects before the programme, in words that claim no more than it
-/// shows.
-fn pretrend_text(w: &crate::impact::event_study::WaldTest, l: &Language) -> String {
-    let key = if w.p < 0.05 {
-        "event_pretrend_differs"
-    } else {
-        "event_pretrend_none"
-    };
-    format!(
-        "{} (F = {}, p = {}).",
-        l.w(key),
-        locale::number(w.f, 2, l.code),
-        locale::number(w.p, 3, l.code)
-    )
-}
-
-/// Every estimate of an outcome with [`ESTIMATE_COLUMNS`]: the DiD, the placebo DiD and the
-/// difference between the groups after the programme (Welch's t-test, or the difference in
-/// proportions with Newcombe's interval); a suppressed one has empty columns and a note.
-fn estimates_csv(a: &Analysis, oa: &OutcomeAnalysis) -> String {
-    let threshold = a.config.survey.threshold;
-    let mut csv = format!("estimate_of,method,{ESTIMATE_COLUMNS},note\n");
-    let did_row = |of: &str, method: &str, d: &crate::impact::Did| {
-        let fields = match privacy::did(d, threshold) {
-            Published::Shown(d) => format!("{},", did_fields(&d)),
-            Published::Hidden(_) => format!("{NO_ESTIMATE},suppressed"),
-        };
-        format!("{of},{method},{fields}\n")
-    };
-    let method = match a.config.survey.design {
-        crate::impact::config::DesignKind::EventStudy => {
-            "two-way fixed effects event study, first wave after"
-        }
-        _ => "OLS y ~ treated + post + treated:post",
-    };
-    csv.push_str(&match (oa.no_inference(), privacy::headline(a, oa)) {
-        (Some(_), Published::Shown(_)) => {
-            let (fields, note) = headline_fields(oa);
-            format!("did,{method},{fields},{note}\n")
-        }
-        _ => did_row("did", method, &oa.design_estimate()),
-    });
-    if let (None, Some(b), Published::Shown(d)) =
-        (oa.no_inference(), &oa.bootstrap, privacy::headline(a, oa))
-    {
-        let g = d.estimate.kind.clusters();
-        csv.push_str(&format!(
-            "did,wild cluster bootstrap (WCR; Webb weights; {} draws; seed {}),{},\n",
-            b.draws,
-            b.seed,
-            estimate_fields(
-                [d.estimate.value, d.estimate.se, f64::NAN, b.lo, b.hi, b.p],
-                "wild_cluster_bootstrap",
-                d.cells.n(),
-                d.people(),
-                g,
-            )
-        ));
-    }
-    if let Some(p) = &oa.placebo {
-        csv.push_str(&did_row(
-            "placebo",
-            "the same DiD on the two last waves before",
-            p,
-        ));
-    }
-    let after = a.follow_up;
-    let cells = (oa.trend.get(&(after, true)), oa.trend.get(&(after, false)));
-    let (Some(t), Some(c)) = cells else {
-        return csv;
-    };
-    let shown = [t, c]
-        .iter()
-        .all(|cell| privacy::cell(cell, threshold).shown().is_some());
-    let n = t.n + c.n;
-    let row = match (oa.welch, oa.proportions) {
-        (Some(w), _) => Some(match w.method {
-            DiffMethod::Welch => (
-                "Welch t-test",
-                estimate_fields([w.diff, w.se, w.df, w.lo, w.hi, w.p], "welch", n, n, None),
-            ),
-            DiffMethod::WlsHc1 => (
-                "WLS y ~ treated (weighted)",
-                estimate_fields([w.diff, w.se, w.df, w.lo, w.hi, w.p], "hc1", n, n, None),
-            ),
-        }),
-        (None, Some(p)) => Some((
-            "difference in proportions (Newcombe interval; pooled z test)",
-            estimate_fields(
-                [p.diff, p.se, f64::INFINITY, p.lo, p.hi, p.p],
-                "unpooled",
-                n,
-                n,
-                None,
-            ),
-        )),
-        _ => None,
-    };
-    if let Some((method, fields)) = row {
-        let fields = if shown {
-            format!("{fields},")
-        } else {
-            format!("{NO_ESTIMATE},suppressed")
-        };
-        csv.push_str(&format!("post_difference,{method},{fields}\n"));
-    }
-    csv
-}
-
 /// The header of the breakdown downloads.
 fn breakdown_header() -> String {
     format!("breakdown,level,{ESTIMATE_COLUMNS},note\n")
@@ -350,19 +156,19 @@ struct Breakdown<'a> {
 }
 
 /// Where an outcome's downloads go: `URL/FOLDER-WHAT.csv`.
-struct Files<'a> {
+pub(super) struct Files<'a> {
     url: &'a str,
     folder: &'a str,
 }
 
 impl Files<'_> {
-    fn csv(&self, what: &str) -> String {
+    pub(super) fn csv(&self, what: &str) -> String {
         format!("{}{}-{what}.csv", self.url, self.folder)
     }
 }
 
 /// The unit charts show: `%` for binary outcomes.
-fn unit(o: &Outcome) -> &str {
+pub(super) fn unit(o: &Outcome) -> &str {
     if o.kind == OutcomeKind::Binary {
         "%"
     } else {
