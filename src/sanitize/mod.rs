@@ -365,6 +365,24 @@ pub fn attribute_problem(
     None
 }
 
+/// What the tokenizer reads after a start tag `name`, as the HTML standard says: script data,
+/// raw text or escapable raw text for the elements whose content is not markup, else markup.
+/// Both the inspection of contributor HTML and the oracle use it, so a `<textarea>` hides its
+/// content from neither.
+fn tokenizer_state_after(name: &str) -> html5ever::tokenizer::TokenSinkResult<()> {
+    use html5ever::tokenizer::TokenSinkResult;
+    use html5ever::tokenizer::states::RawKind;
+    match name {
+        "script" => TokenSinkResult::RawData(RawKind::ScriptData),
+        "style" | "xmp" | "iframe" | "noembed" | "noframes" => {
+            TokenSinkResult::RawData(RawKind::Rawtext)
+        }
+        "textarea" | "title" => TokenSinkResult::RawData(RawKind::Rcdata),
+        "plaintext" => TokenSinkResult::Plaintext,
+        _ => TokenSinkResult::Continue,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

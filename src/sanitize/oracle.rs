@@ -4,7 +4,6 @@
 use std::cell::RefCell;
 
 use html5ever::tendril::StrTendril;
-use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{
     BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
@@ -59,15 +58,7 @@ pub fn dangerous(html: &str) -> Option<String> {
                     *self.0.borrow_mut() = Some(format!("<{name} {attr}=\"{}\">", &*a.value));
                 }
             }
-            match name {
-                "script" => TokenSinkResult::RawData(RawKind::ScriptData),
-                "style" | "xmp" | "iframe" | "noembed" | "noframes" => {
-                    TokenSinkResult::RawData(RawKind::Rawtext)
-                }
-                "textarea" | "title" => TokenSinkResult::RawData(RawKind::Rcdata),
-                "plaintext" => TokenSinkResult::Plaintext,
-                _ => TokenSinkResult::Continue,
-            }
+            super::tokenizer_state_after(name)
         }
     }
     let tok = Tokenizer::new(Check(RefCell::new(None)), TokenizerOpts::default());
