@@ -40,35 +40,44 @@ fn missing(e: Expr, tokens: &[String]) -> Expr {
 }
 
 /// The name of the column that flags column `c`'s missing answers.
-fn missing_name(c: &str) -> String {
+pub(super) fn missing_name(c: &str) -> String {
     format!("__missing__{c}")
 }
 
-/// The name of the column holding continuous outcome column `c` parsed as numbers.
-fn value_name(c: &str) -> String {
-    format!("__value__{c}")
+/// The name of the column holding outcome column `c` parsed: as a number (continuous) or as
+/// 1/0 (binary).
+fn value_name(c: &str, kind: OutcomeKind) -> String {
+    match kind {
+        OutcomeKind::Continuous => format!("__value__{c}"),
+        OutcomeKind::Binary => format!("__yesno__{c}"),
+    }
 }
 
 /// For every column the checks read, the flag of a missing answer (null, or a missing-value
-/// text), and every continuous outcome parsed as numbers: computed once per column and read by
-/// every check that needs it.
-pub(super) fn missing_columns(config: &ImpactConfig) -> Vec<Expr> {
+/// text), and every outcome column parsed (a number, or 1/0 for yes/no): computed once per
+/// column and read by every check that needs it.
+pub(super) fn shared_columns(config: &ImpactConfig) -> Vec<Expr> {
     let mut seen = std::collections::HashSet::new();
     config
         .required_columns()
         .into_iter()
         .filter(|(_, c)| seen.insert(*c))
         .map(|(_, c)| missing(col(c), &config.survey.missing).alias(missing_name(c)))
-        // Continuous outcomes parsed once: several checks and the typed column read them.
+        // Outcomes parsed once: several checks and the typed column read them.
         .chain(
             config
                 .outcomes
                 .iter()
-                .filter(|o| o.kind == OutcomeKind::Continuous)
-                .map(|o| o.column.as_str())
+                .map(|o| (o.column.as_str(), o.kind))
                 .collect::<std::collections::BTreeSet<_>>()
                 .into_iter()
-                .map(|c| col(c).cast(DataType::Float64).alias(value_name(c))),
+                .map(|(c, kind)| {
+                    let parsed = match kind {
+                        OutcomeKind::Continuous => col(c).cast(DataType::Float64),
+                        OutcomeKind::Binary => binary_value(col(c)),
+                    };
+                    parsed.alias(value_name(c, kind))
+                }),
         )
         .collect()
 }
@@ -104,8 +113,8 @@ pub struct Check {
 }
 
 /// The typed columns the estimates read (id, wave, treated, weight, cluster, breakdowns,
-/// outcomes), every check a row must pass, and per outcome the flag of a missing answer.
-pub(super) fn typed_and_checks(config: &ImpactConfig) -> (Vec<Expr>, Vec<Check>, Vec<Expr>) {
+/// outcomes) and every check a row must pass; both read the columns of [`shared_columns`].
+pub(super) fn typed_and_checks(config: &ImpactConfig) -> (Vec<Expr>, Vec<Check>) {
     let s = &config.survey;
     let missing = |c: &str| col(missing_name(c));
     let mut typed: Vec<Expr> = vec![
@@ -135,15 +144,9 @@ pub(super) fn typed_and_checks(config: &ImpactConfig) -> (Vec<Expr>, Vec<Check>,
                 .alias(format!("b{i}")),
         );
     }
-    let mut missing_flags = Vec::new();
     for (i, o) in config.outcomes.iter().enumerate() {
-        let text = col(&o.column);
-        let value = match o.kind {
-            OutcomeKind::Continuous => col(value_name(&o.column)),
-            OutcomeKind::Binary => binary_value(text.clone()),
-        };
+        let value = col(value_name(&o.column, o.kind));
         let answered = missing(&o.column).not();
-        missing_flags.push(missing(&o.column).alias(format!("__miss{i}")));
         let mut check = |flag: Expr, reason| {
             checks.push(Check {
                 flag,
@@ -180,7 +183,7 @@ pub(super) fn typed_and_checks(config: &ImpactConfig) -> (Vec<Expr>, Vec<Check>,
                 .alias(format!("o{i}")),
         );
     }
-    (typed, checks, missing_flags)
+    (typed, checks)
 }
 
 /// The checks that reject a whole row: id, wave, group, weight, and repeated respondents.

@@ -185,7 +185,7 @@ impl DuplicateRule {
 }
 
 /// How an outcome is measured: `type` in impact.toml.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
 pub enum OutcomeKind {
     /// A number in the outcome's unit (rupiah, points, ...), compared by means and Welch's t-test.

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use super::checks::{Check, missing_columns, typed_and_checks};
+use super::checks::{Check, missing_name, shared_columns, typed_and_checks};
 use super::config::ImpactConfig;
 use super::file_checks::{group_changed, grouped_thousands, reading_error};
 pub use super::rejects::{Reason, Reject};
@@ -211,18 +211,19 @@ pub fn load(root: &Path, config: &ImpactConfig) -> Result<SurveyData, Diagnostic
         return Err(problems);
     }
     let all = concat(frames, UnionArgs::default()).map_err(|e| polars_error("data/", e))?;
-    let (typed, checks, missing_flags) = typed_and_checks(config);
-    let mut flag_exprs = Vec::with_capacity(checks.len() + missing_flags.len());
-    for (i, check) in checks.iter().enumerate() {
-        flag_exprs.push(check.flag.clone().alias(format!("__bad{i}")));
-    }
-    flag_exprs.extend(missing_flags);
+    let (typed, mut checks) = typed_and_checks(config);
+    let flag_exprs: Vec<Expr> = checks
+        .iter()
+        .enumerate()
+        .map(|(i, check)| check.flag.clone().alias(format!("__bad{i}")))
+        .collect();
     let mut df = all
-        .with_columns(missing_columns(config))
+        .with_columns(shared_columns(config))
         .with_columns(flag_exprs)
         .collect()
         .map_err(|e| reading_error(root, config, e))?;
-    let mut checks = checks;
+    // Switching group is a check across rows, computed here rather than as an expression: its
+    // flag column is added directly and its `flag` expression is never evaluated.
     let changed = group_changed(config, &df).map_err(|e| polars_error("data/", e))?;
     df.with_column(Column::new(
         format!("__bad{}", checks.len()).into(),
@@ -244,9 +245,9 @@ pub fn load(root: &Path, config: &ImpactConfig) -> Result<SurveyData, Diagnostic
     let keep = !&report.rows;
     let rows_used = rows_read - rows_rejected;
     let mut outcomes = Vec::with_capacity(config.outcomes.len());
-    for (i, bad) in report.values.iter().enumerate() {
+    for (o, bad) in config.outcomes.iter().zip(&report.values) {
         let missed = df
-            .column(&format!("__miss{i}"))
+            .column(&missing_name(&o.column))
             .and_then(|c| c.bool().cloned())
             .map_err(|e| polars_error("data/", e))?;
         let missing = (&missed & &keep).sum().unwrap_or(0) as u64;

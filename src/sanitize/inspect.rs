@@ -86,6 +86,24 @@ impl Sink<'_> {
     }
 }
 
+/// The removal of tag `name` at byte `at` (`len` bytes): with its content, or the tag alone
+/// (its text is kept); and why.
+fn tag_removal(name: &str, at: usize, len: usize, with_content: bool) -> Removal {
+    let (why, help) = tag_reason(name);
+    let what = if with_content {
+        format!("`<{name}>` and its content")
+    } else {
+        format!("the `<{name}>` tag (its text is kept)")
+    };
+    Removal {
+        offset: at,
+        len,
+        what,
+        why,
+        help,
+    }
+}
+
 fn tag_reason(name: &str) -> (&'static str, &'static str) {
     match name {
         "script" | "noscript" => (
@@ -178,23 +196,9 @@ impl TokenSink for Sink<'_> {
             {
                 *self.dropping.borrow_mut() = Some((name.to_string(), 1));
             }
-            let (why, help) = tag_reason(name);
-            found.removals.push(Removal {
-                offset: at,
-                len,
-                what: format!("`<{name}>` and its content"),
-                why,
-                help,
-            });
+            found.removals.push(tag_removal(name, at, len, true));
         } else if !TAGS.contains(&name) {
-            let (why, help) = tag_reason(name);
-            found.removals.push(Removal {
-                offset: at,
-                len,
-                what: format!("the `<{name}>` tag (its text is kept)"),
-                why,
-                help,
-            });
+            found.removals.push(tag_removal(name, at, len, false));
         } else {
             for attr in &tag.attrs {
                 let attr_name: &str = &attr.name.local;
