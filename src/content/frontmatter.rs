@@ -139,12 +139,45 @@ fn scrub(value: &mut Value) -> bool {
     }
 }
 
+/// The first YAML alias (`*name`) in `text`, as a char index. Aliases are refused: loading
+/// copies what they point at, so a few hundred bytes of nested aliases can expand to gigabytes
+/// (the "billion laughs"), and front matter never needs them.
+fn first_alias(text: &str) -> Option<usize> {
+    struct Aliases(Option<usize>);
+    impl yaml_rust2::parser::MarkedEventReceiver for Aliases {
+        fn on_event(&mut self, ev: yaml_rust2::parser::Event, mark: yaml_rust2::scanner::Marker) {
+            if matches!(ev, yaml_rust2::parser::Event::Alias(_)) && self.0.is_none() {
+                self.0 = Some(mark.index());
+            }
+        }
+    }
+    let mut found = Aliases(None);
+    // Syntax errors are reported by the loader below.
+    let _ = yaml_rust2::parser::Parser::new_from_str(text).load(&mut found, true);
+    found.0
+}
+
 fn parse_yaml(source: &Source, fm_text: &str, fm_start: usize) -> Result<Table, Diagnostic> {
+    if let Some(at) = first_alias(fm_text) {
+        let offset = fm_start + char_to_byte(fm_text, at);
+        return Err(Diagnostic::error("YAML aliases (`*name`) are not allowed in front matter")
+            .at(source, offset..offset + 1, "alias")
+            .help("write the value out in full where it is needed; aliases can make a tiny file expand to gigabytes"));
+    }
     let docs = YamlLoader::load_from_str(fm_text).map_err(|e| {
         let m = e.marker();
         let offset = fm_start + char_to_byte(fm_text, m.index());
+        // The library names a repeated key as `String("title"): duplicated key in mapping`.
+        let info = e.info();
+        let label = match info.strip_suffix(": duplicated key in mapping") {
+            Some(key) => format!(
+                "the key {} appears twice",
+                key.trim_start_matches("String(").trim_end_matches(')')
+            ),
+            None => info.to_string(),
+        };
         Diagnostic::error("front matter is not valid YAML")
-            .at(source, offset..offset, e.info().to_string())
+            .at(source, offset..offset, label)
             .help("YAML writes `key: value`; quote text that contains `:` or `#`, lists as `tags: [a, b]`")
     })?;
     match docs.into_iter().next() {

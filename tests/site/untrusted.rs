@@ -1007,3 +1007,54 @@ fn inputs_data_srcsets_protocol_relative_links_and_odd_alignments_are_refused() 
     let site = valid_with(&[("content/pelatihan/baru.md", &text)]);
     assert_contains_all(&fails(&site), &["`register_url` cannot be used as a link"]);
 }
+
+#[test]
+fn a_description_with_markup_reaches_feeds_as_text_not_html() {
+    let site = valid_with(&[(
+        "content/tips/cuaca.md",
+        "+++\ntitle = \"Membaca cuaca\"\ndate = 2026-01-12\ntopic = \"cuaca\"\ndescription = \"<img src=x onerror=alert(1)><script>alert(9)</script>\"\n+++\n",
+    )]);
+    build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    for feed in ["atom.xml", "tips/atom.xml"] {
+        let xml = read(site.path(), feed);
+        // Escaped once inside a type="text" summary: a feed reader shows the characters.
+        assert!(
+            xml.contains("<summary type=\"text\">&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;"),
+            "{feed}: {xml}"
+        );
+        assert!(
+            !xml.contains("<summary type=\"html\">&lt;img src=x onerror"),
+            "{feed}: {xml}"
+        );
+    }
+}
+
+#[test]
+fn yaml_aliases_are_refused_before_they_can_expand() {
+    // The "billion laughs": nine levels of nine aliases would expand to gigabytes.
+    let mut yaml = String::from("---\ntitle: Tawa\ntopic: cuaca\na: &a [\"lol\", \"lol\"]\n");
+    let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
+    for w in names.windows(2) {
+        let refs = vec![format!("*{}", w[0]); 9].join(", ");
+        yaml.push_str(&format!("{}: &{} [{refs}]\n", w[1], w[1]));
+    }
+    yaml.push_str("---\nIsi.\n");
+    let site = valid_with(&[("content/tips/tawa.md", &yaml)]);
+    let err = fails(&site);
+    assert!(
+        err.contains("YAML aliases (`*name`) are not allowed in front matter"),
+        "{err}"
+    );
+    assert!(err.contains("content/tips/tawa.md:5:"), "{err}");
+}
+
+#[test]
+fn a_repeated_yaml_key_is_named_in_plain_words() {
+    let site = valid_with(&[(
+        "content/tips/dua.md",
+        "---\ntitle: Satu\ntopic: cuaca\ntitle: Dua\n---\nIsi.\n",
+    )]);
+    let err = fails(&site);
+    assert!(err.contains("the key \"title\" appears twice"), "{err}");
+    assert!(!err.contains("String("), "{err}");
+}
