@@ -10,6 +10,7 @@ use super::estimate::Design;
 use super::event_study::EventStudy;
 use super::load::DataShape;
 use super::load::SurveyData;
+use super::staggered::Staggered;
 use super::stats::{Cell, Estimate, Proportions, SeKind, TwoByTwo, Welch};
 
 use crate::common::diagnostics::{Diagnostic, Diagnostics};
@@ -35,12 +36,21 @@ pub struct Did {
     pub panel_respondents: usize,
     /// Number of distinct respondents in the rows compared.
     pub people: usize,
+    /// Observations (person-waves) and people of the design's own estimate when `estimate` is
+    /// not the 2x2's (event study, staggered); `None` for the 2x2 and pooled designs, whose
+    /// counts are the cells'.
+    pub counts: Option<(u64, u64)>,
 }
 
 impl Did {
-    /// Number of distinct people in the rows compared.
+    /// Number of distinct people the estimate rests on.
     pub fn people(&self) -> u64 {
-        self.people as u64
+        self.counts.map_or(self.people as u64, |c| c.1)
+    }
+
+    /// Number of observations (person-waves) the estimate rests on.
+    pub fn n_obs(&self) -> u64 {
+        self.counts.map_or(self.cells.n(), |c| c.0)
     }
 
     /// Picks the standard error: the declared kind `se` when it can be computed here (else
@@ -76,6 +86,7 @@ impl Did {
             se_cluster,
             panel_respondents: d.panel_respondents,
             people: d.people,
+            counts: None,
         }
     }
 }
@@ -109,6 +120,8 @@ pub struct OutcomeAnalysis {
     /// The event study (design `event-study`): one effect per wave and the joint test of the
     /// effects before the programme.
     pub event_study: Option<EventStudy>,
+    /// The staggered design's group-time effects and their aggregations (design `staggered`).
+    pub staggered: Option<Staggered>,
 }
 
 impl OutcomeAnalysis {
@@ -116,12 +129,15 @@ impl OutcomeAnalysis {
     /// first wave after the programme for that design, else the DiD.
     pub fn design_estimate(&self) -> Did {
         let mut d = self.did.clone();
-        if let Some(e) = self
-            .event_study
-            .as_ref()
-            .and_then(|es| es.effect(self.follow_up))
+        if let Some(es) = &self.event_study
+            && let Some(e) = es.effect(self.follow_up)
         {
             d.estimate = *e;
+            d.counts = Some((es.n, es.people));
+        }
+        if let Some(st) = &self.staggered {
+            d.estimate = st.overall.estimate;
+            d.counts = Some((st.n_obs(), st.units as u64));
         }
         d
     }
@@ -252,7 +268,7 @@ pub fn analyse_survey(config: ImpactConfig, survey: SurveyData) -> Result<Analys
                     .collect();
             // The rows compared, filtered once for the whole and every breakdown.
             let rows = match s.design {
-                DesignKind::TwoByTwo | DesignKind::EventStudy => {
+                DesignKind::TwoByTwo | DesignKind::EventStudy | DesignKind::Staggered => {
                     super::estimate::answered(df, &name, &[before, after])
                 }
                 DesignKind::Pooled => {
@@ -291,6 +307,9 @@ pub fn analyse_survey(config: ImpactConfig, survey: SurveyData) -> Result<Analys
                 trend.get(&(after, false)).copied(),
             );
             let (welch, proportions) = match (o.kind, t1, c1) {
+                // Staggered: in the first wave after, later cohorts have not started yet, so
+                // participants against comparison there is no impact.
+                _ if s.design == DesignKind::Staggered => (None, None),
                 // Weighted: the WLS difference with HC1 errors, for shares too.
                 (_, Some(t), Some(c)) if s.weight.is_some() => {
                     (super::stats::weighted_difference(&t, &c), None)
@@ -301,6 +320,34 @@ pub fn analyse_survey(config: ImpactConfig, survey: SurveyData) -> Result<Analys
                 }
                 _ => (None, None),
             };
+            let all_waves: Vec<u32> = (0..s.waves.len() as u32).collect();
+            let staggered = match s.design {
+                DesignKind::Staggered => {
+                    if survey.shape() == DataShape::RepeatedCrossSections {
+                        return Err(Diagnostic::error(
+                            "the staggered design needs a panel (the same respondents in every wave), but every respondent answered in one wave only",
+                        )
+                        .in_file(&config.path)
+                        .help("choose design = \"event-study\" or \"2x2\" for repeated cross-sections"));
+                    }
+                    let rows = super::estimate::answered(df, &name, &all_waves)
+                        .collect()
+                        .map_err(err)?;
+                    let clustered = matches!(did.estimate.kind, SeKind::Cluster(_));
+                    let st = super::staggered::staggered(&rows, cluster.filter(|_| clustered))
+                        .map_err(err)?;
+                    if st.is_none() {
+                        return Err(Diagnostic::error(format!(
+                            "the staggered design cannot be estimated for `{}`: no participants with answers in every wave and a comparison not yet in the programme",
+                            o.id
+                        ))
+                        .in_file(&config.path)
+                        .help("the design compares each group's change with respondents not yet in the programme, on respondents who answered in every wave; check `start` and the answers of this outcome"));
+                    }
+                    st
+                }
+                _ => None,
+            };
             let mut breakdowns = Vec::new();
             for b in 0..config.breakdowns.len() {
                 let column = format!("b{b}");
@@ -308,12 +355,38 @@ pub fn analyse_survey(config: ImpactConfig, survey: SurveyData) -> Result<Analys
                 let levels =
                     super::estimate::designs_of(&rows, after, by, cluster, cluster.is_none())
                         .map_err(err)?;
-                breakdowns.push(
-                    levels
-                        .iter()
-                        .map(|(level, d)| (level.clone(), Did::from_design(d, s.se)))
-                        .collect(),
-                );
+                let mut levels: BTreeMap<String, Did> = levels
+                    .iter()
+                    .map(|(level, d)| (level.clone(), Did::from_design(d, s.se)))
+                    .collect();
+                if let Some(whole) = &staggered {
+                    // Each level's own staggered estimate, on its respondents.
+                    let names = &survey.levels[b];
+                    let rows = super::estimate::answered(df, &name, &all_waves);
+                    for (code, level) in names.iter().enumerate() {
+                        let Some(d) = levels.get_mut(level) else {
+                            continue;
+                        };
+                        let part = rows
+                            .clone()
+                            .filter(polars::prelude::col(column.as_str()).eq(polars::prelude::lit(code as u32)))
+                            .collect()
+                            .map_err(err)?;
+                        let clustered = matches!(whole.overall.estimate.kind, SeKind::Cluster(_));
+                        match super::staggered::staggered(&part, cluster.filter(|_| clustered))
+                            .map_err(err)?
+                        {
+                            Some(st) => {
+                                d.estimate = st.overall.estimate;
+                                d.counts = Some((st.n_obs(), st.units as u64));
+                            }
+                            None => {
+                                levels.remove(level);
+                            }
+                        }
+                    }
+                }
+                breakdowns.push(levels);
             }
             let (treated_clusters, bootstrap) = match (did.estimate.kind, cluster) {
                 (SeKind::Cluster(g), Some(c)) => {
@@ -325,7 +398,7 @@ pub fn analyse_survey(config: ImpactConfig, survey: SurveyData) -> Result<Analys
                     // The bootstrap is of the 2x2 (or pooled) regression; the event study's
                     // effects keep their t intervals.
                     let few = (g < FEW_CLUSTERS || treated < FEW_TREATED_CLUSTERS)
-                        && s.design != DesignKind::EventStudy;
+                        && matches!(s.design, DesignKind::TwoByTwo | DesignKind::Pooled);
                     let boot = (few && treated >= 2)
                         .then(|| {
                             wild_cluster(&cells, Weights::Webb, BOOTSTRAP_DRAWS, BOOTSTRAP_SEED)
@@ -337,8 +410,7 @@ pub fn analyse_survey(config: ImpactConfig, survey: SurveyData) -> Result<Analys
             };
             let event_study = match s.design {
                 DesignKind::EventStudy => {
-                    let all: Vec<u32> = (0..s.waves.len() as u32).collect();
-                    let rows = super::estimate::answered(df, &name, &all)
+                    let rows = super::estimate::answered(df, &name, &all_waves)
                         .collect()
                         .map_err(err)?;
                     let clustered = matches!(did.estimate.kind, SeKind::Cluster(_));
@@ -356,6 +428,7 @@ pub fn analyse_survey(config: ImpactConfig, survey: SurveyData) -> Result<Analys
             };
             Ok(OutcomeAnalysis {
                 event_study,
+                staggered,
                 follow_up: after,
                 treated_clusters,
                 bootstrap,

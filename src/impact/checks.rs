@@ -135,6 +135,21 @@ pub(super) fn typed_and_checks(config: &ImpactConfig) -> (Vec<Expr>, Vec<Check>)
     if let Some(c) = &s.cluster {
         typed.push(col(c).alias("cluster"));
     }
+    if let Some(c) = &s.start {
+        // A participant's start wave as text (a comparison respondent has none); coded as a
+        // wave index with the wave.
+        typed.push(
+            when(
+                col(&s.group)
+                    .eq(lit(s.treated.as_str()))
+                    .fill_null(lit(false))
+                    .and(missing(c).not()),
+            )
+            .then(col(c))
+            .otherwise(lit(NULL).cast(DataType::String))
+            .alias("__start_text"),
+        );
+    }
     for (i, b) in config.breakdowns.iter().enumerate() {
         // A missing-value text is a blank level, not a level of its own.
         typed.push(
@@ -237,6 +252,20 @@ fn row_checks(config: &ImpactConfig) -> Vec<Check> {
     }
     if let Some(c) = &s.cluster {
         checks.push(check(missing(c), Reason::MissingCluster, c));
+    }
+    if let Some(c) = &s.start {
+        // Participants start in a wave after the programme began; comparison rows have none.
+        let post = Series::new("p".into(), s.post.clone());
+        let in_post = col(c)
+            .is_in(lit(post).implode(false), false)
+            .fill_null(lit(false));
+        let participant = col(&s.group)
+            .eq(lit(s.treated.as_str()))
+            .fill_null(lit(false));
+        let bad = when(participant)
+            .then(in_post.not())
+            .otherwise(missing(c).not());
+        checks.push(check(bad, Reason::BadStart, c));
     }
     // Rows of one respondent in one wave: all of them, or the second and later.
     let key = concat_str([col(&s.id), col(&s.wave)], "\u{1f}", true);

@@ -67,9 +67,15 @@ pub struct SurveySpec {
     /// Cluster column (e.g. kelurahan) for clustered standard errors.
     #[serde(default)]
     pub cluster: Option<String>,
-    /// Which comparison estimates the impact (`design`): `2x2` (default) or `pooled`.
+    /// Which comparison estimates the impact (`design`): `2x2` (default), `pooled`,
+    /// `event-study` or `staggered`.
     #[serde(default)]
     pub design: DesignKind,
+    /// Start-wave column of the `staggered` design: for participants, the wave (one of `post`)
+    /// in which their group started the programme; empty (or a missing-value text) for the
+    /// comparison group.
+    #[serde(default)]
+    pub start: Option<String>,
     /// The standard error of the estimates (`se`): by default clustered by `cluster` when
     /// declared, else by respondent when the same people answered both waves, else HC1.
     #[serde(default)]
@@ -124,6 +130,11 @@ pub enum DesignKind {
     /// the headline is the first wave after.
     #[serde(rename = "event-study")]
     EventStudy,
+    /// Groups that start the programme in different waves (the `start` column): Callaway and
+    /// Sant'Anna's group-time effects against the groups not yet in the programme, aggregated
+    /// to one overall effect and an effect per wave since the start (panels only).
+    #[serde(rename = "staggered")]
+    Staggered,
 }
 
 impl DesignKind {
@@ -134,6 +145,7 @@ impl DesignKind {
             DesignKind::TwoByTwo => "2x2",
             DesignKind::Pooled => "pooled",
             DesignKind::EventStudy => "event-study",
+            DesignKind::Staggered => "staggered",
         }
     }
 }
@@ -360,6 +372,38 @@ impl ImpactConfig {
                 "remove `se` (clustered by respondent, or by `cluster` when declared)".into(),
             );
         }
+        if s.design == DesignKind::Staggered {
+            if s.start.is_none() {
+                fail(
+                    "design",
+                    "the staggered design needs the column that says when each participant started"
+                        .into(),
+                    "name it with start = \"mulai\" (the column; its values are waves listed in `post`)"
+                        .into(),
+                );
+            }
+            if s.se == Some(SeChoice::Hc1) {
+                fail(
+                    "se",
+                    "the staggered design needs clustered standard errors, not se = \"hc1\"".into(),
+                    "remove `se` (clustered by respondent, or by `cluster` when declared)".into(),
+                );
+            }
+            if s.weight.is_some() {
+                fail(
+                    "weight",
+                    "the staggered design does not use survey weights".into(),
+                    "remove `weight`, or choose design = \"event-study\" or \"2x2\", which do"
+                        .into(),
+                );
+            }
+        } else if s.start.is_some() {
+            fail(
+                "start",
+                "`start` is read only by the staggered design".into(),
+                "add design = \"staggered\", or remove `start`".into(),
+            );
+        }
         if s.se == Some(SeChoice::Cluster) && s.cluster.is_none() {
             fail(
                 "se",
@@ -476,6 +520,9 @@ impl ImpactConfig {
         }
         if let Some(c) = &s.cluster {
             cols.push(("cluster", c));
+        }
+        if let Some(c) = &s.start {
+            cols.push(("start", c));
         }
         cols.extend(self.outcomes.iter().map(|o| ("outcome", o.column.as_str())));
         cols.extend(

@@ -48,6 +48,8 @@ pub struct EventStudy {
     pub pretrend: Option<WaldTest>,
     /// Observations (person-waves) used.
     pub n: u64,
+    /// Distinct respondents in them.
+    pub people: u64,
     /// Clusters of the standard errors.
     pub clusters: usize,
     /// True when unit (respondent) fixed effects were used (a panel).
@@ -285,6 +287,12 @@ pub fn event_study(
         effects,
         pretrend,
         n: n as u64,
+        people: {
+            let mut distinct = ids.clone();
+            distinct.sort_unstable();
+            distinct.dedup();
+            distinct.len() as u64
+        },
         clusters: g_count,
         unit_effects,
     }))
@@ -292,7 +300,7 @@ pub fn event_study(
 
 /// The inverse of a small symmetric positive-definite matrix by Gauss–Jordan elimination with
 /// partial pivoting; `None` when it is singular.
-fn invert(m: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
+pub(super) fn invert(m: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
     let p = m.len();
     let mut a: Vec<Vec<f64>> = m
         .iter()

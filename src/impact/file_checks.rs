@@ -42,6 +42,41 @@ pub(super) fn group_changed(config: &ImpactConfig, df: &DataFrame) -> PolarsResu
         .collect())
 }
 
+/// Rows of respondents whose start wave (the staggered design's `start` column) differs between
+/// rows, compared as written after trimming; rows without an id or a start are not compared.
+/// All false without a start column.
+pub(super) fn start_changed(config: &ImpactConfig, df: &DataFrame) -> PolarsResult<Vec<bool>> {
+    let Some(start) = &config.survey.start else {
+        return Ok(vec![false; df.height()]);
+    };
+    let ids = df.column(&config.survey.id)?.str()?.clone();
+    let starts = df.column(start)?.str()?.clone();
+    // Per id: the first start seen, and whether another one was seen.
+    let mut seen: PlHashMap<&str, (&str, bool)> = PlHashMap::with_capacity(ids.len() / 2);
+    for (id, s) in ids.iter().zip(starts.iter()) {
+        let (Some(id), Some(s)) = (id, s) else {
+            continue;
+        };
+        if s.is_empty()
+            || config
+                .survey
+                .missing
+                .iter()
+                .any(|m| m.eq_ignore_ascii_case(s))
+        {
+            continue;
+        }
+        let entry = seen.entry(id).or_insert((s, false));
+        if entry.0 != s {
+            entry.1 = true;
+        }
+    }
+    Ok(ids
+        .iter()
+        .map(|id| id.is_some_and(|id| seen.get(id).is_some_and(|e| e.1)))
+        .collect())
+}
+
 /// The error for a survey that polars could not read: located at the file and line when a CSV
 /// line has a different number of fields than its header (found by reading the files again,
 /// on this error path only), else polars' message naming every file.

@@ -9,7 +9,7 @@ use polars::prelude::*;
 
 use super::checks::{Check, missing_name, shared_columns, typed_and_checks};
 use super::config::ImpactConfig;
-use super::file_checks::{group_changed, grouped_thousands, reading_error};
+use super::file_checks::{group_changed, grouped_thousands, reading_error, start_changed};
 pub use super::rejects::{Reason, Reject};
 use super::rejects::{check_reject_share, reject_report};
 use crate::common::diagnostics::{Diagnostic, Diagnostics};
@@ -236,6 +236,20 @@ pub fn load(root: &Path, config: &ImpactConfig) -> Result<SurveyData, Diagnostic
         column: config.survey.group.clone(),
         outcome: None,
     });
+    if let Some(start) = &config.survey.start {
+        let changed = start_changed(config, &df).map_err(|e| polars_error("data/", e))?;
+        df.with_column(Column::new(
+            format!("__bad{}", checks.len()).into(),
+            changed,
+        ))
+        .map_err(|e| polars_error("data/", e))?;
+        checks.push(Check {
+            flag: lit(false),
+            reason: Reason::StartChanged,
+            column: start.clone(),
+            outcome: None,
+        });
+    }
     let rows_read = df.height() as u64;
     let report = reject_report(&labels, &df, &checks, config)?;
     if let Some(d) = grouped_thousands(&report.rejects) {
@@ -287,22 +301,35 @@ fn usable_rows(
     let index = Series::new("wave".into(), (0..s.waves.len() as u32).collect::<Vec<_>>());
     let wave_map = DataFrame::new_infer_height(vec![wave_index.into(), index.into()])
         .map_err(|e| polars_error("data/", e))?;
-    let data = df
+    let mut lf = df
         .filter(keep)
         .map_err(|e| polars_error("data/", e))?
         .lazy()
         .select(typed)
         .join(
-            wave_map.lazy(),
+            wave_map.clone().lazy(),
             [col("__wave_text")],
             [col("__wave_text")],
             JoinArgs::new(JoinType::Left),
-        )
+        );
+    let mut temporary = vec!["__wave_text", "__group_text", "__row", "__file"];
+    if s.start.is_some() {
+        // The start wave as a wave index (null for the comparison group).
+        let start_map = wave_map.lazy().select([
+            col("__wave_text").alias("__start_text"),
+            col("wave").alias("start"),
+        ]);
+        lf = lf.join(
+            start_map,
+            [col("__start_text")],
+            [col("__start_text")],
+            JoinArgs::new(JoinType::Left),
+        );
+        temporary.push("__start_text");
+    }
+    let data = lf
         .drop(Selector::ByName {
-            names: ["__wave_text", "__group_text", "__row", "__file"]
-                .into_iter()
-                .map(PlSmallStr::from)
-                .collect(),
+            names: temporary.into_iter().map(PlSmallStr::from).collect(),
             strict: true,
         })
         .collect()

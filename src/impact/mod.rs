@@ -1,5 +1,5 @@
 //! The impact report, the second pipeline: `data/impact.toml` and the survey files → validated
-//! rows (polars, [`load`] with [`checks`]; spreadsheets through [`sheet`]) → estimates ([`analysis`], [`estimate`], [`stats`], [`bootstrap`], [`event_study`]) → disclosure
+//! rows (polars, [`load`] with [`checks`]; spreadsheets through [`sheet`]) → estimates ([`analysis`], [`estimate`], [`stats`], [`bootstrap`], [`event_study`], [`staggered`]) → disclosure
 //! control ([`privacy`]) → charts ([`charts`]) and the privacy-safe page views and CSV
 //! downloads of each language ([`report`]). The site sees only [`report`]'s views.
 
@@ -17,6 +17,7 @@ pub mod rejects;
 pub mod report;
 pub mod sample;
 pub mod sheet;
+pub mod staggered;
 pub mod stats;
 pub mod waves;
 

@@ -67,7 +67,7 @@ pub fn headline(
     let waves: Vec<u32> = match s.design {
         DesignKind::TwoByTwo => Vec::new(),
         DesignKind::Pooled => s.pre.iter().chain(&s.post).filter_map(index).collect(),
-        DesignKind::EventStudy => (0..s.waves.len() as u32).collect(),
+        DesignKind::EventStudy | DesignKind::Staggered => (0..s.waves.len() as u32).collect(),
     };
     let small = waves.iter().any(|w| {
         [true, false]
@@ -130,6 +130,7 @@ mod tests {
             se_cluster: None,
             panel_respondents: 0,
             people: 0,
+            counts: None,
         }
     }
 

@@ -36,6 +36,12 @@ pub enum Reason {
     /// The respondent is a participant in one wave and in the comparison group in another:
     /// every row of that respondent is left out (nothing tells which group is right).
     GroupChanged,
+    /// The start wave (staggered design) is missing or not a `post` wave for a participant, or
+    /// given for a comparison respondent.
+    BadStart,
+    /// The respondent's start wave differs between rows: every row of that respondent is left
+    /// out.
+    StartChanged,
     /// A second or later row of the same respondent in the same wave.
     Duplicate,
 }
@@ -55,6 +61,8 @@ impl Reason {
             Reason::BadWeight => "bad_weight",
             Reason::MissingCluster => "missing_cluster",
             Reason::GroupChanged => "group_changed",
+            Reason::BadStart => "bad_start",
+            Reason::StartChanged => "start_changed",
             Reason::Duplicate => "duplicate",
         }
     }
@@ -71,6 +79,8 @@ impl Reason {
                 | Reason::BadWeight
                 | Reason::MissingCluster
                 | Reason::GroupChanged
+                | Reason::BadStart
+                | Reason::StartChanged
                 | Reason::Duplicate
         )
     }

@@ -10,7 +10,7 @@ use berdaya::impact::{self, Analysis};
 use crate::support::*;
 
 /// A site folder with `data/impact.toml` and the named fixture files under `data/`.
-fn survey_site(toml: &str, files: &[&str]) -> tempfile::TempDir {
+pub(crate) fn survey_site(toml: &str, files: &[&str]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("data")).unwrap();
     std::fs::write(dir.path().join("data/impact.toml"), toml).unwrap();
@@ -24,7 +24,7 @@ fn survey_site(toml: &str, files: &[&str]) -> tempfile::TempDir {
     dir
 }
 
-fn analyse(root: &Path) -> Analysis {
+pub(crate) fn analyse(root: &Path) -> Analysis {
     impact::analyse(root)
         .unwrap_or_else(|d| panic!("{d}"))
         .expect("impact.toml exists")
@@ -39,7 +39,7 @@ fn expected() -> serde_json::Value {
 
 /// Equal to 6 significant digits.
 #[track_caller]
-fn close(actual: f64, expected: &serde_json::Value) {
+pub(crate) fn close(actual: f64, expected: &serde_json::Value) {
     let e = expected
         .as_f64()
         .unwrap_or_else(|| panic!("{expected} is not a number"));
@@ -694,7 +694,7 @@ fn the_declared_standard_error_is_the_one_shown_with_its_t_interval() {
 }
 
 /// The rows of a CSV download as maps from column to value.
-fn csv_rows(text: &str) -> Vec<std::collections::HashMap<String, String>> {
+pub(crate) fn csv_rows(text: &str) -> Vec<std::collections::HashMap<String, String>> {
     let mut lines = text.lines();
     let head: Vec<&str> = lines.next().unwrap().split(',').collect();
     lines

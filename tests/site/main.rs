@@ -7,6 +7,7 @@ mod fuzz;
 mod impact;
 mod paths;
 mod serve;
+mod staggered;
 mod support;
 mod survey_data;
 mod untrusted;

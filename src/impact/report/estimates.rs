@@ -51,7 +51,7 @@ pub(super) fn event_figure(
                         [e.value, e.se, e.df, e.lo, e.hi, e.p],
                         e.kind.key(),
                         es.n,
-                        es.n,
+                        es.people,
                         Some(es.clusters)
                     )
                 ),
@@ -152,7 +152,7 @@ pub(super) fn estimates_csv(a: &Analysis, oa: &OutcomeAnalysis) -> String {
             estimate_fields(
                 [d.estimate.value, d.estimate.se, f64::NAN, b.lo, b.hi, b.p],
                 "wild_cluster_bootstrap",
-                d.cells.n(),
+                d.n_obs(),
                 d.people(),
                 g,
             )

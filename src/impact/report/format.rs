@@ -87,7 +87,7 @@ pub fn estimate_view(o: &Outcome, label: &str, d: &Did, l: &Language) -> Estimat
         hi: value(o, e.hi, l, false),
         se: value(o, e.se, l, false),
         se_kind: se_kind(e.kind, l),
-        n: locale::integer(d.cells.n() as i64, l.code),
+        n: locale::integer(d.n_obs() as i64, l.code),
         rse: if e.rse().is_finite() {
             format!("{}%", locale::number(e.rse() * 100.0, 0, l.code))
         } else {
@@ -173,7 +173,7 @@ pub fn headline_fields(oa: &OutcomeAnalysis) -> (String, &'static str) {
             estimate_fields(
                 [e.value, e.se, f64::NAN, f64::NAN, f64::NAN, f64::NAN],
                 e.kind.key(),
-                d.cells.n(),
+                d.n_obs(),
                 d.people(),
                 g,
             ),
@@ -183,7 +183,7 @@ pub fn headline_fields(oa: &OutcomeAnalysis) -> (String, &'static str) {
             estimate_fields(
                 [e.value, e.se, f64::NAN, e.lo, e.hi, e.p],
                 "wild_cluster_bootstrap",
-                d.cells.n(),
+                d.n_obs(),
                 d.people(),
                 g,
             ),
@@ -199,7 +199,7 @@ pub fn did_fields(d: &Did) -> String {
     estimate_fields(
         [e.value, e.se, e.df, e.lo, e.hi, e.p],
         e.kind.key(),
-        d.cells.n(),
+        d.n_obs(),
         d.people(),
         e.kind.clusters(),
     )

@@ -1,0 +1,226 @@
+//! The staggered design (Callaway and Sant'Anna's group-time effects against respondents not yet
+//! in the programme) against the PyPI package csdid, on the generated panel whose expected values
+//! `scripts/csdid_expected.py` computed; and its declaration, rows and report.
+
+use berdaya::impact::load::Reason;
+use berdaya::impact::stats::SeKind;
+
+use crate::impact::{analyse, close, csv_rows, survey_site};
+use crate::support::*;
+
+pub(crate) const STAGGERED: &str = r#"
+[survey]
+files = ["staggered.csv"]
+id = "rid"
+wave = "wave"
+waves = ["w1", "w2", "w3", "w4", "w5"]
+pre = ["w1", "w2"]
+post = ["w3", "w4", "w5"]
+group = "grp"
+treated = "peserta"
+comparison = ["pembanding"]
+cluster = "kel"
+design = "staggered"
+start = "mulai"
+
+[[outcomes]]
+id = "pendapatan"
+column = "income"
+type = "continuous"
+unit = "Rp"
+range = [0, 100000000]
+label = { id = "Pendapatan bulanan", en = "Monthly income" }
+
+[[outcomes]]
+id = "jual-online"
+column = "online"
+type = "binary"
+label = { id = "Berjualan daring", en = "Sells online" }
+"#;
+
+fn expected() -> serde_json::Value {
+    serde_json::from_str(
+        &std::fs::read_to_string(repo().join("tests/fixtures/impact/expected_staggered.json"))
+            .unwrap(),
+    )
+    .unwrap()
+}
+
+fn wave(name: &serde_json::Value) -> u32 {
+    name.as_str().unwrap()[1..].parse::<u32>().unwrap() - 1
+}
+
+#[test]
+fn staggered_design_equals_csdid_group_time_effects_and_aggregations() {
+    let all = expected();
+    for (clustering, toml) in [
+        ("kel", STAGGERED.to_string()),
+        ("unit", STAGGERED.replace("cluster = \"kel\"\n", "")),
+    ] {
+        let a = analyse(survey_site(&toml, &["staggered.csv"]).path());
+        for (i, name) in ["income", "online"].iter().enumerate() {
+            let e = &all[name][clustering];
+            let st = a.outcomes[i]
+                .staggered
+                .as_ref()
+                .expect("staggered estimates");
+            let g = if clustering == "kel" {
+                15
+            } else {
+                e["n_units"].as_u64().unwrap() as usize
+            };
+            assert_eq!(st.units as u64, e["n_units"].as_u64().unwrap(), "{name}");
+            assert_eq!(st.dropped, 300 - st.units, "{name}: not in every wave");
+            assert_eq!(st.clusters, g);
+            let cells = e["att_gt"].as_array().unwrap();
+            assert_eq!(st.cells.len(), cells.len(), "{name} {clustering}");
+            for (got, want) in st.cells.iter().zip(cells) {
+                assert_eq!(
+                    (got.cohort, got.wave),
+                    (wave(&want["cohort"]), wave(&want["wave"]))
+                );
+                close(got.att, &want["att"]);
+                close(got.se, &want["se"]);
+            }
+            let kind = if clustering == "kel" {
+                SeKind::Cluster(g)
+            } else {
+                SeKind::Respondent(g)
+            };
+            close(st.overall.estimate.value, &e["group"]["att"]);
+            close(st.overall.estimate.se, &e["group"]["se"]);
+            assert_eq!(st.overall.estimate.kind, kind);
+            assert_eq!(
+                st.overall.estimate.df,
+                g as f64 - 1.0,
+                "t interval on G - 1 df"
+            );
+            for ((cohort, got), want) in st
+                .cohorts
+                .iter()
+                .zip(e["group"]["cohorts"].as_array().unwrap())
+            {
+                assert_eq!(*cohort, wave(&want["cohort"]));
+                close(got.estimate.value, &want["att"]);
+                close(got.estimate.se, &want["se"]);
+            }
+            let times = e["dynamic"]["event_times"].as_array().unwrap();
+            assert_eq!(st.profile.len(), times.len());
+            for (got, want) in st.profile.iter().zip(times) {
+                assert_eq!(i64::from(got.e), want["e"].as_i64().unwrap());
+                close(got.effect.estimate.value, &want["att"]);
+                close(got.effect.estimate.se, &want["se"]);
+            }
+            close(st.profile_average.value, &e["dynamic"]["att"]);
+            close(st.profile_average.se, &e["dynamic"]["se"]);
+            close(st.simple.value, &e["simple"]["att"]);
+            close(st.simple.se, &e["simple"]["se"]);
+            let w = st.pretrend.expect("pre-programme effects are tested");
+            assert_eq!(w.df1 as u64, e["wald"]["q"].as_u64().unwrap());
+            let chi2 = e["wald"]["w"].as_f64().unwrap();
+            close(w.f * w.df1 as f64, &serde_json::json!(chi2));
+            assert_eq!(w.df2, g as f64 - 1.0);
+            // The headline is the overall effect, on the balanced panel's counts.
+            let h = a.outcomes[i].headline();
+            assert_eq!(h.estimate, st.overall.estimate);
+            assert_eq!(h.people(), st.units as u64);
+            assert_eq!(h.n_obs(), 5 * st.units as u64);
+        }
+    }
+}
+
+/// The staggered fixture with lines (1-based, the header is line 1) edited by `edit`.
+fn edited(edit: impl Fn(usize, &str) -> String) -> String {
+    let text = std::fs::read_to_string(repo().join("tests/fixtures/impact/staggered.csv")).unwrap();
+    text.lines()
+        .enumerate()
+        .map(|(i, l)| edit(i + 1, l) + "\n")
+        .collect()
+}
+
+fn with_start(line: &str, start: &str) -> String {
+    let mut f: Vec<&str> = line.split(',').collect();
+    f[4] = start;
+    f.join(",")
+}
+
+#[test]
+fn start_waves_that_contradict_the_group_or_change_between_rows_are_rejected_where_they_are() {
+    // S0001 (participant, line 2): no start; S0002 (lines 7-11): w4 in one row, w3 in the
+    // others; S0003 (line 12): starts in w1, before the programme; S0221 (comparison, line
+    // 1102): given a start.
+    let csv = edited(|n, l| match n {
+        2 => with_start(l, ""),
+        9 => with_start(l, "w4"),
+        12 => with_start(l, "w1"),
+        1102 => with_start(l, "w3"),
+        _ => l.to_string(),
+    });
+    let site = survey_site(STAGGERED, &[]);
+    std::fs::write(site.path().join("data/staggered.csv"), csv).unwrap();
+    let a = analyse(site.path());
+    let got: Vec<(u64, &str, &str, Reason)> = a
+        .survey
+        .rejects
+        .iter()
+        .map(|r| (r.row, r.column.as_str(), r.value.as_str(), r.reason))
+        .collect();
+    let mut want = vec![(2, "mulai", "", Reason::BadStart)];
+    want.extend((7..=11).map(|row| {
+        let value = if row == 9 { "w4" } else { "w3" };
+        (row, "mulai", value, Reason::StartChanged)
+    }));
+    want.extend([
+        (12, "mulai", "w1", Reason::BadStart),
+        (12, "mulai", "w1", Reason::StartChanged),
+    ]);
+    want.extend((13..=16).map(|row| (row, "mulai", "w3", Reason::StartChanged)));
+    want.push((1102, "mulai", "w3", Reason::BadStart));
+    assert_eq!(got, want);
+    assert_eq!(a.survey.rows_rejected, 12);
+    assert!(a.outcomes[1].staggered.is_some());
+}
+
+#[test]
+fn the_staggered_declaration_is_checked_with_the_fix() {
+    let cases = [
+        (
+            STAGGERED.replace("start = \"mulai\"\n", ""),
+            "the staggered design needs the column that says when each participant started",
+        ),
+        (
+            STAGGERED.replace("design = \"staggered\"\n", ""),
+            "`start` is read only by the staggered design",
+        ),
+        (
+            STAGGERED.replace("cluster = \"kel\"", "cluster = \"kel\"\nse = \"hc1\""),
+            "the staggered design needs clustered standard errors",
+        ),
+        (
+            STAGGERED.replace("cluster = \"kel\"", "cluster = \"kel\"\nweight = \"w\""),
+            "the staggered design does not use survey weights",
+        ),
+    ];
+    for (toml, message) in cases {
+        let err = berdaya::impact::analyse(survey_site(&toml, &["staggered.csv"]).path())
+            .err()
+            .unwrap_or_else(|| panic!("no error for {message}"))
+            .to_string();
+        assert!(err.contains(message), "{err}");
+        assert!(err.contains("data/impact.toml"), "{err}");
+    }
+    // New people every wave: no panel to follow.
+    let csv = edited(|n, l| {
+        if n == 1 {
+            return l.to_string();
+        }
+        l.replacen('S', &format!("X{n}-"), 1)
+    });
+    let site = survey_site(STAGGERED, &[]);
+    std::fs::write(site.path().join("data/staggered.csv"), csv).unwrap();
+    let err = berdaya::impact::analyse(site.path())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(err.contains("the staggered design needs a panel"), "{err}");
+}
