@@ -88,6 +88,12 @@ def make():
     df.to_csv(CSV, index=False, lineterminator="\n")
 
 
+def balanced_ids(d):
+    """Respondents with an answer in every wave (csdid keeps this balanced panel), sorted."""
+    counts = d.groupby("id")["t"].nunique()
+    return np.sort(counts[counts == len(WAVES)].index.to_numpy())
+
+
 def reference(outcome, cluster):
     d = pd.read_csv(CSV, dtype=str, keep_default_na=False)
     d = d[d[outcome] != "NA"].copy()
@@ -122,6 +128,28 @@ def reference(outcome, cluster):
         }
         a.aggte(typec="dynamic", bstrap=False)
         dyn = a.atte
+        # The pre-test berdaya publishes: the Wald test over the profile before the start (e < 0),
+        # from csdid's influence functions of the dynamic aggregation, with the same variance
+        # (summed by cluster when clustered): W = n a' (S'S/n)^-1 a, F = W/q, p from F(q, G-1).
+        inf = np.asarray(dyn["inf_function"]["dynamic_inf_func_e"], dtype=float)
+        before = [k for k, e in enumerate(dyn["egt"]) if e < 0]
+        a_pre = np.asarray(dyn["att_egt"], dtype=float)[before]
+        n_units = inf.shape[0]
+        if cluster:
+            units = d.sort_values("t").drop_duplicates("id").sort_values("id")
+            kept = units[units["id"].isin(balanced_ids(d))]
+            codes = pd.factorize(kept["kel_n"])[0]
+            s_sum = np.zeros((codes.max() + 1, len(before)))
+            np.add.at(s_sum, codes, inf[:, before])
+            groups = codes.max() + 1
+        else:
+            s_sum = inf[:, before]
+            groups = n_units
+        v = s_sum.T @ s_sum / n_units
+        w_pre = float(n_units * a_pre @ np.linalg.solve(v, a_pre))
+        q_pre = len(before)
+        out["wald_profile"] = {"f": f(w_pre / q_pre), "q": q_pre,
+                               "p": f(st.f.sf(w_pre / q_pre, q_pre, groups - 1))}
         out["dynamic"] = {
             "att": f(dyn["overall_att"]), "se": f(dyn["overall_se"]),
             "event_times": [{"e": int(e), "att": f(v), "se": f(s)}

@@ -11,8 +11,10 @@
 //! - the aggregations (`group`, `dynamic`, `simple`) weight the group-time effects by cohort
 //!   size and add the influence of estimating those weights (R `did`'s `wif`);
 //! - standard errors are √(Σ IF²)/n, or clustered √(Σ_c (Σ_{i∈c} IF_i)²)/n;
-//! - the pre-test is the Wald test that every ATT(g,t) before its cohort starts is 0:
-//!   W = n·a′V⁻¹a with V = IF′IF/n (or S′S/n with cluster sums S).
+//! - the pre-tests are Wald tests W = n·a′V⁻¹a with V = IF′IF/n (or S′S/n with cluster sums
+//!   S): R `did`'s over every ATT(g,t) before its cohort starts, and the one published, over
+//!   the event-time profile before the start (fewer effects, so it stays reliable with few
+//!   clusters).
 //!
 //! The tests check every number against the PyPI package `csdid` (see
 //! scripts/csdid_expected.py). Two-way fixed effects are not used: with staggered starts they
@@ -78,9 +80,13 @@ pub struct Staggered {
     /// Every effect of waves in the programme averaged with cohort-size weights (R `did`'s
     /// `aggte(type = "simple")`; it gives more weight to cohorts that started early).
     pub simple: Estimate,
-    /// The joint test that every ATT(g,t) before its cohort started is 0: F = W/q on (q, G − 1)
-    /// degrees of freedom (W as R `did` computes it); `None` without such effects.
+    /// The joint test that the profile's effects before the start (e < 0) are all 0: F = W/q
+    /// on (q, G − 1) degrees of freedom, the test published; `None` without such effects.
     pub pretrend: Option<WaldTest>,
+    /// R `did`'s pre-test: the same Wald test over every ATT(g,t) before its cohort started
+    /// (W = F·q is `att_gt()$W`). With few clusters it has more effects than its covariance
+    /// can carry (q near G) and rejects far too often, so it is not published.
+    pub pretrend_cells: Option<WaldTest>,
     /// Respondents in the balanced panel (answered in every wave).
     pub units: usize,
     /// Respondents left out because they did not answer in every wave (or started in the
@@ -343,6 +349,7 @@ pub fn staggered(
     es.dedup();
     let mut profile = Vec::new();
     let mut after_infs: Vec<(f64, Vec<f64>)> = Vec::new();
+    let mut before_infs: Vec<(f64, Vec<f64>)> = Vec::new();
     for e in es {
         let items: Vec<(u32, f64, &[f64])> = cells
             .iter()
@@ -360,6 +367,8 @@ pub fn staggered(
         });
         if e >= 0 {
             after_infs.push((value, inf));
+        } else {
+            before_infs.push((value, inf));
         }
     }
     let m = after_infs.len() as f64;
@@ -372,10 +381,17 @@ pub fn staggered(
         .map(|c| (cells[*c].cohort, cells[*c].att, infs[*c].as_slice()))
         .collect();
     let (simple_value, simple_inf) = average(&simple_items);
-    let pre: Vec<usize> = (0..cells.len())
+    let pre: Vec<(f64, &[f64])> = (0..cells.len())
         .filter(|c| cells[*c].wave < cells[*c].cohort && cells[*c].se > 0.0)
+        .map(|c| (cells[c].att, infs[c].as_slice()))
         .collect();
-    let pretrend = wald(&pre, &cells, &infs, cluster_code.as_deref(), g_count, nf);
+    let codes = cluster_code.as_deref();
+    let pretrend_cells = wald(&pre, codes, g_count, nf);
+    let before: Vec<(f64, &[f64])> = before_infs
+        .iter()
+        .map(|(a, f)| (*a, f.as_slice()))
+        .collect();
+    let pretrend = wald(&before, codes, g_count, nf);
     Ok(Some(Staggered {
         cells,
         overall,
@@ -384,6 +400,7 @@ pub fn staggered(
         profile_average: estimate(average_value, &average_inf),
         simple: estimate(simple_value, &simple_inf),
         pretrend,
+        pretrend_cells,
         units: n,
         dropped,
         waves: present,
@@ -391,32 +408,30 @@ pub fn staggered(
     }))
 }
 
-/// The Wald pre-test over the group-time effects `pre`: W = n·a′V⁻¹a with V = S′S/n, S the
-/// influence functions summed by cluster (by respondent without `codes`); published as
-/// F = W/q on (q, G − 1) degrees of freedom.
+/// The Wald test that the effects `tested` (value, influence function) are all 0:
+/// W = n·a′V⁻¹a with V = S′S/n, S the influence functions summed by cluster (by respondent
+/// without `codes`); as F = W/q on (q, G − 1) degrees of freedom.
 fn wald(
-    pre: &[usize],
-    cells: &[GroupTime],
-    infs: &[Vec<f64>],
+    tested: &[(f64, &[f64])],
     codes: Option<&[usize]>,
     g_count: usize,
     nf: f64,
 ) -> Option<WaldTest> {
-    let q = pre.len();
+    let q = tested.len();
     if q == 0 {
         return None;
     }
-    let sums: Vec<Vec<f64>> = pre
+    let sums: Vec<Vec<f64>> = tested
         .iter()
-        .map(|c| match codes {
+        .map(|(_, inf)| match codes {
             Some(codes) => {
                 let mut s = vec![0.0f64; g_count];
-                for (v, g) in infs[*c].iter().zip(codes) {
+                for (v, g) in inf.iter().zip(codes) {
                     s[*g] += v;
                 }
                 s
             }
-            None => infs[*c].clone(),
+            None => inf.to_vec(),
         })
         .collect();
     let v: Vec<Vec<f64>> = (0..q)
@@ -434,7 +449,7 @@ fn wald(
         })
         .collect();
     let vi = invert(&v)?;
-    let att: Vec<f64> = pre.iter().map(|c| cells[*c].att).collect();
+    let att: Vec<f64> = tested.iter().map(|t| t.0).collect();
     let w: f64 = nf
         * (0..q)
             .map(|a| (0..q).map(|b| att[a] * vi[a][b] * att[b]).sum::<f64>())

@@ -115,11 +115,19 @@ fn staggered_design_equals_csdid_group_time_effects_and_aggregations() {
             close(st.profile_average.se, &e["dynamic"]["se"]);
             close(st.simple.value, &e["simple"]["att"]);
             close(st.simple.se, &e["simple"]["se"]);
-            let w = st.pretrend.expect("pre-programme effects are tested");
+            let w = st.pretrend_cells.expect("pre-programme effects are tested");
             assert_eq!(w.df1 as u64, e["wald"]["q"].as_u64().unwrap());
             let chi2 = e["wald"]["w"].as_f64().unwrap();
             close(w.f * w.df1 as f64, &serde_json::json!(chi2));
             assert_eq!(w.df2, g as f64 - 1.0);
+            // Published: the test over the profile before the start (e = -3, -2, -1).
+            let published = st.pretrend.unwrap();
+            assert_eq!(
+                published.df1 as u64,
+                e["wald_profile"]["q"].as_u64().unwrap()
+            );
+            close(published.f, &e["wald_profile"]["f"]);
+            close(published.p, &e["wald_profile"]["p"]);
             // The headline is the overall effect, on the balanced panel's counts.
             let h = a.outcomes[i].headline();
             assert_eq!(h.estimate, st.overall.estimate);
@@ -223,4 +231,78 @@ fn the_staggered_declaration_is_checked_with_the_fix() {
         .unwrap()
         .to_string();
     assert!(err.contains("the staggered design needs a panel"), "{err}");
+}
+
+#[test]
+fn the_staggered_report_shows_the_overall_effect_and_the_impact_by_time_in_the_programme() {
+    let site = fixture("bilingual");
+    std::fs::create_dir_all(site.path().join("data")).unwrap();
+    std::fs::copy(
+        repo().join("tests/fixtures/impact/staggered.csv"),
+        site.path().join("data/staggered.csv"),
+    )
+    .unwrap();
+    // A threshold of 35 hides the profile's earliest point: e = -3 rests on the last cohort
+    // alone (K09-K11: 30 participants).
+    let toml = STAGGERED.replace("cluster = \"kel\"", "cluster = \"kel\"\nthreshold = 35");
+    std::fs::write(site.path().join("data/impact.toml"), toml).unwrap();
+    build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    let a = analyse(site.path());
+    let st = a.outcomes[0].staggered.as_ref().unwrap();
+    let en = read(site.path(), "en/impact/pendapatan/index.html");
+    assert!(en.contains("Impact by time in the programme"), "{en}");
+    assert!(en.contains("Waves since the start"), "{en}");
+    assert_eq!(
+        en.matches("<svg ").count(),
+        2,
+        "trend and impact since the start"
+    );
+    // The headline is the overall effect (411,181 rupiah), not a 2x2 of the first wave.
+    assert!(en.contains("411,000<dt>95% CI"), "{en}");
+    assert!(
+        en.contains("Before each group started, there is no sign that its participants changed at a different rate from those not yet in the programme (joint test of every effect before the start) (F = 0.48, p = 0.699)."),
+        "{en}"
+    );
+    let id = read(site.path(), "dampak/pendapatan/index.html");
+    assert!(id.contains("Dampak menurut lama ikut program"), "{id}");
+    assert!(id.contains("411.000<dt>"), "{id}");
+    let csv = read(
+        site.path(),
+        "en/impact/pendapatan/pendapatan-impact-since-start.csv",
+    );
+    let rows = csv_rows(&csv);
+    assert_eq!(rows.len(), st.profile.len(), "{csv}");
+    for (row, p) in rows.iter().zip(&st.profile) {
+        assert_eq!(row["waves_since_start"], p.e.to_string());
+        if p.effect.treated < 35 {
+            assert_eq!(row["note"], "suppressed", "{csv}");
+            assert_eq!(row["estimate"], "");
+        } else {
+            let got: f64 = row["estimate"].parse().unwrap();
+            assert!(
+                (got - p.effect.estimate.value).abs() <= 1e-6 * got.abs(),
+                "{csv}"
+            );
+            assert_eq!(row["n_people"], st.units.to_string());
+            assert_eq!(row["n_clusters"], "15");
+        }
+    }
+    assert!(rows.iter().any(|r| r["note"] == "suppressed"), "{csv}");
+    assert!(rows.iter().any(|r| r["note"].is_empty()), "{csv}");
+    let estimates = csv_rows(&read(
+        site.path(),
+        "en/impact/pendapatan/pendapatan-estimates.csv",
+    ));
+    let did = &estimates[0];
+    assert!(did["method"].contains("Callaway-Sant'Anna"), "{did:?}");
+    assert_eq!(did["n_people"], st.units.to_string());
+    assert_eq!(did["n_obs"], (5 * st.units).to_string());
+    assert!(
+        !estimates
+            .iter()
+            .any(|r| r["estimate_of"] == "post_difference"),
+        "participants against comparison in the first wave after is no impact here"
+    );
+    let method = read(site.path(), "en/impact/method/index.html");
+    assert!(method.contains("Callaway and Sant'Anna"), "{method}");
 }

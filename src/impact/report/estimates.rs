@@ -99,17 +99,107 @@ pub(super) fn event_figure(
     (figure, Download { path, csv })
 }
 
+/// The staggered design's impact by waves since the start (the event-time profile) as a chart
+/// with its table and CSV download; a point resting on fewer participants than the threshold
+/// is hidden.
+pub(super) fn staggered_figure(
+    a: &Analysis,
+    st: &crate::impact::staggered::Staggered,
+    o: &Outcome,
+    label: &str,
+    files: &Files,
+    l: &Language,
+) -> (FigureView, Download) {
+    let threshold = a.config.survey.threshold;
+    let mut csv = format!("waves_since_start,{ESTIMATE_COLUMNS},note\n");
+    let mut rows = Vec::new();
+    let mut points = Vec::new();
+    for p in &st.profile {
+        let e = p.effect.estimate;
+        let head = if p.e > 0 {
+            format!("+{}", p.e)
+        } else {
+            locale::integer(i64::from(p.e), l.code)
+        };
+        let shown = p.effect.treated as u64 >= threshold;
+        let (point, cells) = if shown {
+            csv.push_str(&format!(
+                "{},{},\n",
+                p.e,
+                estimate_fields(
+                    [e.value, e.se, e.df, e.lo, e.hi, e.p],
+                    e.kind.key(),
+                    st.n_obs(),
+                    st.units as u64,
+                    Some(st.clusters)
+                )
+            ));
+            (
+                Some((e.value, e.lo, e.hi)),
+                vec![
+                    value(o, e.value, l, true),
+                    format!(
+                        "{} {} {}",
+                        value(o, e.lo, l, false),
+                        l.w("range_to"),
+                        value(o, e.hi, l, false)
+                    ),
+                ],
+            )
+        } else {
+            csv.push_str(&format!("{},{NO_ESTIMATE},suppressed\n", p.e));
+            let why = super::format::suppressed_text(privacy::Suppressed::SmallCell, threshold, l);
+            (None, vec![why, String::new()])
+        };
+        points.push((head.clone(), point));
+        rows.push(RowView {
+            head,
+            cells: cells.into_iter().map(CellView::num).collect(),
+        });
+    }
+    let start = st.profile.iter().position(|p| p.e >= 0).unwrap_or(0);
+    let title = format!("{label}: {}", l.w("staggered_chart_title"));
+    let svg = charts::event_study(
+        &format!("{}-sejak-mulai", o.id),
+        &title,
+        &l.w("staggered_chart_desc"),
+        &points,
+        start,
+        unit(o),
+        l.code,
+    );
+    let path = files.csv(&l.w("csv_staggered"));
+    let figure = FigureView {
+        svg: Some(svg),
+        table: Some(TableView {
+            caption: title,
+            head: vec![
+                CellView::text(l.w("staggered_event_time")),
+                CellView::num(l.w("event_effect")),
+                CellView::num(l.w("ci95")),
+            ],
+            rows,
+        }),
+        csv: path.clone(),
+    };
+    (figure, Download { path, csv })
+}
+
 /// The joint test of the effects before the programme, in words that claim no more than it
-/// shows.
-pub(super) fn pretrend_text(w: &crate::impact::event_study::WaldTest, l: &Language) -> String {
+/// shows; `design` is `event` or `staggered` (the i18n keys' prefix).
+pub(super) fn pretrend_text(
+    w: &crate::impact::event_study::WaldTest,
+    design: &str,
+    l: &Language,
+) -> String {
     let key = if w.p < 0.05 {
-        "event_pretrend_differs"
+        format!("{design}_pretrend_differs")
     } else {
-        "event_pretrend_none"
+        format!("{design}_pretrend_none")
     };
     format!(
         "{} (F = {}, p = {}).",
-        l.w(key),
+        l.w(&key),
         locale::number(w.f, 2, l.code),
         locale::number(w.p, 3, l.code)
     )
@@ -126,18 +216,21 @@ pub(super) fn estimates_csv(a: &Analysis, oa: &OutcomeAnalysis) -> String {
             Published::Shown(d) => format!("{},", did_fields(&d)),
             Published::Hidden(_) => format!("{NO_ESTIMATE},suppressed"),
         };
-        format!("{of},{method},{fields}\n")
+        format!("{of},{},{fields}\n", csv_escape(method))
     };
     let method = match a.config.survey.design {
         crate::impact::config::DesignKind::EventStudy => {
-            "two-way fixed effects event study, first wave after"
+            "two-way fixed effects event study; first wave after"
+        }
+        crate::impact::config::DesignKind::Staggered => {
+            "Callaway-Sant'Anna group-time effects against not-yet-treated; averaged by cohort (overall)"
         }
         _ => "OLS y ~ treated + post + treated:post",
     };
     csv.push_str(&match (oa.no_inference(), privacy::headline(a, oa)) {
         (Some(_), Published::Shown(_)) => {
             let (fields, note) = headline_fields(oa);
-            format!("did,{method},{fields},{note}\n")
+            format!("did,{},{fields},{note}\n", csv_escape(method))
         }
         _ => did_row("did", method, &oa.design_estimate()),
     });
@@ -203,7 +296,10 @@ pub(super) fn estimates_csv(a: &Analysis, oa: &OutcomeAnalysis) -> String {
         } else {
             format!("{NO_ESTIMATE},suppressed")
         };
-        csv.push_str(&format!("post_difference,{method},{fields}\n"));
+        csv.push_str(&format!(
+            "post_difference,{},{fields}\n",
+            csv_escape(method)
+        ));
     }
     csv
 }

@@ -2,7 +2,7 @@
 //! after the programme, and its breakdowns with their charts, tables and downloads.
 
 use super::Language;
-use super::estimates::{estimates_csv, event_figure, pretrend_text};
+use super::estimates::{estimates_csv, event_figure, pretrend_text, staggered_figure};
 use super::format::{
     ESTIMATE_COLUMNS, NO_ESTIMATE, csv_num, did_fields, estimate_view, headline_view, level,
     suppressed_text, value,
@@ -104,13 +104,20 @@ pub fn outcome_view(
         path: csv_breakdowns.clone(),
         csv: all,
     });
-    let (event_figure, pretrend) = match (&oa.event_study, &did) {
-        (Some(es), Some(_)) => {
+    let (event_figure, pretrend, event_heading) = match (&oa.event_study, &oa.staggered, &did) {
+        (Some(es), _, Some(_)) => {
             let (figure, csv) = event_figure(a, es, o, &label, &files, l);
             downloads.push(csv);
-            (Some(figure), es.pretrend.map(|w| pretrend_text(&w, l)))
+            let pretrend = es.pretrend.map(|w| pretrend_text(&w, "event", l));
+            (Some(figure), pretrend, l.w("event_study"))
         }
-        _ => (None, None),
+        (_, Some(st), Some(_)) => {
+            let (figure, csv) = staggered_figure(a, st, o, &label, &files, l);
+            downloads.push(csv);
+            let pretrend = st.pretrend.map(|w| pretrend_text(&w, "staggered", l));
+            (Some(figure), pretrend, l.w("staggered_profile"))
+        }
+        _ => (None, None, String::new()),
     };
     let trend_figure = FigureView {
         svg: Some(trend_chart.clone()),
@@ -130,6 +137,7 @@ pub fn outcome_view(
         trend,
         breakdowns,
         event_figure,
+        event_heading,
         pretrend,
         csv_trend,
         csv_estimates,

@@ -104,8 +104,11 @@ pub struct OutcomeView {
     pub breakdowns: Vec<BreakdownView>,
     /// URL of the trend's CSV download.
     pub csv_trend: String,
-    /// The event study (design `event-study`): chart, table and download.
+    /// The event study (design `event-study`) or the staggered design's impact by time in the
+    /// programme: chart, table and download.
     pub event_figure: Option<FigureView>,
+    /// The heading of `event_figure`.
+    pub event_heading: String,
     /// The joint test of the effects before the programme, in words.
     pub pretrend: Option<String>,
     /// URL of the CSV download of every estimate (DiD, placebo, difference after).
