@@ -229,30 +229,37 @@ fn cluster_sums(
         Some((_, names)) => names.to_vec(),
         None => vec![String::new()],
     };
-    let code_of: std::collections::HashMap<&str, u32> = names
+    // Dense tables: level, wave and group are small codes, clusters (or respondents) dense
+    // codes, so vectors indexed by them replace hashing a million keys.
+    let code_of: PlHashMap<&str, u32> = names
         .iter()
         .enumerate()
         .map(|(i, n)| (n.as_str(), i as u32))
-        .collect();
-    let cell_of: std::collections::HashMap<(u32, u32, bool), (f64, f64)> = cells
-        .iter()
-        .filter_map(|((level, wave, treated), c)| {
-            Some((
-                (*code_of.get(level.as_str())?, *wave, *treated),
-                (c.mean, c.sum_w),
-            ))
-        })
         .collect();
     let (wave, treated, g) = (
         u32s(&frame, "wave")?,
         bools(&frame, "treated")?,
         u32s(&frame, cluster)?,
     );
+    let waves = wave.iter().max().map_or(0, |m| *m as usize + 1);
+    let cell_index = |code: u32, wave: u32, treated: bool| {
+        (code as usize * waves + wave as usize) * 2 + usize::from(treated)
+    };
+    let mut cell_of = vec![None; names.len() * waves * 2];
+    for ((level, wave, treated), c) in cells {
+        if let Some(code) = code_of.get(level.as_str())
+            && (*wave as usize) < waves
+        {
+            cell_of[cell_index(*code, *wave, *treated)] = Some((c.mean, c.sum_w));
+        }
+    }
     let (swy, sw) = (f64s(&frame, "swy")?, f64s(&frame, "sw")?);
-    let mut u: std::collections::HashMap<(u32, u32), f64> =
-        std::collections::HashMap::with_capacity(frame.height());
+    let groups = g.iter().max().map_or(0, |m| *m as usize + 1);
+    let mut u = vec![0.0f64; names.len() * groups];
+    let mut seen = vec![false; names.len() * groups];
     for i in 0..frame.height() {
-        let Some((mean, sum_w)) = cell_of.get(&(codes[i], wave[i], treated[i])) else {
+        let Some(Some((mean, sum_w))) = cell_of.get(cell_index(codes[i], wave[i], treated[i]))
+        else {
             continue;
         };
         let sign = if treated[i] == (wave[i] == after) {
@@ -260,13 +267,17 @@ fn cluster_sums(
         } else {
             -1.0
         };
-        *u.entry((codes[i], g[i])).or_insert(0.0) += sign * (swy[i] - mean * sw[i]) / sum_w;
+        let k = codes[i] as usize * groups + g[i] as usize;
+        u[k] += sign * (swy[i] - mean * sw[i]) / sum_w;
+        seen[k] = true;
     }
     let mut sums: BTreeMap<u32, (f64, usize)> = BTreeMap::new();
-    for ((level, _), ug) in u {
-        let e = sums.entry(level).or_insert((0.0, 0));
-        e.0 += ug * ug;
-        e.1 += 1;
+    for (k, ug) in u.iter().enumerate() {
+        if seen[k] {
+            let e = sums.entry((k / groups.max(1)) as u32).or_insert((0.0, 0));
+            e.0 += ug * ug;
+            e.1 += 1;
+        }
     }
     Ok(sums
         .into_iter()

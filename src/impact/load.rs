@@ -411,8 +411,7 @@ impl DataShape {
 /// A text column as u32 codes (in order of first appearance), and the texts.
 fn code(df: &DataFrame, name: &str) -> PolarsResult<(Column, Vec<String>)> {
     let texts = df.column(name)?.str()?.clone();
-    let mut index: std::collections::HashMap<&str, u32> =
-        std::collections::HashMap::with_capacity(1024);
+    let mut index: PlHashMap<&str, u32> = PlHashMap::with_capacity(1024);
     let mut names: Vec<String> = Vec::new();
     let codes: Vec<u32> = texts
         .iter()
