@@ -94,12 +94,18 @@ def balanced_ids(d):
     return np.sort(counts[counts == len(WAVES)].index.to_numpy())
 
 
-def reference(outcome, cluster):
+def reference(outcome, cluster, variant=None):
     d = pd.read_csv(CSV, dtype=str, keep_default_na=False)
+    if variant == "all_treated":
+        # Every respondent starts at some point: the comparison group's rows removed.
+        d = d[d["grp"] == "peserta"]
     d = d[d[outcome] != "NA"].copy()
     d["y"] = d[outcome].astype(float)
     d["t"] = d["wave"].map({w: i + 1 for i, w in enumerate(WAVES)})
     d["g"] = d["mulai"].map(lambda w: WAVES.index(w) + 1 if w else 0)
+    if variant == "future_start":
+        # K09-K11 start in a sixth wave, declared but not yet surveyed.
+        d.loc[d["g"] == 5, "g"] = 6
     d["id"] = d["rid"].str[1:].astype(int)
     d["kel_n"] = d["kel"].str[1:].astype(int)
     with warnings.catch_warnings():
@@ -173,6 +179,11 @@ def main():
         e = expected[outcome]["kel"]
         print(outcome, "units", e["n_units"], "group", e["group"]["att"], e["group"]["se"],
               "W", e["wald"])
+    # Variants of the income data, clustered by kelurahan: no comparison group (csdid uses the
+    # last cohort as the comparison and only the waves before its start), and a cohort whose
+    # start wave has no data yet (csdid treats it as never treated).
+    expected["income_all_treated"] = reference("income", True, "all_treated")
+    expected["income_future_start"] = reference("income", True, "future_start")
     with open(JSON, "w", newline="\n", encoding="utf-8") as fh:
         json.dump(expected, fh, indent=1, allow_nan=False)
         fh.write("\n")

@@ -40,6 +40,10 @@ pub struct Did {
     /// not the 2x2's (event study, staggered); `None` for the 2x2 and pooled designs, whose
     /// counts are the cells'.
     pub counts: Option<(u64, u64)>,
+    /// The smallest group the design's own estimate rests on when that is not the 2x2's four
+    /// cells (staggered: the smallest cohort or the never-treated respondents of the balanced
+    /// panel); disclosure control reads it instead of the cells.
+    pub rests_on: Option<u64>,
 }
 
 impl Did {
@@ -87,6 +91,7 @@ impl Did {
             panel_respondents: d.panel_respondents,
             people: d.people,
             counts: None,
+            rests_on: None,
         }
     }
 }
@@ -138,6 +143,7 @@ impl OutcomeAnalysis {
         if let Some(st) = &self.staggered {
             d.estimate = st.overall.estimate;
             d.counts = Some((st.n_obs(), st.units as u64));
+            d.rests_on = Some(st.smallest_group() as u64);
         }
         d
     }
@@ -164,10 +170,20 @@ impl OutcomeAnalysis {
     /// i18n file: `single_cluster` (all participants in one cluster) or `no_variation` (a
     /// standard error of zero: every answer in some cell is the same). `None` when it does.
     pub fn no_inference(&self) -> Option<&'static str> {
-        let se = self.headline().estimate.se;
+        let d = self.headline();
+        let se = d.estimate.se;
+        // A standard error that is zero up to rounding (sums of identical answers leave ~1e-17).
+        let scale = d.estimate.value.abs() + d.cells.t0.mean.abs() + d.cells.c0.mean.abs();
         if self.single_treated_cluster() {
             Some("single_cluster")
-        } else if se.is_nan() || se <= 0.0 {
+        } else if self.staggered.is_some()
+            && matches!(d.estimate.kind, SeKind::Cluster(_))
+            && self.treated_clusters < FEW_TREATED_CLUSTERS
+        {
+            // The staggered design has no bootstrap: with participants in so few clusters its
+            // cluster-robust interval is far too narrow (Cameron and Miller 2015).
+            Some("few_treated_clusters")
+        } else if se.is_nan() || se <= 1e-9 * scale.max(f64::MIN_POSITIVE) {
             Some("no_variation")
         } else {
             None
@@ -373,12 +389,20 @@ pub fn analyse_survey(config: ImpactConfig, survey: SurveyData) -> Result<Analys
                             .collect()
                             .map_err(err)?;
                         let clustered = matches!(whole.overall.estimate.kind, SeKind::Cluster(_));
-                        match super::staggered::staggered(&part, cluster.filter(|_| clustered))
-                            .map_err(err)?
-                        {
+                        // A level inside one cluster (a breakdown by area) is clustered by
+                        // respondent, as the 2x2 design falls back to HC1 there.
+                        let by_cluster =
+                            super::staggered::staggered(&part, cluster.filter(|_| clustered))
+                                .map_err(err)?;
+                        let estimated = match by_cluster {
+                            Some(st) => Some(st),
+                            None => super::staggered::staggered(&part, None).map_err(err)?,
+                        };
+                        match estimated {
                             Some(st) => {
                                 d.estimate = st.overall.estimate;
                                 d.counts = Some((st.n_obs(), st.units as u64));
+                                d.rests_on = Some(st.smallest_group() as u64);
                             }
                             None => {
                                 levels.remove(level);

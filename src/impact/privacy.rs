@@ -44,9 +44,10 @@ pub fn cell(c: &Cell, threshold: u64) -> Published<Cell> {
     }
 }
 
-/// A DiD is published only when each of its four cells is large enough.
+/// A DiD is published only when each of its four cells is large enough (for the staggered
+/// design: each cohort and the never-treated respondents of its balanced panel).
 pub fn did(d: &Did, threshold: u64) -> Published<Did> {
-    if d.cells.smallest() >= threshold {
+    if d.rests_on.unwrap_or_else(|| d.cells.smallest()) >= threshold {
         Published::Shown(d.clone())
     } else {
         Published::Hidden(Suppressed::SmallCell)
@@ -67,7 +68,9 @@ pub fn headline(
     let waves: Vec<u32> = match s.design {
         DesignKind::TwoByTwo => Vec::new(),
         DesignKind::Pooled => s.pre.iter().chain(&s.post).filter_map(index).collect(),
-        DesignKind::EventStudy | DesignKind::Staggered => (0..s.waves.len() as u32).collect(),
+        DesignKind::EventStudy => (0..s.waves.len() as u32).collect(),
+        // Its own groups decide (every cohort and the never-treated, in the balanced panel).
+        DesignKind::Staggered => return did(&oa.design_estimate(), s.threshold),
     };
     let small = waves.iter().any(|w| {
         [true, false]
@@ -131,6 +134,7 @@ mod tests {
             panel_respondents: 0,
             people: 0,
             counts: None,
+            rests_on: None,
         }
     }
 

@@ -89,6 +89,11 @@ pub struct Staggered {
     pub pretrend_cells: Option<WaldTest>,
     /// Respondents in the balanced panel (answered in every wave).
     pub units: usize,
+    /// Of them, participants by cohort: (start wave, respondents), every cohort estimated.
+    pub cohort_sizes: Vec<(u32, usize)>,
+    /// Of them, respondents never in the programme in the waves used (the comparison group,
+    /// or the last cohort when every respondent starts at some point).
+    pub never: usize,
     /// Respondents left out because they did not answer in every wave (or started in the
     /// first wave, leaving no wave before their start).
     pub dropped: usize,
@@ -99,6 +104,17 @@ pub struct Staggered {
 }
 
 impl Staggered {
+    /// The smallest group the estimates rest on: the smallest cohort or the respondents never
+    /// in the programme (for disclosure control).
+    pub fn smallest_group(&self) -> usize {
+        self.cohort_sizes
+            .iter()
+            .map(|c| c.1)
+            .chain([self.never])
+            .min()
+            .unwrap_or(0)
+    }
+
     /// Observations (person-waves) of the balanced panel.
     pub fn n_obs(&self) -> u64 {
         (self.units * self.waves.len()) as u64
@@ -156,6 +172,44 @@ pub fn staggered(
             }
         }
     }
+    // Starts after the last wave with answers have not happened yet: those respondents are not
+    // yet treated in every wave (R `did` likewise).
+    let last = present[t_count - 1];
+    for s in start_of.iter_mut() {
+        if s.is_some_and(|g| g > last) {
+            *s = None;
+        }
+    }
+    // Without respondents who never start, the last cohort to start is the comparison, and
+    // only the waves before its start are used (R `did`'s rule for `notyettreated`).
+    let (present, t_count) = if start_of
+        .iter()
+        .zip(&seen)
+        .any(|(s, seen)| *seen && s.is_none())
+    {
+        (present, t_count)
+    } else {
+        let Some(latest) = start_of.iter().flatten().max().copied() else {
+            return Ok(None);
+        };
+        for s in start_of.iter_mut() {
+            if *s == Some(latest) {
+                *s = None;
+            }
+        }
+        let keep = present.iter().filter(|w| **w < latest).count();
+        if keep < 2 {
+            return Ok(None);
+        }
+        // Answers are stored by slot: keep the first `keep` slots of each respondent.
+        let mut trimmed = vec![f64::NAN; id_count * keep];
+        for u in 0..id_count {
+            trimmed[u * keep..(u + 1) * keep]
+                .copy_from_slice(&answers[u * t_count..u * t_count + keep]);
+        }
+        answers = trimmed;
+        (present[..keep].to_vec(), keep)
+    };
     // The balanced panel: respondents with an answer in every wave and, for participants, a
     // wave with answers before their start.
     let keep: Vec<usize> = (0..id_count)
@@ -402,6 +456,8 @@ pub fn staggered(
         pretrend,
         pretrend_cells,
         units: n,
+        cohort_sizes: cohorts.iter().copied().zip(sizes.iter().copied()).collect(),
+        never: g_of.iter().filter(|s| s.is_none()).count(),
         dropped,
         waves: present,
         clusters: g_count,

@@ -152,6 +152,73 @@ fn with_start(line: &str, start: &str) -> String {
     f.join(",")
 }
 
+/// The overall effect, cohort effects, profile and published pre-test of outcome 0 against the
+/// csdid values `e`.
+fn equals_csdid(st: &berdaya::impact::staggered::Staggered, e: &serde_json::Value) {
+    assert_eq!(st.units as u64, e["n_units"].as_u64().unwrap());
+    close(st.overall.estimate.value, &e["group"]["att"]);
+    close(st.overall.estimate.se, &e["group"]["se"]);
+    let cohorts = e["group"]["cohorts"].as_array().unwrap();
+    assert_eq!(st.cohorts.len(), cohorts.len());
+    for ((cohort, got), want) in st.cohorts.iter().zip(cohorts) {
+        assert_eq!(*cohort, wave(&want["cohort"]));
+        close(got.estimate.value, &want["att"]);
+        close(got.estimate.se, &want["se"]);
+    }
+    let times = e["dynamic"]["event_times"].as_array().unwrap();
+    assert_eq!(st.profile.len(), times.len());
+    for (got, want) in st.profile.iter().zip(times) {
+        assert_eq!(i64::from(got.e), want["e"].as_i64().unwrap());
+        close(got.effect.estimate.value, &want["att"]);
+        close(got.effect.estimate.se, &want["se"]);
+    }
+    let w = st.pretrend.unwrap();
+    close(w.f, &e["wald_profile"]["f"]);
+    close(w.p, &e["wald_profile"]["p"]);
+}
+
+#[test]
+fn without_a_comparison_group_or_with_a_start_not_yet_surveyed_the_design_follows_csdid() {
+    let all = expected();
+    // Every respondent starts at some point: the last cohort (w5) is the comparison, in the
+    // waves before its start.
+    let csv: String = edited(|_, l| l.to_string())
+        .lines()
+        .enumerate()
+        .filter(|(i, l)| *i == 0 || l.contains(",peserta,"))
+        .map(|(_, l)| format!("{l}\n"))
+        .collect();
+    let site = survey_site(STAGGERED, &[]);
+    std::fs::write(site.path().join("data/staggered.csv"), csv).unwrap();
+    let a = analyse(site.path());
+    let st = a.outcomes[0].staggered.as_ref().unwrap();
+    equals_csdid(st, &all["income_all_treated"]);
+    assert_eq!(
+        st.waves,
+        vec![0, 1, 2, 3],
+        "w5, the comparison's start, is not used"
+    );
+    assert_eq!(st.never, 30, "K09-K11's participants");
+    // K09-K11 start in w6, declared but not surveyed yet: not yet treated in every wave.
+    let csv = edited(|n, l| {
+        let start = l.split(',').nth(4);
+        if n > 1 && start == Some("w5") {
+            with_start(l, "w6")
+        } else {
+            l.to_string()
+        }
+    });
+    let toml = STAGGERED.replace("\"w4\", \"w5\"]", "\"w4\", \"w5\", \"w6\"]");
+    assert!(toml.contains("\"w6\"]\npre"), "{toml}");
+    let site = survey_site(&toml, &[]);
+    std::fs::write(site.path().join("data/staggered.csv"), csv).unwrap();
+    let a = analyse(site.path());
+    equals_csdid(
+        a.outcomes[0].staggered.as_ref().unwrap(),
+        &all["income_future_start"],
+    );
+}
+
 #[test]
 fn start_waves_that_contradict_the_group_or_change_between_rows_are_rejected_where_they_are() {
     // S0001 (participant, line 2): no start; S0002 (lines 7-11): w4 in one row, w3 in the
@@ -242,10 +309,7 @@ fn the_staggered_report_shows_the_overall_effect_and_the_impact_by_time_in_the_p
         site.path().join("data/staggered.csv"),
     )
     .unwrap();
-    // A threshold of 35 hides the profile's earliest point: e = -3 rests on the last cohort
-    // alone (K09-K11: 30 participants).
-    let toml = STAGGERED.replace("cluster = \"kel\"", "cluster = \"kel\"\nthreshold = 35");
-    std::fs::write(site.path().join("data/impact.toml"), toml).unwrap();
+    std::fs::write(site.path().join("data/impact.toml"), STAGGERED).unwrap();
     build(site.path()).unwrap_or_else(|d| panic!("{d}"));
     let a = analyse(site.path());
     let st = a.outcomes[0].staggered.as_ref().unwrap();
@@ -274,21 +338,14 @@ fn the_staggered_report_shows_the_overall_effect_and_the_impact_by_time_in_the_p
     assert_eq!(rows.len(), st.profile.len(), "{csv}");
     for (row, p) in rows.iter().zip(&st.profile) {
         assert_eq!(row["waves_since_start"], p.e.to_string());
-        if p.effect.treated < 35 {
-            assert_eq!(row["note"], "suppressed", "{csv}");
-            assert_eq!(row["estimate"], "");
-        } else {
-            let got: f64 = row["estimate"].parse().unwrap();
-            assert!(
-                (got - p.effect.estimate.value).abs() <= 1e-6 * got.abs(),
-                "{csv}"
-            );
-            assert_eq!(row["n_people"], st.units.to_string());
-            assert_eq!(row["n_clusters"], "15");
-        }
+        let got: f64 = row["estimate"].parse().unwrap();
+        assert!(
+            (got - p.effect.estimate.value).abs() <= 1e-6 * got.abs(),
+            "{csv}"
+        );
+        assert_eq!(row["n_people"], st.units.to_string());
+        assert_eq!(row["n_clusters"], "15");
     }
-    assert!(rows.iter().any(|r| r["note"] == "suppressed"), "{csv}");
-    assert!(rows.iter().any(|r| r["note"].is_empty()), "{csv}");
     let estimates = csv_rows(&read(
         site.path(),
         "en/impact/pendapatan/pendapatan-estimates.csv",
@@ -303,6 +360,77 @@ fn the_staggered_report_shows_the_overall_effect_and_the_impact_by_time_in_the_p
             .any(|r| r["estimate_of"] == "post_difference"),
         "participants against comparison in the first wave after is no impact here"
     );
+    assert!(
+        en.contains("Estimated on the 292 respondents who answered in every wave; 8 other respondents are not in these estimates."),
+        "{en}"
+    );
     let method = read(site.path(), "en/impact/method/index.html");
     assert!(method.contains("Callaway and Sant'Anna"), "{method}");
+    assert!(
+        !method.contains("y = α"),
+        "not the 2x2 regression: {method}"
+    );
+    // The smallest cohort (K09-K11, 30 participants) under the threshold: every staggered
+    // figure rests on it (the overall effect and the profile would give its effect back), so
+    // none is published.
+    let toml = STAGGERED.replace("cluster = \"kel\"", "cluster = \"kel\"\nthreshold = 35");
+    std::fs::write(site.path().join("data/impact.toml"), toml).unwrap();
+    build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    let en = read(site.path(), "en/impact/pendapatan/index.html");
+    assert!(!en.contains("411,"), "{en}");
+    assert!(
+        en.contains("Not shown: a cell has too few respondents."),
+        "{en}"
+    );
+    assert!(!en.contains("Impact by time in the programme"), "{en}");
+    assert!(
+        !en.contains("joint test of every effect before the start"),
+        "{en}"
+    );
+    let estimates = csv_rows(&read(
+        site.path(),
+        "en/impact/pendapatan/pendapatan-estimates.csv",
+    ));
+    assert_eq!(estimates[0]["note"], "suppressed");
+    assert!(
+        !site
+            .path()
+            .join("output/en/impact/pendapatan/pendapatan-impact-since-start.csv")
+            .exists()
+    );
+}
+
+#[test]
+fn participants_in_fewer_than_six_clusters_support_no_interval_or_verdict() {
+    // Participants moved into five kelurahan (each respondent keeps one).
+    let csv = edited(|n, l| {
+        let f: Vec<&str> = l.split(',').collect();
+        if n == 1 || f[2] != "peserta" {
+            return l.to_string();
+        }
+        let number: u32 = f[0][1..].parse().unwrap();
+        let kel = format!("K0{}", number % 5 + 1);
+        let mut f = f.clone();
+        f[3] = &kel;
+        f.join(",")
+    });
+    let site = fixture("bilingual");
+    std::fs::create_dir_all(site.path().join("data")).unwrap();
+    std::fs::write(site.path().join("data/staggered.csv"), csv).unwrap();
+    std::fs::write(site.path().join("data/impact.toml"), STAGGERED).unwrap();
+    build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    let a = analyse(site.path());
+    assert_eq!(a.outcomes[0].treated_clusters, 5);
+    assert_eq!(a.outcomes[0].no_inference(), Some("few_treated_clusters"));
+    let en = read(site.path(), "en/impact/pendapatan/index.html");
+    assert!(
+        en.contains("participants are in fewer than 6 clusters, too few for the staggered design"),
+        "{en}"
+    );
+    let estimates = csv_rows(&read(
+        site.path(),
+        "en/impact/pendapatan/pendapatan-estimates.csv",
+    ));
+    assert_eq!(estimates[0]["note"], "few_treated_clusters");
+    assert_eq!(estimates[0]["ci_low"], "");
 }

@@ -116,10 +116,10 @@ pub(super) fn staggered_figure(
     let mut points = Vec::new();
     for p in &st.profile {
         let e = p.effect.estimate;
-        let head = if p.e > 0 {
-            format!("+{}", p.e)
-        } else {
-            locale::integer(i64::from(p.e), l.code)
+        let head = match p.e {
+            e if e > 0 => format!("+{e}"),
+            e if e < 0 => format!("−{}", -e),
+            _ => "0".to_string(),
         };
         let shown = p.effect.treated as u64 >= threshold;
         let (point, cells) = if shown {

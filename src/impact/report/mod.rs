@@ -170,6 +170,10 @@ pub fn build(a: &Analysis, l: &Language) -> (ReportView, Vec<Download>) {
         wave_after: s.waves[a.follow_up as usize].clone(),
         se_used,
         design_text: l.w(&format!("method_estimate_{}", s.design.key())),
+        show_equation: matches!(
+            s.design,
+            crate::impact::config::DesignKind::TwoByTwo | crate::impact::config::DesignKind::Pooled
+        ),
         clusters: se_cluster.map(|(_, g)| locale::integer(g as i64, l.code)),
         few_clusters: a.outcomes.iter().any(|o| o.bootstrap.is_some()),
         method_url: format!("{base}{}/", l.w("method_folder")),

@@ -111,10 +111,18 @@ pub fn outcome_view(
             let pretrend = es.pretrend.map(|w| pretrend_text(&w, "event", l));
             (Some(figure), pretrend, l.w("event_study"))
         }
-        (_, Some(st), Some(_)) => {
+        // Shown only with the headline: its points and test rest on the same cohorts.
+        (_, Some(st), Some(_)) if st.smallest_group() as u64 >= a.config.survey.threshold => {
             let (figure, csv) = staggered_figure(a, st, o, &label, &files, l);
             downloads.push(csv);
-            let pretrend = st.pretrend.map(|w| pretrend_text(&w, "staggered", l));
+            let panel = l
+                .w("staggered_panel")
+                .replace("{units}", &locale::integer(st.units as i64, l.code))
+                .replace("{dropped}", &locale::integer(st.dropped as i64, l.code));
+            let pretrend = Some(match st.pretrend {
+                Some(w) => format!("{panel} {}", pretrend_text(&w, "staggered", l)),
+                None => panel,
+            });
             (Some(figure), pretrend, l.w("staggered_profile"))
         }
         _ => (None, None, String::new()),

@@ -178,6 +178,8 @@ pub struct ReportView {
     pub wave_after: String,
     /// How the impact is estimated (the declared design), in words.
     pub design_text: String,
+    /// True when the design is the regression written on the method page (2x2, pooled).
+    pub show_equation: bool,
     /// The standard error of the headline estimates and why it was chosen, in words.
     pub se_used: String,
     /// Number of clusters, when standard errors are clustered by a column.
