@@ -2,8 +2,11 @@
 //! charts of both languages) on generated surveys of growing size, from CSV and from Parquet.
 //! Prints the median of several runs and the process's peak memory so far.
 //!
-//! `cargo run --release --example bench_impact -- DIR [ROWS,ROWS,...] [RUNS]`
-//! (default 10000,100000,1000000 rows and 5 runs; DIR on tmpfs, e.g. /dev/shm/berdaya-impact).
+//! `cargo run --release --example bench_impact -- DIR [ROWS,ROWS,...] [RUNS] [DESIGN]`
+//! (default 10000,100000,1000000 rows, 5 runs and the sample's `2x2` design; DIR on tmpfs, e.g.
+//! /dev/shm/berdaya-impact). DESIGN `pooled`, `event-study` or `staggered` runs that design on
+//! the same survey; for `staggered` the participants of half the kelurahan start in 2025 and
+//! the others in 2026 (a `mulai` column is added).
 
 use std::path::Path;
 use std::time::Instant;
@@ -20,11 +23,24 @@ fn peak_mb() -> u64 {
         .map_or(0, |kb| kb / 1024)
 }
 
-fn site(root: &Path, file: &str) {
+fn site(root: &Path, file: &str, design: &str) {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let toml = std::fs::read_to_string(repo.join("data/impact.toml"))
+    let mut toml = std::fs::read_to_string(repo.join("data/impact.toml"))
         .unwrap()
         .replace("survei.csv", file);
+    if design != "2x2" {
+        toml = toml.replace(
+            "cluster = \"kelurahan\"",
+            &format!("cluster = \"kelurahan\"\ndesign = \"{design}\""),
+        );
+    }
+    if design == "staggered" {
+        toml = toml.replace(
+            "pre = [\"2024\", \"2025\"]\npost = [\"2026\"]",
+            "pre = [\"2024\"]\npost = [\"2025\", \"2026\"]\nstart = \"mulai\"",
+        );
+        assert!(toml.contains("start = "), "the sample's waves changed");
+    }
     std::fs::create_dir_all(root.join("data")).unwrap();
     std::fs::write(root.join("data/impact.toml"), toml).unwrap();
 }
@@ -41,6 +57,7 @@ fn main() {
         .map(|n| n.parse().unwrap())
         .collect();
     let runs: usize = args.next().map_or(5, |n| n.parse().unwrap());
+    let design = args.next().unwrap_or_else(|| "2x2".into());
     let dir = Path::new(&dir);
     println!(
         "{:>9} {:>8} {:>10} {:>10} {:>10} {:>8}",
@@ -51,9 +68,12 @@ fn main() {
             dir.join(format!("csv-{rows}")),
             dir.join(format!("parquet-{rows}")),
         );
-        site(&csv_site, "survei.csv");
-        site(&pq_site, "survei.parquet");
-        let text = berdaya::impact::sample::generate(rows);
+        site(&csv_site, "survei.csv", &design);
+        site(&pq_site, "survei.parquet", &design);
+        let mut text = berdaya::impact::sample::generate(rows);
+        if design == "staggered" {
+            text = with_start(&text);
+        }
         std::fs::write(csv_site.join("data/survei.csv"), &text).unwrap();
         // The same rows as Parquet, every column as text as a survey tool would export it.
         let mut df = CsvReadOptions::default()
@@ -113,6 +133,24 @@ fn main() {
             );
         }
     }
+}
+
+/// The survey with a `mulai` column: participants of kelurahan with an even-length name start
+/// in 2025, the others in 2026; the comparison group has none.
+fn with_start(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for (i, line) in text.lines().enumerate() {
+        out.push_str(line);
+        let fields: Vec<&str> = line.split(',').collect();
+        out.push_str(match (i, fields.get(2), fields.get(4)) {
+            (0, _, _) => ",mulai",
+            (_, Some(&"peserta"), Some(k)) if k.len() % 2 == 0 => ",2025",
+            (_, Some(&"peserta"), _) => ",2026",
+            _ => ",",
+        });
+        out.push('\n');
+    }
+    out
 }
 
 /// A word of the theme's `i18n.toml` in `lang`, falling back to Indonesian, then the key.
