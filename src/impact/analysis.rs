@@ -337,6 +337,8 @@ pub fn analyse_survey(config: ImpactConfig, survey: SurveyData) -> Result<Analys
                 _ => (None, None),
             };
             let all_waves: Vec<u32> = (0..s.waves.len() as u32).collect();
+            // The staggered design's rows, read once for the whole and every breakdown level.
+            let mut staggered_rows = None;
             let staggered = match s.design {
                 DesignKind::Staggered => {
                     if survey.shape() == DataShape::RepeatedCrossSections {
@@ -350,8 +352,10 @@ pub fn analyse_survey(config: ImpactConfig, survey: SurveyData) -> Result<Analys
                         .collect()
                         .map_err(err)?;
                     let clustered = matches!(did.estimate.kind, SeKind::Cluster(_));
-                    let st = super::staggered::staggered(&rows, cluster.filter(|_| clustered))
+                    let read = super::staggered::Rows::of(&rows, cluster.filter(|_| clustered))
                         .map_err(err)?;
+                    let st = super::staggered::estimate(&read, None, clustered);
+                    staggered_rows = Some((read, rows));
                     if st.is_none() {
                         return Err(Diagnostic::error(format!(
                             "the staggered design cannot be estimated for `{}`: no participants with answers in every wave and a comparison not yet in the programme",
@@ -375,29 +379,20 @@ pub fn analyse_survey(config: ImpactConfig, survey: SurveyData) -> Result<Analys
                     .iter()
                     .map(|(level, d)| (level.clone(), Did::from_design(d, s.se)))
                     .collect();
-                if let Some(whole) = &staggered {
-                    // Each level's own staggered estimate, on its respondents.
-                    let names = &survey.levels[b];
-                    let rows = super::estimate::answered(df, &name, &all_waves);
-                    for (code, level) in names.iter().enumerate() {
+                if let (Some(whole), Some(all)) = (&staggered, &staggered_rows) {
+                    // Each level's own staggered estimate, on its respondents: subsets of the
+                    // rows read once.
+                    let codes = super::estimate::u32s(&all.1, &column).map_err(err)?;
+                    let clustered = matches!(whole.overall.estimate.kind, SeKind::Cluster(_));
+                    for (code, level) in survey.levels[b].iter().enumerate() {
                         let Some(d) = levels.get_mut(level) else {
                             continue;
                         };
-                        let part = rows
-                            .clone()
-                            .filter(polars::prelude::col(column.as_str()).eq(polars::prelude::lit(code as u32)))
-                            .collect()
-                            .map_err(err)?;
-                        let clustered = matches!(whole.overall.estimate.kind, SeKind::Cluster(_));
+                        let keep: Vec<bool> = codes.iter().map(|c| *c == code as u32).collect();
                         // A level inside one cluster (a breakdown by area) is clustered by
                         // respondent, as the 2x2 design falls back to HC1 there.
-                        let by_cluster =
-                            super::staggered::staggered(&part, cluster.filter(|_| clustered))
-                                .map_err(err)?;
-                        let estimated = match by_cluster {
-                            Some(st) => Some(st),
-                            None => super::staggered::staggered(&part, None).map_err(err)?,
-                        };
+                        let estimated = super::staggered::estimate(&all.0, Some(&keep), clustered)
+                            .or_else(|| super::staggered::estimate(&all.0, Some(&keep), false));
                         match estimated {
                             Some(st) => {
                                 d.estimate = st.overall.estimate;

@@ -121,35 +121,83 @@ impl Staggered {
     }
 }
 
-/// The staggered design on `rows` (as [`super::estimate::answered`] gives them for every
-/// wave: columns `id`, `wave`, `start` (wave index; null for the comparison group), `y`, and
-/// `cluster_column` when given). Standard errors are clustered by `cluster_column` (each
-/// respondent in the cluster of their first wave), else by respondent. `None` when nothing can
-/// be estimated: no respondent answered every wave, no cohort has a wave before its start and
-/// a comparison, or fewer than two clusters.
+/// The columns of the rows the staggered design reads, extracted once so that breakdown levels
+/// are estimated on subsets without filtering frames again.
+pub struct Rows {
+    ids: Vec<u32>,
+    waves: Vec<u32>,
+    starts: Vec<Option<u32>>,
+    y: Vec<f64>,
+    clusters: Option<Vec<u32>>,
+}
+
+impl Rows {
+    /// The columns of `rows` (as [`super::estimate::answered`] gives them for every wave:
+    /// `id`, `wave`, `start` (wave index; null for the comparison group), `y`, and
+    /// `cluster_column` when given).
+    pub fn of(rows: &DataFrame, cluster_column: Option<&str>) -> PolarsResult<Rows> {
+        Ok(Rows {
+            ids: u32s(rows, "id")?,
+            waves: u32s(rows, "wave")?,
+            starts: rows
+                .column("start")?
+                .cast(&DataType::UInt32)?
+                .u32()?
+                .iter()
+                .collect(),
+            y: f64s(rows, "y")?,
+            clusters: match cluster_column {
+                Some(c) => Some(u32s(rows, c)?),
+                None => None,
+            },
+        })
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// True without rows.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+}
+
+/// The staggered design on `rows` (see [`Rows::of`]). Standard errors are clustered by
+/// `cluster_column` (each respondent in the cluster of their first wave), else by respondent.
+/// `None` when nothing can be estimated: no respondent answered every wave, no cohort has a
+/// wave before its start and a comparison, or fewer than two clusters.
 pub fn staggered(
     rows: &DataFrame,
     cluster_column: Option<&str>,
 ) -> PolarsResult<Option<Staggered>> {
-    let ids = u32s(rows, "id")?;
-    let waves = u32s(rows, "wave")?;
-    let starts: Vec<Option<u32>> = rows
-        .column("start")?
-        .cast(&DataType::UInt32)?
-        .u32()?
-        .iter()
-        .collect();
-    let y = f64s(rows, "y")?;
-    let clusters = match cluster_column {
-        Some(c) => Some(u32s(rows, c)?),
-        None => None,
+    let rows = Rows::of(rows, cluster_column)?;
+    Ok(estimate(&rows, None, cluster_column.is_some()))
+}
+
+/// The staggered design on the rows `keep` selects (all when `None`), clustered by the rows'
+/// cluster column when `clustered` (which [`Rows::of`] must have read), else by respondent.
+pub fn estimate(rows: &Rows, keep: Option<&[bool]>, clustered: bool) -> Option<Staggered> {
+    let selected: Vec<usize> = match keep {
+        Some(k) => (0..rows.len()).filter(|i| k[*i]).collect(),
+        None => (0..rows.len()).collect(),
+    };
+    let pick_u32 = |v: &[u32]| -> Vec<u32> { selected.iter().map(|i| v[*i]).collect() };
+    let ids = pick_u32(&rows.ids);
+    let waves = pick_u32(&rows.waves);
+    let starts: Vec<Option<u32>> = selected.iter().map(|i| rows.starts[*i]).collect();
+    let y: Vec<f64> = selected.iter().map(|i| rows.y[*i]).collect();
+    let clusters = match (&rows.clusters, clustered) {
+        (Some(c), true) => Some(pick_u32(c)),
+        _ => None,
     };
     let mut present = waves.clone();
     present.sort_unstable();
     present.dedup();
     let t_count = present.len();
     if t_count < 2 {
-        return Ok(None);
+        return None;
     }
     let slot = |w: u32| present.binary_search(&w).ok();
     // Per respondent: the answer in each wave, start, cluster of the first wave.
@@ -189,9 +237,7 @@ pub fn staggered(
     {
         (present, t_count)
     } else {
-        let Some(latest) = start_of.iter().flatten().max().copied() else {
-            return Ok(None);
-        };
+        let latest = start_of.iter().flatten().max().copied()?;
         for s in start_of.iter_mut() {
             if *s == Some(latest) {
                 *s = None;
@@ -199,7 +245,7 @@ pub fn staggered(
         }
         let keep = present.iter().filter(|w| **w < latest).count();
         if keep < 2 {
-            return Ok(None);
+            return None;
         }
         // Answers are stored by slot: keep the first `keep` slots of each respondent.
         let mut trimmed = vec![f64::NAN; id_count * keep];
@@ -223,7 +269,7 @@ pub fn staggered(
     let dropped = seen.iter().filter(|s| **s).count() - keep.len();
     let n = keep.len();
     if n == 0 {
-        return Ok(None);
+        return None;
     }
     let y_of = |j: usize, k: usize| answers[keep[j] * t_count + k];
     let g_of: Vec<Option<u32>> = keep.iter().map(|u| start_of[*u]).collect();
@@ -247,7 +293,7 @@ pub fn staggered(
         None => (None, n),
     };
     if g_count < 2 {
-        return Ok(None);
+        return None;
     }
     let nf = n as f64;
     let se_of = |inf: &[f64]| -> f64 {
@@ -316,11 +362,12 @@ pub fn staggered(
         .filter(|c| cells[*c].wave >= cells[*c].cohort)
         .collect();
     if post.is_empty() {
-        return Ok(None);
+        return None;
     }
-    let kind = match cluster_column {
-        Some(_) => SeKind::Cluster(g_count),
-        None => SeKind::Respondent(g_count),
+    let kind = if clusters.is_some() {
+        SeKind::Cluster(g_count)
+    } else {
+        SeKind::Respondent(g_count)
     };
     let df = g_count as f64 - 1.0;
     let estimate = |value: f64, inf: &[f64]| Estimate::t(value, se_of(inf), kind, df);
@@ -446,7 +493,7 @@ pub fn staggered(
         .map(|(a, f)| (*a, f.as_slice()))
         .collect();
     let pretrend = wald(&before, codes, g_count, nf);
-    Ok(Some(Staggered {
+    Some(Staggered {
         cells,
         overall,
         cohorts: cohorts_out,
@@ -461,7 +508,7 @@ pub fn staggered(
         dropped,
         waves: present,
         clusters: g_count,
-    }))
+    })
 }
 
 /// The Wald test that the effects `tested` (value, influence function) are all 0:

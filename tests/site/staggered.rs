@@ -434,3 +434,36 @@ fn participants_in_fewer_than_six_clusters_support_no_interval_or_verdict() {
     assert_eq!(estimates[0]["note"], "few_treated_clusters");
     assert_eq!(estimates[0]["ci_low"], "");
 }
+
+#[test]
+fn each_breakdown_level_is_its_own_staggered_estimate() {
+    // A breakdown by kelurahan: each level lies in one cluster, so it is clustered by
+    // respondent, and equals the design run on that kelurahan's rows alone.
+    let toml = format!(
+        "{STAGGERED}\n[[breakdowns]]\ncolumn = \"kel\"\nlabel = {{ id = \"Kelurahan\", en = \"Kelurahan\" }}\n"
+    );
+    let a = analyse(survey_site(&toml, &["staggered.csv"]).path());
+    let levels = &a.outcomes[0].breakdowns[0];
+    assert_eq!(
+        levels.len(),
+        11,
+        "K12-K15 have no participants: no estimate"
+    );
+    let csv = edited(|_, l| l.to_string());
+    for kel in ["K01", "K06", "K10"] {
+        let only: String = csv
+            .lines()
+            .enumerate()
+            .filter(|(i, l)| *i == 0 || l.contains(&format!(",{kel},")))
+            .map(|(_, l)| format!("{l}\n"))
+            .collect();
+        let site = survey_site(&STAGGERED.replace("cluster = \"kel\"\n", ""), &[]);
+        std::fs::write(site.path().join("data/staggered.csv"), only).unwrap();
+        let alone = analyse(site.path());
+        let st = alone.outcomes[0].staggered.as_ref().unwrap();
+        let d = &levels[kel];
+        assert!(matches!(d.estimate.kind, SeKind::Respondent(_)), "{kel}");
+        assert_eq!(d.estimate, st.overall.estimate, "{kel}");
+        assert_eq!(d.people(), st.units as u64);
+    }
+}
