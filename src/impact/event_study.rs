@@ -66,19 +66,44 @@ impl EventStudy {
     }
 }
 
-/// The event study on `rows` (as [`super::estimate::answered`] gives them for every wave:
-/// columns `id`, `wave`, `treated`, `w`, `y`, and `cluster_column` when given), relative to wave
-/// `reference`, testing the waves in `pre` other than the reference. Standard errors are
-/// clustered by `cluster_column`, or by respondent when `None`. `unit_effects` asks for
-/// respondent fixed effects (panels). `None` when the regression cannot be estimated (a wave
-/// without participants or comparison rows, fewer than two clusters).
-pub fn event_study(
+/// The regression of the event study after the within transformation: its rows' regressors
+/// and answers (demeaned by respondent with unit effects), weights and clusters.
+struct Regression {
+    /// Regressors, `p` per row: wave dummies, interactions, then intercept and treated without
+    /// unit effects.
+    x: Vec<f64>,
+    /// Answers (demeaned with unit effects).
+    y: Vec<f64>,
+    w: Vec<f64>,
+    clusters: Vec<u32>,
+    ids: Vec<u32>,
+    p: usize,
+    /// Waves other than the reference, in order: the interaction of `others[j]` is column
+    /// `m + j`.
+    others: Vec<u32>,
+    present: Vec<u32>,
+    /// Respondents with rows (units with a positive weight).
+    units: usize,
+}
+
+impl Regression {
+    fn row(&self, i: usize) -> &[f64] {
+        &self.x[i * self.p..(i + 1) * self.p]
+    }
+
+    fn column_of(&self, wave: u32) -> Option<usize> {
+        let m = self.others.len();
+        self.others.iter().position(|o| *o == wave).map(|j| m + j)
+    }
+}
+
+/// Builds the regression; `None` when the reference wave or every other wave has no rows.
+fn regression(
     rows: &DataFrame,
     reference: u32,
-    pre: &[u32],
     cluster_column: Option<&str>,
     unit_effects: bool,
-) -> PolarsResult<Option<EventStudy>> {
+) -> PolarsResult<Option<Regression>> {
     let ids = u32s(rows, "id")?;
     let waves = u32s(rows, "wave")?;
     let treated: Vec<bool> = rows
@@ -146,16 +171,64 @@ pub fn event_study(
             }
         }
     }
+    let mut xs = vec![0.0f64; n * p];
+    let mut ys = vec![0.0f64; n];
+    for i in 0..n {
+        let xi = &mut xs[i * p..(i + 1) * p];
+        row_x(i, xi);
+        ys[i] = y[i];
+        if unit_effects {
+            let base = ids[i] as usize * (p + 2);
+            for j in 0..p {
+                xi[j] -= means[base + 2 + j];
+            }
+            ys[i] -= means[base + 1];
+        }
+    }
+    let with_rows = if unit_effects {
+        means.chunks(p + 2).filter(|u| u[0] > 0.0).count()
+    } else {
+        0
+    };
+    Ok(Some(Regression {
+        x: xs,
+        y: ys,
+        w,
+        clusters,
+        ids,
+        p,
+        others,
+        present,
+        units: with_rows,
+    }))
+}
+
+/// The event study on `rows` (as [`super::estimate::answered`] gives them for every wave:
+/// columns `id`, `wave`, `treated`, `w`, `y`, and `cluster_column` when given), relative to wave
+/// `reference`, testing the waves in `pre` other than the reference. Standard errors are
+/// clustered by `cluster_column`, or by respondent when `None`. `unit_effects` asks for
+/// respondent fixed effects (panels). `None` when the regression cannot be estimated (a wave
+/// without participants or comparison rows, fewer than two clusters).
+pub fn event_study(
+    rows: &DataFrame,
+    reference: u32,
+    pre: &[u32],
+    cluster_column: Option<&str>,
+    unit_effects: bool,
+) -> PolarsResult<Option<EventStudy>> {
+    let Some(r) = regression(rows, reference, cluster_column, unit_effects)? else {
+        return Ok(None);
+    };
+    let (p, n) = (r.p, r.y.len());
+    let m = r.others.len();
+    let (ids, clusters, w) = (&r.ids, &r.clusters, &r.w);
+    let present = &r.present;
+    let position = |k: u32| r.others.iter().position(|o| *o == k);
+    let units = ids.iter().max().map_or(0, |v| *v as usize + 1);
+    let mut x = vec![0.0f64; p];
     let demeaned = |i: usize, x: &mut [f64]| -> f64 {
-        row_x(i, x);
-        if !unit_effects {
-            return y[i];
-        }
-        let base = ids[i] as usize * (p + 2);
-        for j in 0..p {
-            x[j] -= means[base + 2 + j];
-        }
-        y[i] - means[base + 1]
+        x.copy_from_slice(r.row(i));
+        r.y[i]
     };
     let mut xtx = vec![vec![0.0f64; p]; p];
     let mut xty = vec![0.0f64; p];
@@ -205,7 +278,7 @@ pub fn event_study(
     // they are not.
     let nested = cluster_column.is_none() || {
         let mut cluster_of = vec![u32::MAX; units];
-        ids.iter().zip(&clusters).all(|(id, g)| {
+        ids.iter().zip(clusters.iter()).all(|(id, g)| {
             let c = &mut cluster_of[*id as usize];
             if *c == u32::MAX {
                 *c = *g;
@@ -216,7 +289,7 @@ pub fn event_study(
     let k = match (unit_effects, nested) {
         (false, _) => p,
         (true, true) => p + 1,
-        (true, false) => p + means.chunks(p + 2).filter(|u| u[0] > 0.0).count(),
+        (true, false) => p + r.units,
     };
     let (gf, nf) = (g_count as f64, n as f64);
     let factor = gf / (gf - 1.0) * (nf - 1.0) / (nf - k as f64);
@@ -296,6 +369,54 @@ pub fn event_study(
         clusters: g_count,
         unit_effects,
     }))
+}
+
+/// The wild cluster bootstrap (WCR, CRV1, null imposed; see
+/// [`super::bootstrap::wild_cluster_regression`]) of the effect in wave `wave`, on the same rows
+/// and regression as [`event_study`], clustered by `cluster_column`. `None` when the effect is
+/// not estimated, with fewer than two clusters, or when respondents with fixed effects are not
+/// each in one cluster (the within transformation then differs from the dummies' regression).
+#[allow(clippy::too_many_arguments)]
+pub fn bootstrap(
+    rows: &DataFrame,
+    reference: u32,
+    cluster_column: &str,
+    unit_effects: bool,
+    wave: u32,
+    weights: super::bootstrap::Weights,
+    draws: usize,
+    seed: u64,
+) -> PolarsResult<Option<super::bootstrap::WildBootstrap>> {
+    let Some(r) = regression(rows, reference, Some(cluster_column), unit_effects)? else {
+        return Ok(None);
+    };
+    let Some(j) = r.column_of(wave) else {
+        return Ok(None);
+    };
+    if unit_effects {
+        let units = r.ids.iter().max().map_or(0, |v| *v as usize + 1);
+        let mut cluster_of = vec![u32::MAX; units];
+        let nested = r.ids.iter().zip(&r.clusters).all(|(id, g)| {
+            let c = &mut cluster_of[*id as usize];
+            if *c == u32::MAX {
+                *c = *g;
+            }
+            *c == *g
+        });
+        if !nested {
+            return Ok(None);
+        }
+    }
+    let ls = super::bootstrap::LeastSquares {
+        x: &r.x,
+        p: r.p,
+        y: &r.y,
+        w: &r.w,
+        clusters: &r.clusters,
+    };
+    Ok(super::bootstrap::wild_cluster_regression(
+        &ls, j, weights, draws, seed,
+    ))
 }
 
 /// The inverse of a small symmetric positive-definite matrix by Gauss–Jordan elimination with

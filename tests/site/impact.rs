@@ -881,15 +881,22 @@ fn wild_cluster_bootstrap_equals_wildboottest() {
             .unwrap();
         let cells = cluster_cells(&rows, 2, "cluster").unwrap();
         assert_eq!(cells.len(), 12);
-        // Rademacher weights, all 2^12 vectors: the same p-value (160 of the online draws tie
-        // with |t| in exact arithmetic; neither counts them as above).
+        // Rademacher weights, all 2^12 vectors: the same counts (the sample's own v = ±1, and
+        // for online 158 more draws, tie with |t| in exact arithmetic; wildboottest does not
+        // count them here by floating-point chance, so it equals berdaya's strict share; the
+        // published p counts them).
         let rad = wild_cluster(&cells, Weights::Rademacher, 9999, 2026).unwrap();
         assert!(rad.enumerated && rad.draws == 4096);
         let want = e["p_rademacher_enumerated"].as_f64().unwrap();
         assert!(
-            (rad.p - want).abs() <= 1e-12,
+            (rad.p_strict - want).abs() <= 1e-12,
             "{name}: {} vs wildboottest {want}",
-            rad.p
+            rad.p_strict
+        );
+        let ties = if *name == "online" { 160.0 } else { 2.0 };
+        assert!(
+            (rad.p - rad.p_strict - ties / 4096.0).abs() <= 1e-12,
+            "{rad:?}"
         );
         // Webb weights are random: berdaya's 9,999 draws are within Monte Carlo error (4
         // standard errors) of wildboottest's 99,999.
@@ -1022,6 +1029,8 @@ fn participants_in_a_single_cluster_are_stated_as_not_supporting_inference() {
 
 #[test]
 fn event_study_equals_pyfixest_with_its_pretrend_test() {
+    use berdaya::impact::bootstrap::Weights;
+    use berdaya::impact::estimate::answered;
     let all = expected();
     let toml = PANEL.replace(
         "post = [\"w3\"]",
@@ -1051,8 +1060,51 @@ fn event_study_equals_pyfixest_with_its_pretrend_test() {
         close(w.f, &e["pretrend_f"]);
         close(w.p, &e["pretrend_p"]);
         assert_eq!((w.df1, w.df2), (1, 11.0));
-        // The headline is the first wave after the programme.
-        assert_eq!(o.headline().estimate, *es.effect(2).unwrap());
+        // The headline is the first wave after the programme, with the wild cluster
+        // bootstrap's interval and p-value (12 clusters).
+        let h = o.headline().estimate;
+        let b = o.bootstrap.expect("few clusters: bootstrapped");
+        assert_eq!(
+            (h.value, h.se),
+            (es.effect(2).unwrap().value, es.effect(2).unwrap().se)
+        );
+        assert_eq!((h.lo, h.hi, h.p), (b.lo, b.hi, b.p));
+        assert!(b.lo < h.value && h.value < b.hi);
+        // The bootstrap of the event-study regression equals wildboottest on the regression
+        // with a dummy per respondent: Rademacher weights, all 2^12 vectors.
+        let rows = answered(&a.survey.data, &format!("o{i}"), &[0, 1, 2])
+            .collect()
+            .unwrap();
+        let rad = berdaya::impact::event_study::bootstrap(
+            &rows,
+            1,
+            "cluster",
+            true,
+            2,
+            Weights::Rademacher,
+            9999,
+            2026,
+        )
+        .unwrap()
+        .unwrap();
+        assert!(rad.enumerated && rad.draws == 4096);
+        let want = all["panel_event_study_wild"][name]["p_rademacher_enumerated"]
+            .as_f64()
+            .unwrap();
+        // wildboottest counts the exact ties (|t*| = |t| in exact arithmetic: the sample's own
+        // v = ±1 and, for online, 158 more) here, by floating-point chance; berdaya publishes
+        // p with ties counted, so the two agree. The brute force of the script (every weight
+        // vector, the dummies' regression refitted) gives the same counts.
+        assert!(
+            (rad.p - want).abs() <= 1e-12,
+            "{name}: {} vs wildboottest {want}",
+            rad.p
+        );
+        let brute = &all["panel_event_study_wild"][name];
+        let above = brute["bruteforce_above"].as_f64().unwrap();
+        let ties = brute["bruteforce_ties"].as_f64().unwrap();
+        assert_eq!(rad.p_strict * 4096.0, above, "{name}");
+        assert_eq!(rad.p * 4096.0, above + ties, "{name}");
     }
     let toml = toml.replace("cluster = \"kel\"", "cluster = \"kel\"\nse = \"hc1\"");
     let err = impact::analyse(survey_site(&toml, &["panel.csv"]).path())
