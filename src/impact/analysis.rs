@@ -176,13 +176,6 @@ impl OutcomeAnalysis {
         let scale = d.estimate.value.abs() + d.cells.t0.mean.abs() + d.cells.c0.mean.abs();
         if self.single_treated_cluster() {
             Some("single_cluster")
-        } else if self.staggered.is_some()
-            && matches!(d.estimate.kind, SeKind::Cluster(_))
-            && self.treated_clusters < FEW_TREATED_CLUSTERS
-        {
-            // The staggered design has no bootstrap: with participants in so few clusters its
-            // cluster-robust interval is far too narrow (Cameron and Miller 2015).
-            Some("few_treated_clusters")
         } else if se.is_nan() || se <= 1e-9 * scale.max(f64::MIN_POSITIVE) {
             Some("no_variation")
         } else {
@@ -354,7 +347,10 @@ pub fn analyse_survey(config: ImpactConfig, survey: SurveyData) -> Result<Analys
                     let clustered = matches!(did.estimate.kind, SeKind::Cluster(_));
                     let read = super::staggered::Rows::of(&rows, cluster.filter(|_| clustered))
                         .map_err(err)?;
-                    let st = super::staggered::estimate(&read, None, clustered);
+                    // The bootstrap is cheap (per-cluster sums): always run when clustered, used
+                    // below when there are few clusters.
+                    let boot = clustered.then_some((Weights::Webb, BOOTSTRAP_DRAWS, BOOTSTRAP_SEED));
+                    let st = super::staggered::estimate(&read, None, clustered, boot);
                     staggered_rows = Some((read, rows));
                     if st.is_none() {
                         return Err(Diagnostic::error(format!(
@@ -391,8 +387,11 @@ pub fn analyse_survey(config: ImpactConfig, survey: SurveyData) -> Result<Analys
                         let keep: Vec<bool> = codes.iter().map(|c| *c == code as u32).collect();
                         // A level inside one cluster (a breakdown by area) is clustered by
                         // respondent, as the 2x2 design falls back to HC1 there.
-                        let estimated = super::staggered::estimate(&all.0, Some(&keep), clustered)
-                            .or_else(|| super::staggered::estimate(&all.0, Some(&keep), false));
+                        let estimated =
+                            super::staggered::estimate(&all.0, Some(&keep), clustered, None)
+                                .or_else(|| {
+                                    super::staggered::estimate(&all.0, Some(&keep), false, None)
+                                });
                         match estimated {
                             Some(st) => {
                                 d.estimate = st.overall.estimate;
@@ -468,6 +467,16 @@ pub fn analyse_survey(config: ImpactConfig, survey: SurveyData) -> Result<Analys
                     (es, boot)
                 }
                 _ => (None, bootstrap),
+            };
+            // The staggered design's own bootstrap of its overall effect, with few clusters.
+            let bootstrap = match (&staggered, did.estimate.kind) {
+                (Some(st), SeKind::Cluster(g)) => ((g < FEW_CLUSTERS
+                    || treated_clusters < FEW_TREATED_CLUSTERS)
+                    && treated_clusters >= 2)
+                    .then_some(st.bootstrap)
+                    .flatten(),
+                (Some(_), _) => None,
+                _ => bootstrap,
             };
             Ok(OutcomeAnalysis {
                 event_study,

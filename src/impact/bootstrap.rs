@@ -473,6 +473,112 @@ pub fn wild_cluster_regression(
     Some(finish(&setup, enumerated, weights, seed))
 }
 
+/// One difference in means of a stacked regression for [`wild_cluster_means`]: the
+/// participants' and the comparison's counts, and per cluster (dense codes 0..G) the sums of
+/// their residuals from their own mean and their counts: [Σ(y − μ_T), N_T, Σ(y − μ_C), N_C].
+pub struct MeanDifference {
+    /// Participants in the difference (n_T).
+    pub n_t: f64,
+    /// Comparison rows in it (n_C).
+    pub n_c: f64,
+    /// Per cluster: [Σ(y − μ_T), N_T, Σ(y − μ_C), N_C] over its rows.
+    pub by_cluster: Vec<[f64; 4]>,
+}
+
+/// The same bootstrap for θ = Σ_k ω_k·(μ_Tk − μ_Ck), a fixed-weight combination of differences
+/// in means (each the slope of its own regression y ~ 1 + D, the regressions stacked, errors
+/// clustered across them). The null θ = θ0 is imposed by constrained least squares: with
+/// Λ = Σ ω_k²(1/n_Tk + 1/n_Ck) and λ = (θ̂ − θ0)/Λ, the restricted residuals are the
+/// unrestricted ones plus ω_k·λ/n_Tk (participants) or minus ω_k·λ/n_Ck (comparison), so
+/// everything follows from the per-cluster sums. `estimate` is θ̂. `None` with fewer than two
+/// clusters or an empty group.
+pub fn wild_cluster_means(
+    parts: &[MeanDifference],
+    omega: &[f64],
+    estimate: f64,
+    weights: Weights,
+    draws_wanted: usize,
+    seed: u64,
+) -> Option<WildBootstrap> {
+    let g_count = parts.first().map_or(0, |p| p.by_cluster.len());
+    if g_count < 2
+        || parts.len() != omega.len()
+        || parts.iter().any(|p| p.n_t <= 0.0 || p.n_c <= 0.0)
+    {
+        return None;
+    }
+    let lambda_scale: f64 = parts
+        .iter()
+        .zip(omega)
+        .map(|(p, w)| w * w * (1.0 / p.n_t + 1.0 / p.n_c))
+        .sum();
+    // Per part and cluster: U(θ0) = U0 − θ0·U1 for participants (T) and comparison (C).
+    let k_count = parts.len();
+    let mut u0 = vec![[0.0f64; 2]; k_count * g_count];
+    let mut u1 = vec![[0.0f64; 2]; k_count * g_count];
+    let mut counts = vec![[0.0f64; 2]; k_count * g_count];
+    let mut sample = vec![0.0f64; g_count];
+    for (k, (p, w)) in parts.iter().zip(omega).enumerate() {
+        for (g, [rt, nt, rc, nc]) in p.by_cluster.iter().enumerate() {
+            let kappa = [nt * w / p.n_t, -nc * w / p.n_c];
+            let i = k * g_count + g;
+            u0[i] = [
+                rt + kappa[0] * estimate / lambda_scale,
+                rc + kappa[1] * estimate / lambda_scale,
+            ];
+            u1[i] = [kappa[0] / lambda_scale, kappa[1] / lambda_scale];
+            counts[i] = [*nt, *nc];
+            sample[g] += w * (rt / p.n_t - rc / p.n_c);
+        }
+    }
+    let u2: f64 = sample.iter().map(|u| u * u).sum();
+    let (v, enumerated) = draws(g_count, draws_wanted, weights, seed);
+    let draws = v
+        .iter()
+        .map(|v| {
+            // m*_k for T and C, as a line in θ0.
+            let mut m0 = vec![[0.0f64; 2]; k_count];
+            let mut m1 = vec![[0.0f64; 2]; k_count];
+            for (k, p) in parts.iter().enumerate() {
+                let n = [p.n_t, p.n_c];
+                for (g, vg) in v.iter().enumerate() {
+                    let i = k * g_count + g;
+                    for side in 0..2 {
+                        m0[k][side] += vg * u0[i][side] / n[side];
+                        m1[k][side] += vg * u1[i][side] / n[side];
+                    }
+                }
+            }
+            let beta0: f64 = (0..k_count).map(|k| omega[k] * (m0[k][0] - m0[k][1])).sum();
+            let beta1: f64 = (0..k_count).map(|k| omega[k] * (m1[k][0] - m1[k][1])).sum();
+            let (mut s00, mut s01, mut s11) = (0.0, 0.0, 0.0);
+            for (g, vg) in v.iter().enumerate() {
+                let (mut q0, mut q1) = (0.0, 0.0);
+                for (k, p) in parts.iter().enumerate() {
+                    let i = k * g_count + g;
+                    let n = [p.n_t, p.n_c];
+                    for (side, sign) in [(0, 1.0), (1, -1.0)] {
+                        let e0 = vg * u0[i][side] - counts[i][side] * m0[k][side];
+                        let e1 = vg * u1[i][side] - counts[i][side] * m1[k][side];
+                        q0 += sign * omega[k] * e0 / n[side];
+                        q1 += sign * omega[k] * e1 / n[side];
+                    }
+                }
+                s00 += q0 * q0;
+                s01 += q0 * q1;
+                s11 += q1 * q1;
+            }
+            [beta0, beta1, s00, s01, s11]
+        })
+        .collect();
+    let setup = Setup {
+        did: estimate,
+        u2,
+        draws,
+    };
+    Some(finish(&setup, enumerated, weights, seed))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

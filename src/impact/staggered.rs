@@ -23,6 +23,7 @@
 use polars::prelude::*;
 use statrs::distribution::{ContinuousCDF, FisherSnedecor};
 
+use super::bootstrap::{MeanDifference, Weights, WildBootstrap, wild_cluster_means};
 use super::estimate::{f64s, u32s};
 use super::event_study::{WaldTest, invert};
 use super::stats::{Estimate, SeKind};
@@ -101,6 +102,11 @@ pub struct Staggered {
     pub waves: Vec<u32>,
     /// Clusters of the standard errors (respondents when not clustered by area).
     pub clusters: usize,
+    /// The restricted wild cluster bootstrap (Webb weights) of the overall effect, when asked:
+    /// the overall effect is Σ ω_k ATT_k over the cells in the programme, each ATT_k the slope
+    /// of its own regression ΔY ~ 1 + cohort, stacked and clustered by area, with the cohort
+    /// weights ω held fixed ([`wild_cluster_means`]).
+    pub bootstrap: Option<WildBootstrap>,
 }
 
 impl Staggered {
@@ -173,12 +179,19 @@ pub fn staggered(
     cluster_column: Option<&str>,
 ) -> PolarsResult<Option<Staggered>> {
     let rows = Rows::of(rows, cluster_column)?;
-    Ok(estimate(&rows, None, cluster_column.is_some()))
+    Ok(estimate(&rows, None, cluster_column.is_some(), None))
 }
 
 /// The staggered design on the rows `keep` selects (all when `None`), clustered by the rows'
 /// cluster column when `clustered` (which [`Rows::of`] must have read), else by respondent.
-pub fn estimate(rows: &Rows, keep: Option<&[bool]>, clustered: bool) -> Option<Staggered> {
+/// `bootstrap` (weights, draws, seed), when clustered: the wild cluster bootstrap of the overall effect
+/// (see [`Staggered::bootstrap`]).
+pub fn estimate(
+    rows: &Rows,
+    keep: Option<&[bool]>,
+    clustered: bool,
+    bootstrap: Option<(Weights, usize, u64)>,
+) -> Option<Staggered> {
     let selected: Vec<usize> = match keep {
         Some(k) => (0..rows.len()).filter(|i| k[*i]).collect(),
         None => (0..rows.len()).collect(),
@@ -310,6 +323,7 @@ pub fn estimate(rows: &Rows, keep: Option<&[bool]>, clustered: bool) -> Option<S
     };
     // Group-time effects and their influence functions.
     let mut cells = Vec::new();
+    let mut parts: Vec<MeanDifference> = Vec::new();
     let mut infs: Vec<Vec<f64>> = Vec::new();
     for &g in &cohorts {
         // The last wave with answers before the start.
@@ -347,6 +361,26 @@ pub fn estimate(rows: &Rows, keep: Option<&[bool]>, clustered: bool) -> Option<S
                     }
                 })
                 .collect();
+            // Per cluster, for the bootstrap: residual sums and counts of both groups.
+            if let Some(codes) = &cluster_code {
+                let mut by_cluster = vec![[0.0f64; 4]; g_count];
+                for j in 0..n {
+                    let d = y_of(j, k) - y_of(j, base);
+                    let c = &mut by_cluster[codes[j]];
+                    if member(j) {
+                        c[0] += d - mu_t;
+                        c[1] += 1.0;
+                    } else if control(j) {
+                        c[2] += d - mu_c;
+                        c[3] += 1.0;
+                    }
+                }
+                parts.push(MeanDifference {
+                    n_t: n_t as f64,
+                    n_c: n_c as f64,
+                    by_cluster,
+                });
+            }
             cells.push(GroupTime {
                 cohort: g,
                 wave: t,
@@ -493,6 +527,31 @@ pub fn estimate(rows: &Rows, keep: Option<&[bool]>, clustered: bool) -> Option<S
         .map(|(a, f)| (*a, f.as_slice()))
         .collect();
     let pretrend = wald(&before, codes, g_count, nf);
+    // The overall effect's weights on the cells in the programme: its cohort's share over the
+    // cohorts' total, split equally over the cohort's cells.
+    let total_share: f64 = cohort_effects.iter().map(|c| share(c.0)).sum();
+    let omega: Vec<f64> = post
+        .iter()
+        .map(|c| {
+            let g = cells[*c].cohort;
+            let own = post.iter().filter(|d| cells[**d].cohort == g).count() as f64;
+            share(g) / total_share / own
+        })
+        .collect();
+    let boot = match bootstrap {
+        Some((weights, draws, seed)) if parts.len() == cells.len() => {
+            let post_parts: Vec<MeanDifference> = post
+                .iter()
+                .map(|c| MeanDifference {
+                    n_t: parts[*c].n_t,
+                    n_c: parts[*c].n_c,
+                    by_cluster: parts[*c].by_cluster.clone(),
+                })
+                .collect();
+            wild_cluster_means(&post_parts, &omega, overall_value, weights, draws, seed)
+        }
+        _ => None,
+    };
     Some(Staggered {
         cells,
         overall,
@@ -508,6 +567,7 @@ pub fn estimate(rows: &Rows, keep: Option<&[bool]>, clustered: bool) -> Option<S
         dropped,
         waves: present,
         clusters: g_count,
+        bootstrap: boot,
     })
 }
 

@@ -130,7 +130,10 @@ fn staggered_design_equals_csdid_group_time_effects_and_aggregations() {
             close(published.p, &e["wald_profile"]["p"]);
             // The headline is the overall effect, on the balanced panel's counts.
             let h = a.outcomes[i].headline();
-            assert_eq!(h.estimate, st.overall.estimate);
+            assert_eq!(
+                (h.estimate.value, h.estimate.se),
+                (st.overall.estimate.value, st.overall.estimate.se)
+            );
             assert_eq!(h.people(), st.units as u64);
             assert_eq!(h.n_obs(), 5 * st.units as u64);
         }
@@ -401,7 +404,7 @@ fn the_staggered_report_shows_the_overall_effect_and_the_impact_by_time_in_the_p
 }
 
 #[test]
-fn participants_in_fewer_than_six_clusters_support_no_interval_or_verdict() {
+fn participants_in_fewer_than_six_clusters_get_the_bootstrap_interval_and_its_note() {
     // Participants moved into five kelurahan (each respondent keeps one).
     let csv = edited(|n, l| {
         let f: Vec<&str> = l.split(',').collect();
@@ -420,19 +423,29 @@ fn participants_in_fewer_than_six_clusters_support_no_interval_or_verdict() {
     std::fs::write(site.path().join("data/impact.toml"), STAGGERED).unwrap();
     build(site.path()).unwrap_or_else(|d| panic!("{d}"));
     let a = analyse(site.path());
-    assert_eq!(a.outcomes[0].treated_clusters, 5);
-    assert_eq!(a.outcomes[0].no_inference(), Some("few_treated_clusters"));
+    let o = &a.outcomes[0];
+    assert_eq!(o.treated_clusters, 5);
+    assert_eq!(o.no_inference(), None);
+    let b = o
+        .bootstrap
+        .expect("participants in 5 clusters: bootstrapped");
+    let h = o.headline().estimate;
+    assert_eq!((h.lo, h.hi, h.p), (b.lo, b.hi, b.p));
+    // Wider than the cluster-robust t interval it replaces.
+    let t = o.staggered.as_ref().unwrap().overall.estimate;
+    assert!(b.hi - b.lo > t.hi - t.lo, "{b:?} vs {t:?}");
     let en = read(site.path(), "en/impact/pendapatan/index.html");
-    assert!(
-        en.contains("participants are in fewer than 6 clusters, too few for the staggered design"),
-        "{en}"
-    );
+    assert!(en.contains("wild cluster bootstrap"), "{en}");
     let estimates = csv_rows(&read(
         site.path(),
         "en/impact/pendapatan/pendapatan-estimates.csv",
     ));
-    assert_eq!(estimates[0]["note"], "few_treated_clusters");
-    assert_eq!(estimates[0]["ci_low"], "");
+    assert_eq!(estimates[0]["se_kind"], "cluster");
+    assert_eq!(estimates[1]["se_kind"], "wild_cluster_bootstrap");
+    assert!(
+        estimates[1]["method"].contains("Webb weights; 9999 draws"),
+        "{estimates:?}"
+    );
 }
 
 #[test]
@@ -466,4 +479,51 @@ fn each_breakdown_level_is_its_own_staggered_estimate() {
         assert_eq!(d.estimate, st.overall.estimate, "{kel}");
         assert_eq!(d.people(), st.units as u64);
     }
+}
+
+#[test]
+fn the_overall_effect_s_wild_cluster_bootstrap_equals_the_stacked_regression_s() {
+    use berdaya::impact::bootstrap::Weights;
+    use berdaya::impact::estimate::answered;
+    use berdaya::impact::staggered::{Rows, estimate};
+    let all = expected();
+    let a = analyse(survey_site(STAGGERED, &["staggered.csv"]).path());
+    for (i, name) in ["income", "online"].iter().enumerate() {
+        let want = &all["wild"][name];
+        let rows = answered(&a.survey.data, &format!("o{i}"), &[0, 1, 2, 3, 4])
+            .collect()
+            .unwrap();
+        let rows = Rows::of(&rows, Some("cluster")).unwrap();
+        let st = estimate(
+            &rows,
+            None,
+            true,
+            Some((Weights::Rademacher, 1 << 15, 2026)),
+        )
+        .unwrap();
+        close(st.overall.estimate.value, &want["theta"]);
+        let b = st.bootstrap.unwrap();
+        assert!(b.enumerated && b.draws == 1 << 15);
+        // Every Rademacher vector over the 15 kelurahan: the same counts as the brute force
+        // (the stacked regression refitted on each bootstrap sample).
+        let above = want["bruteforce_above"].as_f64().unwrap();
+        let ties = want["bruteforce_ties"].as_f64().unwrap();
+        assert_eq!(b.p_strict * 32768.0, above, "{name}");
+        assert_eq!(b.p * 32768.0, above + ties, "{name}");
+        // wildboottest on the same regression: within 0.001 (it counts 2,248 of 32,768 for
+        // online where the brute force counts 2,260 strictly above).
+        let wb = want["p_wildboottest"].as_f64().unwrap();
+        assert!(
+            (b.p_strict - wb).abs() <= 1e-3,
+            "{name}: {} vs {wb}",
+            b.p_strict
+        );
+        assert!(b.lo < st.overall.estimate.value && st.overall.estimate.value < b.hi);
+    }
+    // The published headline (15 clusters, fewer than 40): Webb weights, 9,999 draws.
+    let o = &a.outcomes[0];
+    let b = o.bootstrap.expect("few clusters");
+    assert_eq!(b.draws, 9_999);
+    let h = o.headline().estimate;
+    assert_eq!((h.lo, h.hi, h.p), (b.lo, b.hi, b.p));
 }
