@@ -6,7 +6,7 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use super::config::ImpactConfig;
+use super::config::{DuplicateRule, ImpactConfig};
 use super::load::polars_error;
 use super::rejects::{Reason, Reject};
 use crate::common::diagnostics::Diagnostic;
@@ -40,6 +40,54 @@ pub(super) fn group_changed(config: &ImpactConfig, df: &DataFrame) -> PolarsResu
         .iter()
         .map(|id| id.is_some_and(|id| seen.get(id) == Some(&3)))
         .collect())
+}
+
+/// Rows that repeat a respondent in a wave (compared on id and wave as written, after
+/// trimming): every such row under `keep-none`, the second and later under `keep-first`. Rows
+/// whose id is missing (null or a missing-value text, flagged in `missing_id`) are not flagged:
+/// they are rejected for that.
+pub(super) fn repeated_rows(
+    config: &ImpactConfig,
+    df: &DataFrame,
+    missing_id: &str,
+) -> PolarsResult<Vec<bool>> {
+    let s = &config.survey;
+    let ids = df.column(&s.id)?.str()?.clone();
+    let waves = df.column(&s.wave)?.str()?.clone();
+    let missing = df.column(missing_id)?.bool()?.clone();
+    // Waves as small codes (any text, declared or not: an undeclared wave is its own reject).
+    let mut wave_code: PlHashMap<Option<&str>, u32> = PlHashMap::new();
+    let keys: Vec<Option<(&str, u32)>> = ids
+        .iter()
+        .zip(waves.iter())
+        .zip(missing.iter())
+        .map(|((id, wave), missing)| {
+            if missing.unwrap_or(true) {
+                return None;
+            }
+            let next = wave_code.len() as u32;
+            let code = *wave_code.entry(wave).or_insert(next);
+            id.map(|id| (id, code))
+        })
+        .collect();
+    let mut count: PlHashMap<(&str, u32), u32> = PlHashMap::with_capacity(keys.len());
+    let mut flags = Vec::with_capacity(keys.len());
+    for key in &keys {
+        let Some(key) = key else {
+            flags.push(false);
+            continue;
+        };
+        let seen = count.entry(*key).or_insert(0);
+        *seen += 1;
+        // keep-first: the second and later; keep-none: decided below from the totals.
+        flags.push(*seen > 1);
+    }
+    if s.duplicates == DuplicateRule::KeepNone {
+        for (flag, key) in flags.iter_mut().zip(&keys) {
+            *flag = key.is_some_and(|k| count[&k] > 1);
+        }
+    }
+    Ok(flags)
 }
 
 /// Rows of respondents whose start wave (the staggered design's `start` column) differs between

@@ -9,7 +9,9 @@ use polars::prelude::*;
 
 use super::checks::{Check, missing_name, shared_columns, typed_and_checks};
 use super::config::ImpactConfig;
-use super::file_checks::{group_changed, grouped_thousands, reading_error, start_changed};
+use super::file_checks::{
+    group_changed, grouped_thousands, reading_error, repeated_rows, start_changed,
+};
 pub use super::rejects::{Reason, Reject};
 use super::rejects::{check_reject_share, reject_report};
 use crate::common::diagnostics::{Diagnostic, Diagnostics};
@@ -222,6 +224,14 @@ pub fn load(root: &Path, config: &ImpactConfig) -> Result<SurveyData, Diagnostic
         .with_columns(flag_exprs)
         .collect()
         .map_err(|e| reading_error(root, config, e))?;
+    // Repeated respondents are a check across rows, flagged here in one hash pass; its
+    // `flag` expression is `false` and its column is replaced.
+    if let Some(i) = checks.iter().position(|c| c.reason == Reason::Duplicate) {
+        let repeated = repeated_rows(config, &df, &missing_name(&config.survey.id))
+            .map_err(|e| polars_error("data/", e))?;
+        df.with_column(Column::new(format!("__bad{i}").into(), repeated))
+            .map_err(|e| polars_error("data/", e))?;
+    }
     // Switching group is a check across rows, computed here rather than as an expression: its
     // flag column is added directly and its `flag` expression is never evaluated.
     let changed = group_changed(config, &df).map_err(|e| polars_error("data/", e))?;
