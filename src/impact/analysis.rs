@@ -184,6 +184,37 @@ impl OutcomeAnalysis {
     }
 }
 
+/// The staggered design places each respondent in the cluster of their first wave: a warning
+/// naming how many respondents are in different clusters in different waves (R `did` refuses
+/// them; here the rows stay, and the warning says what was done).
+fn moving_respondents(config: &ImpactConfig, survey: &SurveyData) -> Option<Diagnostic> {
+    let s = &config.survey;
+    let column = s.cluster.as_ref()?;
+    if s.design != DesignKind::Staggered {
+        return None;
+    }
+    let ids = super::estimate::u32s(&survey.data, "id").ok()?;
+    let clusters = super::estimate::u32s(&survey.data, "cluster").ok()?;
+    let mut first = vec![u32::MAX; ids.iter().max().map_or(0, |m| *m as usize + 1)];
+    let mut moved = vec![false; first.len()];
+    for (id, c) in ids.iter().zip(&clusters) {
+        let f = &mut first[*id as usize];
+        if *f == u32::MAX {
+            *f = *c;
+        } else if *f != *c {
+            moved[*id as usize] = true;
+        }
+    }
+    let count = moved.iter().filter(|m| **m).count();
+    (count > 0).then(|| {
+        Diagnostic::warning(format!(
+            "{count} respondents are in different `{column}` clusters in different waves; the staggered design counts each in the cluster of their first wave"
+        ))
+        .in_file(&config.path)
+        .help("check the cluster column for these respondents, or cluster by an area that does not change")
+    })
+}
+
 /// Fewer clusters than this: cluster-robust t intervals are too narrow (Cameron and Miller
 /// 2015), so the headline uses the wild cluster bootstrap.
 pub const FEW_CLUSTERS: usize = 40;
@@ -248,6 +279,10 @@ fn analyse_unguarded(root: &Path) -> Result<Option<Analysis>, Diagnostics> {
 
 /// Estimates on an already loaded survey.
 pub fn analyse_survey(config: ImpactConfig, survey: SurveyData) -> Result<Analysis, Diagnostic> {
+    let mut config = config;
+    if let Some(w) = moving_respondents(&config, &survey) {
+        config.warnings.push(w);
+    }
     let s = &config.survey;
     // `waves` is the time order: the baseline is the last pre wave in it, the follow-up the
     // first post wave (the configuration check makes `pre` and `post` follow that order).

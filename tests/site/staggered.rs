@@ -527,3 +527,27 @@ fn the_overall_effect_s_wild_cluster_bootstrap_equals_the_stacked_regression_s()
     let h = o.headline().estimate;
     assert_eq!((h.lo, h.hi, h.p), (b.lo, b.hi, b.p));
 }
+
+#[test]
+fn respondents_who_move_between_clusters_are_counted_in_a_warning() {
+    // S0001-S0003 live in K02 from w4 on (they were in K01).
+    let csv = edited(|n, l| {
+        let f: Vec<&str> = l.split(',').collect();
+        if (2..=16).contains(&n) && (f[1] == "w4" || f[1] == "w5") {
+            l.replace(",K01,", ",K02,")
+        } else {
+            l.to_string()
+        }
+    });
+    let site = survey_site(STAGGERED, &[]);
+    std::fs::write(site.path().join("data/staggered.csv"), csv).unwrap();
+    let a = analyse(site.path());
+    let warnings: Vec<String> = a.config.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(
+        warnings.iter().any(|w| w.contains(
+            "3 respondents are in different `kel` clusters in different waves; the staggered design counts each in the cluster of their first wave"
+        )),
+        "{warnings:?}"
+    );
+    assert!(a.outcomes[0].staggered.is_some());
+}
