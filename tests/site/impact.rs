@@ -1148,3 +1148,24 @@ fn the_event_study_is_drawn_with_its_band_programme_start_and_pretrend_test() {
     let method = read(site.path(), "en/impact/method/index.html");
     assert!(method.contains("estimated wave by wave with an event study"));
 }
+
+#[test]
+fn breakdown_levels_inside_one_cluster_say_which_standard_error_they_use() {
+    // A breakdown by the cluster column: each level is one kelurahan, so its DiD cannot be
+    // clustered by area and uses HC1; the page names them under the figure.
+    let toml = format!(
+        "{}\n[[breakdowns]]\ncolumn = \"kel\"\nlabel = {{ id = \"Kelurahan\", en = \"Kelurahan\" }}\n",
+        PANEL.replace("cluster = \"kel\"", "cluster = \"kel\"\nthreshold = 5")
+    );
+    let site = panel_report(&toml, str::to_string);
+    let en = read(site.path(), "en/impact/pendapatan/index.html");
+    assert!(
+        en.contains("Levels that lie inside one cluster cannot use standard errors clustered by area; theirs are: K01: robust (HC1); K02: robust (HC1);"),
+        "{en}"
+    );
+    let csv = csv_rows(&read(
+        site.path(),
+        "en/impact/pendapatan/pendapatan-breakdowns.csv",
+    ));
+    assert!(csv.iter().all(|r| r["se_kind"] == "hc1"), "{csv:?}");
+}

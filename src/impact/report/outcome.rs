@@ -330,6 +330,10 @@ fn breakdown(one: &Breakdown, all: &mut String, downloads: &mut Vec<Download>) -
     let mut views = Vec::new();
     // Participants' level after the programme, for the bar chart.
     let mut after: Vec<(String, f64, u64)> = Vec::new();
+    // Levels whose standard error is not of the headline's kind (a level inside one cluster
+    // cannot be clustered by area): named under the figure.
+    let headline_kind = oa.design_estimate().estimate.kind.key();
+    let mut other_kind: Vec<(String, String)> = Vec::new();
     for (lvl, p) in &published {
         let name = if lvl.is_empty() {
             l.w("blank_level")
@@ -338,6 +342,9 @@ fn breakdown(one: &Breakdown, all: &mut String, downloads: &mut Vec<Download>) -
         };
         match p {
             Published::Shown(d) => {
+                if d.estimate.kind.key() != headline_kind {
+                    other_kind.push((name.clone(), super::format::se_kind(d.estimate.kind, l)));
+                }
                 after.push((name.clone(), d.cells.t1.mean, d.cells.t1.n));
                 rows.push(charts::Row {
                     label: name.clone(),
@@ -405,12 +412,21 @@ fn breakdown(one: &Breakdown, all: &mut String, downloads: &mut Vec<Download>) -
         let path = files.csv(&format!("{}-{}", slug::slugify(&column), l.w("csv_after")));
         figures.push(level_bars(one, &blabel, &after, path, downloads));
     }
+    let se_note = (!other_kind.is_empty()).then(|| {
+        let list = other_kind
+            .iter()
+            .map(|(level, kind)| format!("{level}: {kind}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        format!("{} {list}.", l.w("breakdown_se_note"))
+    });
     BreakdownView {
         label: blabel,
         column,
         chart,
         levels: views,
         figures,
+        se_note,
     }
 }
 

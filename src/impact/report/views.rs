@@ -75,6 +75,8 @@ pub struct BreakdownView {
     /// The figures placed on the outcome page: the forest plot (or the table alone) and the
     /// bars of participants' level after the programme.
     pub figures: Vec<FigureView>,
+    /// The levels whose standard error is of another kind than the headline's, and which.
+    pub se_note: Option<String>,
 }
 
 /// One outcome's page.
