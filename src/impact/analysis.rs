@@ -176,6 +176,8 @@ impl OutcomeAnalysis {
         let scale = d.estimate.value.abs() + d.cells.t0.mean.abs() + d.cells.c0.mean.abs();
         if self.single_treated_cluster() {
             Some("single_cluster")
+        } else if self.bootstrap.is_some_and(|b| !b.bounded) {
+            Some("bootstrap_unbounded")
         } else if se.is_nan() || se <= 1e-9 * scale.max(f64::MIN_POSITIVE) {
             Some("no_variation")
         } else {
@@ -184,13 +186,14 @@ impl OutcomeAnalysis {
     }
 }
 
-/// The staggered design places each respondent in the cluster of their first wave: a warning
-/// naming how many respondents are in different clusters in different waves (R `did` refuses
-/// them; here the rows stay, and the warning says what was done).
+/// Respondents in different clusters in different waves, counted in a warning saying what it
+/// changes: the staggered design places each in the cluster of their first wave (R `did`
+/// refuses them); the event study's wild cluster bootstrap needs each respondent in one
+/// cluster, so with few clusters its headline keeps the cluster-robust t interval.
 fn moving_respondents(config: &ImpactConfig, survey: &SurveyData) -> Option<Diagnostic> {
     let s = &config.survey;
     let column = s.cluster.as_ref()?;
-    if s.design != DesignKind::Staggered {
+    if !matches!(s.design, DesignKind::Staggered | DesignKind::EventStudy) {
         return None;
     }
     let ids = super::estimate::u32s(&survey.data, "id").ok()?;
@@ -206,9 +209,19 @@ fn moving_respondents(config: &ImpactConfig, survey: &SurveyData) -> Option<Diag
         }
     }
     let count = moved.iter().filter(|m| **m).count();
+    let what = if s.design == DesignKind::Staggered {
+        "the staggered design counts each in the cluster of their first wave"
+    } else {
+        "the event study's wild cluster bootstrap needs each respondent in one cluster, so with few clusters its headline keeps the cluster-robust t interval"
+    };
     (count > 0).then(|| {
+        let who = if count == 1 {
+            "1 respondent is".to_string()
+        } else {
+            format!("{count} respondents are")
+        };
         Diagnostic::warning(format!(
-            "{count} respondents are in different `{column}` clusters in different waves; the staggered design counts each in the cluster of their first wave"
+            "{who} in different `{column}` clusters in different waves; {what}"
         ))
         .in_file(&config.path)
         .help("check the cluster column for these respondents, or cluster by an area that does not change")

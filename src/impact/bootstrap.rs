@@ -48,6 +48,9 @@ pub struct WildBootstrap {
     pub weights: Weights,
     /// The seed of the weights' random generator (ChaCha8).
     pub seed: u64,
+    /// False when the set of effects the bootstrap does not reject is unbounded or not one
+    /// interval (participants in very few clusters): no interval or verdict can be given.
+    pub bounded: bool,
 }
 
 /// What the bootstrap needs for any null value β0. The restricted residuals are linear in β0
@@ -269,24 +272,32 @@ pub fn wild_cluster(
     Some(finish(&setup, enumerated, weights, seed))
 }
 
-/// The p-value of 0 and the 95% interval {β0 : p(β0) ≥ 0.05}, found by bisection to 1e-6 of
-/// the cluster-robust standard error.
+/// The p-value of 0 and the 95% interval {β0 : p(β0) ≥ 0.05}, its ends found by bisection to
+/// 1e-6 of the cluster-robust standard error. With very few clusters the set need not be an
+/// interval: it can be unbounded (p stays ≥ 0.05 however far from the estimate, searched to
+/// 2^40 standard errors) or have gaps (p falls below 0.05 and rises again); then `bounded` is
+/// false, the ends are infinite when unbounded, and no interval should be published.
 fn finish(setup: &Setup, enumerated: bool, weights: Weights, seed: u64) -> WildBootstrap {
     let (did, scale) = (setup.did, setup.u2.sqrt().max(f64::MIN_POSITIVE));
     let p = setup.p_value(0.0);
     // The interval's ends: where p(β0) crosses 0.05, searched outwards from the estimate.
-    let end = |direction: f64| -> f64 {
-        let inside = did;
+    let end = |direction: f64| -> Option<f64> {
         let mut step = scale;
         let mut outside = did + direction * step;
-        let mut tries = 0;
-        while setup.p_value(outside) >= 0.05 && tries < 60 {
+        let mut doublings = 0;
+        while setup.p_value(outside) >= 0.05 {
+            if doublings == 40 {
+                return None;
+            }
             step *= 2.0;
             outside = did + direction * step;
-            tries += 1;
+            doublings += 1;
         }
-        let (mut a, mut b) = (inside, outside);
-        while (b - a).abs() > 1e-6 * scale {
+        let (mut a, mut b) = (did, outside);
+        for _ in 0..200 {
+            if (b - a).abs() <= 1e-6 * scale {
+                break;
+            }
             let mid = 0.5 * (a + b);
             if setup.p_value(mid) >= 0.05 {
                 a = mid;
@@ -294,17 +305,31 @@ fn finish(setup: &Setup, enumerated: bool, weights: Weights, seed: u64) -> WildB
                 b = mid;
             }
         }
-        0.5 * (a + b)
+        Some(0.5 * (a + b))
     };
+    let (lo, hi) = (end(-1.0), end(1.0));
+    // Gaps: p back at or above 0.05 beyond an end (a coarse scan to ten times its distance),
+    // or a p-value of 0 that disagrees with the interval.
+    let gap_beyond = |e: f64| {
+        let d = e - did;
+        (1..=40).any(|k| setup.p_value(e + d * f64::from(k) * 0.25) >= 0.05)
+    };
+    let (lo_v, hi_v) = (lo.unwrap_or(f64::NEG_INFINITY), hi.unwrap_or(f64::INFINITY));
+    let bounded = lo.is_some()
+        && hi.is_some()
+        && !gap_beyond(lo_v)
+        && !gap_beyond(hi_v)
+        && (p < 0.05) == (lo_v > 0.0 || hi_v < 0.0);
     WildBootstrap {
         p,
         p_strict: setup.p_value_of(0.0, true),
-        lo: end(-1.0),
-        hi: end(1.0),
+        lo: lo_v,
+        hi: hi_v,
         draws: setup.draws.len(),
         enumerated,
         weights,
         seed,
+        bounded,
     }
 }
 

@@ -80,7 +80,8 @@ pub fn headline(
     if small {
         Published::Hidden(Suppressed::SmallCell)
     } else {
-        did(&oa.did, s.threshold)
+        // The design's own estimate and counts (the event study's effect, not the 2x2's).
+        did(&oa.design_estimate(), s.threshold)
     }
 }
 

@@ -1145,6 +1145,16 @@ fn the_event_study_is_drawn_with_its_band_programme_start_and_pretrend_test() {
         rows[2]["estimate"].parse().unwrap(),
         &all["panel_event_study"]["income"]["effects"]["w3"]["coef"],
     );
+    // The estimates CSV: the event study's effect and its bootstrap row rest on all three
+    // waves (720 person-waves), not on the 2x2's two (480).
+    let estimates = csv_rows(&read(
+        site.path(),
+        "en/impact/pendapatan/pendapatan-estimates.csv",
+    ));
+    assert_eq!(estimates[0]["n_obs"], "720", "{estimates:?}");
+    assert_eq!(estimates[1]["se_kind"], "wild_cluster_bootstrap");
+    assert_eq!(estimates[1]["n_obs"], "720", "{estimates:?}");
+    assert_eq!(estimates[1]["estimate"], estimates[0]["estimate"]);
     let method = read(site.path(), "en/impact/method/index.html");
     assert!(method.contains("estimated wave by wave with an event study"));
 }
@@ -1168,4 +1178,113 @@ fn breakdown_levels_inside_one_cluster_say_which_standard_error_they_use() {
         "en/impact/pendapatan/pendapatan-breakdowns.csv",
     ));
     assert!(csv.iter().all(|r| r["se_kind"] == "hc1"), "{csv:?}");
+}
+
+/// The survey of a red-team run: 4 kelurahan, participants in 2 of them, 4 waves (rows
+/// shuffled); outcome `y` has a true effect of 1.
+const TWO_TREATED: &str = r#"
+[survey]
+files = ["two_treated_clusters.csv"]
+id = "rid"
+wave = "wave"
+waves = ["w1", "w2", "w3", "w4"]
+pre = ["w1", "w2"]
+post = ["w3", "w4"]
+group = "grp"
+treated = "peserta"
+comparison = ["pembanding"]
+cluster = "kel"
+threshold = 5
+
+[[outcomes]]
+id = "y"
+column = "y"
+type = "continuous"
+label = { id = "Y", en = "Y" }
+"#;
+
+#[test]
+fn a_bootstrap_that_cannot_bound_the_impact_gives_no_interval_or_verdict_and_ends() {
+    // Participants in two of four clusters: the set of effects the bootstrap does not reject
+    // is not one interval (p(0) = 0.043, yet p is at least 0.05 again further out), which was
+    // published as "no clear change (95% CI -2.6 to 12.6)"; with two clusters in all, the set
+    // is unbounded and the interval search never ended.
+    for design in ["2x2", "event-study"] {
+        let toml = TWO_TREATED.replace(
+            "cluster = \"kel\"",
+            &format!("cluster = \"kel\"\ndesign = \"{design}\""),
+        );
+        let a = analyse(survey_site(&toml, &["two_treated_clusters.csv"]).path());
+        let o = &a.outcomes[0];
+        let b = o.bootstrap.expect("few clusters: bootstrapped");
+        assert!(!b.bounded, "{design}: {b:?}");
+        assert_eq!(o.no_inference(), Some("bootstrap_unbounded"), "{design}");
+    }
+    // Another red-team survey with two clusters in all, both with participants: unbounded; the
+    // interval search never ended (2x2) or published ±2e17 (event study).
+    let csv =
+        std::fs::read_to_string(repo().join("tests/fixtures/impact/two_clusters.csv")).unwrap();
+    for design in ["2x2", "event-study"] {
+        let toml = TWO_TREATED.replace(
+            "cluster = \"kel\"",
+            &format!("cluster = \"kel\"\ndesign = \"{design}\""),
+        );
+        let site = fixture("bilingual");
+        std::fs::create_dir_all(site.path().join("data")).unwrap();
+        std::fs::write(site.path().join("data/two_treated_clusters.csv"), &csv).unwrap();
+        std::fs::write(site.path().join("data/impact.toml"), toml).unwrap();
+        build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+        let a = analyse(site.path());
+        let o = &a.outcomes[0];
+        assert!(!o.bootstrap.unwrap().bounded, "{design}");
+        let en = read(site.path(), "en/impact/y/index.html");
+        assert!(
+            en.contains("participants are in too few clusters: the wild cluster bootstrap cannot bound the impact"),
+            "{design}: {en}"
+        );
+        let estimates = csv_rows(&read(site.path(), "en/impact/y/y-estimates.csv"));
+        assert_eq!(estimates[0]["note"], "bootstrap_unbounded", "{design}");
+        assert_eq!(estimates[0]["ci_low"], "", "{design}");
+        let overview = read(site.path(), "en/impact/dampak-ringkas.csv");
+        assert!(
+            !overview.contains("e+") && !overview.contains("inf"),
+            "{overview}"
+        );
+    }
+}
+
+#[test]
+fn an_event_study_respondent_who_changes_cluster_is_named_in_a_warning() {
+    // R0001 is in another kelurahan in w3: the bootstrap needs each respondent in one cluster.
+    let csv = std::fs::read_to_string(repo().join("tests/fixtures/impact/panel.csv")).unwrap();
+    let moved: String = csv
+        .lines()
+        .map(|l| {
+            if l.starts_with("R0001,w3,") {
+                let mut f: Vec<String> = l.split(',').map(String::from).collect();
+                f[3] = if f[3] == "K01" {
+                    "K02".into()
+                } else {
+                    "K01".into()
+                };
+                f.join(",")
+            } else {
+                l.to_string()
+            }
+        })
+        .map(|l| l + "\n")
+        .collect();
+    let toml = PANEL.replace(
+        "post = [\"w3\"]",
+        "post = [\"w3\"]\ndesign = \"event-study\"",
+    );
+    let site = survey_site(&toml, &[]);
+    std::fs::write(site.path().join("data/panel.csv"), moved).unwrap();
+    let a = analyse(site.path());
+    let warnings: Vec<String> = a.config.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(
+        warnings.iter().any(|w| w.contains("1 respondent is in different `kel` clusters in different waves; the event study's wild cluster bootstrap needs each respondent in one cluster")),
+        "{warnings:?}"
+    );
+    assert!(a.outcomes[0].bootstrap.is_none());
 }

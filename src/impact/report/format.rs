@@ -119,7 +119,7 @@ pub fn headline_view(o: &Outcome, label: &str, oa: &OutcomeAnalysis, l: &Languag
         view.sentence = format!("{label}: {}", l.w(why));
         view.reliability = l.w(&format!("verdict_{why}"));
     } else if let Some(b) = &oa.bootstrap {
-        let g = oa.did.estimate.kind.clusters().unwrap_or(0);
+        let g = oa.design_estimate().estimate.kind.clusters().unwrap_or(0);
         view.note = Some(
             l.w("bootstrap_note")
                 .replace("{draws}", &locale::integer(b.draws as i64, l.code))
