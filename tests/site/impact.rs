@@ -1127,6 +1127,10 @@ fn the_event_study_is_drawn_with_its_band_programme_start_and_pretrend_test() {
     let en = read(site.path(), "en/impact/pendapatan/index.html");
     assert!(en.contains("Impact by wave"), "{en}");
     assert!(
+        en.contains("Impact in the first wave after the programme (event study)"),
+        "{en}"
+    );
+    assert!(
         en.contains("Before the programme there is no sign that the two groups changed at different rates (joint test of every wave before the programme) (F = 0.18, p = 0.679)."),
         "{en}"
     );

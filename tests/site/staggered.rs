@@ -327,6 +327,10 @@ fn the_staggered_report_shows_the_overall_effect_and_the_impact_by_time_in_the_p
     // The headline is the overall effect (411,181 rupiah), not a 2x2 of the first wave.
     assert!(en.contains("411,000<dt>95% CI"), "{en}");
     assert!(
+        en.contains("Impact (average over the groups' waves in the programme)"),
+        "{en}"
+    );
+    assert!(
         en.contains("Before each group started, there is no sign that its participants changed at a different rate from those not yet in the programme (joint test of every effect before the start) (F = 0.48, p = 0.699)."),
         "{en}"
     );

@@ -146,6 +146,11 @@ pub fn outcome_view(
         breakdowns,
         event_figure,
         event_heading,
+        impact_label: match a.config.survey.design {
+            crate::impact::config::DesignKind::EventStudy => l.w("impact_event-study"),
+            crate::impact::config::DesignKind::Staggered => l.w("impact_staggered"),
+            _ => l.w("impact_did"),
+        },
         pretrend,
         csv_trend,
         csv_estimates,

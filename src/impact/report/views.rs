@@ -111,6 +111,9 @@ pub struct OutcomeView {
     pub event_figure: Option<FigureView>,
     /// The heading of `event_figure`.
     pub event_heading: String,
+    /// What the headline number is, for the design (a DiD, the event study's first wave
+    /// after, the staggered design's average).
+    pub impact_label: String,
     /// The joint test of the effects before the programme, in words.
     pub pretrend: Option<String>,
     /// URL of the CSV download of every estimate (DiD, placebo, difference after).
