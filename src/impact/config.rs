@@ -220,9 +220,10 @@ pub struct Outcome {
     pub kind: OutcomeKind,
     /// Name of the outcome on the report, by language code.
     pub label: Labels,
-    /// "Rp", "%", "poin", ... (binary outcomes are shown as percentages).
+    /// The unit of a continuous outcome, one text (`"Rp"`, `"%"`) or one per language
+    /// (`{ id = "poin", en = "points" }`); binary outcomes are shown as percentages.
     #[serde(default)]
-    pub unit: String,
+    pub unit: Unit,
     /// Valid range; values outside are rejected.
     #[serde(default)]
     pub range: Option<[f64; 2]>,
@@ -234,6 +235,35 @@ pub struct Outcome {
 
 fn yes() -> bool {
     true
+}
+
+/// `unit` in impact.toml: one text for every language, or a text per language code.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum Unit {
+    /// The same in every language (symbols such as `Rp` and `%`).
+    Same(String),
+    /// One per language code; a language without one uses the default language's.
+    ByLanguage(Labels),
+}
+
+impl Default for Unit {
+    fn default() -> Self {
+        Unit::Same(String::new())
+    }
+}
+
+impl Outcome {
+    /// The unit in language `lang`, else in the site's default language `default`, else empty.
+    pub fn unit_in<'a>(&'a self, lang: &str, default: &str) -> &'a str {
+        match &self.unit {
+            Unit::Same(u) => u,
+            Unit::ByLanguage(by) => by
+                .get(lang)
+                .or_else(|| by.get(default))
+                .map_or("", String::as_str),
+        }
+    }
 }
 
 /// One `[[breakdowns]]` table: a column whose values (levels) each get their own DiD.

@@ -1292,3 +1292,29 @@ fn an_event_study_respondent_who_changes_cluster_is_named_in_a_warning() {
     );
     assert!(a.outcomes[0].bootstrap.is_none());
 }
+
+#[test]
+fn english_pages_show_the_english_unit() {
+    let toml = format!(
+        "{PANEL}\n[[outcomes]]\nid = \"skor\"\ncolumn = \"income\"\ntype = \"continuous\"\nunit = {{ id = \"poin\", en = \"points\" }}\nlabel = {{ id = \"Skor\", en = \"Score\" }}\n"
+    );
+    let site = panel_report(&toml, str::to_string);
+    let en = read(site.path(), "en/impact/skor/index.html");
+    assert!(en.contains("\u{a0}points"), "{en}");
+    // Every "poin" on the page is the start of "points" ("pointer" in the CSS aside).
+    let words: Vec<&str> = en
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| *w == "poin")
+        .collect();
+    assert!(
+        words.is_empty(),
+        "an Indonesian unit on an English page: {en}"
+    );
+    let id = read(site.path(), "dampak/skor/index.html");
+    assert!(id.contains("\u{a0}poin"), "{id}");
+    let overview = csv_rows(&read(site.path(), "en/impact/dampak-ringkas.csv"));
+    assert!(
+        overview.iter().any(|r| r["unit"] == "points"),
+        "{overview:?}"
+    );
+}

@@ -79,7 +79,7 @@ pub(super) fn event_figure(
         &l.w("event_chart_desc"),
         &points,
         start,
-        unit(o),
+        unit(o, l),
         l.code,
     );
     let path = files.csv(&l.w("csv_event_study"));
@@ -165,7 +165,7 @@ pub(super) fn staggered_figure(
         &l.w("staggered_chart_desc"),
         &points,
         start,
-        unit(o),
+        unit(o, l),
         l.code,
     );
     let path = files.csv(&l.w("csv_staggered"));

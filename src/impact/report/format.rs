@@ -9,15 +9,28 @@ use crate::impact::privacy::Suppressed;
 use crate::impact::stats::{Estimate, Reliability, SeKind};
 use crate::impact::{Did, OutcomeAnalysis};
 
+/// A number with one decimal, or with as many as keep two significant digits below 10 (0.022,
+/// not 0.0), up to six.
+fn decimals_kept(v: f64, lang: &str) -> String {
+    let a = v.abs();
+    let decimals = if a > 0.0 && a < 10.0 && a.is_finite() {
+        (1 - a.log10().floor() as i32).clamp(1, 6) as usize
+    } else {
+        1
+    };
+    locale::number(v, decimals, lang)
+}
+
 /// A value in the outcome's unit: rupiah (rounded to thousands from Rp 100.000), percentage
-/// points for binary outcomes (`v` is a share 0–1), or a number with one decimal.
+/// points for binary outcomes (`v` is a share 0–1), or a number with one decimal (more below
+/// 10, so that it keeps two significant digits).
 pub fn value(o: &Outcome, v: f64, l: &Language, signed: bool) -> String {
     let lang = l.code;
     let sign = if signed && v > 0.0 { "+" } else { "" };
-    match (o.kind, o.unit.as_str()) {
+    match (o.kind, o.unit_in(l.code, l.default)) {
         (OutcomeKind::Binary, _) => format!(
             "{sign}{} {}",
-            locale::number(v * 100.0, 1, lang),
+            decimals_kept(v * 100.0, lang),
             l.w("unit_pp")
         ),
         // Survey amounts are not precise to the rupiah: round to thousands.
@@ -27,8 +40,8 @@ pub fn value(o: &Outcome, v: f64, l: &Language, signed: bool) -> String {
             locale::rupiah(((v / 1000.0).round() * 1000.0) as i64, lang)
         ),
         (_, "Rp") => format!("{sign}{}", locale::rupiah(v.round() as i64, lang)),
-        (_, "") => format!("{sign}{}", locale::number(v, 1, lang)),
-        (_, unit) => format!("{sign}{}\u{a0}{unit}", locale::number(v, 1, lang)),
+        (_, "") => format!("{sign}{}", decimals_kept(v, lang)),
+        (_, unit) => format!("{sign}{}\u{a0}{unit}", decimals_kept(v, lang)),
     }
 }
 
@@ -278,5 +291,42 @@ mod tests {
         let points = outcome(OutcomeKind::Continuous, "poin");
         assert_eq!(value(&points, 4.26, &l, false), "4,3\u{a0}poin");
         assert_eq!(csv_num(0.1 + 0.2), "0.3");
+    }
+
+    #[test]
+    fn small_values_keep_two_significant_digits() {
+        let l = Language {
+            code: "en",
+            default: "id",
+            prefix: "",
+            words: &words,
+        };
+        let rate = outcome(OutcomeKind::Continuous, "");
+        assert_eq!(value(&rate, 0.022, &l, false), "0.022");
+        assert_eq!(value(&rate, -0.0047, &l, true), "-0.0047");
+        assert_eq!(value(&rate, 0.53, &l, false), "0.53");
+        assert_eq!(value(&rate, 5.34, &l, false), "5.3");
+        assert_eq!(value(&rate, 123.45, &l, false), "123.5");
+        assert_eq!(value(&rate, 0.0, &l, false), "0.0");
+        let share = outcome(OutcomeKind::Binary, "");
+        assert_eq!(value(&share, 0.0004, &l, true), "+0.040 poin persen");
+    }
+
+    #[test]
+    fn a_unit_per_language_is_shown_in_the_page_s_language() {
+        let o: Outcome = toml::from_str(
+            "id = \"x\"\ncolumn = \"x\"\ntype = \"continuous\"\nunit = { id = \"poin\", en = \"points\" }\nlabel = { id = \"X\" }\n",
+        )
+        .unwrap();
+        let lang = |code| Language {
+            code,
+            default: "id",
+            prefix: "",
+            words: &words,
+        };
+        assert_eq!(value(&o, 4.26, &lang("en"), false), "4.3\u{a0}points");
+        assert_eq!(value(&o, 4.26, &lang("id"), false), "4,3\u{a0}poin");
+        // A language without its own falls back to the default language's.
+        assert_eq!(value(&o, 4.26, &lang("ms"), false), "4.3\u{a0}poin");
     }
 }

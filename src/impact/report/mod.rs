@@ -67,7 +67,7 @@ pub fn build(a: &Analysis, l: &Language) -> (ReportView, Vec<Download>) {
         let view = outcome::outcome_view(a, oa, o, &url, l, &mut downloads);
         let unit = match o.kind {
             crate::impact::config::OutcomeKind::Binary => "share 0-1",
-            crate::impact::config::OutcomeKind::Continuous => o.unit.as_str(),
+            crate::impact::config::OutcomeKind::Continuous => o.unit_in(l.code, l.default),
         };
         let head = format!("{},{}", csv_escape(&view.label), csv_escape(unit));
         if let Published::Shown(_) = privacy::headline(a, oa) {

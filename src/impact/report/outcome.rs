@@ -76,7 +76,7 @@ pub fn outcome_view(
         &trend_desc,
         &a.config.survey.waves,
         &series,
-        unit(o),
+        unit(o, l),
         l.code,
     );
     let mut all = breakdown_header();
@@ -188,12 +188,12 @@ impl Files<'_> {
     }
 }
 
-/// The unit charts show: `%` for binary outcomes.
-pub(super) fn unit(o: &Outcome) -> &str {
+/// The unit charts show in the page's language: `%` for binary outcomes.
+pub(super) fn unit<'a>(o: &'a Outcome, l: &Language) -> &'a str {
     if o.kind == OutcomeKind::Binary {
         "%"
     } else {
-        &o.unit
+        o.unit_in(l.code, l.default)
     }
 }
 
@@ -397,7 +397,7 @@ fn breakdown(one: &Breakdown, all: &mut String, downloads: &mut Vec<Download>) -
             &format!("{label} {} {}", l.w("by"), blabel.to_lowercase()),
             &desc,
             &rows,
-            unit(o),
+            unit(o, l),
             l.code,
         )
     });
@@ -460,7 +460,7 @@ fn level_bars(
         &title,
         &format!("{title}: {desc}."),
         &bars,
-        unit(o),
+        unit(o, l),
         l.code,
     );
     let mut csv = String::from("level,participants_after,n\n");
