@@ -274,6 +274,22 @@ pub struct Breakdown {
     pub column: String,
     /// Name of the breakdown on the report, by language code.
     pub label: Labels,
+    /// Names of the column's values (levels) per language, e.g.
+    /// `levels = { L = { id = "Laki-laki", en = "Men" } }`; a level without one is shown as
+    /// written in the data.
+    #[serde(default)]
+    pub levels: BTreeMap<String, Labels>,
+}
+
+impl Breakdown {
+    /// The name of level `level` in language `lang`, else in the default language, else the
+    /// value as written.
+    pub fn level_label<'a>(&'a self, level: &'a str, lang: &str, default: &str) -> &'a str {
+        self.levels
+            .get(level)
+            .and_then(|by| by.get(lang).or_else(|| by.get(default)))
+            .map_or(level, String::as_str)
+    }
 }
 
 impl ImpactConfig {

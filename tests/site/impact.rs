@@ -1318,3 +1318,23 @@ fn english_pages_show_the_english_unit() {
         "{overview:?}"
     );
 }
+
+#[test]
+fn breakdown_levels_are_named_in_the_page_s_language() {
+    let toml = format!(
+        "{}\n[[breakdowns]]\ncolumn = \"grp\"\nlabel = {{ id = \"Kelompok\", en = \"Group\" }}\nlevels.peserta = {{ id = \"Peserta\", en = \"Participants\" }}\n",
+        PANEL.replace("cluster = \"kel\"", "cluster = \"kel\"\nthreshold = 5")
+    );
+    let site = panel_report(&toml, str::to_string);
+    let en = read(site.path(), "en/impact/pendapatan/index.html");
+    assert!(en.contains("<th scope=row>Participants"), "{en}");
+    let id = read(site.path(), "dampak/pendapatan/index.html");
+    assert!(id.contains("<th scope=row>Peserta"), "{id}");
+    // A level without names is shown as written.
+    assert!(en.contains("<th scope=row>pembanding"), "{en}");
+    let csv = read(
+        site.path(),
+        "en/impact/pendapatan/pendapatan-breakdowns.csv",
+    );
+    assert!(csv.contains("Group,Participants,"), "{csv}");
+}

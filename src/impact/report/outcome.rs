@@ -343,7 +343,7 @@ fn breakdown(one: &Breakdown, all: &mut String, downloads: &mut Vec<Download>) -
         let name = if lvl.is_empty() {
             l.w("blank_level")
         } else {
-            lvl.clone()
+            spec.level_label(lvl, l.code, l.default).to_string()
         };
         match p {
             Published::Shown(d) => {
