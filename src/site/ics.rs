@@ -114,6 +114,22 @@ pub fn calendar(site: &Site, events: &[(&Page, &Workshop)], name: &str) -> Strin
         }
         line(&mut out, &format!("URL:{}", site.permalink(&page.url)));
         line(&mut out, "STATUS:CONFIRMED");
+        // A reminder the day before (RFC 5545 §3.6.6; DISPLAY needs a DESCRIPTION).
+        line(&mut out, "BEGIN:VALARM");
+        line(&mut out, "ACTION:DISPLAY");
+        line(&mut out, "TRIGGER:-P1D");
+        line(
+            &mut out,
+            &format!(
+                "DESCRIPTION:{}",
+                escape(&format!(
+                    "{}: {}",
+                    site.string(&page.lang, "ics_reminder"),
+                    page.meta.title
+                ))
+            ),
+        );
+        line(&mut out, "END:VALARM");
         line(&mut out, "END:VEVENT");
     }
     line(&mut out, "END:VCALENDAR");

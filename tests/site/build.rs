@@ -219,6 +219,19 @@ fn icalendar_files_parse_and_hold_the_right_events() {
     assert_eq!(prop("SUMMARY"), r#"Katalog WhatsApp\, Bisnis\; dan "Foto""#);
     assert!(prop("LOCATION").contains("Pantai Amal"));
     assert!(prop("UID").ends_with("@contoh.test"));
+    // A reminder the day before.
+    let alarm = &event.alarms[0];
+    let aprop = |name: &str| {
+        alarm
+            .properties
+            .iter()
+            .find(|p| p.name == name)
+            .and_then(|p| p.value.clone())
+            .unwrap()
+    };
+    assert_eq!(aprop("ACTION"), "DISPLAY");
+    assert_eq!(aprop("TRIGGER"), "-P1D");
+    assert!(aprop("DESCRIPTION").starts_with("Besok: Katalog WhatsApp"));
     // The feed holds only upcoming workshops.
     let feed = parse_ics(&read(site.path(), "pelatihan/kalender.ics"));
     let summaries: Vec<String> = feed[0]
