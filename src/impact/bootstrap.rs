@@ -160,6 +160,21 @@ impl Setup {
         counted as f64 / self.draws.len() as f64
     }
 
+    /// The share of draws still counted at [`FAR`] standard errors from the estimate, from each
+    /// draw's leading terms: with t = (β̂ − β0)/√u2 and t* = (β*₀ − β0·β*₁)/√(S00 − 2β0·S01 +
+    /// β0²·S11), far out |t| is the distance in standard errors and |t*| tends to |β*₁|/√S11,
+    /// so a draw counts when |β*₁| ≥ FAR·√S11 (S11 zero in exact arithmetic: |t*| unbounded,
+    /// which rounding would hide if p were computed at such β0 directly). At least 0.05: the
+    /// set of non-rejected effects is unbounded for all practical purposes.
+    fn p_far(&self) -> f64 {
+        let counted = self
+            .draws
+            .iter()
+            .filter(|[_, b1, _, _, s11]| b1.abs() >= FAR * s11.max(0.0).sqrt())
+            .count();
+        counted as f64 / self.draws.len() as f64
+    }
+
     /// The published p-value: draws whose |t*| ties with |t| in exact arithmetic count as at
     /// least as extreme (the randomization-test convention: the sample's own weight vector,
     /// v = 1, is among the draws, so p is never 0 under full enumeration).
@@ -272,26 +287,34 @@ pub fn wild_cluster(
     Some(finish(&setup, enumerated, weights, seed))
 }
 
+/// How far from the estimate, in standard errors, the interval search goes: beyond, a set of
+/// non-rejected effects counts as unbounded.
+const FAR: f64 = 1e6;
+
 /// The p-value of 0 and the 95% interval {β0 : p(β0) ≥ 0.05}, its ends found by bisection to
 /// 1e-6 of the cluster-robust standard error. With very few clusters the set need not be an
-/// interval: it can be unbounded (p stays ≥ 0.05 however far from the estimate, searched to
-/// 2^40 standard errors) or have gaps (p falls below 0.05 and rises again); then `bounded` is
-/// false, the ends are infinite when unbounded, and no interval should be published.
+/// interval: it can be unbounded (p at [`FAR`] standard errors is at least 0.05, computed from
+/// each draw's leading terms, since so far out rounding makes exact ties look unequal; the
+/// search stops there too) or have gaps (p falls below 0.05 and
+/// rises again); then `bounded` is false, the ends are infinite when unbounded, and no interval
+/// should be published.
 fn finish(setup: &Setup, enumerated: bool, weights: Weights, seed: u64) -> WildBootstrap {
     let (did, scale) = (setup.did, setup.u2.sqrt().max(f64::MIN_POSITIVE));
     let p = setup.p_value(0.0);
+    let unbounded = setup.p_far() >= 0.05;
     // The interval's ends: where p(β0) crosses 0.05, searched outwards from the estimate.
     let end = |direction: f64| -> Option<f64> {
+        if unbounded {
+            return None;
+        }
         let mut step = scale;
         let mut outside = did + direction * step;
-        let mut doublings = 0;
         while setup.p_value(outside) >= 0.05 {
-            if doublings == 40 {
+            if step > FAR * scale {
                 return None;
             }
             step *= 2.0;
             outside = did + direction * step;
-            doublings += 1;
         }
         let (mut a, mut b) = (did, outside);
         for _ in 0..200 {

@@ -104,10 +104,13 @@ pub struct Estimate {
 impl Estimate {
     /// An estimate with its 95% confidence interval and p-value from Student's t on `df`
     /// degrees of freedom: value ± t(0.975, df)·se (statsmodels' `use_t=True`). With df not
-    /// above 0 (no information left) the interval is unbounded and p = 1.
+    /// above 0 (no information left) the interval is unbounded and p = 1. With a standard
+    /// error of zero (up to rounding: at most 1e-12 of the value) there is no interval and no
+    /// p-value (NaN): nothing is claimed.
     pub fn t(value: f64, se: f64, kind: SeKind, df: f64) -> Estimate {
+        let spread = se > 0.0 && se > 1e-12 * value.abs();
         let (lo, hi, p) = match StudentsT::new(0.0, 1.0, df) {
-            Ok(dist) if df > 0.0 && se > 0.0 => {
+            Ok(dist) if df > 0.0 && spread => {
                 let q = dist.inverse_cdf(0.975);
                 (
                     value - q * se,
@@ -115,8 +118,8 @@ impl Estimate {
                     2.0 * dist.cdf(-(value / se).abs()),
                 )
             }
-            // No spread at all: the interval is the value, and nothing is claimed.
-            Ok(_) if df > 0.0 => (value, value, 1.0),
+            // No spread at all: no interval, and nothing is claimed.
+            Ok(_) if df > 0.0 => (f64::NAN, f64::NAN, f64::NAN),
             _ => (f64::NEG_INFINITY, f64::INFINITY, 1.0),
         };
         Estimate {
@@ -396,6 +399,18 @@ pub fn proportions(a: &Cell, b: &Cell) -> Option<Proportions> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_spread_gives_no_interval_and_no_p_value() {
+        // A zero standard error, or one of rounding size, with few clusters: nothing claimed.
+        for se in [0.0, 0.3 * 1e-16] {
+            let e = Estimate::t(0.3, se, SeKind::Cluster(3), 2.0);
+            assert!(e.lo.is_nan() && e.hi.is_nan() && e.p.is_nan(), "{e:?}");
+            assert!(!e.significant());
+        }
+        let e = Estimate::t(0.3, 0.1, SeKind::Cluster(3), 2.0);
+        assert!(e.lo < 0.3 && e.hi > 0.3 && e.p > 0.0);
+    }
 
     #[test]
     fn reliability_thresholds_follow_bps() {

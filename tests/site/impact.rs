@@ -1255,6 +1255,22 @@ fn a_bootstrap_that_cannot_bound_the_impact_gives_no_interval_or_verdict_and_end
             "{overview}"
         );
     }
+    // Three clusters, two with participants (a third red-team run): far from the estimate a
+    // share of draws above 0.05 have |t*| without bound, which rounding hid at 1e10 standard
+    // errors, so an interval of ±5e9 was published for the event study.
+    let toml = TWO_TREATED
+        .replace("two_treated_clusters.csv", "three_clusters.csv")
+        .replace(
+            "cluster = \"kel\"",
+            "cluster = \"kel\"\ndesign = \"event-study\"",
+        );
+    let a = analyse(survey_site(&toml, &["three_clusters.csv"]).path());
+    let b = a.outcomes[0].bootstrap.expect("bootstrapped");
+    assert!(
+        !b.bounded && b.lo.is_infinite() && b.hi.is_infinite(),
+        "{b:?}"
+    );
+    assert_eq!(a.outcomes[0].no_inference(), Some("bootstrap_unbounded"));
 }
 
 #[test]

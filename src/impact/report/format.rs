@@ -25,6 +25,10 @@ fn decimals_kept(v: f64, lang: &str) -> String {
 /// points for binary outcomes (`v` is a share 0–1), or a number with one decimal (more below
 /// 10, so that it keeps two significant digits).
 pub fn value(o: &Outcome, v: f64, l: &Language, signed: bool) -> String {
+    // No number (an interval that does not exist): a dash.
+    if !v.is_finite() {
+        return "–".into();
+    }
     let lang = l.code;
     let sign = if signed && v > 0.0 { "+" } else { "" };
     match (o.kind, o.unit_in(l.code, l.default)) {
@@ -308,6 +312,7 @@ mod tests {
         assert_eq!(value(&rate, 5.34, &l, false), "5.3");
         assert_eq!(value(&rate, 123.45, &l, false), "123.5");
         assert_eq!(value(&rate, 0.0, &l, false), "0.0");
+        assert_eq!(value(&rate, f64::NAN, &l, false), "–", "no number: a dash");
         let share = outcome(OutcomeKind::Binary, "");
         assert_eq!(value(&share, 0.0004, &l, true), "+0.040 poin persen");
     }
