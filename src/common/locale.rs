@@ -138,7 +138,8 @@ pub fn integer(n: i64, lang: &str) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
     if n < 0 {
-        out.push('-');
+        // The typographic minus, as everywhere on the pages (U+2212, not the hyphen).
+        out.push('\u{2212}');
     }
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
@@ -156,7 +157,7 @@ pub fn number(x: f64, decimals: usize, lang: &str) -> String {
     let int: i64 = int_part.parse().unwrap_or(0);
     let mut out = String::new();
     if x < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0') {
-        out.push('-');
+        out.push('\u{2212}');
     }
     out.push_str(&integer(int, lang));
     if !frac.is_empty() {
@@ -207,7 +208,7 @@ mod tests {
         assert_eq!(number(-0.04, 1, "id"), "0,0");
         assert_eq!(rupiah(1_500_000, "id"), "Rp\u{a0}1.500.000");
         assert_eq!(rupiah(1_500_000, "en"), "Rp\u{a0}1,500,000");
-        assert_eq!(integer(-1234567, "id"), "-1.234.567");
+        assert_eq!(integer(-1234567, "id"), "\u{2212}1.234.567");
         assert_eq!(integer(999, "id"), "999");
         assert_eq!(quantity(12.5, "%", "id"), "12,5%");
     }
@@ -236,7 +237,7 @@ mod compact_tests {
     fn compact_axis_numbers() {
         assert_eq!(super::compact(3_500_000.0, "id"), "3,5 jt");
         assert_eq!(super::compact(3_500_000.0, "en"), "3.5m");
-        assert_eq!(super::compact(-250_000.0, "id"), "-250 rb");
+        assert_eq!(super::compact(-250_000.0, "id"), "\u{2212}250 rb");
         assert_eq!(super::compact(0.34, "en"), "0.3");
     }
 

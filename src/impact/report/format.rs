@@ -307,7 +307,7 @@ mod tests {
         };
         let rate = outcome(OutcomeKind::Continuous, "");
         assert_eq!(value(&rate, 0.022, &l, false), "0.022");
-        assert_eq!(value(&rate, -0.0047, &l, true), "-0.0047");
+        assert_eq!(value(&rate, -0.0047, &l, true), "\u{2212}0.0047");
         assert_eq!(value(&rate, 0.53, &l, false), "0.53");
         assert_eq!(value(&rate, 5.34, &l, false), "5.3");
         assert_eq!(value(&rate, 123.45, &l, false), "123.5");
