@@ -1,11 +1,12 @@
 //! The floor every other module stands on; it imports nothing else of the crate.
 //!
 //! [`diagnostics`] (located errors and warnings), [`locale`] (Indonesian and English dates,
-//! numbers and money), [`text`] (escaping, suggestions, file-name rules), [`hash`] (stable
+//! numbers and money), [`phone`] (telephone numbers as links), [`text`] (escaping, suggestions, file-name rules), [`hash`] (stable
 //! hashes and output fingerprints) and [`urlpath`] (the rules every output path obeys).
 
 pub mod diagnostics;
 pub mod hash;
 pub mod locale;
+pub mod phone;
 pub mod text;
 pub mod urlpath;

@@ -130,6 +130,9 @@ pub struct WorkshopView {
     pub free: bool,
     /// How to register, as written in front matter.
     pub register: String,
+    /// The same as HTML with telephone numbers as links (`tel:`, or `https://wa.me/` when it
+    /// speaks of WhatsApp); escaped, safe to insert.
+    pub register_html: String,
     /// Where to register: a web address, `mailto:`, `tel:` or a path of this site.
     pub register_url: Option<String>,
     /// Site-relative URL of the workshop's calendar file (`.ics`).
@@ -367,6 +370,7 @@ impl Site {
             },
             free,
             register: w.register.clone(),
+            register_html: crate::common::phone::link_phone_numbers(&w.register),
             register_url: w.register_url.clone(),
             ics_url: format!("{}{}.ics", page.url, page.slug),
             upcoming: w.end > self.now,

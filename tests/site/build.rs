@@ -196,6 +196,17 @@ fn schedule_lists_upcoming_workshops_first_then_past() {
 }
 
 #[test]
+fn registration_phone_numbers_are_links_readers_can_tap() {
+    let site = fixture("valid");
+    build(site.path()).unwrap();
+    let html = read(site.path(), "pelatihan/katalog/index.html");
+    assert!(
+        html.contains("WhatsApp <a href=\"https://wa.me/6281200000000\">0812-0000-0000</a>"),
+        "{html}"
+    );
+}
+
+#[test]
 fn icalendar_files_parse_and_hold_the_right_events() {
     let site = fixture("valid");
     build(site.path()).unwrap();
