@@ -131,4 +131,23 @@ mod tests {
         assert_eq!(link_phone_numbers("0812"), "0812");
         assert_eq!(link_phone_numbers(""), "");
     }
+
+    proptest::proptest! {
+        /// Whatever a contributor writes, the only markup out is our own links.
+        #[test]
+        fn only_our_links_are_markup(
+            text in "(WhatsApp |WA |<b>|\"|&|0812-0000-0103|\\+62 812 0000 0107|[a-z0-9 .()<>-]|\\PC){0,16}"
+        ) {
+            let out = link_phone_numbers(&text);
+            for (i, _) in out.match_indices('<') {
+                let rest = &out[i..];
+                proptest::prop_assert!(
+                    rest.starts_with("<a href=\"https://wa.me/")
+                        || rest.starts_with("<a href=\"tel:+")
+                        || rest.starts_with("</a>"),
+                    "{out}"
+                );
+            }
+        }
+    }
 }
