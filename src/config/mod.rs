@@ -37,6 +37,10 @@ pub struct Config {
     /// Who publishes the site (Atom `author`, footer).
     #[serde(default)]
     pub author: String,
+    /// How readers reach the programme, in the default language (footer of every page);
+    /// telephone numbers in it become links (`tel:`, or `https://wa.me/` for WhatsApp).
+    #[serde(default)]
+    pub contact: Option<String>,
     /// Other languages, e.g. `[languages.en]`.
     #[serde(default)]
     pub languages: BTreeMap<String, Language>,
@@ -73,6 +77,9 @@ pub struct Language {
     /// The site's description in this language; None uses the default language's `description`.
     #[serde(default)]
     pub description: Option<String>,
+    /// How readers reach the programme in this language; None uses the default language's.
+    #[serde(default)]
+    pub contact: Option<String>,
     /// Display name, e.g. "English".
     pub name: String,
 }
@@ -316,6 +323,14 @@ impl Config {
             .get(lang)
             .and_then(|l| l.description.as_deref())
             .unwrap_or(&self.description)
+    }
+
+    /// How readers reach the programme, in language `lang` (else the default language's).
+    pub fn site_contact(&self, lang: &str) -> Option<&str> {
+        self.languages
+            .get(lang)
+            .and_then(|l| l.contact.as_deref())
+            .or(self.contact.as_deref())
     }
 
     /// Display name of language `lang`, e.g. "English"; `language_name` (the default

@@ -196,6 +196,36 @@ fn schedule_lists_upcoming_workshops_first_then_past() {
 }
 
 #[test]
+fn the_footer_tells_readers_how_to_reach_the_programme_in_their_language() {
+    let site = fixture("bilingual");
+    let path = site.path().join("berdaya.toml");
+    let config = std::fs::read_to_string(&path).unwrap().replacen(
+        "author = \"Penguji\"\n",
+        "author = \"Penguji\"\ncontact = \"Sekretariat, WhatsApp 0812-0000-0100\"\n",
+        1,
+    );
+    let config = config.replacen(
+        "name = \"English\"\n",
+        "name = \"English\"\ncontact = \"Programme office <b>, WhatsApp 0812-0000-0100\"\n",
+        1,
+    );
+    std::fs::write(&path, config).unwrap();
+    build(site.path()).unwrap();
+    let id = read(site.path(), "index.html");
+    assert!(
+        id.contains("Hubungi kami: Sekretariat, WhatsApp <a href=https://wa.me/6281200000100>0812-0000-0100</a>"),
+        "{id}"
+    );
+    let en = read(site.path(), "en/index.html");
+    assert!(
+        en.contains(
+            "Contact us: Programme office &lt;b>, WhatsApp <a href=https://wa.me/6281200000100>"
+        ),
+        "{en}"
+    );
+}
+
+#[test]
 fn registration_phone_numbers_are_links_readers_can_tap() {
     let site = fixture("valid");
     build(site.path()).unwrap();
