@@ -73,13 +73,15 @@ pub fn new_content(
             .map(|v| v.keys().cloned().collect())
             .unwrap_or_default()
     };
-    let mut fm = format!("+++\ntitle = {title_q}\ndescription = \"\"\ndate = {today}\n");
+    let mut fm = format!(
+        "+++\ntitle = {title_q}\n# ringkasan satu kalimat untuk daftar dan mesin pencari\ndescription = \"\"\ndate = {today}\n# draf: tidak diterbitkan sampai baris ini dihapus atau diubah menjadi draft = false\ndraft = true\n"
+    );
     match kind {
         Kind::Page => fm.push_str("weight = 50\n"),
         Kind::Tip => {
             let topics = vocab_keys("topic");
             fm.push_str(&format!(
-                "# topic: one of {}\ntopic = \"{}\"\n# season (optional): one of {}\n# season = \"\"\n\n[taxonomies]\ntags = []\n",
+                "# topik: salah satu dari {}\ntopic = \"{}\"\n# musim (boleh dikosongkan): salah satu dari {}\n# season = \"\"\n\n[taxonomies]\ntags = []\n",
                 topics.join(", "),
                 topics.first().map_or("", String::as_str),
                 vocab_keys("season").join(", ")
@@ -97,7 +99,7 @@ pub fn new_content(
                 .cloned()
                 .unwrap_or_default();
             fm.push_str(&format!(
-                "# times are local ({}); change them to the real ones\nstart = {start}T09:00\nend = {start}T12:00\nvenue = \"Aula Kantor Kelurahan {kelurahan}\"\n# kelurahan: one of {}\nkelurahan = \"{kelurahan}\"\norganiser = \"\"\ncapacity = 30\n# cost in rupiah; 0 means free\ncost = 0\nregister = \"Datang langsung ke kantor kelurahan\"\n\n[taxonomies]\ntags = []\n",
+                "# waktu setempat ({}); ganti dengan waktu sebenarnya\nstart = {start}T09:00\nend = {start}T12:00\nvenue = \"Aula Kantor Kelurahan {kelurahan}\"\n# kelurahan: salah satu dari {}\nkelurahan = \"{kelurahan}\"\norganiser = \"\"\ncapacity = 30\n# biaya dalam rupiah; 0 berarti gratis\ncost = 0\n# cara mendaftar; nomor telepon atau WhatsApp menjadi tautan\nregister = \"Datang langsung ke kantor kelurahan\"\n\n[taxonomies]\ntags = []\n",
                 config.timezone.abbreviation,
                 config.places.values().flatten().cloned().collect::<Vec<_>>().join(", ")
             ));
@@ -106,7 +108,7 @@ pub fn new_content(
             let sectors = vocab_keys("sector");
             let kecamatan = config.places.keys().next().cloned().unwrap_or_default();
             fm.push_str(&format!(
-                "group = \"\"\n# sector: one of {}\nsector = \"{}\"\n# kecamatan: one of {}\nkecamatan = \"{kecamatan}\"\nchannels = [\"WhatsApp Business\"]\n\n# before/after figures; copy the block for more\n[[changes]]\nlabel = \"Omzet per bulan\"\nbefore = 0\nafter = 0\nunit = \"Rp\"\n\n[taxonomies]\ntags = []\n",
+                "group = \"\"\n# sektor: salah satu dari {}\nsector = \"{}\"\n# kecamatan: salah satu dari {}\nkecamatan = \"{kecamatan}\"\nchannels = [\"WhatsApp Business\"]\n\n# angka sebelum dan sesudah; salin blok ini untuk angka lain\n[[changes]]\nlabel = \"Omzet per bulan\"\nbefore = 0\nafter = 0\nunit = \"Rp\"\n\n[taxonomies]\ntags = []\n",
                 sectors.join(", "),
                 sectors.first().map_or("", String::as_str),
                 config.places.keys().cloned().collect::<Vec<_>>().join(", ")

@@ -96,6 +96,11 @@ pub(super) fn read_page(p: Parsed, kind: Kind, config: &Config) -> (Option<Page>
     let mut f = Fields::new(&source, &fm, config);
     f.diags = read_diags;
     let meta = read_meta(&mut f, true);
+    if let Some(m) = &meta
+        && !m.draft
+    {
+        f.diags.extend(placeholder_text(&source));
+    }
     let date = f.date("date");
     let updated = f.date("updated");
     let has_slug = f.fm.table.contains_key("slug");
@@ -271,4 +276,23 @@ pub(super) fn read_taxonomies(f: &mut Fields, config: &Config) -> BTreeMap<Strin
         }
     }
     out
+}
+
+/// The sentences `berdaya new` writes for the contributor to replace.
+const PLACEHOLDERS: [&str; 2] = ["Tulis paragraf pembuka di sini.", "Isi tulisan."];
+
+/// A warning for each placeholder sentence of `berdaya new` left in a page that is published
+/// (not a draft), at its place.
+fn placeholder_text(source: &crate::common::diagnostics::Source) -> Vec<Diagnostic> {
+    PLACEHOLDERS
+        .iter()
+        .filter_map(|p| source.text.find(p).map(|at| (p, at)))
+        .map(|(p, at)| {
+            Diagnostic::warning(format!(
+                "the page still holds the text `berdaya new` wrote for you: \"{p}\""
+            ))
+            .at(source, at..at + p.len(), "replace this")
+            .help("write your own text here, or keep the page a draft (draft = true) until it is ready")
+        })
+        .collect()
 }

@@ -535,8 +535,34 @@ fn new_writes_valid_front_matter_for_every_kind() {
     assert!(made[1].ends_with("content/pelatihan/kelas-foto-produk.md"));
     assert!(made[2].ends_with("content/kisah/kub-bintang-laut.md"));
     assert!(made[3].ends_with("content/hubungi-kami.md"));
+    // Drafts, with comments in Bahasa Indonesia: not published, no warning.
+    for path in &made {
+        let text = std::fs::read_to_string(path).unwrap();
+        assert!(text.contains("\ndraft = true\n"), "{text}");
+        assert!(text.contains("# draf: tidak diterbitkan"), "{text}");
+    }
     let report = build(site.path()).unwrap_or_else(|d| panic!("{d}"));
     assert!(report.warnings.0.is_empty(), "{}", report.warnings);
+    assert!(
+        !site
+            .path()
+            .join("output/pelatihan/kelas-foto-produk/index.html")
+            .exists()
+    );
+    // Published with the placeholder text still in: a located warning for each sentence.
+    let text = std::fs::read_to_string(&made[1]).unwrap();
+    std::fs::write(&made[1], text.replace("draft = true", "draft = false")).unwrap();
+    let report = build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    let warnings = report.warnings.to_string();
+    assert_eq!(report.warnings.0.len(), 2, "{warnings}");
+    assert!(
+        warnings.contains("the page still holds the text `berdaya new` wrote for you: \"Tulis paragraf pembuka di sini.\""),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("content/pelatihan/kelas-foto-produk.md"),
+        "{warnings}"
+    );
     assert!(
         read(site.path(), "pelatihan/kelas-foto-produk/index.html").contains("Kelas Foto Produk")
     );
