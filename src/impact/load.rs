@@ -232,31 +232,29 @@ pub fn load(root: &Path, config: &ImpactConfig) -> Result<SurveyData, Diagnostic
         df.with_column(Column::new(format!("__bad{i}").into(), repeated))
             .map_err(|e| polars_error("data/", e))?;
     }
-    // Switching group is a check across rows, computed here rather than as an expression: its
-    // flag column is added directly and its `flag` expression is never evaluated.
-    let changed = group_changed(config, &df).map_err(|e| polars_error("data/", e))?;
-    df.with_column(Column::new(
-        format!("__bad{}", checks.len()).into(),
-        changed,
-    ))
-    .map_err(|e| polars_error("data/", e))?;
-    checks.push(Check {
-        flag: lit(false),
-        reason: Reason::GroupChanged,
-        column: config.survey.group.clone(),
-        outcome: None,
-    });
+    // Switching group (and start wave) are checks across rows, computed here rather than as
+    // expressions: their flag columns are added directly and their `flag` expressions are never
+    // evaluated.
+    let mut across = vec![(
+        group_changed(config, &df),
+        Reason::GroupChanged,
+        config.survey.group.clone(),
+    )];
     if let Some(start) = &config.survey.start {
-        let changed = start_changed(config, &df).map_err(|e| polars_error("data/", e))?;
-        df.with_column(Column::new(
-            format!("__bad{}", checks.len()).into(),
-            changed,
-        ))
-        .map_err(|e| polars_error("data/", e))?;
+        across.push((
+            start_changed(config, &df),
+            Reason::StartChanged,
+            start.clone(),
+        ));
+    }
+    for (flags, reason, column) in across {
+        let flags = flags.map_err(|e| polars_error("data/", e))?;
+        df.with_column(Column::new(format!("__bad{}", checks.len()).into(), flags))
+            .map_err(|e| polars_error("data/", e))?;
         checks.push(Check {
             flag: lit(false),
-            reason: Reason::StartChanged,
-            column: start.clone(),
+            reason,
+            column,
             outcome: None,
         });
     }

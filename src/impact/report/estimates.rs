@@ -71,24 +71,56 @@ pub(super) fn event_figure(
         csv.push_str(&line);
         csv.push('\n');
     }
-    let start = a.follow_up as usize;
-    let title = format!("{label}: {}", l.w("event_chart_title"));
+    let profile = Profile {
+        chart_id: format!("{}-peristiwa", o.id),
+        key: "event",
+        first_column: l.w("wave"),
+        csv_name: l.w("csv_event_study"),
+        start: a.follow_up as usize,
+    };
+    profile_figure(&profile, points, rows, csv, o, label, files, l)
+}
+
+/// What differs between the two effect-by-wave figures (event study, staggered profile).
+struct Profile {
+    chart_id: String,
+    /// Prefix of the i18n keys `{key}_chart_title` and `{key}_chart_desc`.
+    key: &'static str,
+    first_column: String,
+    csv_name: String,
+    /// Index of the first point in the programme (where the dashed line goes).
+    start: usize,
+}
+
+/// An effect-by-wave figure: the chart, its table and its CSV download.
+#[allow(clippy::too_many_arguments)]
+fn profile_figure(
+    profile: &Profile,
+    points: Vec<(String, Option<charts::Interval>)>,
+    rows: Vec<RowView>,
+    csv: String,
+    o: &Outcome,
+    label: &str,
+    files: &Files,
+    l: &Language,
+) -> (FigureView, Download) {
+    let title = format!("{label}: {}", l.w(&format!("{}_chart_title", profile.key)));
     let svg = charts::event_study(
-        &format!("{}-peristiwa", o.id),
+        &profile.chart_id,
         &title,
-        &l.w("event_chart_desc"),
+        &l.w(&format!("{}_chart_desc", profile.key)),
         &points,
-        start,
+        profile.start,
         unit(o, l),
         l.code,
     );
-    let path = files.csv(&l.w("csv_event_study"));
+    let path = files.csv(&profile.csv_name);
     let figure = FigureView {
         svg: Some(svg),
         table: Some(TableView {
             caption: title,
             head: vec![
-                CellView::text(l.w("wave")),
+                CellView::text(profile.first_column.clone()),
                 CellView::num(l.w("event_effect")),
                 CellView::num(l.w("ci95")),
             ],
@@ -157,32 +189,14 @@ pub(super) fn staggered_figure(
             cells: cells.into_iter().map(CellView::num).collect(),
         });
     }
-    let start = st.profile.iter().position(|p| p.e >= 0).unwrap_or(0);
-    let title = format!("{label}: {}", l.w("staggered_chart_title"));
-    let svg = charts::event_study(
-        &format!("{}-sejak-mulai", o.id),
-        &title,
-        &l.w("staggered_chart_desc"),
-        &points,
-        start,
-        unit(o, l),
-        l.code,
-    );
-    let path = files.csv(&l.w("csv_staggered"));
-    let figure = FigureView {
-        svg: Some(svg),
-        table: Some(TableView {
-            caption: title,
-            head: vec![
-                CellView::text(l.w("staggered_event_time")),
-                CellView::num(l.w("event_effect")),
-                CellView::num(l.w("ci95")),
-            ],
-            rows,
-        }),
-        csv: path.clone(),
+    let profile = Profile {
+        chart_id: format!("{}-sejak-mulai", o.id),
+        key: "staggered",
+        first_column: l.w("staggered_event_time"),
+        csv_name: l.w("csv_staggered"),
+        start: st.profile.iter().position(|p| p.e >= 0).unwrap_or(0),
     };
-    (figure, Download { path, csv })
+    profile_figure(&profile, points, rows, csv, o, label, files, l)
 }
 
 /// The joint test of the effects before the programme, in words that claim no more than it
