@@ -135,6 +135,8 @@ pub struct WorkshopView {
     pub register_html: String,
     /// Where to register: a web address, `mailto:`, `tel:` or a path of this site.
     pub register_url: Option<String>,
+    /// A map of the venue (`https://`), when given.
+    pub venue_map: Option<String>,
     /// Site-relative URL of the workshop's calendar file (`.ics`).
     pub ics_url: String,
     /// True while the workshop has not yet ended at build time.
@@ -372,6 +374,7 @@ impl Site {
             register: w.register.clone(),
             register_html: crate::common::phone::link_phone_numbers(&w.register),
             register_url: w.register_url.clone(),
+            venue_map: w.venue_map.clone(),
             ics_url: format!("{}{}.ics", page.url, page.slug),
             upcoming: w.end > self.now,
         }

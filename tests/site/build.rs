@@ -226,6 +226,36 @@ fn the_footer_tells_readers_how_to_reach_the_programme_in_their_language() {
 }
 
 #[test]
+fn a_workshop_venue_may_carry_a_map_link_and_only_a_web_one() {
+    let site = fixture("valid");
+    let page = site.path().join("content/pelatihan/katalog.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    let with_map = text.replacen(
+        "register = ",
+        "venue_map = \"https://maps.app.goo.gl/abc123\"\nregister = ",
+        1,
+    );
+    std::fs::write(&page, &with_map).unwrap();
+    build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    let html = read(site.path(), "pelatihan/katalog/index.html");
+    assert!(
+        html.contains("(<a href=\"https://maps.app.goo.gl/abc123\">peta</a>)"),
+        "{html}"
+    );
+    std::fs::write(
+        &page,
+        with_map.replace("https://maps.app.goo.gl/abc123", "javascript:alert(1)"),
+    )
+    .unwrap();
+    let err = build(site.path()).unwrap_err().to_string();
+    assert!(
+        err.contains("`venue_map` cannot be used as a link"),
+        "{err}"
+    );
+    assert!(err.contains("content/pelatihan/katalog.md"), "{err}");
+}
+
+#[test]
 fn registration_phone_numbers_are_links_readers_can_tap() {
     let site = fixture("valid");
     build(site.path()).unwrap();

@@ -65,6 +65,7 @@ impl Kind {
                 "cost",
                 "register",
                 "register_url",
+                "venue_map",
             ],
             Kind::Story => &["group", "sector", "kecamatan", "channels", "changes"],
         }
@@ -137,6 +138,8 @@ pub struct Workshop {
     /// A link to register: a web address, `mailto:`, `tel:`, `whatsapp:` or a path of this
     /// site; None when left out.
     pub register_url: Option<String>,
+    /// `venue_map`, optional: a map of the venue (an `https://` address).
+    pub venue_map: Option<String>,
 }
 
 /// The fields of a success story (`kind = "story"`).

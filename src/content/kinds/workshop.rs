@@ -30,6 +30,7 @@ pub(super) fn read(f: &mut Fields) -> Option<Workshop> {
         "register = \"Daftar lewat WhatsApp 0812-0000-0000\"",
     );
     let register_url = register_url(f);
+    let venue_map = venue_map(f);
     Some(Workshop {
         start: start?,
         end: end?,
@@ -42,6 +43,7 @@ pub(super) fn read(f: &mut Fields) -> Option<Workshop> {
         cost: cost?,
         register: register?,
         register_url,
+        venue_map,
     })
 }
 
@@ -233,6 +235,26 @@ fn register_url(f: &mut Fields) -> Option<String> {
                 "`register_url` cannot be used as a link".into(),
                 why.into(),
                 "write it like register_url = \"https://wa.me/6281200000000\" or \"https://forms.gle/...\"".into(),
+            );
+        }
+        problem.is_none()
+    })
+}
+
+/// `venue_map`, optional: a map of the venue, an `https://` web address.
+fn venue_map(f: &mut Fields) -> Option<String> {
+    f.string("venue_map").filter(|url| {
+        let problem = crate::sanitize::url_problem("a", "href", url).or_else(|| {
+            (!url.starts_with("https://"))
+                .then_some("a map link is a web address starting with https://")
+        });
+        if let Some(why) = problem {
+            let span = f.span("venue_map");
+            f.error_at(
+                span,
+                "`venue_map` cannot be used as a link".into(),
+                why.into(),
+                "copy the share link of the place from a maps app, e.g. venue_map = \"https://maps.app.goo.gl/...\"".into(),
             );
         }
         problem.is_none()
