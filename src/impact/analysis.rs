@@ -117,10 +117,11 @@ pub struct OutcomeAnalysis {
     pub follow_up: u32,
     /// Clusters with participants in the waves compared (0 without clustering by area).
     pub treated_clusters: usize,
-    /// The wild cluster bootstrap of the DiD, run when its errors are clustered by area and
-    /// there are fewer than [`FEW_CLUSTERS`] clusters or fewer than [`FEW_TREATED_CLUSTERS`]
-    /// with participants (and at least two of those); the headline interval and p-value then
-    /// come from it.
+    /// The wild cluster bootstrap of the design's headline estimate (the 2x2 or pooled DiD, the
+    /// event study's first wave after, the staggered overall effect), run when its errors are
+    /// clustered by area and there are fewer than [`FEW_CLUSTERS`] clusters or fewer than
+    /// [`FEW_TREATED_CLUSTERS`] with participants (and at least two of those); the headline
+    /// interval and p-value then come from it.
     pub bootstrap: Option<WildBootstrap>,
     /// The event study (design `event-study`): one effect per wave and the joint test of the
     /// effects before the programme.
@@ -377,6 +378,22 @@ pub fn analyse_survey(config: ImpactConfig, survey: SurveyData) -> Result<Analys
                 }
                 _ => (None, None),
             };
+            // Clusters with participants, and whether the headline needs the wild cluster
+            // bootstrap: errors clustered by area with few clusters (or few with participants),
+            // and at least two with participants (one supports no inference at all).
+            let (treated_clusters, cells, few) = match (did.estimate.kind, cluster) {
+                (SeKind::Cluster(g), Some(c)) => {
+                    let cells = super::estimate::cluster_cells(&rows, after, c).map_err(err)?;
+                    let treated = cells
+                        .iter()
+                        .filter(|g| g[2].0 > 0.0 || g[3].0 > 0.0)
+                        .count();
+                    let few = (g < FEW_CLUSTERS || treated < FEW_TREATED_CLUSTERS) && treated >= 2;
+                    (treated, cells, few)
+                }
+                _ => (0, Vec::new(), false),
+            };
+            let boot_settings = few.then_some((Weights::Webb, BOOTSTRAP_DRAWS, BOOTSTRAP_SEED));
             let all_waves: Vec<u32> = (0..s.waves.len() as u32).collect();
             // The staggered design's rows, read once for the whole and every breakdown level.
             let mut staggered_rows = None;
@@ -395,10 +412,7 @@ pub fn analyse_survey(config: ImpactConfig, survey: SurveyData) -> Result<Analys
                     let clustered = matches!(did.estimate.kind, SeKind::Cluster(_));
                     let read = super::staggered::Rows::of(&rows, cluster.filter(|_| clustered))
                         .map_err(err)?;
-                    // The bootstrap is cheap (per-cluster sums): always run when clustered, used
-                    // below when there are few clusters.
-                    let boot = clustered.then_some((Weights::Webb, BOOTSTRAP_DRAWS, BOOTSTRAP_SEED));
-                    let st = super::staggered::estimate(&read, None, clustered, boot);
+                    let st = super::staggered::estimate(&read, None, clustered, boot_settings);
                     staggered_rows = Some((read, rows));
                     if st.is_none() {
                         return Err(Diagnostic::error(format!(
@@ -454,27 +468,7 @@ pub fn analyse_survey(config: ImpactConfig, survey: SurveyData) -> Result<Analys
                 }
                 breakdowns.push(levels);
             }
-            let (treated_clusters, bootstrap) = match (did.estimate.kind, cluster) {
-                (SeKind::Cluster(g), Some(c)) => {
-                    let cells = super::estimate::cluster_cells(&rows, after, c).map_err(err)?;
-                    let treated = cells
-                        .iter()
-                        .filter(|g| g[2].0 > 0.0 || g[3].0 > 0.0)
-                        .count();
-                    // The bootstrap is of the 2x2 (or pooled) regression; the event study's
-                    // effects keep their t intervals.
-                    let few = (g < FEW_CLUSTERS || treated < FEW_TREATED_CLUSTERS)
-                        && matches!(s.design, DesignKind::TwoByTwo | DesignKind::Pooled);
-                    let boot = (few && treated >= 2)
-                        .then(|| {
-                            wild_cluster(&cells, Weights::Webb, BOOTSTRAP_DRAWS, BOOTSTRAP_SEED)
-                        })
-                        .flatten();
-                    (treated, boot)
-                }
-                _ => (0, None),
-            };
-            let (event_study, bootstrap) = match s.design {
+            let event_study = match s.design {
                 DesignKind::EventStudy => {
                     let rows = super::estimate::answered(df, &name, &all_waves)
                         .collect()
@@ -489,43 +483,33 @@ pub fn analyse_survey(config: ImpactConfig, survey: SurveyData) -> Result<Analys
                         unit_effects,
                     )
                     .map_err(err)?;
-                    // Few clusters: the headline effect's interval and p-value from the wild
-                    // cluster bootstrap of the same regression.
-                    let few = match (did.estimate.kind, cluster) {
-                        (SeKind::Cluster(g), Some(c)) => ((g < FEW_CLUSTERS
-                            || treated_clusters < FEW_TREATED_CLUSTERS)
-                            && treated_clusters >= 2)
-                            .then_some(c),
-                        _ => None,
-                    };
-                    let boot = match (&es, few) {
-                        (Some(_), Some(c)) => super::event_study::bootstrap(
-                            &rows,
-                            before,
-                            c,
-                            unit_effects,
-                            after,
-                            Weights::Webb,
-                            BOOTSTRAP_DRAWS,
-                            BOOTSTRAP_SEED,
-                        )
-                        .map_err(err)?,
-                        _ => None,
-                    };
-                    (es, boot)
+                    Some((es, rows, unit_effects))
                 }
-                _ => (None, bootstrap),
+                _ => None,
             };
-            // The staggered design's own bootstrap of its overall effect, with few clusters.
-            let bootstrap = match (&staggered, did.estimate.kind) {
-                (Some(st), SeKind::Cluster(g)) => ((g < FEW_CLUSTERS
-                    || treated_clusters < FEW_TREATED_CLUSTERS)
-                    && treated_clusters >= 2)
-                    .then_some(st.bootstrap)
-                    .flatten(),
-                (Some(_), _) => None,
-                _ => bootstrap,
+            // The headline's bootstrap, of the design's own estimate.
+            let bootstrap = match (s.design, cluster, &event_study, &staggered) {
+                _ if !few => None,
+                (DesignKind::TwoByTwo | DesignKind::Pooled, ..) => {
+                    wild_cluster(&cells, Weights::Webb, BOOTSTRAP_DRAWS, BOOTSTRAP_SEED)
+                }
+                (DesignKind::EventStudy, Some(c), Some((Some(_), rows, unit_effects)), _) => {
+                    super::event_study::bootstrap(
+                        rows,
+                        before,
+                        c,
+                        *unit_effects,
+                        after,
+                        Weights::Webb,
+                        BOOTSTRAP_DRAWS,
+                        BOOTSTRAP_SEED,
+                    )
+                    .map_err(err)?
+                }
+                (DesignKind::Staggered, _, _, Some(st)) => st.bootstrap,
+                _ => None,
             };
+            let event_study = event_study.and_then(|(es, _, _)| es);
             Ok(OutcomeAnalysis {
                 event_study,
                 staggered,

@@ -116,19 +116,18 @@ impl Setup {
                     beta0 += SIGN[c] * b0[c];
                     beta1 += SIGN[c] * b1[c];
                 }
-                let (mut s00, mut s01, mut s11) = (0.0, 0.0, 0.0);
-                for (g, vg) in v.iter().enumerate() {
-                    let (mut u0, mut u1) = (0.0, 0.0);
-                    for c in 0..4 {
-                        let i = g * 4 + c;
-                        u0 += k[c] * (vg * a0[i] - w[i] * b0[c]);
-                        u1 += k[c] * (vg * a1[i] - w[i] * b1[c]);
-                    }
-                    s00 += u0 * u0;
-                    s01 += u0 * u1;
-                    s11 += u1 * u1;
-                }
-                [beta0, beta1, s00, s01, s11]
+                draw(
+                    (beta0, beta1),
+                    v.iter().enumerate().map(|(g, vg)| {
+                        let (mut u0, mut u1) = (0.0, 0.0);
+                        for c in 0..4 {
+                            let i = g * 4 + c;
+                            u0 += k[c] * (vg * a0[i] - w[i] * b0[c]);
+                            u1 += k[c] * (vg * a1[i] - w[i] * b1[c]);
+                        }
+                        (u0, u1)
+                    }),
+                )
             })
             .collect();
         Setup { did, u2, draws }
@@ -181,6 +180,18 @@ impl Setup {
     fn p_value(&self, beta0: f64) -> f64 {
         self.p_value_of(beta0, false)
     }
+}
+
+/// One draw as [`Setup`] keeps it: β*₀ and β*₁, and the sums S00, S01, S11 of the clusters'
+/// score projections q(β0) = q0 − β0·q1 (given per cluster as (q0, q1)).
+fn draw(beta: (f64, f64), scores: impl Iterator<Item = (f64, f64)>) -> [f64; 5] {
+    let (mut s00, mut s01, mut s11) = (0.0, 0.0, 0.0);
+    for (q0, q1) in scores {
+        s00 += q0 * q0;
+        s01 += q0 * q1;
+        s11 += q1 * q1;
+    }
+    [beta.0, beta.1, s00, s01, s11]
 }
 
 /// Fitted cell values of the additive model `y ~ 1 + treated + post`, weighted least squares
@@ -501,16 +512,16 @@ pub fn wild_cluster_regression(
                 }
             }
             let (beta0, beta1) = (dot(&t0), dot(&t1));
-            let (mut s00, mut s01, mut s11) = (0.0, 0.0, 0.0);
-            for g in 0..g_count {
-                let c = &cg[g * p..(g + 1) * p];
-                let q0 = v[g] * as0[g] - (0..p).map(|k| c[k] * t0[k]).sum::<f64>();
-                let q1 = v[g] * as1[g] - (0..p).map(|k| c[k] * t1[k]).sum::<f64>();
-                s00 += q0 * q0;
-                s01 += q0 * q1;
-                s11 += q1 * q1;
-            }
-            [beta0, beta1, s00, s01, s11]
+            draw(
+                (beta0, beta1),
+                (0..g_count).map(|g| {
+                    let c = &cg[g * p..(g + 1) * p];
+                    (
+                        v[g] * as0[g] - (0..p).map(|k| c[k] * t0[k]).sum::<f64>(),
+                        v[g] * as1[g] - (0..p).map(|k| c[k] * t1[k]).sum::<f64>(),
+                    )
+                }),
+            )
         })
         .collect();
     let setup = Setup {
@@ -599,24 +610,23 @@ pub fn wild_cluster_means(
             }
             let beta0: f64 = (0..k_count).map(|k| omega[k] * (m0[k][0] - m0[k][1])).sum();
             let beta1: f64 = (0..k_count).map(|k| omega[k] * (m1[k][0] - m1[k][1])).sum();
-            let (mut s00, mut s01, mut s11) = (0.0, 0.0, 0.0);
-            for (g, vg) in v.iter().enumerate() {
-                let (mut q0, mut q1) = (0.0, 0.0);
-                for (k, p) in parts.iter().enumerate() {
-                    let i = k * g_count + g;
-                    let n = [p.n_t, p.n_c];
-                    for (side, sign) in [(0, 1.0), (1, -1.0)] {
-                        let e0 = vg * u0[i][side] - counts[i][side] * m0[k][side];
-                        let e1 = vg * u1[i][side] - counts[i][side] * m1[k][side];
-                        q0 += sign * omega[k] * e0 / n[side];
-                        q1 += sign * omega[k] * e1 / n[side];
+            draw(
+                (beta0, beta1),
+                v.iter().enumerate().map(|(g, vg)| {
+                    let (mut q0, mut q1) = (0.0, 0.0);
+                    for (k, p) in parts.iter().enumerate() {
+                        let i = k * g_count + g;
+                        let n = [p.n_t, p.n_c];
+                        for (side, sign) in [(0, 1.0), (1, -1.0)] {
+                            let e0 = vg * u0[i][side] - counts[i][side] * m0[k][side];
+                            let e1 = vg * u1[i][side] - counts[i][side] * m1[k][side];
+                            q0 += sign * omega[k] * e0 / n[side];
+                            q1 += sign * omega[k] * e1 / n[side];
+                        }
                     }
-                }
-                s00 += q0 * q0;
-                s01 += q0 * q1;
-                s11 += q1 * q1;
-            }
-            [beta0, beta1, s00, s01, s11]
+                    (q0, q1)
+                }),
+            )
         })
         .collect();
     let setup = Setup {

@@ -35,13 +35,7 @@ impl Site {
         ctx.insert("lang", lang);
         ctx.insert("meta_title", "");
         ctx.insert("meta_description", self.config.site_description(lang));
-        ctx.insert(
-            "contact_html",
-            &self
-                .config
-                .site_contact(lang)
-                .map(crate::common::phone::link_phone_numbers),
-        );
+        ctx.insert("contact_html", &g.contact_html);
         ctx.insert("current_url", url);
         ctx.insert("permalink", &self.permalink(url));
         let prefix = self.config.lang_prefix(lang);

@@ -32,6 +32,8 @@ pub(super) struct LangGlobals {
     pub(super) config: Value,
     pub(super) strings: Value,
     pub(super) nav: Value,
+    /// The language's `contact` as HTML, its telephone numbers linked (footer of every page).
+    pub(super) contact_html: Option<String>,
 }
 
 impl Site {
@@ -148,7 +150,11 @@ impl Site {
                 extra: &self.config.extra,
             };
             let nav = self.nav(&lang);
-            global.add(&lang).json(&site).json(&nav);
+            let contact_html = self
+                .config
+                .site_contact(&lang)
+                .map(crate::common::phone::link_phone_numbers);
+            global.add(&lang).json(&site).json(&nav).json(&contact_html);
             let globals = LangGlobals {
                 config: Value::from_serializable(&site),
                 strings: self
@@ -158,6 +164,7 @@ impl Site {
                     .cloned()
                     .unwrap_or_else(|| Value::from_serializable(&())),
                 nav: Value::from_serializable(&nav),
+                contact_html,
             };
             self.globals.insert(lang, globals);
         }

@@ -355,6 +355,14 @@ fn section_and_configuration_changes() {
     // Output settings too: without precompression no .gz or .br stays behind.
     t.rebuild(&[t.edit("berdaya.toml", "precompress = true", "precompress = false")]);
     assert!(!files(&t.out).iter().any(|f| f.ends_with(".br")));
+    // The footer's contact is on every page.
+    t.rebuild(&[t.edit(
+        "berdaya.toml",
+        "0812-0000-0100 (nomor",
+        "0812-0000-0199 (nomor",
+    )]);
+    assert!(t.output("index.html").contains("wa.me/6281200000199"));
+    assert!(t.output("tips/index.html").contains("wa.me/6281200000199"));
     t.assert_equals_full_build();
 }
 

@@ -35,15 +35,7 @@ pub(super) fn event_figure(
         let (point, cells, line) = match effect.map(|e| e.estimate) {
             Some(Some(e)) => (
                 Some((e.value, e.lo, e.hi)),
-                vec![
-                    value(o, e.value, l, true),
-                    format!(
-                        "{} {} {}",
-                        value(o, e.lo, l, false),
-                        l.w("range_to"),
-                        value(o, e.hi, l, false)
-                    ),
-                ],
+                effect_cells(o, &e, l),
                 format!(
                     "{},{},",
                     csv_escape(name),
@@ -79,6 +71,19 @@ pub(super) fn event_figure(
         start: a.follow_up as usize,
     };
     profile_figure(&profile, points, rows, csv, o, label, files, l)
+}
+
+/// A table row's cells for an effect: the value and its 95% interval.
+fn effect_cells(o: &Outcome, e: &crate::impact::stats::Estimate, l: &Language) -> Vec<String> {
+    vec![
+        value(o, e.value, l, true),
+        format!(
+            "{} {} {}",
+            value(o, e.lo, l, false),
+            l.w("range_to"),
+            value(o, e.hi, l, false)
+        ),
+    ]
 }
 
 /// What differs between the two effect-by-wave figures (event study, staggered profile).
@@ -166,18 +171,7 @@ pub(super) fn staggered_figure(
                     Some(st.clusters)
                 )
             ));
-            (
-                Some((e.value, e.lo, e.hi)),
-                vec![
-                    value(o, e.value, l, true),
-                    format!(
-                        "{} {} {}",
-                        value(o, e.lo, l, false),
-                        l.w("range_to"),
-                        value(o, e.hi, l, false)
-                    ),
-                ],
-            )
+            (Some((e.value, e.lo, e.hi)), effect_cells(o, &e, l))
         } else {
             csv.push_str(&format!("{},{NO_ESTIMATE},suppressed\n", p.e));
             let why = super::format::suppressed_text(privacy::Suppressed::SmallCell, threshold, l);
