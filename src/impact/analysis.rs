@@ -280,11 +280,15 @@ pub fn analyse(root: &Path) -> Result<Option<Analysis>, Diagnostics> {
 }
 
 fn analyse_unguarded(root: &Path) -> Result<Option<Analysis>, Diagnostics> {
-    let Some(config) = ImpactConfig::load(root)? else {
+    let Some(mut config) = ImpactConfig::load(root)? else {
         return Ok(None);
     };
+    // The site's languages (its own errors are reported by the site's build).
+    if let Ok(site) = crate::config::Config::load(root) {
+        let warnings = config.language_warnings(&site.all_languages());
+        config.warnings.extend(warnings);
+    }
     let survey = super::load::load(root, &config)?;
-    let mut config = config;
     config
         .warnings
         .extend(super::rejects::reject_warnings(&survey.rejects));

@@ -579,6 +579,59 @@ impl ImpactConfig {
         cols
     }
 
+    /// Warnings for what the site's `languages` (its codes, default first) leave without words:
+    /// an outcome whose `unit` is given per language but not in one of them (its pages in that
+    /// language would show numbers without a unit), located at the `unit` line.
+    pub fn language_warnings(&self, languages: &[String]) -> Vec<Diagnostic> {
+        let Some(source) = &self.source else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for o in &self.outcomes {
+            let Unit::ByLanguage(by) = &o.unit else {
+                continue;
+            };
+            let missing: Vec<&str> = languages
+                .iter()
+                .filter(|l| !by.contains_key(*l))
+                .map(String::as_str)
+                .collect();
+            if missing.is_empty() {
+                continue;
+            }
+            // The outcome's `unit` line: the first after its id.
+            let after = source.text.find(&format!("\"{}\"", o.id)).unwrap_or(0);
+            let at = source.text[after..].find("\nunit").map_or(0..0, |i| {
+                let start = after + i + 1;
+                let end = source.text[start..]
+                    .find('\n')
+                    .map_or(source.text.len(), |e| start + e);
+                start..end
+            });
+            out.push(
+                Diagnostic::warning(format!(
+                    "the unit of `{}` has no text for {}: its pages in that language show numbers without a unit",
+                    o.id,
+                    missing
+                        .iter()
+                        .map(|l| format!("`{l}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+                .at(source, at, "here")
+                .help(format!(
+                    "give one text per language, e.g. unit = {{ {} }}",
+                    languages
+                        .iter()
+                        .map(|l| format!("{l} = \"...\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            );
+        }
+        out
+    }
+
     /// A label in `lang`, else in the site's default language `default`, else `fallback`.
     pub fn label<'a>(labels: &'a Labels, lang: &str, default: &str, fallback: &'a str) -> &'a str {
         labels

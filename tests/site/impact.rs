@@ -1354,3 +1354,38 @@ fn breakdown_levels_are_named_in_the_page_s_language() {
     );
     assert!(csv.contains("Group,Participants,"), "{csv}");
 }
+
+#[test]
+fn a_unit_given_per_language_but_not_in_every_language_of_the_site_is_a_located_warning() {
+    // The bilingual site has `id` and `en`; the unit names only English.
+    let toml = format!(
+        "{PANEL}\n[[outcomes]]\nid = \"skor\"\ncolumn = \"income\"\ntype = \"continuous\"\nunit = {{ en = \"points\" }}\nlabel = {{ id = \"Skor\", en = \"Score\" }}\n"
+    );
+    let site = panel_report(&toml, str::to_string);
+    let a = analyse(site.path());
+    let warnings: Vec<String> = a.config.warnings.iter().map(|w| w.to_string()).collect();
+    let w = warnings
+        .iter()
+        .find(|w| w.contains("the unit of `skor` has no text for `id`"))
+        .unwrap_or_else(|| panic!("{warnings:?}"));
+    assert!(w.contains("data/impact.toml"), "{w}");
+    assert!(
+        w.contains("unit = { en = \"points\" }"),
+        "located at the unit line: {w}"
+    );
+    // Every unit complete: no such warning.
+    let complete = panel_report(
+        &toml.replace(
+            "unit = { en = \"points\" }",
+            "unit = { id = \"poin\", en = \"points\" }",
+        ),
+        str::to_string,
+    );
+    let a = analyse(complete.path());
+    assert!(
+        !a.config
+            .warnings
+            .iter()
+            .any(|w| w.to_string().contains("has no text for"))
+    );
+}
