@@ -4,6 +4,7 @@
 //! 360 px phone and kept under 10 KB gzip-compressed.
 
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::common::locale;
 
@@ -38,6 +39,45 @@ pub struct Row {
     /// Upper bound of the 95% confidence interval, same unit as `value`.
     pub hi: f64,
 }
+
+/// What a chart's value axis shows: its title (the quantity and unit, in the page's language),
+/// how tick labels are written, and the note added when a trend's axis does not start at zero.
+pub struct Axis {
+    /// The axis title, e.g. `Rp per month` or `Impact, % of the level before the programme`.
+    pub title: String,
+    /// How ticks are written: `%` for shares 0–1 (shown in percent), `pct` for values already in
+    /// percent, anything else as a compact number.
+    pub unit: String,
+    /// Added to the title when the value axis of a trend does not include zero.
+    pub not_zero: String,
+}
+
+/// Approximate width of a text in CSS pixels at the charts' 13.7 px sans-serif (0.56 em per
+/// character on average), for placing labels without measuring fonts.
+fn text_width(text: &str) -> f64 {
+    text.chars().count() as f64 * 7.7
+}
+
+/// Splits a label into lines of at most `max` characters at spaces (a longer word stays whole).
+fn wrap(text: &str, max: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= max => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    if lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines
+}
+
+/// Characters of a row label per line: what fits across the 360 px canvas.
+const LABEL_CHARS: usize = 42;
 
 fn escape(text: &str) -> String {
     crate::common::text::html_escape(text).into_owned()
@@ -98,18 +138,40 @@ fn range(values: impl Iterator<Item = f64>, include_zero: bool) -> (f64, f64) {
 fn axis_label(v: f64, unit: &str, lang: &str) -> String {
     match unit {
         "%" => format!("{}%", locale::number(v * 100.0, 0, lang)),
+        "pct" => format!("{}%", locale::compact(v, lang)),
+        "pp" => locale::compact(v * 100.0, lang),
         _ => locale::compact(v, lang),
     }
 }
 
-/// Trend of both groups across waves, with 95% intervals.
+fn font(color: &RGBColor) -> TextStyle<'static> {
+    ("sans-serif", FONT).into_font().color(color)
+}
+
+/// Writes `text` on the canvas at pixel `(x, y)` (its top-left corner).
+fn write(
+    root: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+    text: &str,
+    (x, y): (i32, i32),
+    color: &RGBColor,
+) {
+    root.draw(&Text::new(text.to_string(), (x, y), font(color)))
+        .expect("text");
+}
+
+/// Trend of both groups across waves, with 95% intervals, each line labelled at its end (no
+/// legend), a dashed line where the programme started (before wave `start`, labelled
+/// `start_label`), and the axis title above the values (with the axis's `not_zero` note when the
+/// values are far from zero).
+#[allow(clippy::too_many_arguments)]
 pub fn trend(
     id: &str,
     title: &str,
     desc: &str,
     waves: &[String],
     series: &[Series],
-    unit: &str,
+    start: Option<(usize, &str)>,
+    axis: &Axis,
     lang: &str,
 ) -> String {
     let mut svg = String::new();
@@ -118,8 +180,28 @@ pub fn trend(
         let all = series
             .iter()
             .flat_map(|s| s.points.iter().flatten().flat_map(|p| [p.1, p.2]));
-        let (lo, hi) = range(all, false);
-        let mut chart = by_wave(&root, waves, (lo, hi), unit, lang);
+        let (lo, mut hi) = range(all, false);
+        // A band at the top for the label of the programme's start, above every line.
+        if start.is_some() {
+            hi += (hi - lo) * 0.14;
+        }
+        // Room at the right for the direct labels.
+        let label_px = series
+            .iter()
+            .map(|s| text_width(&s.label))
+            .fold(0.0, f64::max)
+            + 10.0;
+        let mut chart = by_wave(&root, waves, (lo, hi), label_px, &axis.unit, lang);
+        let title = if lo > 0.0 {
+            format!("{} · {}", axis.title, axis.not_zero)
+        } else {
+            axis.title.clone()
+        };
+        write(&root, &title, (8, 4), &GREY);
+        if let Some((start, text)) = start {
+            start_marker(&mut chart, start, (lo, hi), text);
+        }
+        let mut ends: Vec<(f64, f64, &str, RGBColor)> = Vec::new();
         for (k, s) in series.iter().enumerate() {
             let color = if k == 0 { BLUE } else { ORANGE };
             let shift = if k == 0 { -0.06 } else { 0.06 };
@@ -130,22 +212,16 @@ pub fn trend(
                 .filter_map(|(x, p)| p.map(|p| (x as f64 + shift, p.0)))
                 .collect();
             let style = color.stroke_width(2);
-            let drawn = if k == 0 {
+            // Solid against dashed tells the groups apart in black-and-white print too.
+            if k == 0 {
                 chart
                     .draw_series(LineSeries::new(points.clone(), style))
-                    .expect("line")
+                    .expect("line");
             } else {
                 chart
                     .draw_series(DashedLineSeries::new(points.clone(), 6, 4, style))
-                    .expect("line")
-            };
-            // Solid against dashed tells the groups apart in black-and-white print too.
-            let gap = if k == 0 { 0 } else { 5 };
-            drawn.label(s.label.clone()).legend(move |(x, y)| {
-                EmptyElement::at((x, y))
-                    + PathElement::new(vec![(0, 0), (8, 0)], color.stroke_width(2))
-                    + PathElement::new(vec![(8 + gap, 0), (20, 0)], color.stroke_width(2))
-            });
+                    .expect("line");
+            }
             chart
                 .draw_series(s.points.iter().enumerate().filter_map(|(x, p)| {
                     p.map(|(_, lo, hi)| {
@@ -173,18 +249,61 @@ pub fn trend(
                     )
                     .expect("markers");
             }
+            if let Some(last) = points.last() {
+                ends.push((last.0, last.1, &s.label, color));
+            }
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .label_font(("sans-serif", FONT).into_font())
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(200, 200, 200))
-            .draw()
-            .expect("legend");
+        direct_labels(&mut chart, &root, &mut ends);
         root.present().expect("svg");
     }
     finish(svg, id, title, desc, H)
+}
+
+/// Labels each line at its last point, right of it, pushed apart vertically so that two labels
+/// never overlap (at least one text line between their centres).
+fn direct_labels(
+    chart: &mut Area<'_, '_>,
+    root: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+    ends: &mut [(f64, f64, &str, RGBColor)],
+) {
+    let mut placed: Vec<(i32, i32, &str, RGBColor)> = ends
+        .iter()
+        .map(|(x, y, text, color)| {
+            let (px, py) = chart.backend_coord(&(*x, *y));
+            (px + 9, py, *text, *color)
+        })
+        .collect();
+    placed.sort_by_key(|p| p.1);
+    for i in 1..placed.len() {
+        let min = placed[i - 1].1 + 17;
+        if placed[i].1 < min {
+            placed[i].1 = min;
+        }
+    }
+    for (x, y, text, color) in placed {
+        write(root, text, (x, y - 8), &color);
+    }
+}
+
+/// A dashed vertical line between wave `start − 1` and wave `start`, labelled at its top.
+fn start_marker(chart: &mut Area<'_, '_>, start: usize, (lo, hi): (f64, f64), text: &str) {
+    let x0 = start as f64 - 0.5;
+    chart
+        .draw_series(DashedLineSeries::new(
+            [(x0, lo), (x0, hi)],
+            5,
+            4,
+            GREY.stroke_width(1),
+        ))
+        .expect("start");
+    let style = font(&GREY).pos(Pos::new(HPos::Center, VPos::Top));
+    chart
+        .draw_series(std::iter::once(Text::new(
+            text.to_string(),
+            (x0, hi),
+            style,
+        )))
+        .expect("start label");
 }
 
 /// A chart with the waves along x (one tick each) and the outcome's unit along y, grid lines
@@ -193,30 +312,48 @@ fn by_wave<'a, 'b>(
     root: &'a DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
     waves: &[String],
     (lo, hi): (f64, f64),
+    right_px: f64,
     unit: &str,
     lang: &str,
 ) -> Area<'a, 'b> {
     let n = waves.len().max(1);
+    // The plot is W − 8 − 16 − 52 px wide; `right_px` of it is kept free at the right.
+    let plot = f64::from(W) - 76.0;
+    let span = n as f64 - 0.4;
+    let extra = if right_px > 0.0 {
+        span * right_px / (plot - right_px).max(plot / 3.0)
+    } else {
+        0.0
+    };
     let mut chart = ChartBuilder::on(root)
         .margin(8)
+        .margin_top(24)
         .margin_right(16)
         .x_label_area_size(28)
         .y_label_area_size(52)
-        .build_cartesian_2d(-0.3f64..(n as f64 - 0.7), lo..hi)
+        .build_cartesian_2d(-0.3f64..(n as f64 - 0.7 + extra), lo..hi)
         .expect("chart area");
     chart
         .configure_mesh()
         .disable_x_mesh()
         .y_labels(5)
-        .x_labels(n)
+        .x_labels(0)
         .max_light_lines(0)
         .bold_line_style(RGBColor(225, 225, 225))
         .label_style(("sans-serif", FONT).into_font().color(&GREY))
         .axis_style(GREY)
-        .x_label_formatter(&|x| waves.get(x.round() as usize).cloned().unwrap_or_default())
+        .x_label_formatter(&|_| String::new())
         .y_label_formatter(&|y| axis_label(*y, unit, lang))
         .draw()
         .expect("mesh");
+    // One label under each wave, centred (the mesh's own ticks would follow the room kept at the
+    // right for labels).
+    let centred = font(&GREY).pos(Pos::new(HPos::Center, VPos::Top));
+    for (k, wave) in waves.iter().enumerate() {
+        let (x, y) = chart.backend_coord(&(k as f64, lo));
+        root.draw(&Text::new(wave.clone(), (x, y + 6), centred.clone()))
+            .expect("wave label");
+    }
     chart
 }
 
@@ -240,8 +377,8 @@ pub fn event_study(
     title: &str,
     desc: &str,
     effects: &[(String, Option<Interval>)],
-    start: usize,
-    unit: &str,
+    (start, start_label): (usize, &str),
+    axis: &Axis,
     lang: &str,
 ) -> String {
     let waves: Vec<String> = effects.iter().map(|e| e.0.clone()).collect();
@@ -250,9 +387,12 @@ pub fn event_study(
     {
         let root = SVGBackend::with_string(&mut svg, (W, H)).into_drawing_area();
         let all = effects.iter().flatten().flat_map(|p| [p.1, p.2]);
-        let (lo, hi) = range(all, true);
+        let (lo, mut hi) = range(all, true);
+        // A band at the top for the label of the programme's start.
+        hi += (hi - lo) * 0.14;
         let n = waves.len().max(1);
-        let mut chart = by_wave(&root, &waves, (lo, hi), unit, lang);
+        let mut chart = by_wave(&root, &waves, (lo, hi), 0.0, &axis.unit, lang);
+        write(&root, &axis.title, (8, 4), &GREY);
         let points: Vec<(f64, f64, f64, f64)> = effects
             .iter()
             .enumerate()
@@ -270,15 +410,7 @@ pub fn event_study(
                 GREY.stroke_width(1),
             ))
             .expect("zero");
-        let x0 = start as f64 - 0.5;
-        chart
-            .draw_series(DashedLineSeries::new(
-                [(x0, lo), (x0, hi)],
-                5,
-                4,
-                ORANGE.stroke_width(2),
-            ))
-            .expect("start");
+        start_marker(&mut chart, start, (lo, hi), start_label);
         chart
             .draw_series(LineSeries::new(
                 points.iter().map(|p| (p.0, p.1)),
@@ -304,15 +436,20 @@ pub fn event_study(
     finish(svg, id, title, desc, H)
 }
 
+/// Row slots of a horizontal chart: each row's label lines above its mark.
 fn horizontal(
     [id, title, desc]: [&str; 3],
-    rows: usize,
+    labels: &[Vec<String>],
     values: impl Iterator<Item = f64>,
-    unit: &str,
+    axis: &Axis,
     lang: &str,
     draw: impl FnOnce(&mut Area<'_, '_>, f64, f64),
 ) -> String {
-    let h = (40 + 44 * rows as u32).max(120);
+    let rows = labels.len();
+    // Every row is as tall as the row with the most label lines.
+    let lines = labels.iter().map(Vec::len).max().unwrap_or(1).max(1) as u32;
+    let row_px = 28 + 17 * lines;
+    let h = (58 + row_px * rows as u32).max(130);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (W, h)).into_drawing_area();
@@ -321,7 +458,7 @@ fn horizontal(
         let mut chart = ChartBuilder::on(&root)
             .margin(8)
             .margin_right(16)
-            .x_label_area_size(28)
+            .x_label_area_size(46)
             .y_label_area_size(4)
             .build_cartesian_2d(lo..hi, 0f64..n)
             .expect("chart area");
@@ -332,34 +469,48 @@ fn horizontal(
             .x_labels(4)
             .max_light_lines(0)
             .bold_line_style(RGBColor(225, 225, 225))
-            .label_style(("sans-serif", FONT).into_font().color(&GREY))
+            .label_style(font(&GREY))
             .axis_style(GREY)
-            .x_label_formatter(&|x| axis_label(*x, unit, lang))
+            .x_label_formatter(&|x| axis_label(*x, &axis.unit, lang))
             .draw()
             .expect("mesh");
+        // The axis title under the tick labels.
+        write(&root, &axis.title, (8, h as i32 - 22), &GREY);
+        // Each row's label, its lines from the top of the row's slot, clear of the axis line.
+        for (i, lines) in labels.iter().enumerate() {
+            let (x, top) = chart.backend_coord(&(lo, n - i as f64));
+            for (k, line) in lines.iter().enumerate() {
+                write(&root, line, (x + 6, top + 4 + 17 * k as i32), &BLACK);
+            }
+        }
         draw(&mut chart, lo, n);
         root.present().expect("svg");
     }
     finish(svg, id, title, desc, h)
 }
 
-fn label(chart: &mut Area<'_, '_>, text: &str, at: (f64, f64)) {
-    let style = ("sans-serif", FONT).into_font().color(&BLACK);
-    chart
-        .draw_series(std::iter::once(Text::new(text.to_string(), at, style)))
-        .expect("label");
+/// The position of a row's mark inside its slot: just under its label lines.
+fn mark_y(chart: &Area<'_, '_>, n: f64, i: usize, lines: usize, offset_px: i32) -> f64 {
+    let (_, top) = chart.backend_coord(&(0.0, n - i as f64));
+    let (_, bottom) = chart.backend_coord(&(0.0, n - i as f64 - 1.0));
+    let px = top + 4 + 17 * lines as i32 + offset_px;
+    // Back from pixels to the row coordinate.
+    n - i as f64 - (px - top) as f64 / (bottom - top).max(1) as f64
 }
 
-/// Estimates with 95% intervals on one axis, a line at zero.
-pub fn forest(id: &str, title: &str, desc: &str, rows: &[Row], unit: &str, lang: &str) -> String {
+/// Estimates with 95% intervals on one axis, a line at zero; each row's label above its
+/// interval, wrapped to the canvas.
+pub fn forest(id: &str, title: &str, desc: &str, rows: &[Row], axis: &Axis, lang: &str) -> String {
     let values = rows.iter().flat_map(|r| [r.lo, r.hi]);
+    let labels: Vec<Vec<String>> = rows.iter().map(|r| wrap(&r.label, LABEL_CHARS)).collect();
+    let lines = labels.iter().map(Vec::len).max().unwrap_or(1);
     horizontal(
         [id, title, desc],
-        rows.len(),
+        &labels,
         values,
-        unit,
+        axis,
         lang,
-        |chart, lo, n| {
+        |chart, _, n| {
             chart
                 .draw_series(LineSeries::new(
                     [(0.0, 0.0), (0.0, n)],
@@ -367,7 +518,7 @@ pub fn forest(id: &str, title: &str, desc: &str, rows: &[Row], unit: &str, lang:
                 ))
                 .expect("zero");
             for (i, r) in rows.iter().enumerate() {
-                let y = n - i as f64 - 0.65;
+                let y = mark_y(chart, n, i, lines, 8);
                 chart
                     .draw_series(std::iter::once(ErrorBar::new_horizontal(
                         y,
@@ -381,38 +532,39 @@ pub fn forest(id: &str, title: &str, desc: &str, rows: &[Row], unit: &str, lang:
                 chart
                     .draw_series(std::iter::once(Circle::new((r.value, y), 4, BLUE.filled())))
                     .expect("dot");
-                label(chart, &r.label, (lo, y + 0.45));
             }
         },
     )
 }
 
-/// Horizontal bars from zero.
+/// Horizontal bars from zero, each row's label above its bar.
 pub fn bars(
     id: &str,
     title: &str,
     desc: &str,
     rows: &[(String, f64)],
-    unit: &str,
+    axis: &Axis,
     lang: &str,
 ) -> String {
     let values = rows.iter().map(|r| r.1);
+    let labels: Vec<Vec<String>> = rows.iter().map(|r| wrap(&r.0, LABEL_CHARS)).collect();
+    let lines = labels.iter().map(Vec::len).max().unwrap_or(1);
     horizontal(
         [id, title, desc],
-        rows.len(),
+        &labels,
         values,
-        unit,
+        axis,
         lang,
-        |chart, lo, n| {
-            for (i, (text, v)) in rows.iter().enumerate() {
-                let y = n - i as f64 - 0.9;
+        |chart, _, n| {
+            for (i, (_, v)) in rows.iter().enumerate() {
+                let top = mark_y(chart, n, i, lines, 2);
+                let bottom = mark_y(chart, n, i, lines, 16);
                 chart
                     .draw_series(std::iter::once(Rectangle::new(
-                        [(v.min(0.0), y), (v.max(0.0), y + 0.35)],
+                        [(v.min(0.0), bottom), (v.max(0.0), top)],
                         BLUE.filled(),
                     )))
                     .expect("bar");
-                label(chart, text, (lo, y + 0.8));
             }
         },
     )
@@ -437,12 +589,44 @@ mod tests {
         assert!(gz <= 10 * 1024, "{gz} bytes gzip");
     }
 
-    #[test]
-    fn charts_are_accessible_and_small() {
-        let waves: Vec<String> = ["2024", "2025", "2026"]
+    fn axis(title: &str, unit: &str) -> Axis {
+        Axis {
+            title: title.into(),
+            unit: unit.into(),
+            not_zero: "axis does not start at 0".into(),
+        }
+    }
+
+    /// The texts of an SVG, with their x and y positions.
+    fn texts(svg: &str) -> Vec<(f64, f64, String)> {
+        let mut out = Vec::new();
+        let mut rest = svg;
+        while let Some(i) = rest.find("<text ") {
+            rest = &rest[i..];
+            let end = rest.find("</text>").unwrap();
+            let el = &rest[..end];
+            let attr = |name: &str| {
+                let at = el.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+                el[at..at + el[at..].find('"').unwrap()]
+                    .parse::<f64>()
+                    .unwrap()
+            };
+            let text = el[el.find('>').unwrap() + 1..].to_string();
+            out.push((attr("x"), attr("y"), text));
+            rest = &rest[end..];
+        }
+        out
+    }
+
+    fn waves() -> Vec<String> {
+        ["2024", "2025", "2026"]
             .iter()
             .map(|s| s.to_string())
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn charts_are_accessible_and_small() {
         let series = [
             Series {
                 label: "Peserta".into(),
@@ -465,33 +649,126 @@ mod tests {
             "pendapatan-tren",
             "Pendapatan",
             "Naik <lebih> cepat & jelas",
-            &waves,
+            &waves(),
             &series,
-            "Rp",
+            Some((2, "Program mulai")),
+            &axis("Rata-rata (Rp)", "Rp"),
             "id",
         );
         check(&svg, "pendapatan-tren");
         assert!(svg.contains("Naik &lt;lebih&gt; cepat &amp; jelas"));
         assert!(svg.contains(" jt<"), "Indonesian axis numbers");
-        let rows: Vec<Row> = (0..6)
+        let rows: Vec<Row> = (0..12)
             .map(|i| Row {
-                label: format!("Kecamatan {i}"),
+                label: format!("Kelurahan dengan nama yang cukup panjang nomor {i}"),
                 value: i as f64 * 1e5,
                 lo: -1e5,
                 hi: 8e5,
             })
             .collect();
-        check(&forest("f", "Forest", "d", &rows, "Rp", "en"), "f");
+        check(
+            &forest("f", "Forest", "d", &rows, &axis("Impact (Rp)", "Rp"), "en"),
+            "f",
+        );
         check(
             &bars(
                 "b",
                 "Bars",
                 "d",
                 &[("A".into(), 0.4), ("B".into(), -0.1)],
-                "%",
+                &axis("Answering yes (%)", "%"),
                 "id",
             ),
             "b",
         );
+    }
+
+    #[test]
+    fn trend_lines_are_labelled_directly_and_mark_the_start() {
+        // Both lines end at the same value: their labels are pushed apart, not on top.
+        let series = [
+            Series {
+                label: "Participants".into(),
+                points: vec![Some((50.0, 48.0, 52.0)), Some((60.0, 58.0, 62.0))],
+            },
+            Series {
+                label: "Comparison".into(),
+                points: vec![Some((50.0, 48.0, 52.0)), Some((60.0, 58.0, 62.0))],
+            },
+        ];
+        let two: Vec<String> = vec!["2025".into(), "2026".into()];
+        let svg = trend(
+            "t",
+            "T",
+            "d",
+            &two,
+            &series,
+            Some((1, "Programme starts")),
+            &axis("Average (points)", "points"),
+            "en",
+        );
+        let t = texts(&svg);
+        let at = |s: &str| {
+            t.iter()
+                .find(|x| x.2 == s)
+                .unwrap_or_else(|| panic!("{s}: {t:?}"))
+        };
+        let (p, c) = (at("Participants"), at("Comparison"));
+        assert!((p.1 - c.1).abs() >= 16.0, "labels apart: {p:?} {c:?}");
+        assert!(
+            p.0 + text_width("Participants") <= f64::from(W),
+            "inside the canvas"
+        );
+        // The values are far from zero: the axis says so in its title.
+        at("Average (points) · axis does not start at 0");
+        let start = at("Programme starts");
+        assert!(
+            start.1 < p.1.min(c.1) - 10.0,
+            "the start's label is above the lines"
+        );
+        for wave in ["2025", "2026"] {
+            at(wave);
+        }
+        assert!(!svg.contains("<rect"), "no legend box");
+    }
+
+    #[test]
+    fn row_labels_wrap_inside_the_canvas_and_never_overlap() {
+        let long = "Kelompok usaha bersama pengolahan rumput laut dan hasil perikanan Juata Laut";
+        let rows: Vec<Row> = [long, "B", "C"]
+            .iter()
+            .map(|l| Row {
+                label: l.to_string(),
+                value: 1.0,
+                lo: 0.5,
+                hi: 1.5,
+            })
+            .collect();
+        let svg = forest("f", "F", "d", &rows, &axis("Impact", ""), "en");
+        let t = texts(&svg);
+        let labels: Vec<&(f64, f64, String)> = t
+            .iter()
+            .filter(|x| long.contains(x.2.as_str()) || x.2 == "B" || x.2 == "C")
+            .filter(|x| !x.2.is_empty() && x.2.parse::<f64>().is_err())
+            .collect();
+        assert_eq!(
+            labels
+                .iter()
+                .filter(|x| long.contains(x.2.as_str()))
+                .count(),
+            2,
+            "the long label takes two lines: {labels:?}"
+        );
+        for l in &labels {
+            assert!(l.0 > 8.0, "clear of the axis line: {l:?}");
+            assert!(
+                l.0 + text_width(&l.2) <= f64::from(W) + 1.0,
+                "inside: {l:?}"
+            );
+        }
+        for pair in labels.windows(2) {
+            assert!(pair[1].1 - pair[0].1 >= 16.0, "one line apart: {pair:?}");
+        }
+        assert!(t.iter().any(|x| x.2 == "Impact"), "axis title");
     }
 }

@@ -100,6 +100,48 @@ pub struct SurveySpec {
     /// Synthetic sample data is labelled as such on every page.
     #[serde(default)]
     pub synthetic: bool,
+    /// What the programme is, in a sentence or two per language: the report's home opens with
+    /// it (`about = { id = "...", en = "..." }`).
+    #[serde(default)]
+    pub about: Labels,
+    /// How the comparison group was chosen, per language (`comparison_chosen`); shown on the
+    /// report's home beside who took part.
+    #[serde(default)]
+    pub comparison_chosen: Labels,
+    /// The date the survey data was exported (`data_date = 2026-02-15`, a TOML date or the
+    /// text `"YYYY-MM-DD"`), shown on every report page and in print; without it the newest
+    /// modification date of the survey files is shown.
+    #[serde(default)]
+    pub data_date: Option<DataDate>,
+}
+
+/// `data_date` in impact.toml: a calendar date, written as a TOML date or as `"YYYY-MM-DD"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DataDate(pub jiff::civil::Date);
+
+impl<'de> Deserialize<'de> for DataDate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // A TOML date arrives as a datetime value; its text form is `YYYY-MM-DD`.
+        let text = match toml::Value::deserialize(d)? {
+            toml::Value::String(s) => s,
+            toml::Value::Datetime(dt) => dt.to_string(),
+            other => {
+                return Err(serde::de::Error::custom(format!(
+                    "expected a date such as 2026-02-15, found {}",
+                    other.type_str()
+                )));
+            }
+        };
+        text.trim()
+            .parse::<jiff::civil::Date>()
+            .map(DataDate)
+            .map_err(|_| {
+                serde::de::Error::custom(format!(
+                    "`{}` is not a date: write it as YYYY-MM-DD, e.g. 2026-02-15",
+                    text.escape_debug()
+                ))
+            })
+    }
 }
 
 fn default_threshold() -> u64 {
@@ -231,6 +273,24 @@ pub struct Outcome {
     /// by default.
     #[serde(default = "yes")]
     pub higher_is_better: bool,
+    /// What the measure is for the report (`role`): an `outcome` the programme hopes to change
+    /// (the default), or `take-up` of the programme itself (workshops attended), reported as
+    /// reach, never with an impact verdict, and left out of the overview chart.
+    #[serde(default)]
+    pub role: Role,
+}
+
+/// `role` of a measure in impact.toml.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+pub enum Role {
+    /// A result the programme hopes to change: estimated and judged.
+    #[default]
+    #[serde(rename = "outcome")]
+    Outcome,
+    /// Use of the programme itself: shown as reach (participants' and the comparison group's
+    /// level after the programme).
+    #[serde(rename = "take-up")]
+    TakeUp,
 }
 
 fn yes() -> bool {

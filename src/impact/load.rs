@@ -37,6 +37,12 @@ pub struct SurveyData {
     /// Respondents with usable rows in two or more waves: all of them in a panel, none in
     /// repeated cross-sections.
     pub respondents_repeated: u64,
+    /// Distinct respondents with a row among the participants (the rest are the comparison
+    /// group).
+    pub participants: u64,
+    /// When the newest survey file was last modified (the date of the data when `data_date` is
+    /// not declared).
+    pub modified: Option<std::time::SystemTime>,
     /// Per outcome (in the order of `config.outcomes`), what became of the usable rows' answers.
     pub outcomes: Vec<OutcomeCounts>,
     /// Every failed check, one per problem (a row may appear more than once), sorted by file, row
@@ -212,6 +218,16 @@ pub fn load(root: &Path, config: &ImpactConfig) -> Result<SurveyData, Diagnostic
     if problems.has_errors() {
         return Err(problems);
     }
+    let modified = s
+        .files
+        .iter()
+        .filter_map(|f| {
+            std::fs::metadata(root.join("data").join(f))
+                .ok()?
+                .modified()
+                .ok()
+        })
+        .max();
     let all = concat(frames, UnionArgs::default()).map_err(|e| polars_error("data/", e))?;
     let (typed, mut checks) = typed_and_checks(config);
     let flag_exprs: Vec<Expr> = checks
@@ -282,11 +298,13 @@ pub fn load(root: &Path, config: &ImpactConfig) -> Result<SurveyData, Diagnostic
     }
     check_reject_share(config, rows_read, rows_rejected, &outcomes, &report.rejects)?;
     let (data, levels) = usable_rows(config, &df, &keep, typed)?;
-    let (respondents, respondents_repeated) = respondents(&data)?;
+    let (respondents, respondents_repeated, participants) = respondents(&data)?;
     Ok(SurveyData {
         levels,
         respondents,
         respondents_repeated,
+        participants,
+        modified,
         rows_used: data.height() as u64,
         data,
         rows_read,
@@ -364,19 +382,29 @@ fn usable_rows(
     Ok((data, levels))
 }
 
-/// Distinct respondents, and those with rows in two or more waves (ids are dense codes).
-fn respondents(data: &DataFrame) -> Result<(u64, u64), Diagnostic> {
-    let ids = data
-        .column("id")
-        .and_then(|c| c.u32().cloned())
+/// Distinct respondents, those with rows in two or more waves, and those with a row among the
+/// participants (ids are dense codes).
+fn respondents(data: &DataFrame) -> Result<(u64, u64, u64), Diagnostic> {
+    let column = |name| data.column(name).map_err(|e| polars_error("data/", e));
+    let ids = column("id")?
+        .u32()
+        .cloned()
         .map_err(|e| polars_error("data/", e))?;
-    let mut rows = vec![0u8; ids.max().map_or(0, |m| m as usize + 1)];
-    for id in ids.into_no_null_iter() {
+    let treated = column("treated")?
+        .bool()
+        .cloned()
+        .map_err(|e| polars_error("data/", e))?;
+    let size = ids.max().map_or(0, |m| m as usize + 1);
+    let mut rows = vec![0u8; size];
+    let mut participant = vec![false; size];
+    for (id, t) in ids.into_no_null_iter().zip(treated.iter()) {
         rows[id as usize] = rows[id as usize].saturating_add(1);
+        participant[id as usize] |= t == Some(true);
     }
     let distinct = rows.iter().filter(|n| **n > 0).count() as u64;
     let repeated = rows.iter().filter(|n| **n > 1).count() as u64;
-    Ok((distinct, repeated))
+    let participants = participant.iter().filter(|p| **p).count() as u64;
+    Ok((distinct, repeated, participants))
 }
 
 impl SurveyData {

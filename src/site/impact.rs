@@ -62,6 +62,14 @@ impl Site {
             if let Fresh::Keep(_) = out.unit(UnitKey::Impact(lang.clone()), fp, files) {
                 continue;
             }
+            // When the data is from, when the site was built, and with which method: on every
+            // report page and in print.
+            let built = self.now.to_zoned_datetime(self.tz.clone()).date();
+            let stamp = self
+                .string(&lang, "say_stamp")
+                .replace("{data}", &view.data_date)
+                .replace("{built}", &crate::common::locale::date(built, &lang))
+                .replace("{method}", &view.method_version);
             let page = |template: &str,
                         url: &str,
                         key: &str,
@@ -70,6 +78,7 @@ impl Site {
              -> Option<Diagnostic> {
                 let mut ctx = self.context(&lang, url, Some(key));
                 ctx.insert("report", view);
+                ctx.insert("report_stamp", &stamp);
                 ctx.insert("meta_title", title);
                 extra(&mut ctx);
                 match self.render(template, &ctx) {

@@ -429,10 +429,16 @@ fn report_pages_charts_and_downloads_are_published_in_both_languages() {
             let html = std::fs::read_to_string(site.join(&page))
                 .unwrap_or_else(|_| panic!("missing {page}"));
             let svgs = html.matches("<svg ").count();
+            // Take-up is reach: bars of the level after the programme, no forest plot of impacts.
+            let per_breakdown = if o.role == berdaya::impact::config::Role::TakeUp {
+                1
+            } else {
+                2
+            };
             assert_eq!(
                 svgs,
-                1 + 2 * config.breakdowns.len(),
-                "{page}: a trend chart, and a forest plot and bars per breakdown"
+                1 + per_breakdown * config.breakdowns.len(),
+                "{page}: a trend chart, and a forest plot (not for take-up) and bars per breakdown"
             );
             assert_eq!(
                 html.matches("role=img").count(),
@@ -466,7 +472,8 @@ fn report_pages_charts_and_downloads_are_published_in_both_languages() {
     let id = std::fs::read_to_string(site.join("dampak/pendapatan/index.html")).unwrap();
     assert!(
         id.contains("Pendapatan bulanan peserta naik Rp")
-            && id.contains("lebih tinggi daripada kelompok pembanding (IK 95%: Rp"),
+            && id.contains("lebih banyak daripada kelompok pembanding. Itu sekitar")
+            && id.contains("<dt>Selang kepercayaan 95%<dd>Rp"),
         "Indonesian reading"
     );
     assert!(
@@ -476,8 +483,9 @@ fn report_pages_charts_and_downloads_are_published_in_both_languages() {
     assert!(id.contains("uji plasebo"));
     let en = std::fs::read_to_string(site.join("en/impact/pendapatan/index.html")).unwrap();
     assert!(
-        en.contains("Monthly income of participants rose Rp")
-            && en.contains("more than the comparison group's (95% CI: Rp")
+        en.contains("Participants' monthly income rose Rp")
+            && en.contains("more than the comparison group's. That is about")
+            && en.contains("<dt>95% confidence interval<dd>Rp")
     );
     assert!(
         std::fs::read_to_string(site.join("dampak/index.html"))
@@ -526,7 +534,13 @@ fn report_pages_charts_and_downloads_are_published_in_both_languages() {
         "a header and the 4 kecamatan"
     );
     let overview = std::fs::read_to_string(site.join("dampak/dampak-ringkas.csv")).unwrap();
-    assert_eq!(overview.lines().count(), 1 + config.outcomes.len());
+    // Take-up measures are reach, not outcomes of the overview.
+    let judged = config
+        .outcomes
+        .iter()
+        .filter(|o| o.role == berdaya::impact::config::Role::Outcome)
+        .count();
+    assert_eq!(overview.lines().count(), 1 + judged);
 }
 
 #[test]
@@ -793,11 +807,12 @@ fn every_csv_download_gives_the_estimate_in_its_unit_with_se_df_p_and_every_n() 
     close(p["ci_high"].parse().unwrap(), &e["ci_newcombe"][1]);
     close(p["p_value"].parse().unwrap(), &e["p_value"]);
 
-    // The overview gives each outcome in its own unit as well as in SD units.
+    // The overview gives each outcome in its own unit as well as in percent of participants'
+    // level before the programme (the chart's comparable unit).
     let overview = read(site.path(), "dampak/dampak-ringkas.csv");
     assert!(
         overview.starts_with(&format!(
-            "outcome,unit,{columns},impact_in_sd,sd_ci_low,sd_ci_high,note\n"
+            "outcome,unit,{columns},baseline,impact_pct_of_baseline,pct_ci_low,pct_ci_high,note\n"
         )),
         "{overview}"
     );
@@ -808,7 +823,10 @@ fn every_csv_download_gives_the_estimate_in_its_unit_with_se_df_p_and_every_n() 
         rows[0]["estimate"].parse().unwrap(),
         &all["panel"]["income"]["did"]["coef"],
     );
-    assert!(!rows[0]["impact_in_sd"].is_empty());
+    let pct: f64 = rows[0]["impact_pct_of_baseline"].parse().unwrap();
+    let ratio = 100.0 * rows[0]["estimate"].parse::<f64>().unwrap()
+        / rows[0]["baseline"].parse::<f64>().unwrap();
+    assert!((pct - ratio).abs() < 1e-6 * ratio.abs(), "{pct} vs {ratio}");
     // Breakdowns: the same columns per level (each kelurahan is one cluster: HC1).
     let text = read(site.path(), "dampak/pendapatan/pendapatan-rincian.csv");
     assert!(
@@ -940,11 +958,14 @@ fn few_clusters_put_the_bootstrap_interval_and_a_note_next_to_the_headline() {
     assert_eq!(o.headline().estimate.lo, b.lo);
     let en = read(site.path(), "en/impact/pendapatan/index.html");
     assert!(
-        en.contains("This interval and p-value come from a wild cluster bootstrap (Webb weights, 9,999 draws), because there are only 12 clusters (12 with participants)"),
+        en.contains("<p class=note>Only 12 areas were surveyed (12 with participants), so this interval uses a method made for few areas (see Method)."),
         "{en}"
     );
     let id = read(site.path(), "dampak/pendapatan/index.html");
-    assert!(id.contains("bootstrap klaster liar (bobot Webb, 9.999 tarikan)"));
+    assert!(
+        id.contains("Hanya 12 wilayah yang disurvei (12 dengan peserta)"),
+        "{id}"
+    );
     let method = read(site.path(), "en/impact/method/index.html");
     assert!(
         method.contains(
@@ -1024,7 +1045,7 @@ fn participants_in_a_single_cluster_are_stated_as_not_supporting_inference() {
     );
     let overview = csv_rows(&read(site.path(), "dampak/dampak-ringkas.csv"));
     assert_eq!(overview[0]["note"], "single_cluster");
-    assert!(overview[0]["ci_low"].is_empty() && overview[0]["impact_in_sd"].is_empty());
+    assert!(overview[0]["ci_low"].is_empty() && overview[0]["impact_pct_of_baseline"].is_empty());
 }
 
 #[test]
@@ -1131,12 +1152,13 @@ fn the_event_study_is_drawn_with_its_band_programme_start_and_pretrend_test() {
         "{en}"
     );
     assert!(
-        en.contains("Before the programme there is no sign that the two groups changed at different rates (joint test of every wave before the programme) (F = 0.18, p = 0.679)."),
+        en.contains("Before the programme there is no sign that the two groups changed at different rates (joint test of every wave before the programme).")
+            && en.contains("<dt>Joint test before the programme<dd>F = 0.18, p = 0.679"),
         "{en}"
     );
     assert_eq!(en.matches("<svg ").count(), 2, "trend and event study");
     let id = read(site.path(), "dampak/pendapatan/index.html");
-    assert!(id.contains("(F = 0,18, p = 0,679)"), "{id}");
+    assert!(id.contains("<dd>F = 0,18, p = 0,679"), "{id}");
     let csv = read(
         site.path(),
         "en/impact/pendapatan/pendapatan-event-study.csv",
@@ -1243,7 +1265,9 @@ fn a_bootstrap_that_cannot_bound_the_impact_gives_no_interval_or_verdict_and_end
         assert!(!o.bootstrap.unwrap().bounded, "{design}");
         let en = read(site.path(), "en/impact/y/index.html");
         assert!(
-            en.contains("participants are in too few clusters: the wild cluster bootstrap cannot bound the impact"),
+            en.contains(
+                "Y: participants are in too few clusters to bound the impact within one interval"
+            ),
             "{design}: {en}"
         );
         let estimates = csv_rows(&read(site.path(), "en/impact/y/y-estimates.csv"));

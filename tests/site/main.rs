@@ -6,6 +6,7 @@ mod checks;
 mod fuzz;
 mod impact;
 mod paths;
+mod report_words;
 mod serve;
 mod staggered;
 mod support;

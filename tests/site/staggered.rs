@@ -302,13 +302,14 @@ fn the_staggered_report_shows_the_overall_effect_and_the_impact_by_time_in_the_p
         "trend and impact since the start"
     );
     // The headline is the overall effect (411,181 rupiah), not a 2x2 of the first wave.
-    assert!(en.contains("411,000<dt>95% CI"), "{en}");
+    assert!(en.contains("411,000<dt>95% confidence interval"), "{en}");
     assert!(
         en.contains("Impact (average over the groups' waves in the programme)"),
         "{en}"
     );
     assert!(
-        en.contains("Before each group started, there is no sign that its participants changed at a different rate from those not yet in the programme (joint test of every effect before the start) (F = 0.48, p = 0.699)."),
+        en.contains("Before each group started, there is no sign that its participants changed at a different rate from those not yet in the programme (joint test of every effect before the start).")
+            && en.contains("<dd>F = 0.48, p = 0.699"),
         "{en}"
     );
     let id = read(site.path(), "dampak/pendapatan/index.html");
@@ -363,7 +364,9 @@ fn the_staggered_report_shows_the_overall_effect_and_the_impact_by_time_in_the_p
     let en = read(site.path(), "en/impact/pendapatan/index.html");
     assert!(!en.contains("411,"), "{en}");
     assert!(
-        en.contains("Not shown: a cell has too few respondents."),
+        en.contains(
+            "Monthly income: the impact is not shown because a group has too few respondents."
+        ),
         "{en}"
     );
     assert!(!en.contains("Impact by time in the programme"), "{en}");
@@ -416,7 +419,10 @@ fn participants_in_fewer_than_six_clusters_get_the_bootstrap_interval_and_its_no
     let t = o.staggered.as_ref().unwrap().overall.estimate;
     assert!(b.hi - b.lo > t.hi - t.lo, "{b:?} vs {t:?}");
     let en = read(site.path(), "en/impact/pendapatan/index.html");
-    assert!(en.contains("wild cluster bootstrap"), "{en}");
+    assert!(
+        en.contains("areas were surveyed"),
+        "the few-clusters caveat: {en}"
+    );
     let estimates = csv_rows(&read(
         site.path(),
         "en/impact/pendapatan/pendapatan-estimates.csv",

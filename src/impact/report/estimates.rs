@@ -6,7 +6,7 @@ use super::Language;
 use super::format::{
     ESTIMATE_COLUMNS, NO_ESTIMATE, did_fields, estimate_fields, headline_fields, value,
 };
-use super::outcome::{Files, unit};
+use super::outcome::{Files, Quantity, axis};
 use super::views::{CellView, Download, FigureView, RowView, TableView};
 use crate::common::locale;
 use crate::common::text::csv_escape;
@@ -109,18 +109,41 @@ fn profile_figure(
     files: &Files,
     l: &Language,
 ) -> (FigureView, Download) {
-    let title = format!("{label}: {}", l.w(&format!("{}_chart_title", profile.key)));
+    // The finding: whether the gap opened after the start, was there before it, or is unclear.
+    let clear = |p: &Option<charts::Interval>| p.is_some_and(|(_, lo, hi)| lo > 0.0 || hi < 0.0);
+    let finding = if points[..profile.start.min(points.len())]
+        .iter()
+        .any(|p| clear(&p.1))
+    {
+        "before"
+    } else if points[profile.start.min(points.len())..]
+        .iter()
+        .any(|p| clear(&p.1))
+    {
+        "opened"
+    } else {
+        "unclear"
+    };
+    let title = super::sentences::say(
+        l,
+        &format!("{}_title_{finding}", profile.key),
+        &[
+            ("measure", &super::sentences::in_sentence(label)),
+            ("Measure", label),
+        ],
+    );
     let svg = charts::event_study(
         &profile.chart_id,
         &title,
         &l.w(&format!("{}_chart_desc", profile.key)),
         &points,
-        profile.start,
-        unit(o, l),
+        (profile.start, &l.w("chart_start")),
+        &axis(o, l, Quantity::Impact),
         l.code,
     );
     let path = files.csv(&profile.csv_name);
     let figure = FigureView {
+        title: title.clone(),
         svg: Some(svg),
         table: Some(TableView {
             caption: title,
@@ -205,9 +228,13 @@ pub(super) fn pretrend_text(
     } else {
         format!("{design}_pretrend_none")
     };
+    format!("{}.", l.w(&key))
+}
+
+/// The joint test's statistic for the technical details: `F = 0.48, p = 0.699`.
+pub(super) fn pretrend_statistic(w: &crate::impact::event_study::WaldTest, l: &Language) -> String {
     format!(
-        "{} (F = {}, p = {}).",
-        l.w(&key),
+        "F = {}, p = {}",
         locale::number(w.f, 2, l.code),
         locale::number(w.p, 3, l.code)
     )

@@ -21,7 +21,8 @@ fn decimals_kept(v: f64, lang: &str) -> String {
     locale::number(v, decimals, lang)
 }
 
-/// A value in the outcome's unit: rupiah (rounded to thousands from Rp 100.000), percentage
+/// A value in the outcome's unit: rupiah (rounded to thousands from Rp 10.000, to two
+/// significant digits below, so one page rounds its amounts alike and none becomes 0), percentage
 /// points for binary outcomes (`v` is a share 0–1), or a number with one decimal (more below
 /// 10, so that it keeps two significant digits).
 pub fn value(o: &Outcome, v: f64, l: &Language, signed: bool) -> String {
@@ -37,13 +38,20 @@ pub fn value(o: &Outcome, v: f64, l: &Language, signed: bool) -> String {
             decimals_kept(v * 100.0, lang),
             l.w("unit_pp")
         ),
-        // Survey amounts are not precise to the rupiah: round to thousands.
-        (_, "Rp") if v.abs() >= 100_000.0 => format!(
-            "{sign}{}",
+        // Survey amounts are not precise to the rupiah: round to thousands, or to two
+        // significant digits for small amounts.
+        (_, "Rp") => {
+            let step = if v.abs() >= 10_000.0 || v == 0.0 {
+                1000.0
+            } else {
+                10f64.powf((v.abs().log10().floor() - 1.0).max(0.0))
+            };
             // A float-to-integer cast saturates: no overflow on absurd values.
-            locale::rupiah(((v / 1000.0).round() * 1000.0) as i64, lang)
-        ),
-        (_, "Rp") => format!("{sign}{}", locale::rupiah(v.round() as i64, lang)),
+            format!(
+                "{sign}{}",
+                locale::rupiah(((v / step).round() * step) as i64, lang)
+            )
+        }
         (_, "") => format!("{sign}{}", decimals_kept(v, lang)),
         (_, unit) => format!("{sign}{}\u{a0}{unit}", decimals_kept(v, lang)),
     }
@@ -85,19 +93,7 @@ pub fn estimate_view(o: &Outcome, label: &str, d: &Did, l: &Language) -> Estimat
         Reliability::Caution => (l.w("rse_caution"), "caution"),
         Reliability::Unreliable => (l.w("rse_unreliable"), "unreliable"),
     };
-    let (verb, direction) = if e.value >= 0.0 {
-        (l.w("did_rose"), l.w("did_more"))
-    } else {
-        (l.w("did_changed"), l.w("did_less"))
-    };
-    let magnitude = value(o, e.value.abs(), l, false);
-    let sentence = format!(
-        "{label} {verb} {magnitude} {direction} ({}: {} {} {}).",
-        l.w("ci95"),
-        value(o, e.lo, l, false),
-        l.w("range_to"),
-        value(o, e.hi, l, false)
-    );
+    let sentence = super::sentences::impact(o, label, &e, l);
     EstimateView {
         value: value(o, e.value, l, true),
         lo: value(o, e.lo, l, false),
@@ -118,34 +114,66 @@ pub fn estimate_view(o: &Outcome, label: &str, d: &Did, l: &Language) -> Estimat
             (true, true) => l.w("verdict_better"),
             (true, false) => l.w("verdict_worse"),
         },
+        interval: super::sentences::interval(
+            &value(o, e.lo, l, false),
+            &value(o, e.hi, l, false),
+            l,
+        ),
         sentence,
-        note: None,
+        relative: None,
+        caveats: Vec::new(),
     }
 }
 
-/// The headline estimate of an outcome: with the wild cluster bootstrap's interval and a note
-/// saying so when there are few clusters; with no interval and no verdict when the participants
-/// are all in one cluster.
-pub fn headline_view(o: &Outcome, label: &str, oa: &OutcomeAnalysis, l: &Language) -> EstimateView {
-    let mut view = estimate_view(o, label, &oa.headline(), l);
+/// The headline estimate of an outcome: set against participants' level before the programme
+/// (`baseline`, when published), with the wild cluster bootstrap's interval and a caveat saying
+/// so when there are few clusters; with no interval and no verdict when the data support no
+/// inference; with a caveat when its RSE makes it imprecise.
+pub fn headline_view(
+    o: &Outcome,
+    label: &str,
+    oa: &OutcomeAnalysis,
+    baseline: Option<f64>,
+    l: &Language,
+) -> EstimateView {
+    let headline = oa.headline();
+    let mut view = estimate_view(o, label, &headline, l);
     if let Some(why) = oa.no_inference() {
         view.lo = "–".into();
         view.hi = "–".into();
         view.significant = false;
         view.verdict = l.w(&format!("verdict_{why}"));
-        view.sentence = format!("{label}: {}", l.w(why));
+        view.sentence = super::sentences::say(
+            l,
+            &format!("say_{why}"),
+            &[
+                ("measure", &super::sentences::in_sentence(label)),
+                ("Measure", label),
+            ],
+        );
+        view.interval = String::new();
         view.reliability = l.w(&format!("verdict_{why}"));
-    } else if let Some(b) = &oa.bootstrap {
+        return view;
+    }
+    view.relative = baseline.and_then(|b| super::sentences::relative(o, &headline.estimate, b, l));
+    if oa.bootstrap.is_some() {
         let g = oa.design_estimate().estimate.kind.clusters().unwrap_or(0);
-        view.note = Some(
-            l.w("bootstrap_note")
-                .replace("{draws}", &locale::integer(b.draws as i64, l.code))
-                .replace("{clusters}", &locale::integer(g as i64, l.code))
-                .replace(
-                    "{treated}",
+        view.caveats.push(super::sentences::say(
+            l,
+            "caveat_few_clusters",
+            &[
+                ("clusters", &locale::integer(g as i64, l.code)),
+                (
+                    "treated",
                     &locale::integer(oa.treated_clusters as i64, l.code),
                 ),
-        );
+            ],
+        ));
+    }
+    match headline.estimate.reliability() {
+        Reliability::Reliable => {}
+        Reliability::Caution => view.caveats.push(l.w("caveat_rse_caution")),
+        Reliability::Unreliable => view.caveats.push(l.w("caveat_rse_unreliable")),
     }
     view
 }
@@ -289,6 +317,10 @@ mod tests {
         let rp = outcome(OutcomeKind::Continuous, "Rp");
         assert_eq!(value(&rp, 382_400.0, &l, true), "+Rp\u{a0}382.000");
         assert_eq!(value(&rp, -1500.4, &l, true), "\u{2212}Rp\u{a0}1.500");
+        assert_eq!(value(&rp, 30_824.0, &l, false), "Rp\u{a0}31.000");
+        assert_eq!(value(&rp, 4_749.0, &l, false), "Rp\u{a0}4.700");
+        assert_eq!(value(&rp, 382.0, &l, false), "Rp\u{a0}380");
+        assert_eq!(value(&rp, 7.4, &l, false), "Rp\u{a0}7");
         let share = outcome(OutcomeKind::Binary, "");
         assert_eq!(value(&share, 0.123, &l, true), "+12,3 poin persen");
         assert_eq!(level(&share, 0.5, &l), "50,0%");

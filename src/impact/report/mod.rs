@@ -8,6 +8,7 @@
 mod estimates;
 mod format;
 mod outcome;
+mod sentences;
 mod tables;
 pub mod views;
 
@@ -17,10 +18,10 @@ use crate::common::locale;
 use crate::common::text::csv_escape;
 use crate::impact::Analysis;
 use crate::impact::charts;
-use crate::impact::config::ImpactConfig;
+use crate::impact::config::{ImpactConfig, Role};
 use crate::impact::privacy::{self, Published};
 use format::{csv_num, reason_text};
-pub use views::{Download, Embed, FigureView, OutcomeView, ReportView, TableView};
+pub use views::{Download, Embed, FigureView, OutcomeView, ReportView, StoryView, TableView};
 use views::{OutcomeCountRow, ReasonRow};
 
 /// The language a report is written in.
@@ -58,37 +59,61 @@ pub fn build(a: &Analysis, l: &Language) -> (ReportView, Vec<Download>) {
     let mut outcomes = Vec::new();
     let mut overview_rows = Vec::new();
     let mut overview_csv = format!(
-        "outcome,unit,{},impact_in_sd,sd_ci_low,sd_ci_high,note\n",
+        "outcome,unit,{},baseline,impact_pct_of_baseline,pct_ci_low,pct_ci_high,note\n",
         format::ESTIMATE_COLUMNS
     );
+    // What the home page says was left out, and which outcomes improved clearly.
+    let (mut hidden, mut no_conclusion, mut better) = (Vec::new(), Vec::new(), Vec::new());
+    let mut judged = 0;
     for oa in &a.outcomes {
         let o = &config.outcomes[oa.outcome];
         let url = format!("{base}{}/", o.id);
         let view = outcome::outcome_view(a, oa, o, &url, l, &mut downloads);
+        // Take-up is reach: not an outcome of the overview.
+        if o.role == Role::TakeUp {
+            outcomes.push(view);
+            continue;
+        }
+        judged += 1;
         let unit = match o.kind {
             crate::impact::config::OutcomeKind::Binary => "share 0-1",
             crate::impact::config::OutcomeKind::Continuous => o.unit_in(l.code, l.default),
         };
         let head = format!("{},{}", csv_escape(&view.label), csv_escape(unit));
+        let in_list = sentences::in_sentence(&view.label);
+        match &view.did {
+            Some(_) if oa.no_inference().is_some() => no_conclusion.push(in_list.clone()),
+            Some(d) if d.significant && d.verdict == l.w("verdict_better") => {
+                better.push(in_list.clone())
+            }
+            Some(_) => {}
+            None => hidden.push(in_list.clone()),
+        }
         if let Published::Shown(_) = privacy::headline(a, oa) {
             let d = oa.headline();
             let (fields, note) = format::headline_fields(oa);
-            // Standardised: the effect in standard deviations of the outcome before the programme.
-            let sd = oa.trend.get(&(a.baseline, false)).map_or(0.0, |c| c.sd);
+            // Comparable across outcomes: the effect in percent of participants' level before
+            // the programme (its published cell), which a reader understands.
+            let base_level = oa
+                .trend
+                .get(&(a.baseline, true))
+                .and_then(|c| privacy::cell(c, threshold).shown().map(|c| c.mean))
+                .filter(|m| *m > 0.0);
             // No interval to draw when the data support no inference.
-            let row = (sd > 0.0 && note.is_empty()).then(|| charts::Row {
+            let row = base_level.filter(|_| note.is_empty()).map(|b| charts::Row {
                 label: view.label.clone(),
-                value: d.estimate.value / sd,
-                lo: d.estimate.lo / sd,
-                hi: d.estimate.hi / sd,
+                value: d.estimate.value / b * 100.0,
+                lo: d.estimate.lo / b * 100.0,
+                hi: d.estimate.hi / b * 100.0,
             });
-            let in_sd = row.as_ref().map_or(",,".to_string(), |r| {
+            let pct = row.as_ref().map_or(",,".to_string(), |r| {
                 format!("{},{},{}", csv_num(r.value), csv_num(r.lo), csv_num(r.hi))
             });
-            overview_csv.push_str(&format!("{head},{fields},{in_sd},{note}\n"));
+            let base_csv = base_level.map_or(String::new(), csv_num);
+            overview_csv.push_str(&format!("{head},{fields},{base_csv},{pct},{note}\n"));
             overview_rows.extend(row);
         } else {
-            overview_csv.push_str(&format!("{head},{},,,,suppressed\n", format::NO_ESTIMATE));
+            overview_csv.push_str(&format!("{head},{},,,,,suppressed\n", format::NO_ESTIMATE));
         }
         outcomes.push(view);
     }
@@ -97,14 +122,92 @@ pub fn build(a: &Analysis, l: &Language) -> (ReportView, Vec<Download>) {
         path: overview_csv_path.clone(),
         csv: overview_csv,
     });
+    let count = |n: usize| locale::integer(n as i64, l.code);
+    let overview_title = if better.is_empty() {
+        l.w("overview_title_none")
+    } else {
+        sentences::say(
+            l,
+            "overview_title_some",
+            &[("count", &count(better.len())), ("total", &count(judged))],
+        )
+    };
+    let overview_desc = if better.is_empty() {
+        l.w("overview_none")
+    } else {
+        sentences::say(l, "overview_up", &[("list", &sentences::list(&better, l))])
+    };
     let overview_chart = charts::forest(
         "dampak-ringkas",
-        &l.w("overview_title"),
-        &overview_sentence(&overview_rows, l),
+        &overview_title,
+        &overview_desc,
         &overview_rows,
-        "",
+        &charts::Axis {
+            title: l.w("overview_axis"),
+            unit: "pct".into(),
+            not_zero: String::new(),
+        },
         l.code,
     );
+    let overview_table = tables::overview_table(&overview_title, &overview_rows, l);
+    let mut left_out = Vec::new();
+    if a.survey.rows_rejected > 0 {
+        left_out.push(sentences::say(
+            l,
+            "say_rows_rejected",
+            &[
+                (
+                    "rows",
+                    &locale::integer(a.survey.rows_rejected as i64, l.code),
+                ),
+                ("read", &locale::integer(a.survey.rows_read as i64, l.code)),
+            ],
+        ));
+    }
+    if !hidden.is_empty() {
+        left_out.push(sentences::say(
+            l,
+            "say_outcomes_hidden",
+            &[
+                ("list", &sentences::list(&hidden, l)),
+                ("threshold", &count(threshold as usize)),
+            ],
+        ));
+    }
+    if !no_conclusion.is_empty() {
+        left_out.push(sentences::say(
+            l,
+            "say_outcomes_no_conclusion",
+            &[("list", &sentences::list(&no_conclusion, l))],
+        ));
+    }
+    let outcomes_taking_up = config.outcomes.iter().any(|o| o.role == Role::TakeUp);
+    let waves_list = |names: &[String]| sentences::list(names, l);
+    let story = StoryView {
+        about: config_label(&s.about, l),
+        who: sentences::say(
+            l,
+            "say_who",
+            &[
+                ("people", &count(a.survey.respondents as usize)),
+                ("participants", &count(a.survey.participants as usize)),
+                (
+                    "comparison",
+                    &count((a.survey.respondents - a.survey.participants) as usize),
+                ),
+            ],
+        ),
+        when: sentences::say(
+            l,
+            "say_when",
+            &[
+                ("before", &waves_list(&s.pre)),
+                ("after", &waves_list(&s.post)),
+            ],
+        ),
+        comparison_chosen: config_label(&s.comparison_chosen, l),
+        left_out,
+    };
     let reasons = a
         .survey
         .by_reason()
@@ -153,7 +256,17 @@ pub fn build(a: &Analysis, l: &Language) -> (ReportView, Vec<Download>) {
         threshold,
         outcomes,
         overview_chart,
+        overview_title,
+        overview_table,
         overview_csv: overview_csv_path,
+        story,
+        data_date: data_date(a, l),
+        take_up: outcomes_taking_up,
+        method_version: format!(
+            "berdaya {} · {}",
+            env!("CARGO_PKG_VERSION"),
+            l.w(&format!("design_name_{}", s.design.key()))
+        ),
         rows_read: locale::integer(a.survey.rows_read as i64, l.code),
         rows_used: locale::integer(a.survey.rows_used as i64, l.code),
         rows_rejected: locale::integer(a.survey.rows_rejected as i64, l.code),
@@ -183,17 +296,20 @@ pub fn build(a: &Analysis, l: &Language) -> (ReportView, Vec<Download>) {
     (view, downloads)
 }
 
-fn overview_sentence(rows: &[charts::Row], l: &Language) -> String {
-    let up: Vec<&str> = rows
-        .iter()
-        .filter(|r| r.lo > 0.0)
-        .map(|r| r.label.as_str())
-        .collect();
-    if up.is_empty() {
-        l.w("overview_none")
-    } else {
-        format!("{} {}.", l.w("overview_up"), up.join(", "))
-    }
+/// A per-language text of impact.toml, when given.
+fn config_label(labels: &crate::config::Labels, l: &Language) -> Option<String> {
+    let text = ImpactConfig::label(labels, l.code, l.default, "");
+    (!text.trim().is_empty()).then(|| text.to_string())
+}
+
+/// The date of the data, in the page's language: `data_date` of impact.toml, else the newest
+/// modification date of the survey files (in UTC).
+fn data_date(a: &Analysis, l: &Language) -> String {
+    let date = a.config.survey.data_date.map(|d| d.0).or_else(|| {
+        let t = jiff::Timestamp::try_from(a.survey.modified?).ok()?;
+        Some(t.to_zoned_datetime(jiff::tz::TimeZone::UTC).date())
+    });
+    date.map_or_else(|| "–".to_string(), |d| locale::date(d, l.code))
 }
 
 /// What a markdown page can place by id: `chart:ID`, `table:ID` and `number:ID`.
@@ -203,6 +319,7 @@ pub fn embeds(view: &ReportView, l: &Language) -> HashMap<String, Embed> {
         "chart:dampak-ringkas".to_string(),
         Embed::Figures {
             figures: vec![FigureView {
+                title: view.overview_title.clone(),
                 svg: Some(view.overview_chart.clone()),
                 table: None,
                 csv: view.overview_csv.clone(),

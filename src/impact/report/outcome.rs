@@ -2,19 +2,22 @@
 //! after the programme, and its breakdowns with their charts, tables and downloads.
 
 use super::Language;
-use super::estimates::{estimates_csv, event_figure, pretrend_text, staggered_figure};
+use super::estimates::{
+    estimates_csv, event_figure, pretrend_statistic, pretrend_text, staggered_figure,
+};
 use super::format::{
     ESTIMATE_COLUMNS, NO_ESTIMATE, csv_num, did_fields, estimate_view, headline_view, level,
     suppressed_text, value,
 };
+use super::sentences::{self, say};
 use super::tables::{bars_table, breakdown_table, trend_table};
 use super::views::{BreakdownView, Download, FigureView, LevelView, OutcomeView, TrendRow};
 use crate::common::locale;
 use crate::common::text::csv_escape;
 use crate::impact::charts;
-use crate::impact::config::{ImpactConfig, Outcome, OutcomeKind};
+use crate::impact::config::{ImpactConfig, Outcome, OutcomeKind, Role};
 use crate::impact::privacy::{self, Published};
-use crate::impact::stats::{Cell, DiffMethod};
+use crate::impact::stats::Cell;
 use crate::impact::{Analysis, OutcomeAnalysis};
 
 /// Everything one outcome's page needs, in one language. Adds its CSV files to `downloads`.
@@ -45,9 +48,19 @@ pub fn outcome_view(
         path: csv_trend.clone(),
         csv,
     });
-    let did = privacy::headline(a, oa)
+    let take_up = o.role == Role::TakeUp;
+    let baseline = published_mean(a, oa, a.baseline, true);
+    // Take-up is reach, never an impact verdict.
+    let mut did = privacy::headline(a, oa)
         .shown()
-        .map(|_| headline_view(o, &label, oa, l));
+        .filter(|_| !take_up)
+        .map(|_| headline_view(o, &label, oa, baseline, l));
+    let reach = take_up
+        .then(|| {
+            let after = |treated| published_mean(a, oa, a.follow_up, treated);
+            Some(sentences::reach(o, &label, after(true)?, after(false)?, l))
+        })
+        .flatten();
     let placebo = oa.placebo.as_ref().and_then(|p| {
         privacy::did(p, threshold)
             .shown()
@@ -55,28 +68,39 @@ pub fn outcome_view(
     });
     // The verdict rests on the placebo's cells: hidden with them, and when the participants
     // are in one cluster (no inference at all).
-    let placebo_verdict = oa
+    let placebo_shown = oa
         .placebo
         .as_ref()
-        .filter(|p| privacy::did(p, threshold).shown().is_some() && !oa.single_treated_cluster())
-        .map(|p| {
-            l.w(if p.estimate.significant() {
-                "placebo_differs"
-            } else {
-                "placebo_parallel"
-            })
-        });
-    let trend_desc = match &did {
-        Some(d) => d.sentence.clone(),
-        None => format!("{label}: {}", l.w("impact_hidden")),
+        .filter(|p| privacy::did(p, threshold).shown().is_some() && !oa.single_treated_cluster());
+    let placebo_verdict = placebo_shown.filter(|_| !take_up).map(|p| {
+        l.w(if p.estimate.significant() {
+            "placebo_differs"
+        } else {
+            "placebo_parallel"
+        })
+    });
+    // The trend's title is its finding.
+    let trend_title = match (&did, take_up) {
+        (_, true) => say(l, "trend_title_reach", &[("Measure", &label)]),
+        (Some(d), false) if !d.interval.is_empty() => {
+            let key = match (d.significant, d.value.starts_with('+')) {
+                (false, _) => "trend_title_unclear",
+                (true, true) => "trend_title_rise",
+                (true, false) => "trend_title_fall",
+            };
+            say(l, key, &[("Measure", &label)])
+        }
+        (Some(d), false) => d.sentence.clone(),
+        (None, false) => say(l, "say_hidden", &[("Measure", &label)]),
     };
     let trend_chart = charts::trend(
         &format!("{}-tren", o.id),
-        &format!("{label}: {}", l.w("trend_chart_title")),
-        &trend_desc,
+        &trend_title,
+        &say(l, "trend_chart_desc", &[("Measure", &label)]),
         &a.config.survey.waves,
         &series,
-        unit(o, l),
+        Some((a.follow_up as usize, &l.w("chart_start"))),
+        &axis(o, l, Quantity::Level),
         l.code,
     );
     let mut all = breakdown_header();
@@ -104,10 +128,12 @@ pub fn outcome_view(
         path: csv_breakdowns.clone(),
         csv: all,
     });
+    let mut pretrend_test = None;
     let (event_figure, pretrend, event_heading) = match (&oa.event_study, &oa.staggered, &did) {
         (Some(es), _, Some(_)) => {
             let (figure, csv) = event_figure(a, es, o, &label, &files, l);
             downloads.push(csv);
+            pretrend_test = es.pretrend;
             let pretrend = es.pretrend.map(|w| pretrend_text(&w, "event", l));
             (Some(figure), pretrend, l.w("event_study"))
         }
@@ -119,6 +145,7 @@ pub fn outcome_view(
                 .w("staggered_panel")
                 .replace("{units}", &locale::integer(st.units as i64, l.code))
                 .replace("{dropped}", &locale::integer(st.dropped as i64, l.code));
+            pretrend_test = st.pretrend;
             let pretrend = Some(match st.pretrend {
                 Some(w) => format!("{panel} {}", pretrend_text(&w, "staggered", l)),
                 None => panel,
@@ -127,7 +154,14 @@ pub fn outcome_view(
         }
         _ => (None, None, String::new()),
     };
+    // A test before the programme that found the groups already apart qualifies the number.
+    let differed = placebo_shown.is_some_and(|p| p.estimate.significant())
+        || pretrend_test.is_some_and(|w| w.p < 0.05);
+    if let Some(d) = did.as_mut().filter(|_| differed) {
+        d.caveats.push(l.w("caveat_pretrend"));
+    }
     let trend_figure = FigureView {
+        title: trend_title,
         svg: Some(trend_chart.clone()),
         table: Some(trend_table(&label, &trend, l)),
         csv: csv_trend.clone(),
@@ -140,6 +174,9 @@ pub fn outcome_view(
         did,
         placebo,
         placebo_verdict,
+        pretrend_statistic: pretrend_test.map(|w| pretrend_statistic(&w, l)),
+        take_up,
+        reach,
         post_difference: post_difference(a, oa, o, l),
         trend_chart,
         trend,
@@ -188,12 +225,36 @@ impl Files<'_> {
     }
 }
 
-/// The unit charts show in the page's language: `%` for binary outcomes.
-pub(super) fn unit<'a>(o: &'a Outcome, l: &Language) -> &'a str {
-    if o.kind == OutcomeKind::Binary {
-        "%"
+/// What a chart's value axis shows: a group's level, or an impact.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Quantity {
+    /// A mean, or a share in percent.
+    Level,
+    /// An impact: in the outcome's unit, or percentage points for yes/no outcomes.
+    Impact,
+}
+
+/// A chart's value axis in the page's language: its title with the unit, and how its ticks are
+/// written. Keys `axis_level_means`, `axis_level_shares`, `axis_impact_means`,
+/// `axis_impact_shares` (`{unit}`), their `_plain` forms for outcomes without a unit, and
+/// `axis_not_zero`.
+pub(super) fn axis(o: &Outcome, l: &Language, q: Quantity) -> charts::Axis {
+    let unit = o.unit_in(l.code, l.default);
+    let quantity = if q == Quantity::Level {
+        "level"
     } else {
-        o.unit_in(l.code, l.default)
+        "impact"
+    };
+    let (key, ticks) = match o.kind {
+        OutcomeKind::Binary if q == Quantity::Level => ("axis_level_shares".to_string(), "%"),
+        OutcomeKind::Binary => ("axis_impact_shares".to_string(), "pp"),
+        OutcomeKind::Continuous if unit.is_empty() => (format!("axis_{quantity}_means_plain"), ""),
+        OutcomeKind::Continuous => (format!("axis_{quantity}_means"), unit),
+    };
+    charts::Axis {
+        title: say(l, &key, &[("unit", unit), ("pp", &l.w("unit_pp"))]),
+        unit: ticks.to_string(),
+        not_zero: l.w("axis_not_zero"),
     }
 }
 
@@ -285,32 +346,23 @@ fn post_difference(
         return None;
     }
     match (oa.welch, oa.proportions) {
-        (Some(w), _) => Some(format!(
-            "{}: {} ({} {} {} {}; {})",
-            l.w("post_diff_means"),
-            value(o, w.diff, l, true),
-            l.w("ci95"),
-            value(o, w.lo, l, false),
-            l.w("range_to"),
-            value(o, w.hi, l, false),
-            match w.method {
-                DiffMethod::Welch => "Welch",
-                DiffMethod::WlsHc1 => "WLS, HC1",
-            }
-        )),
-        (None, Some(p)) => Some(format!(
-            "{}: {}% − {}% = {} ({} {} {} {})",
-            l.w("post_diff_shares"),
-            locale::number(p.pa * 100.0, 1, l.code),
-            locale::number(p.pb * 100.0, 1, l.code),
-            value(o, p.diff, l, true),
-            l.w("ci95"),
-            value(o, p.lo, l, false),
-            l.w("range_to"),
-            value(o, p.hi, l, false)
+        (Some(w), _) => Some(sentences::after(o, [w.diff, w.lo, w.hi], None, l)),
+        (None, Some(p)) => Some(sentences::after(
+            o,
+            [p.diff, p.lo, p.hi],
+            Some((p.pa, p.pb)),
+            l,
         )),
         _ => None,
     }
+}
+
+/// A group's mean (or share) in wave `wave` when its cell is published.
+fn published_mean(a: &Analysis, oa: &OutcomeAnalysis, wave: u32, treated: bool) -> Option<f64> {
+    let c = oa.trend.get(&(wave, treated))?;
+    privacy::cell(c, a.config.survey.threshold)
+        .shown()
+        .map(|c| c.mean)
 }
 
 /// Breakdown `b` of an outcome: every level's estimate, the forest plot, the bars of
@@ -383,7 +435,20 @@ fn breakdown(one: &Breakdown, all: &mut String, downloads: &mut Vec<Download>) -
             }
         }
     }
-    let chart = (!rows.is_empty()).then(|| {
+    let clear = rows.iter().filter(|r| r.lo > 0.0 || r.hi < 0.0).count();
+    let forest_title = say(
+        l,
+        "breakdown_title",
+        &[
+            ("measure", &sentences::in_sentence(label)),
+            ("breakdown", &sentences::in_sentence(&blabel)),
+            ("count", &locale::integer(clear as i64, l.code)),
+            ("total", &locale::integer(views.len() as i64, l.code)),
+        ],
+    );
+    // Take-up is reach: its breakdowns show the levels after the programme, no impact.
+    let take_up = o.role == Role::TakeUp;
+    let chart = (!rows.is_empty() && !take_up).then(|| {
         let desc = format!(
             "{label}, {}: {}",
             blabel.to_lowercase(),
@@ -394,10 +459,10 @@ fn breakdown(one: &Breakdown, all: &mut String, downloads: &mut Vec<Download>) -
         );
         charts::forest(
             &format!("{}-b{b}", o.id),
-            &format!("{label} {} {}", l.w("by"), blabel.to_lowercase()),
+            &forest_title,
             &desc,
             &rows,
-            unit(o, l),
+            &axis(o, l, Quantity::Impact),
             l.code,
         )
     });
@@ -408,11 +473,15 @@ fn breakdown(one: &Breakdown, all: &mut String, downloads: &mut Vec<Download>) -
         path: csv_path.clone(),
         csv: format!("{}{}", breakdown_header(), &all[csv_start..]),
     });
-    let mut figures = vec![FigureView {
-        svg: chart.clone(),
-        table: Some(breakdown_table(label, &blabel, &views, l)),
-        csv: csv_path,
-    }];
+    let mut figures = Vec::new();
+    if !take_up {
+        figures.push(FigureView {
+            title: forest_title,
+            svg: chart.clone(),
+            table: Some(breakdown_table(label, &blabel, &views, l)),
+            csv: csv_path,
+        });
+    }
     if !after.is_empty() {
         let path = files.csv(&format!("{}-{}", slug::slugify(&column), l.w("csv_after")));
         figures.push(level_bars(one, &blabel, &after, path, downloads));
@@ -444,10 +513,26 @@ fn level_bars(
     downloads: &mut Vec<Download>,
 ) -> FigureView {
     let (o, o_label, b, l) = (one.o, one.label, one.b, one.l);
-    let title = format!(
-        "{o_label}: {} {}",
-        l.w("bars_title"),
-        b_label.to_lowercase()
+    let top = levels
+        .iter()
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map_or(String::new(), |t| t.0.clone());
+    let title = say(
+        l,
+        &format!(
+            "bars_title_{}",
+            if o.kind == OutcomeKind::Binary {
+                "shares"
+            } else {
+                "means"
+            }
+        ),
+        &[
+            ("measure", &sentences::in_sentence(o_label)),
+            ("Measure", o_label),
+            ("breakdown", &sentences::in_sentence(b_label)),
+            ("top", &top),
+        ],
     );
     let desc = levels
         .iter()
@@ -458,9 +543,9 @@ fn level_bars(
     let svg = charts::bars(
         &format!("{}-b{b}-sesudah", o.id),
         &title,
-        &format!("{title}: {desc}."),
+        &format!("{desc}."),
         &bars,
-        unit(o, l),
+        &axis(o, l, Quantity::Level),
         l.code,
     );
     let mut csv = String::from("level,participants_after,n\n");
@@ -482,8 +567,9 @@ fn level_bars(
         })
         .collect();
     FigureView {
-        svg: Some(svg),
         table: Some(bars_table(&title, b_label, rows, l)),
+        title,
+        svg: Some(svg),
         csv: csv_path,
     }
 }

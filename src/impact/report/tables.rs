@@ -85,3 +85,31 @@ pub fn bars_table(
             .collect(),
     }
 }
+
+/// The overview: each outcome's impact in percent of participants' level before the programme,
+/// with its 95% interval.
+pub fn overview_table(
+    caption: &str,
+    rows: &[crate::impact::charts::Row],
+    l: &Language,
+) -> TableView {
+    let pct = |v: f64| super::sentences::percent(v, l);
+    TableView {
+        caption: caption.to_string(),
+        head: vec![
+            CellView::text(l.w("measure")),
+            CellView::num(l.w("overview_axis")),
+            CellView::num(l.w("ci95")),
+        ],
+        rows: rows
+            .iter()
+            .map(|r| RowView {
+                head: r.label.clone(),
+                cells: vec![
+                    CellView::num(pct(r.value)),
+                    CellView::num(format!("{} {} {}", pct(r.lo), l.w("range_to"), pct(r.hi))),
+                ],
+            })
+            .collect(),
+    }
+}

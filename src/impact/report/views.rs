@@ -28,11 +28,15 @@ pub struct EstimateView {
     pub significant: bool,
     /// Plain verdict, using whether higher is better for this outcome.
     pub verdict: String,
-    /// One sentence in plain words.
+    /// What the estimate says, in one whole sentence of the theme's (`say_*` keys).
     pub sentence: String,
-    /// A caveat shown next to the estimate (few clusters: the interval comes from the wild
-    /// cluster bootstrap).
-    pub note: Option<String>,
+    /// The 95% interval as a sentence; empty when the data support no interval.
+    pub interval: String,
+    /// The headline set against participants' level before the programme, when clear.
+    pub relative: Option<String>,
+    /// Caveats shown next to the number they qualify: few clusters, an imprecise estimate,
+    /// groups that differed before the programme.
+    pub caveats: Vec<String>,
 }
 
 /// One wave of an outcome's trend: each group's mean or share and its n (`✱` when hidden).
@@ -94,6 +98,13 @@ pub struct OutcomeView {
     pub placebo: Option<EstimateView>,
     /// What the placebo test says, in words.
     pub placebo_verdict: Option<String>,
+    /// The joint test before the programme's statistic (`F = 0.48, p = 0.699`), for the
+    /// technical details.
+    pub pretrend_statistic: Option<String>,
+    /// True for a take-up measure (`role = "take-up"`): reach, no impact verdict.
+    pub take_up: bool,
+    /// A take-up measure's reach after the programme, in words, when its cells are published.
+    pub reach: Option<String>,
     /// The difference between the groups after the programme, in words.
     pub post_difference: Option<String>,
     /// The trend chart (SVG).
@@ -155,8 +166,21 @@ pub struct ReportView {
     pub threshold: u64,
     /// Every outcome.
     pub outcomes: Vec<OutcomeView>,
-    /// The overview forest plot (SVG).
+    /// The overview forest plot (SVG): each outcome's impact in percent of participants' level
+    /// before the programme.
     pub overview_chart: String,
+    /// The overview chart's title: its finding.
+    pub overview_title: String,
+    /// True when some measures are take-up (reach), listed apart on the home page.
+    pub take_up: bool,
+    /// The overview's data table.
+    pub overview_table: TableView,
+    /// The home page's story: the programme, who took part, when, and what was left out.
+    pub story: StoryView,
+    /// The date of the survey data, in the page's language.
+    pub data_date: String,
+    /// The version of the method: berdaya's version and the design.
+    pub method_version: String,
     /// URL of the overview's CSV download.
     pub overview_csv: String,
     /// Rows read from the survey files.
@@ -200,10 +224,27 @@ pub struct ReportView {
     pub quality_url: String,
 }
 
+/// What the report's home says before any number, each a whole sentence.
+#[derive(Serialize)]
+pub struct StoryView {
+    /// What the programme is (`about` in impact.toml), when given.
+    pub about: Option<String>,
+    /// Who took part: people (not person-waves), participants and the comparison group.
+    pub who: String,
+    /// When they were surveyed, before and after the programme.
+    pub when: String,
+    /// How the comparison group was chosen (`comparison_chosen`), when given.
+    pub comparison_chosen: Option<String>,
+    /// What was left out and why: rows rejected, outcomes hidden or with no conclusion.
+    pub left_out: Vec<String>,
+}
+
 /// A chart with its data table and CSV download, as the theme's `impact_figure` partial draws
 /// it; without a chart, the table and the download alone.
 #[derive(Serialize, Clone)]
 pub struct FigureView {
+    /// The figure's title: its finding, in words, shown above it.
+    pub title: String,
     /// The chart (SVG made by [`crate::impact::charts`]), when there is one.
     pub svg: Option<String>,
     /// The data table, folded away on screen and printed on paper.
