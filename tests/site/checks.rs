@@ -4,7 +4,8 @@
 //! Chromium or Java; `.ci/run` installs the tools and runs them with `--include-ignored`.
 //!
 //! Environment: `BERDAYA_BROWSER` (default /usr/bin/chromium), `BERDAYA_VNU_JAR`,
-//! `BERDAYA_AXE_JS`, and `BERDAYA_CHECK_OUTPUT` to check an existing build (CI checks the release
+//! `BERDAYA_AXE_JS`, `BERDAYA_LIGHTHOUSE` (Lighthouse's `cli/index.js`, run with Node.js on that
+//! Chromium), and `BERDAYA_CHECK_OUTPUT` to check an existing build (CI checks the release
 //! build of `output/`; otherwise the sample site is built into a temporary folder).
 
 use std::io::{BufRead, BufReader, Write};
@@ -299,6 +300,8 @@ fn key_pages(out: &Path) -> Vec<(&'static str, String, String)> {
         pages.push(("impact", "/dampak/".to_string()));
         // An outcome page: its data tables sit in <details>.
         pages.push(("impact-outcome", first("dampak")));
+        pages.push(("impact-method", "/dampak/metode/".to_string()));
+        pages.push(("impact-quality", "/dampak/kualitas-data/".to_string()));
     }
     pages.push(("404", "/404.html".to_string()));
     pages
@@ -509,6 +512,144 @@ fn axe_finds_no_wcag_a_or_aa_violations_on_any_page() {
         failures.is_empty(),
         "{} axe violations:\n{}",
         failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// The number of pages of a PDF written by Chromium (its page objects; Chromium writes no
+/// object streams), and the size of its first page in points.
+fn pdf_pages(pdf: &[u8]) -> (usize, String) {
+    let text = String::from_utf8_lossy(pdf);
+    let pages = text
+        .match_indices("/Type /Page")
+        .filter(|(i, m)| !text[i + m.len()..].starts_with('s'))
+        .count();
+    let media = text
+        .find("/MediaBox [")
+        .map(|i| text[i + 11..].split(']').next().unwrap_or("").to_string())
+        .unwrap_or_default();
+    (pages, media)
+}
+
+#[test]
+#[ignore = "needs Chromium: BERDAYA_BROWSER=/usr/bin/chromium cargo test -- --ignored (.ci/run does this)"]
+fn the_report_prints_on_a4_and_an_outcome_page_on_at_most_three_pages() {
+    let out = sample_output();
+    let base = serve(out);
+    let browser = browser();
+    let mut pages = vec!["/dampak/".to_string(), "/en/impact/".to_string()];
+    for dir in ["dampak", "en/impact"] {
+        let config = berdaya::impact::config::ImpactConfig::load(&repo())
+            .unwrap()
+            .unwrap();
+        for o in &config.outcomes {
+            pages.push(format!("/{dir}/{}/", o.id));
+        }
+    }
+    let mut failures = Vec::new();
+    for path in &pages {
+        let tab = browser.new_tab().unwrap();
+        tab.navigate_to(&format!("{base}{path}"))
+            .unwrap()
+            .wait_until_navigated()
+            .unwrap();
+        let pdf = tab
+            .print_to_pdf(Some(headless_chrome::types::PrintToPdfOptions {
+                prefer_css_page_size: Some(true),
+                display_header_footer: Some(false),
+                ..Default::default()
+            }))
+            .unwrap();
+        let (count, media) = pdf_pages(&pdf);
+        let size: Vec<f64> = media
+            .split_whitespace()
+            .filter_map(|v| v.parse().ok())
+            .collect();
+        // A4 is 595 × 842 points.
+        if size.len() != 4 || (size[2] - 595.0).abs() > 2.0 || (size[3] - 842.0).abs() > 2.0 {
+            failures.push(format!("{path}: page size {media}, not A4"));
+        }
+        if count == 0 || count > 3 {
+            failures.push(format!("{path}: {count} A4 pages"));
+        }
+        // Each chart's title, chart and data table print as one block.
+        let kept = tab
+            .evaluate(
+                "(() => { return [...document.querySelectorAll('main figure')].every(f => f.querySelector('.chart-title') && f.querySelector('svg') && (!f.querySelector('details') || f.querySelector('table'))); })()",
+                false,
+            )
+            .unwrap()
+            .value
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        if !kept {
+            failures.push(format!("{path}: a figure lacks its title, chart or table"));
+        }
+        let _ = tab.close(false);
+    }
+    assert!(
+        failures.is_empty(),
+        "{} print problems:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+#[ignore = "needs Chromium, Node.js and Lighthouse: BERDAYA_LIGHTHOUSE=path/to/lighthouse/cli/index.js cargo test -- --ignored (.ci/run does this)"]
+fn lighthouse_mobile_accessibility_is_100_on_every_page_type() {
+    let cli = std::env::var("BERDAYA_LIGHTHOUSE").expect("BERDAYA_LIGHTHOUSE names cli/index.js");
+    let chromium =
+        std::env::var("BERDAYA_BROWSER").unwrap_or_else(|_| "/usr/bin/chromium".to_string());
+    let out = sample_output();
+    let base = serve(out);
+    let report = tempfile::tempdir().unwrap();
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for (name, id_path, en_path) in key_pages(out) {
+        for path in [id_path, en_path] {
+            let json = report.path().join("lighthouse.json");
+            let status = std::process::Command::new("node")
+                .arg(&cli)
+                .arg(format!("{base}{path}"))
+                .args([
+                    "--only-categories=accessibility",
+                    "--form-factor=mobile",
+                    "--output=json",
+                    "--quiet",
+                    "--chrome-flags=--headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking --disable-component-update --disable-sync",
+                ])
+                .arg(format!("--output-path={}", json.display()))
+                .env("CHROME_PATH", &chromium)
+                .status()
+                .expect("node runs Lighthouse");
+            assert!(status.success(), "Lighthouse failed on {path}");
+            let result: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+            let score = result["categories"]["accessibility"]["score"]
+                .as_f64()
+                .unwrap_or(0.0);
+            checked += 1;
+            if score < 1.0 {
+                let failed: Vec<String> = result["audits"]
+                    .as_object()
+                    .unwrap()
+                    .iter()
+                    .filter(|(_, a)| a["score"].as_f64().is_some_and(|s| s < 1.0))
+                    .map(|(k, a)| format!("{k}: {}", a["title"].as_str().unwrap_or("")))
+                    .collect();
+                failures.push(format!(
+                    "{name} {path}: {:.0} ({})",
+                    score * 100.0,
+                    failed.join("; ")
+                ));
+            }
+        }
+    }
+    assert!(checked >= 18, "checked {checked} pages");
+    assert!(
+        failures.is_empty(),
+        "Lighthouse mobile accessibility below 100:\n{}",
         failures.join("\n")
     );
 }

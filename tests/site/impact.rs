@@ -524,6 +524,16 @@ fn report_pages_charts_and_downloads_are_published_in_both_languages() {
         policy.contains("<title id=dampak-ringkas-t>"),
         "placed chart"
     );
+    // A chart placed in markdown carries its finding as title, its data table and download.
+    let placed = &policy[policy.find("<p class=chart-title>").expect("a chart title")..];
+    let placed = &placed[..placed.find("</figure>").unwrap()];
+    assert!(
+        placed.contains("<svg")
+            && placed.contains("<details><summary>Tabel data</summary>")
+            && placed.contains("<table>")
+            && placed.contains("dampak-ringkas.csv"),
+        "{placed}"
+    );
     let csv = std::fs::read_to_string(site.join("dampak/pendapatan/pendapatan-tren.csv")).unwrap();
     assert!(csv.starts_with("wave,group,n,mean,ci_low,ci_high\n2024,treated,"));
     let by_district =

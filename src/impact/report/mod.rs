@@ -321,7 +321,7 @@ pub fn embeds(view: &ReportView, l: &Language) -> HashMap<String, Embed> {
             figures: vec![FigureView {
                 title: view.overview_title.clone(),
                 svg: Some(view.overview_chart.clone()),
-                table: None,
+                table: Some(view.overview_table.clone()),
                 csv: view.overview_csv.clone(),
             }],
         },
