@@ -40,7 +40,9 @@ const EXAMPLE: &str =
 /// Splits and parses the front matter of `source`.
 pub fn parse(source: &Source) -> Result<FrontMatter, Diagnostic> {
     let text = &*source.text;
-    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    // Blank lines and spaces before the opening delimiter are allowed, as in Zola.
+    let start = bom + (text[bom..].len() - text[bom..].trim_start().len());
     let first_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     let first = text[start..first_end].trim_end();
     let (format, delim) = match first {
@@ -328,6 +330,20 @@ mod tests {
         let span = fm.locate(&s, Some("taxonomies"), "tags");
         assert_eq!(&s.text[span], "[\"x\"]");
         assert_eq!(s.line_col(fm.locate(&s, None, "title").start), (2, 9));
+    }
+
+    #[test]
+    fn blank_lines_and_spaces_before_the_front_matter_are_allowed() {
+        for text in [
+            "\n\n+++\ntitle = \"A\"\n+++\nbody",
+            "  \r\n\t\n---\ntitle: A\n---\nbody",
+            "\u{feff}\n+++\ntitle = \"A\"\n+++\nbody",
+        ] {
+            let s = src(text);
+            let fm = parse(&s).unwrap_or_else(|e| panic!("{text:?}: {}", e.message));
+            assert_eq!(fm.table["title"].as_str(), Some("A"));
+            assert_eq!(&s.text[fm.body_start..], "body");
+        }
     }
 
     #[test]

@@ -69,8 +69,6 @@ pub struct Rendered {
     pub uses_embeds: bool,
 }
 
-const MORE: &str = "<!-- more -->";
-
 /// Deepest nesting of markdown blocks, inlines and raw HTML elements a page may have. Deeper
 /// input is an error: no contributor needs it, and recursive code downstream (minifier,
 /// templates) must never see it.

@@ -9,7 +9,7 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Tag, TagEnd, ht
 
 use super::links::{heading_attributes, place, resolve};
 use super::raw::{HtmlBlock, Walk, nesting_error, summary_events};
-use super::{Heading, LinkTargets, MAX_NESTING, MORE, Rendered};
+use super::{Heading, LinkTargets, MAX_NESTING, Rendered};
 use crate::common::diagnostics::{Diagnostic, Source};
 use crate::sanitize;
 
@@ -145,7 +145,7 @@ impl<'a, 'd> Renderer<'a, 'd> {
                     self.events.push(event);
                 }
             }
-            Event::Html(ref h) | Event::InlineHtml(ref h) if h.trim() == MORE => {
+            Event::Html(ref h) | Event::InlineHtml(ref h) if is_more(h) => {
                 self.more_at.get_or_insert(self.events.len());
             }
             Event::Start(Tag::HtmlBlock) => {
@@ -390,4 +390,13 @@ impl<'a, 'd> Renderer<'a, 'd> {
         self.out.html = self.walk.finish(&html, Some(self.diags));
         self.out
     }
+}
+
+/// True for the summary marker `<!-- more -->` written with any spacing and letter case
+/// (`<!--more-->`, `<!-- MORE -->`), as Zola reads it.
+fn is_more(html: &str) -> bool {
+    html.trim()
+        .strip_prefix("<!--")
+        .and_then(|h| h.strip_suffix("-->"))
+        .is_some_and(|inner| inner.trim().eq_ignore_ascii_case("more"))
 }

@@ -12,3 +12,4 @@ mod staggered;
 mod support;
 mod survey_data;
 mod untrusted;
+mod zola;
