@@ -140,10 +140,16 @@ pub struct Section {
 pub enum SortBy {
     /// Newest first; pages without a date last.
     Date,
+    /// Most recently updated first (`updated`, else `date`); pages with neither last.
+    UpdateDate,
     /// Lowest `weight` first; pages without a weight last.
     Weight,
     /// By title, ignoring case (`title` or `title_bytes`).
     Title,
+    /// By slug, A to Z.
+    Slug,
+    /// By URL, A to Z.
+    Permalink,
     /// By path under `content/` only.
     None,
 }

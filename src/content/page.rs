@@ -95,7 +95,9 @@ pub(super) fn read_page(p: Parsed, kind: Kind, config: &Config) -> (Option<Page>
     } = p;
     let mut f = Fields::new(&source, &fm, config);
     f.diags = read_diags;
-    let meta = read_meta(&mut f, true);
+    // A workshop's title names its calendar event; other pages may go without one, as in Zola
+    // (their listing and heading fall back to the file's name).
+    let meta = read_meta(&mut f, kind == Kind::Workshop);
     if let Some(m) = &meta
         && !m.draft
     {
@@ -168,9 +170,12 @@ pub(super) fn read_page(p: Parsed, kind: Kind, config: &Config) -> (Option<Page>
     let diags = f.finish(&known);
     let slug_ok = slug.is_some() || !has_slug;
     let path_ok = fixed_path.is_some() || !has_path;
-    let (Some(meta), Some(typed), true, true) = (meta, typed, slug_ok, path_ok) else {
+    let (Some(mut meta), Some(typed), true, true) = (meta, typed, slug_ok, path_ok) else {
         return (None, diags);
     };
+    if meta.title.trim().is_empty() {
+        meta.title = title_from_name(base);
+    }
     for tax in &config.taxonomies {
         if let Some(value) = tax.from_field.as_deref().and_then(|f| typed.field(f)) {
             add_term(&mut taxonomies, &tax.name, value);
@@ -295,4 +300,16 @@ fn placeholder_text(source: &crate::common::diagnostics::Source) -> Vec<Diagnost
             .help("write your own text here, or keep the page a draft (draft = true) until it is ready")
         })
         .collect()
+}
+
+/// A title made from a file name for a page without one: words split at `-` and `_`, the first
+/// letter in upper case (`menjemur-rumput_laut` → `Menjemur rumput laut`).
+fn title_from_name(base: &str) -> String {
+    let words = base.replace(['-', '_'], " ");
+    let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }

@@ -57,7 +57,10 @@ pub(super) fn read_section(p: Parsed, config: &Config) -> (Option<Section>, Vec<
     let sort_by = match f.string("sort_by").as_deref() {
         None | Some("date") => Some(SortBy::Date),
         Some("weight") => Some(SortBy::Weight),
+        Some("update_date") => Some(SortBy::UpdateDate),
         Some("title") | Some("title_bytes") => Some(SortBy::Title),
+        Some("slug") => Some(SortBy::Slug),
+        Some("permalink") => Some(SortBy::Permalink),
         Some("none") => Some(SortBy::None),
         Some(other) => {
             let span = f.span("sort_by");
@@ -65,7 +68,8 @@ pub(super) fn read_section(p: Parsed, config: &Config) -> (Option<Section>, Vec<
                 span,
                 format!("unknown sort_by `{other}`"),
                 "not a sort order".into(),
-                "use one of: date, weight, title, none".into(),
+                "use one of: date, update_date, weight, title, title_bytes, slug, permalink, none"
+                    .into(),
             );
             None
         }

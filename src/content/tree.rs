@@ -130,6 +130,9 @@ pub(super) fn link_tree(content: &mut Content) {
             let (a, b) = (&pages[a], &pages[b]);
             let order = match sort_by {
                 SortBy::Date => b.date.cmp(&a.date),
+                SortBy::UpdateDate => b.updated.or(b.date).cmp(&a.updated.or(a.date)),
+                SortBy::Slug => a.slug.cmp(&b.slug),
+                SortBy::Permalink => a.url.cmp(&b.url),
                 SortBy::Weight => a
                     .meta
                     .weight

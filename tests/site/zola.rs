@@ -71,3 +71,66 @@ fn the_summary_marker_is_read_in_any_spacing_and_case() {
         );
     }
 }
+
+/// The order of the page titles in a listing's HTML.
+fn order(html: &str, titles: &[&str]) -> Vec<String> {
+    let mut found: Vec<(usize, String)> = titles
+        .iter()
+        .filter_map(|t| html.find(&format!(">{t}<")).map(|i| (i, t.to_string())))
+        .collect();
+    found.sort();
+    found.into_iter().map(|(_, t)| t).collect()
+}
+
+#[test]
+fn zola_sort_orders_slug_permalink_and_update_date_work() {
+    let page = |title: &str, slug: &str, date: &str, updated: Option<&str>| {
+        format!(
+            "+++\ntitle = \"{title}\"\nslug = \"{slug}\"\ndate = {date}\n{}+++\nIsi.\n",
+            updated.map_or(String::new(), |u| format!("updated = {u}\n"))
+        )
+    };
+    for (sort, expected) in [
+        ("slug", ["Satu", "Dua", "Tiga"]),
+        ("permalink", ["Satu", "Dua", "Tiga"]),
+        ("update_date", ["Tiga", "Satu", "Dua"]),
+        ("date", ["Dua", "Tiga", "Satu"]),
+    ] {
+        let index = format!("+++\ntitle = \"Catatan\"\nsort_by = \"{sort}\"\n+++\n");
+        let a = page("Satu", "a-satu", "2026-01-01", Some("2026-02-10"));
+        let b = page("Dua", "b-dua", "2026-01-20", None);
+        let c = page("Tiga", "c-tiga", "2026-01-10", Some("2026-02-20"));
+        let site = site_with(&[
+            ("catatan/_index.md", &index),
+            ("catatan/x.md", &b),
+            ("catatan/y.md", &c),
+            ("catatan/z.md", &a),
+        ]);
+        build(site.path()).unwrap_or_else(|d| panic!("{sort}: {d}"));
+        let html = read(site.path(), "catatan/index.html");
+        assert_eq!(order(&html, &["Satu", "Dua", "Tiga"]), expected, "{sort}");
+    }
+}
+
+#[test]
+fn a_plain_page_without_a_title_builds_and_is_named_after_its_file() {
+    let site = site_with(&[
+        ("catatan/_index.md", "+++\ntitle = \"Catatan\"\n+++\n"),
+        (
+            "catatan/2026-01-05-jadwal-panen_rumput-laut.md",
+            "+++\n+++\nIsi tanpa judul.\n",
+        ),
+    ]);
+    build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    let page = read(site.path(), "catatan/jadwal-panen-rumput-laut/index.html");
+    assert!(page.contains("<h1>Jadwal panen rumput laut</h1>"), "{page}");
+    let list = read(site.path(), "catatan/index.html");
+    assert!(list.contains(">Jadwal panen rumput laut<"), "{list}");
+    // A workshop still needs one: its calendar event is named by it.
+    let site = site_with(&[(
+        "pelatihan/tanpa-judul.md",
+        "+++\nkind = \"workshop\"\n+++\nIsi.\n",
+    )]);
+    let err = build(site.path()).unwrap_err().to_string();
+    assert!(err.contains("title"), "{err}");
+}
