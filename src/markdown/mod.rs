@@ -109,18 +109,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn places_charts_and_numbers_by_id_and_reports_unknown_ids() {
+    fn places_charts_and_numbers_by_id_and_shows_other_ids_as_code() {
         let src = Source::new(
             "content/x.md",
-            "+++\n+++\nNaik `=x-dampak` poin.\n\n```chart\nx-tren\n```\n\n```chart x-trend\n```\n",
+            "+++\n+++\nNaik `=x-dampak` poin; `=>` dan `==` tetap kode.\n\n```chart\nx-tren\n```\n\n```chart x-trend\n```\n\n```table\nfn main() {}\n```\n",
         );
         let mut diags = Vec::new();
         let r = render(&src, 8, "/x/", "id", &targets(), &mut diags);
-        assert!(r.html.contains("Naik +5 poin."), "{}", r.html);
+        assert!(r.html.contains("Naik +5 poin;"), "{}", r.html);
+        assert!(
+            r.html.contains("<code>=&gt;</code> dan <code>==</code>"),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("<figure>X</figure>"));
-        assert_eq!(diags.len(), 1);
+        assert!(r.html.contains("fn main() {}"), "{}", r.html);
+        // A near miss of an id shows as code, with a warning that names the id meant.
+        assert_eq!(diags.len(), 1, "{diags:?}");
         assert_eq!(diags[0].location().unwrap(), "content/x.md:9:1");
-        assert!(diags[0].message.contains("unknown chart id `x-trend`"));
+        assert!(!diags[0].is_error());
+        assert!(
+            diags[0]
+                .message
+                .contains("`x-trend` is not a chart of the impact report")
+        );
         assert!(
             diags[0]
                 .help

@@ -13,13 +13,18 @@ use super::{Heading, LinkTargets, MAX_NESTING, Rendered};
 use crate::common::diagnostics::{Diagnostic, Source};
 use crate::sanitize;
 
-/// A fenced ```chart / ```table block being read.
-struct EmbedBlock {
+/// A fenced ```chart / ```table block being read: the report's result when its id names one,
+/// else an ordinary code block.
+struct EmbedBlock<'a> {
     kind: &'static str,
-    /// The id written so far (on the fence line or the next).
+    /// The fence's info string, to write the block back as code.
+    info: CowStr<'a>,
+    /// The id on the fence line.
     id: String,
-    /// Byte offset of the block in the body.
-    start: usize,
+    /// The block's text (the id on the next line, or code).
+    text: String,
+    /// Byte range of the block's start in the body.
+    start: Range<usize>,
 }
 
 /// A heading being read: its level, the id it was given, and where its start event is.
@@ -43,7 +48,7 @@ pub(super) struct Renderer<'a, 'd> {
     more_at: Option<usize>,
     heading: Option<OpenHeading<'a>>,
     used_ids: HashMap<String, usize>,
-    embed: Option<EmbedBlock>,
+    embed: Option<EmbedBlock<'a>>,
     walk: Walk<'a>,
     block: Option<HtmlBlock>,
     /// Whether each open link or image was dropped for an unsafe target.
@@ -113,8 +118,10 @@ impl<'a, 'd> Renderer<'a, 'd> {
                 let id = words.collect::<Vec<_>>().join(" ");
                 self.embed = Some(EmbedBlock {
                     kind,
+                    info: info.clone(),
                     id,
-                    start: range.start,
+                    text: String::new(),
+                    start: range.clone(),
                 });
                 return true;
             }
@@ -122,9 +129,12 @@ impl<'a, 'd> Renderer<'a, 'd> {
         if let Event::Code(code) = &event
             && let Some(id) = code.strip_prefix('=')
         {
+            // `=ID` places a number only when ID names one: `=>` or `==` stay code.
             let key = format!("number:{}", id.trim());
-            self.place(&key, &range, true);
-            return true;
+            if self.is_result(&key, &range) {
+                self.place(&key, &range, true);
+                return true;
+            }
         }
         self.dispatch(event, range);
         true
@@ -230,15 +240,71 @@ impl<'a, 'd> Renderer<'a, 'd> {
             return;
         };
         match event {
-            Event::Text(t) => embed.id.push_str(t),
+            Event::Text(t) => embed.text.push_str(t),
             Event::End(TagEnd::CodeBlock) => {
-                let key = format!("{}:{}", embed.kind, embed.id.trim());
-                let range = embed.start..range.end;
-                self.embed = None;
-                self.place(&key, &range, false);
+                let Some(embed) = self.embed.take() else {
+                    return;
+                };
+                // The id on the fence line, else the block's one line of text.
+                let id = if embed.id.is_empty() {
+                    embed.text.trim()
+                } else {
+                    embed.id.as_str()
+                };
+                let key = format!("{}:{id}", embed.kind);
+                let whole = embed.start.start..range.end;
+                let one_line = embed.id.is_empty() || embed.text.trim().is_empty();
+                if one_line && self.is_result(&key, &whole) {
+                    self.place(&key, &whole, false);
+                } else {
+                    // Not a report result: the code block it is in markdown.
+                    self.dispatch(
+                        Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(embed.info))),
+                        embed.start,
+                    );
+                    if !embed.text.is_empty() {
+                        self.dispatch(Event::Text(CowStr::from(embed.text)), whole.clone());
+                    }
+                    self.dispatch(Event::End(TagEnd::CodeBlock), whole);
+                }
             }
             _ => {}
         }
+    }
+
+    /// True when `key` (`chart:ID`, `table:ID`, `number:ID`) names a result of the report. A page
+    /// that could place one is rendered again when the report changes; an id that is not a
+    /// result but close to one gets a warning, since it then shows as code.
+    fn is_result(&mut self, key: &str, range: &Range<usize>) -> bool {
+        let (kind, id) = key.split_once(':').unwrap_or(("", key));
+        let looks_like_id = !id.is_empty()
+            && id
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+            && id.chars().any(char::is_alphabetic);
+        if !looks_like_id {
+            return false;
+        }
+        self.out.uses_embeds = true;
+        if self.embeds.is_some_and(|e| e.contains_key(key)) {
+            return true;
+        }
+        let known = self.embeds.map_or(Vec::new(), |e| {
+            e.keys()
+                .filter_map(|k| k.strip_prefix(kind)?.strip_prefix(':'))
+                .collect::<Vec<_>>()
+        });
+        if let Some(close) = crate::common::text::closest(id, known.iter().copied()) {
+            let span = self.span(range);
+            self.diags.push(
+                Diagnostic::warning(format!(
+                    "`{id}` is not a {kind} of the impact report, so it shows as code"
+                ))
+                .at(self.source, span, "shown as code")
+                .help(format!("did you mean `{close}`?")),
+            );
+        }
+        false
     }
 
     /// Places the report's result `key` (set aside as a marker until the page is cleaned).

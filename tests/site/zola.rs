@@ -134,3 +134,23 @@ fn a_plain_page_without_a_title_builds_and_is_named_after_its_file() {
     let err = build(site.path()).unwrap_err().to_string();
     assert!(err.contains("title"), "{err}");
 }
+
+#[test]
+fn code_that_looks_like_a_report_placeholder_stays_code() {
+    let site = site_with(&[(
+        "kode.md",
+        "+++\ntitle = \"Kode\"\n+++\nPanah `=>` dan `==` serta `= x`.\n\n```table\n| a | b |\n```\n\n```chart\nfn main() {}\n```\n",
+    )]);
+    let report = build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    let page = read(site.path(), "kode/index.html");
+    assert!(
+        page.contains("<code>=></code> dan <code>==</code> serta <code>= x</code>")
+            || page.contains("<code>=&gt;</code> dan <code>==</code> serta <code>= x</code>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("| a | b |") && page.contains("fn main() {}"),
+        "{page}"
+    );
+    assert!(report.warnings.0.is_empty(), "{}", report.warnings);
+}
