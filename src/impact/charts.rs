@@ -476,14 +476,16 @@ fn horizontal(
             .expect("mesh");
         // The axis title under the tick labels.
         write(&root, &axis.title, (8, h as i32 - 22), &GREY);
-        // Each row's label, its lines from the top of the row's slot, clear of the axis line.
+        draw(&mut chart, lo, n);
+        // Each row's label, its lines from the top of the row's slot, clear of the axis line,
+        // drawn last so that the zero and grid lines pass behind it (the page gives chart text a
+        // white halo).
         for (i, lines) in labels.iter().enumerate() {
             let (x, top) = chart.backend_coord(&(lo, n - i as f64));
             for (k, line) in lines.iter().enumerate() {
                 write(&root, line, (x + 6, top + 4 + 17 * k as i32), &BLACK);
             }
         }
-        draw(&mut chart, lo, n);
         root.present().expect("svg");
     }
     finish(svg, id, title, desc, h)

@@ -581,6 +581,36 @@ impl ImpactConfig {
         let s = &self.survey;
         let at = |key: &str| key_line(source, key);
         let mut out = Vec::new();
+        // The report's home opens with these; without them it starts with numbers.
+        for (key, what, example) in [
+            (
+                "about",
+                "what the programme is",
+                "about = { id = \"Program ini melatih ...\", en = \"The programme trains ...\" }",
+            ),
+            (
+                "comparison_chosen",
+                "how the comparison group was chosen",
+                "comparison_chosen = { id = \"Kelompok pembanding adalah ...\", en = \"The comparison group are ...\" }",
+            ),
+        ] {
+            let given = if key == "about" {
+                &s.about
+            } else {
+                &s.comparison_chosen
+            };
+            if given.values().all(|t| t.trim().is_empty()) {
+                out.push(
+                    Diagnostic::warning(format!(
+                        "the impact report does not say {what} (`{key}` in [survey])"
+                    ))
+                    .at(source, at("[survey]"), "add it to this table")
+                    .help(format!(
+                        "readers of the report's home need it before the numbers, e.g. {example}"
+                    )),
+                );
+            }
+        }
         if (3..11).contains(&s.threshold) {
             out.push(
                 Diagnostic::warning(format!(

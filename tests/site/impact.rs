@@ -472,7 +472,7 @@ fn report_pages_charts_and_downloads_are_published_in_both_languages() {
     let id = std::fs::read_to_string(site.join("dampak/pendapatan/index.html")).unwrap();
     assert!(
         id.contains("Pendapatan bulanan peserta naik Rp")
-            && id.contains("lebih banyak daripada kelompok pembanding. Itu sekitar")
+            && id.contains("lebih banyak daripada kenaikan di kelompok pembanding. Itu sekitar")
             && id.contains("<dt>Selang kepercayaan 95%<dd>Rp"),
         "Indonesian reading"
     );
@@ -480,7 +480,7 @@ fn report_pages_charts_and_downloads_are_published_in_both_languages() {
         id.contains("klaster per wilayah (20 klaster)"),
         "says which standard error is shown"
     );
-    assert!(id.contains("uji plasebo"));
+    assert!(id.contains("Uji plasebo"));
     let en = std::fs::read_to_string(site.join("en/impact/pendapatan/index.html")).unwrap();
     assert!(
         en.contains("Participants' monthly income rose Rp")
@@ -494,7 +494,7 @@ fn report_pages_charts_and_downloads_are_published_in_both_languages() {
     );
     let overview = std::fs::read_to_string(site.join("dampak/index.html")).unwrap();
     assert!(
-        overview.contains("membaik nyata"),
+        overview.contains("jelas membaik"),
         "verdict by higher_is_better"
     );
     let sitemap = std::fs::read_to_string(site.join("sitemap.xml")).unwrap();
@@ -517,7 +517,7 @@ fn report_pages_charts_and_downloads_are_published_in_both_languages() {
     // A content page places a chart and numbers by id.
     let policy = std::fs::read_to_string(site.join("kebijakan/index.html")).unwrap();
     assert!(
-        policy.contains("pendapatan bulanan peserta naik +Rp"),
+        policy.contains("pada pendapatan bulanan peserta adalah +Rp"),
         "inline number"
     );
     assert!(
@@ -822,7 +822,7 @@ fn every_csv_download_gives_the_estimate_in_its_unit_with_se_df_p_and_every_n() 
     let overview = read(site.path(), "dampak/dampak-ringkas.csv");
     assert!(
         overview.starts_with(&format!(
-            "outcome,unit,{columns},baseline,impact_pct_of_baseline,pct_ci_low,pct_ci_high,note\n"
+            "outcome,unit,{columns},baseline,improvement_pct_of_baseline,pct_ci_low,pct_ci_high,note\n"
         )),
         "{overview}"
     );
@@ -833,7 +833,7 @@ fn every_csv_download_gives_the_estimate_in_its_unit_with_se_df_p_and_every_n() 
         rows[0]["estimate"].parse().unwrap(),
         &all["panel"]["income"]["did"]["coef"],
     );
-    let pct: f64 = rows[0]["impact_pct_of_baseline"].parse().unwrap();
+    let pct: f64 = rows[0]["improvement_pct_of_baseline"].parse().unwrap();
     let ratio = 100.0 * rows[0]["estimate"].parse::<f64>().unwrap()
         / rows[0]["baseline"].parse::<f64>().unwrap();
     assert!((pct - ratio).abs() < 1e-6 * ratio.abs(), "{pct} vs {ratio}");
@@ -1055,7 +1055,9 @@ fn participants_in_a_single_cluster_are_stated_as_not_supporting_inference() {
     );
     let overview = csv_rows(&read(site.path(), "dampak/dampak-ringkas.csv"));
     assert_eq!(overview[0]["note"], "single_cluster");
-    assert!(overview[0]["ci_low"].is_empty() && overview[0]["impact_pct_of_baseline"].is_empty());
+    assert!(
+        overview[0]["ci_low"].is_empty() && overview[0]["improvement_pct_of_baseline"].is_empty()
+    );
 }
 
 #[test]
@@ -1158,7 +1160,7 @@ fn the_event_study_is_drawn_with_its_band_programme_start_and_pretrend_test() {
     let en = read(site.path(), "en/impact/pendapatan/index.html");
     assert!(en.contains("Impact by wave"), "{en}");
     assert!(
-        en.contains("Impact in the first wave after the programme (event study)"),
+        en.contains("<dt>Impact in the first wave after the programme<dd>"),
         "{en}"
     );
     assert!(

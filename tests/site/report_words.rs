@@ -131,17 +131,22 @@ fn noise(p: usize, w: usize, k: usize) -> f64 {
 /// A panel of 400 people (half participants) in two waves, with each outcome's effect built
 /// in for participants after the programme, and a take-up count and a take-up share.
 fn survey() -> String {
+    survey_in(&["2025", "2026"])
+}
+
+/// The same survey over `waves`, the programme before the last.
+fn survey_in(waves: &[&str]) -> String {
     let mut csv = String::from("rid,wave,grp");
     for k in KINDS {
         csv.push_str(&format!(",{}", k.1));
     }
-    csv.push_str(",workshops,joined_group\n");
+    csv.push_str(",workshops,joined_group,kel\n");
     for p in 0..400 {
         let treated = p % 2 == 0;
-        for (w, wave) in ["2025", "2026"].iter().enumerate() {
+        for (w, wave) in waves.iter().enumerate() {
             let group = if treated { "peserta" } else { "pembanding" };
             csv.push_str(&format!("r{p},{wave},{group}"));
-            let on = treated && w == 1;
+            let on = treated && w == waves.len() - 1;
             for (k, (_, _, kind, _, _, _, effect)) in KINDS.iter().enumerate() {
                 let u = noise(p, w, k);
                 let value = if *kind == "binary" {
@@ -170,7 +175,13 @@ fn survey() -> String {
             let u = noise(p, w, 99);
             let workshops = if on { 2.0 + u * 2.0 } else { u * 0.5 };
             let joined = if on && u < 0.6 { 1 } else { 0 };
-            csv.push_str(&format!(",{workshops:.1},{joined}\n"));
+            // A breakdown with one level too small to publish (8 people).
+            let kel = if p < 8 {
+                "Juata Laut"
+            } else {
+                ["Selumit", "Karang Anyar", "Pamusian"][p % 3]
+            };
+            csv.push_str(&format!(",{workshops:.1},{joined},{kel}\n"));
         }
     }
     csv
@@ -362,7 +373,7 @@ fn the_report_home_tells_the_story_before_the_numbers_and_every_page_is_dated() 
     let home = read(site.path(), "en/impact/index.html");
     let about = home.find("A technology training programme").expect("about");
     let who = home
-        .find("400 residents answered the survey: 200 programme participants and 200 residents in a comparison group who did not take part.")
+        .find("400 residents answered the survey: 200 programme participants and 200 residents in a comparison group who were not enrolled in the programme.")
         .expect("who, in people");
     let when = home
         .find("They were surveyed in 2025, before the programme, and in 2026, after it.")
@@ -386,7 +397,7 @@ fn the_report_home_tells_the_story_before_the_numbers_and_every_page_is_dated() 
     ));
     // The overview chart's title is its finding, its axis says its unit.
     assert!(home.contains("<p class=chart-title>Participants improved clearly on"));
-    assert!(home.contains(">Impact, % of participants' level before the programme</text>"));
+    assert!(home.contains(">Improvement, % of participants' average before the programme</text>"));
     for page in [
         "en/impact/index.html",
         "en/impact/method/index.html",
@@ -405,7 +416,7 @@ fn the_report_home_tells_the_story_before_the_numbers_and_every_page_is_dated() 
     }
     let id = read(site.path(), "dampak/metode/index.html");
     assert!(
-        id.contains("<p class=stamp>Data: 15 Februari 2026 · Dibangun: "),
+        id.contains("<p class=stamp>Data: 15 Februari 2026 · Diperbarui: "),
         "{id}"
     );
 }
@@ -438,4 +449,147 @@ fn left_out_outcomes_and_rejected_rows_are_named_on_the_home_page() {
         "{home}"
     );
     assert!(home.contains("No outcome changed clearly against the comparison group"));
+}
+
+#[test]
+fn a_report_without_its_story_warns_where_to_add_it() {
+    let site = fixture("bilingual");
+    std::fs::create_dir_all(site.path().join("data")).unwrap();
+    std::fs::write(site.path().join("data/survei.csv"), survey()).unwrap();
+    let toml = config()
+        .lines()
+        .filter(|l| !l.starts_with("about") && !l.starts_with("comparison_chosen"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(site.path().join("data/impact.toml"), toml).unwrap();
+    let report = build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    let warnings = report.warnings.to_string();
+    for what in [
+        "the impact report does not say what the programme is (`about` in [survey])",
+        "the impact report does not say how the comparison group was chosen (`comparison_chosen` in [survey])",
+    ] {
+        assert!(warnings.contains(what), "{warnings}");
+    }
+    assert!(warnings.contains("--> data/impact.toml:1:1"), "{warnings}");
+}
+
+fn report_with(waves: &[&str], pre: &[&str], extra: &str) -> tempfile::TempDir {
+    let site = fixture("bilingual");
+    std::fs::create_dir_all(site.path().join("data")).unwrap();
+    std::fs::write(site.path().join("data/survei.csv"), survey_in(waves)).unwrap();
+    let list = |l: &[&str]| {
+        l.iter()
+            .map(|w| format!("\"{w}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let toml = config().replace(
+        "waves = [\"2025\", \"2026\"]\npre = [\"2025\"]",
+        &format!("waves = [{}]\npre = [{}]", list(waves), list(pre)),
+    ) + extra;
+    std::fs::write(site.path().join("data/impact.toml"), toml).unwrap();
+    build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    site
+}
+
+#[test]
+fn the_overview_counts_improvements_in_the_direction_that_is_better() {
+    let site = report();
+    let home = read(site.path(), "en/impact/index.html");
+    // Lower stress and fewer days without a catch are improvements; less fuel spending and
+    // fewer people answering yes to a loss are not declared lower-is-better: worse.
+    assert!(
+        home.contains("<p class=chart-title>Participants improved clearly on 6 of 12 outcomes and worsened clearly on 2</p>"),
+        "{home}"
+    );
+    let csv = berdaya_csv(&read(site.path(), "en/impact/dampak-ringkas.csv"));
+    let improvement = |label: &str| -> f64 {
+        csv.iter().find(|r| r["outcome"] == label).unwrap()["improvement_pct_of_baseline"]
+            .parse()
+            .unwrap()
+    };
+    assert!(
+        improvement("Stress score") > 0.0,
+        "a fall where lower is better"
+    );
+    assert!(improvement("Fuel spending") < 0.0);
+    assert!(improvement("Monthly income") > 0.0);
+    // No reliability reading of an unclear estimate (its RSE explodes near zero).
+    let flat = read(site.path(), "en/impact/skor-datar/index.html");
+    assert!(
+        flat.contains("<dt>Reliability<dd>not rated (no clear change)"),
+        "{flat}"
+    );
+    assert!(!flat.contains("too imprecise") && !flat.contains("use it with caution"));
+    // Take-up has no impact estimates to download.
+    assert!(
+        !site
+            .path()
+            .join("output/en/impact/pelatihan/pelatihan-estimates.csv")
+            .exists()
+    );
+    assert!(
+        site.path()
+            .join("output/en/impact/uang-naik/uang-naik-estimates.csv")
+            .exists()
+    );
+}
+
+#[test]
+fn hidden_breakdown_groups_are_counted_as_hidden_and_named_on_the_home_page() {
+    let site = report_with(
+        &["2025", "2026"],
+        &["2025"],
+        "\n[[breakdowns]]\ncolumn = \"kel\"\nlabel = { id = \"Kelurahan\", en = \"Kelurahan\" }\n",
+    );
+    let page = read(site.path(), "en/impact/uang-naik/index.html");
+    assert!(
+        page.contains(
+            "Impact on monthly income by kelurahan: clear in 2 of 2 groups shown (2 hidden)"
+        ),
+        "{page}"
+    );
+    // The bars' table lists the hidden group with ✱.
+    assert!(
+        page.contains("<th scope=row>Juata Laut<td class=num>✱<td class=num>✱"),
+        "{page}"
+    );
+    let home = read(site.path(), "en/impact/index.html");
+    assert!(
+        home.contains("breakdown figures by group of residents are hidden (✱) because the group has fewer than 11 respondents."),
+        "{home}"
+    );
+}
+
+#[test]
+fn a_check_before_the_programme_too_imprecise_to_see_a_gap_says_so() {
+    let site = report_with(&["2024", "2025", "2026"], &["2024", "2025"], "");
+    // A large impact against a precise check: no sign of a gap.
+    let big = read(site.path(), "en/impact/uang-naik/index.html");
+    assert!(
+        big.contains("<p>Before the programme there is no sign that the two groups changed at different rates."),
+        "{big}"
+    );
+    // No impact to speak of: the same check cannot rule out a gap of its size.
+    let flat = read(site.path(), "en/impact/uang-datar/index.html");
+    assert!(
+        flat.contains("this check is imprecise: a gap of up to Rp")
+            && flat.contains("of the impact) cannot be ruled out."),
+        "{flat}"
+    );
+    assert!(!flat.contains("there is no sign"), "{flat}");
+}
+
+/// Rows of a CSV text, by column name.
+fn berdaya_csv(text: &str) -> Vec<std::collections::HashMap<String, String>> {
+    let mut lines = text.lines();
+    let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+    lines
+        .map(|l| {
+            head.iter()
+                .zip(l.split(','))
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
 }

@@ -108,6 +108,8 @@ treated = "peserta"
 comparison = ["pembanding"]
 max_reject_share = 0.2
 {extra}
+about = {{ id = "Program uji.", en = "A test programme." }}
+comparison_chosen = {{ id = "Warga serupa.", en = "Similar residents." }}
 
 [[outcomes]]
 id = "pendapatan"
@@ -468,8 +470,10 @@ fn figures_derived_from_hidden_cells_are_hidden_too() {
     ] {
         let html = read(site.path(), page);
         assert!(
-            html.contains("Sesudah program, rata-rata peserta berselisih")
-                || html.contains("After the programme, participants' average differed"),
+            html.contains(
+                "Selisih rata-rata peserta dikurangi kelompok pembanding sesudah program"
+            ) || html
+                .contains("Participants' average minus the comparison group's after the programme"),
             "{page}: the post difference shows"
         );
         assert!(
@@ -503,7 +507,7 @@ fn figures_derived_from_hidden_cells_are_hidden_too() {
     let site = report_site(&config, &data);
     let html = read(site.path(), "dampak/pendapatan/index.html");
     assert!(
-        !html.contains("Sesudah program, rata-rata peserta berselisih"),
+        !html.contains("Selisih rata-rata peserta dikurangi kelompok pembanding sesudah program"),
         "no post difference on hidden cells"
     );
     assert!(!html.contains("uji plasebo"));
@@ -578,10 +582,10 @@ fn the_data_quality_page_counts_each_outcome_and_states_the_duplicate_rule() {
         en.contains("<th scope=row>Sells online<td class=num>80<td class=num>0<td class=num>0<")
     );
     assert!(en.contains("not a finite number (inf, NaN)"));
-    assert!(en.contains("none of those rows is used (rule keep-none)"));
+    assert!(en.contains("none of those rows is used, because nothing tells which copy is right"));
     assert!(en.contains("an empty cell, “NA”, “N/A”, “NaN”, “.”, “-”, “null”"));
     let id = read(site.path(), "dampak/kualitas-data/index.html");
-    assert!(id.contains("tidak satu pun barisnya dipakai (aturan keep-none)"));
+    assert!(id.contains("tidak satu pun barisnya dipakai, karena"));
 }
 
 /// impact.toml for the panel fixture in `file`, with `extra` in [survey].

@@ -88,7 +88,10 @@ pub fn se_kind(kind: SeKind, l: &Language) -> String {
 /// n, RSE and BPS's reliability reading, the verdict and one sentence.
 pub fn estimate_view(o: &Outcome, label: &str, d: &Did, l: &Language) -> EstimateView {
     let e: Estimate = d.estimate;
+    // BPS's reading of the RSE is for estimates away from zero: near zero the RSE explodes
+    // however precise the estimate, so an unclear one is not rated.
     let (reliability, class) = match e.reliability() {
+        _ if !e.significant() => (l.w("rse_not_applicable"), "unrated"),
         Reliability::Reliable => (l.w("rse_reliable"), "reliable"),
         Reliability::Caution => (l.w("rse_caution"), "caution"),
         Reliability::Unreliable => (l.w("rse_unreliable"), "unreliable"),
@@ -171,6 +174,7 @@ pub fn headline_view(
         ));
     }
     match headline.estimate.reliability() {
+        _ if !headline.estimate.significant() => {}
         Reliability::Reliable => {}
         Reliability::Caution => view.caveats.push(l.w("caveat_rse_caution")),
         Reliability::Unreliable => view.caveats.push(l.w("caveat_rse_unreliable")),

@@ -59,12 +59,15 @@ pub fn build(a: &Analysis, l: &Language) -> (ReportView, Vec<Download>) {
     let mut outcomes = Vec::new();
     let mut overview_rows = Vec::new();
     let mut overview_csv = format!(
-        "outcome,unit,{},baseline,impact_pct_of_baseline,pct_ci_low,pct_ci_high,note\n",
+        "outcome,unit,{},baseline,improvement_pct_of_baseline,pct_ci_low,pct_ci_high,note\n",
         format::ESTIMATE_COLUMNS
     );
     // What the home page says was left out, and which outcomes improved clearly.
     let (mut hidden, mut no_conclusion, mut better) = (Vec::new(), Vec::new(), Vec::new());
+    let mut worse = 0;
     let mut judged = 0;
+    // Breakdown figures hidden for privacy, over every outcome.
+    let mut levels_hidden = 0;
     for oa in &a.outcomes {
         let o = &config.outcomes[oa.outcome];
         let url = format!("{base}{}/", o.id);
@@ -86,9 +89,16 @@ pub fn build(a: &Analysis, l: &Language) -> (ReportView, Vec<Download>) {
             Some(d) if d.significant && d.verdict == l.w("verdict_better") => {
                 better.push(in_list.clone())
             }
+            Some(d) if d.significant => worse += 1,
             Some(_) => {}
             None => hidden.push(in_list.clone()),
         }
+        levels_hidden += view
+            .breakdowns
+            .iter()
+            .flat_map(|b| &b.levels)
+            .filter(|lv| lv.suppressed.is_some())
+            .count();
         if let Published::Shown(_) = privacy::headline(a, oa) {
             let d = oa.headline();
             let (fields, note) = format::headline_fields(oa);
@@ -100,11 +110,16 @@ pub fn build(a: &Analysis, l: &Language) -> (ReportView, Vec<Download>) {
                 .and_then(|c| privacy::cell(c, threshold).shown().map(|c| c.mean))
                 .filter(|m| *m > 0.0);
             // No interval to draw when the data support no inference.
-            let row = base_level.filter(|_| note.is_empty()).map(|b| charts::Row {
-                label: view.label.clone(),
-                value: d.estimate.value / b * 100.0,
-                lo: d.estimate.lo / b * 100.0,
-                hi: d.estimate.hi / b * 100.0,
+            // Drawn as an improvement: where lower is better, a fall is to the right.
+            let sign = if o.higher_is_better { 1.0 } else { -1.0 };
+            let row = base_level.filter(|_| note.is_empty()).map(|b| {
+                let (lo, hi) = (sign * d.estimate.lo / b, sign * d.estimate.hi / b);
+                charts::Row {
+                    label: view.label.clone(),
+                    value: sign * d.estimate.value / b * 100.0,
+                    lo: lo.min(hi) * 100.0,
+                    hi: lo.max(hi) * 100.0,
+                }
             });
             let pct = row.as_ref().map_or(",,".to_string(), |r| {
                 format!("{},{},{}", csv_num(r.value), csv_num(r.lo), csv_num(r.hi))
@@ -123,15 +138,21 @@ pub fn build(a: &Analysis, l: &Language) -> (ReportView, Vec<Download>) {
         csv: overview_csv,
     });
     let count = |n: usize| locale::integer(n as i64, l.code);
-    let overview_title = if better.is_empty() {
-        l.w("overview_title_none")
-    } else {
-        sentences::say(
-            l,
-            "overview_title_some",
-            &[("count", &count(better.len())), ("total", &count(judged))],
-        )
+    let key = match (better.is_empty(), worse == 0) {
+        (true, true) => "overview_title_none",
+        (false, true) => "overview_title_some",
+        (false, false) => "overview_title_mixed",
+        (true, false) => "overview_title_worse",
     };
+    let overview_title = sentences::say(
+        l,
+        key,
+        &[
+            ("count", &count(better.len())),
+            ("total", &count(judged)),
+            ("worse", &count(worse)),
+        ],
+    );
     let overview_desc = if better.is_empty() {
         l.w("overview_none")
     } else {
@@ -170,6 +191,16 @@ pub fn build(a: &Analysis, l: &Language) -> (ReportView, Vec<Download>) {
             "say_outcomes_hidden",
             &[
                 ("list", &sentences::list(&hidden, l)),
+                ("threshold", &count(threshold as usize)),
+            ],
+        ));
+    }
+    if levels_hidden > 0 {
+        left_out.push(sentences::say(
+            l,
+            "say_levels_hidden",
+            &[
+                ("count", &count(levels_hidden)),
                 ("threshold", &count(threshold as usize)),
             ],
         ));
@@ -336,7 +367,11 @@ pub fn embeds(view: &ReportView, l: &Language) -> HashMap<String, Embed> {
         out.insert(
             format!("table:{}-tren", o.id),
             Embed::Table {
-                table: tables::trend_table(&o.label, &o.trend, l),
+                table: o
+                    .trend_figure
+                    .table
+                    .clone()
+                    .unwrap_or_else(|| tables::trend_table(&o.label, "means", &o.trend, l)),
             },
         );
         if let Some(d) = &o.did {

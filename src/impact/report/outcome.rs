@@ -72,16 +72,32 @@ pub fn outcome_view(
         .placebo
         .as_ref()
         .filter(|p| privacy::did(p, threshold).shown().is_some() && !oa.single_treated_cluster());
+    // "No sign of different trends" only when the check could have seen one: a check whose
+    // interval reaches half the impact or more says so.
+    let impact = oa.headline().estimate.value.abs();
     let placebo_verdict = placebo_shown.filter(|_| !take_up).map(|p| {
-        l.w(if p.estimate.significant() {
-            "placebo_differs"
+        let e = p.estimate;
+        let bound = e.lo.abs().max(e.hi.abs());
+        if e.significant() {
+            l.w("placebo_differs")
+        } else if impact > 0.0 && bound >= 0.5 * impact {
+            say(
+                l,
+                "placebo_imprecise",
+                &[
+                    ("bound", &value(o, bound, l, false)),
+                    ("percent", &sentences::percent(100.0 * bound / impact, l)),
+                ],
+            )
         } else {
-            "placebo_parallel"
-        })
+            l.w("placebo_parallel")
+        }
     });
     // The trend's title is its finding.
     let trend_title = match (&did, take_up) {
-        (_, true) => say(l, "trend_title_reach", &[("Measure", &label)]),
+        (_, true) => reach
+            .clone()
+            .unwrap_or_else(|| say(l, "trend_title_reach", &[("Measure", &label)])),
         (Some(d), false) if !d.interval.is_empty() => {
             let key = match (d.significant, d.value.starts_with('+')) {
                 (false, _) => "trend_title_unclear",
@@ -118,16 +134,22 @@ pub fn outcome_view(
             breakdown(&one, &mut all, downloads)
         })
         .collect();
-    let csv_estimates = files.csv(&l.w("csv_estimates"));
-    downloads.push(Download {
-        path: csv_estimates.clone(),
-        csv: estimates_csv(a, oa),
-    });
-    let csv_breakdowns = files.csv(&l.w("csv_breakdowns"));
-    downloads.push(Download {
-        path: csv_breakdowns.clone(),
-        csv: all,
-    });
+    // Take-up is reach: no impact estimates to download either.
+    let (csv_estimates, csv_breakdowns) = if take_up {
+        (String::new(), String::new())
+    } else {
+        let csv_estimates = files.csv(&l.w("csv_estimates"));
+        downloads.push(Download {
+            path: csv_estimates.clone(),
+            csv: estimates_csv(a, oa),
+        });
+        let csv_breakdowns = files.csv(&l.w("csv_breakdowns"));
+        downloads.push(Download {
+            path: csv_breakdowns.clone(),
+            csv: all,
+        });
+        (csv_estimates, csv_breakdowns)
+    };
     let mut pretrend_test = None;
     let (event_figure, pretrend, event_heading) = match (&oa.event_study, &oa.staggered, &did) {
         (Some(es), _, Some(_)) => {
@@ -163,7 +185,7 @@ pub fn outcome_view(
     let trend_figure = FigureView {
         title: trend_title,
         svg: Some(trend_chart.clone()),
-        table: Some(trend_table(&label, &trend, l)),
+        table: Some(trend_table(&label, sentences::kind(o), &trend, l)),
         csv: csv_trend.clone(),
     };
     OutcomeView {
@@ -387,6 +409,8 @@ fn breakdown(one: &Breakdown, all: &mut String, downloads: &mut Vec<Download>) -
     let mut views = Vec::new();
     // Participants' level after the programme, for the bar chart.
     let mut after: Vec<(String, f64, u64)> = Vec::new();
+    // Hidden levels, listed in the bars' table with ✱.
+    let mut hidden: Vec<String> = Vec::new();
     // Levels whose standard error is not of the headline's kind (a level inside one cluster
     // cannot be clustered by area): named under the figure.
     let headline_kind = oa.design_estimate().estimate.kind.key();
@@ -422,6 +446,7 @@ fn breakdown(one: &Breakdown, all: &mut String, downloads: &mut Vec<Download>) -
                 });
             }
             Published::Hidden(why) => {
+                hidden.push(name.clone());
                 all.push_str(&format!(
                     "{},{},{NO_ESTIMATE},suppressed\n",
                     csv_escape(&blabel),
@@ -436,14 +461,21 @@ fn breakdown(one: &Breakdown, all: &mut String, downloads: &mut Vec<Download>) -
         }
     }
     let clear = rows.iter().filter(|r| r.lo > 0.0 || r.hi < 0.0).count();
+    // Counted among the levels shown; the hidden ones are named as hidden.
     let forest_title = say(
         l,
-        "breakdown_title",
+        &format!(
+            "breakdown_title_{}{}",
+            sentences::kind(o),
+            if hidden.is_empty() { "" } else { "_hidden" }
+        ),
         &[
             ("measure", &sentences::in_sentence(label)),
+            ("Measure", label),
             ("breakdown", &sentences::in_sentence(&blabel)),
             ("count", &locale::integer(clear as i64, l.code)),
-            ("total", &locale::integer(views.len() as i64, l.code)),
+            ("total", &locale::integer(rows.len() as i64, l.code)),
+            ("hidden", &locale::integer(hidden.len() as i64, l.code)),
         ],
     );
     // Take-up is reach: its breakdowns show the levels after the programme, no impact.
@@ -469,10 +501,12 @@ fn breakdown(one: &Breakdown, all: &mut String, downloads: &mut Vec<Download>) -
     let column = spec.column.clone();
     // This chart's own download: the header and its rows of the combined file.
     let csv_path = files.csv(&slug::slugify(&column));
-    downloads.push(Download {
-        path: csv_path.clone(),
-        csv: format!("{}{}", breakdown_header(), &all[csv_start..]),
-    });
+    if !take_up {
+        downloads.push(Download {
+            path: csv_path.clone(),
+            csv: format!("{}{}", breakdown_header(), &all[csv_start..]),
+        });
+    }
     let mut figures = Vec::new();
     if !take_up {
         figures.push(FigureView {
@@ -484,7 +518,7 @@ fn breakdown(one: &Breakdown, all: &mut String, downloads: &mut Vec<Download>) -
     }
     if !after.is_empty() {
         let path = files.csv(&format!("{}-{}", slug::slugify(&column), l.w("csv_after")));
-        figures.push(level_bars(one, &blabel, &after, path, downloads));
+        figures.push(level_bars(one, &blabel, &after, &hidden, path, downloads));
     }
     let se_note = (!other_kind.is_empty()).then(|| {
         let list = other_kind
@@ -509,6 +543,7 @@ fn level_bars(
     one: &Breakdown,
     b_label: &str,
     levels: &[(String, f64, u64)],
+    hidden: &[String],
     csv_path: String,
     downloads: &mut Vec<Download>,
 ) -> FigureView {
@@ -556,6 +591,8 @@ fn level_bars(
         path: csv_path.clone(),
         csv,
     });
+    // A hidden level's count may be hidden by complementary suppression: ✱ for both.
+    let small = "✱".to_string();
     let rows = levels
         .iter()
         .map(|(name, v, n)| {
@@ -565,6 +602,11 @@ fn level_bars(
                 locale::integer(*n as i64, l.code),
             )
         })
+        .chain(
+            hidden
+                .iter()
+                .map(|name| (name.clone(), "✱".to_string(), small.clone())),
+        )
         .collect();
     FigureView {
         table: Some(bars_table(&title, b_label, rows, l)),

@@ -23,18 +23,16 @@ pub fn say(l: &Language, key: &str, args: &[(&str, &str)]) -> String {
     text
 }
 
-/// A label inside a sentence: the first letter in lower case, unless the label starts with an
-/// acronym (`KUB`, `UMKM`) or a digit.
+/// A label inside a sentence: the first letter in lower case, unless the first word has another
+/// capital (an acronym such as `KUB`, or a name such as `WhatsApp`) or starts with a digit.
 pub fn in_sentence(label: &str) -> String {
+    let first_word = label.split_whitespace().next().unwrap_or("");
     let mut chars = label.chars();
-    match (chars.next(), chars.next()) {
-        (Some(first), second)
-            if first.is_uppercase() && !second.is_some_and(char::is_uppercase) =>
+    match chars.next() {
+        Some(first)
+            if first.is_uppercase() && !first_word.chars().skip(1).any(char::is_uppercase) =>
         {
-            first
-                .to_lowercase()
-                .chain(label[first.len_utf8()..].chars())
-                .collect()
+            first.to_lowercase().chain(chars).collect()
         }
         _ => label.to_string(),
     }
@@ -42,7 +40,7 @@ pub fn in_sentence(label: &str) -> String {
 
 /// `means` for continuous outcomes, `shares` for yes/no outcomes: the suffix of the sentence
 /// keys.
-fn kind(o: &Outcome) -> &'static str {
+pub fn kind(o: &Outcome) -> &'static str {
     match o.kind {
         OutcomeKind::Binary => "shares",
         OutcomeKind::Continuous => "means",
@@ -166,6 +164,11 @@ mod tests {
     fn labels_inside_a_sentence_keep_their_acronyms() {
         assert_eq!(in_sentence("Monthly income"), "monthly income");
         assert_eq!(in_sentence("KUB members"), "KUB members");
+        assert_eq!(
+            in_sentence("WhatsApp for business"),
+            "WhatsApp for business"
+        );
+        assert_eq!(in_sentence("Uses WhatsApp"), "uses WhatsApp");
         assert_eq!(in_sentence("Éclair sales"), "éclair sales");
         assert_eq!(in_sentence("2 jobs"), "2 jobs");
         assert_eq!(in_sentence(""), "");

@@ -4,9 +4,10 @@ use super::Language;
 use super::views::{CellView, LevelView, RowView, TableView, TrendRow};
 
 /// An outcome's mean or share by group and wave.
-pub fn trend_table(label: &str, rows: &[TrendRow], l: &Language) -> TableView {
+/// `kind` is `means` or `shares` (the caption says which).
+pub fn trend_table(label: &str, kind: &str, rows: &[TrendRow], l: &Language) -> TableView {
     TableView {
-        caption: format!("{label}: {}", l.w("trend_caption")),
+        caption: format!("{label}: {}", l.w(&format!("trend_caption_{kind}"))),
         head: vec![
             CellView::text(l.w("wave")),
             CellView::num(l.w("participants")),
