@@ -78,6 +78,8 @@ fn wrap(text: &str, max: usize) -> Vec<String> {
 
 /// Characters of a row label per line: what fits across the 360 px canvas.
 const LABEL_CHARS: usize = 42;
+/// Characters of an axis title per line (it starts at the canvas's left edge).
+const TITLE_CHARS: usize = 44;
 
 fn escape(text: &str) -> String {
     crate::common::text::html_escape(text).into_owned()
@@ -148,6 +150,17 @@ fn font(color: &RGBColor) -> TextStyle<'static> {
     ("sans-serif", FONT).into_font().color(color)
 }
 
+/// Writes lines of grey text from the canvas's left edge, the first line's top at `top`.
+fn write_lines(
+    root: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+    lines: &[String],
+    top: i32,
+) {
+    for (k, line) in lines.iter().enumerate() {
+        write(root, line, (8, top + 17 * k as i32), &GREY);
+    }
+}
+
 /// Writes `text` on the canvas at pixel `(x, y)` (its top-left corner).
 fn write(
     root: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
@@ -191,13 +204,22 @@ pub fn trend(
             .map(|s| text_width(&s.label))
             .fold(0.0, f64::max)
             + 10.0;
-        let mut chart = by_wave(&root, waves, (lo, hi), label_px, &axis.unit, lang);
         let title = if lo > 0.0 {
             format!("{} · {}", axis.title, axis.not_zero)
         } else {
             axis.title.clone()
         };
-        write(&root, &title, (8, 4), &GREY);
+        let title = wrap(&title, TITLE_CHARS);
+        let mut chart = by_wave(
+            &root,
+            waves,
+            (lo, hi),
+            label_px,
+            title.len(),
+            &axis.unit,
+            lang,
+        );
+        write_lines(&root, &title, 4);
         if let Some((start, text)) = start {
             start_marker(&mut chart, start, (lo, hi), text);
         }
@@ -313,6 +335,7 @@ fn by_wave<'a, 'b>(
     waves: &[String],
     (lo, hi): (f64, f64),
     right_px: f64,
+    title_lines: usize,
     unit: &str,
     lang: &str,
 ) -> Area<'a, 'b> {
@@ -327,7 +350,7 @@ fn by_wave<'a, 'b>(
     };
     let mut chart = ChartBuilder::on(root)
         .margin(8)
-        .margin_top(24)
+        .margin_top(8 + 16 * title_lines.max(1) as u32)
         .margin_right(16)
         .x_label_area_size(28)
         .y_label_area_size(52)
@@ -391,8 +414,9 @@ pub fn event_study(
         // A band at the top for the label of the programme's start.
         hi += (hi - lo) * 0.14;
         let n = waves.len().max(1);
-        let mut chart = by_wave(&root, &waves, (lo, hi), 0.0, &axis.unit, lang);
-        write(&root, &axis.title, (8, 4), &GREY);
+        let title = wrap(&axis.title, TITLE_CHARS);
+        let mut chart = by_wave(&root, &waves, (lo, hi), 0.0, title.len(), &axis.unit, lang);
+        write_lines(&root, &title, 4);
         let points: Vec<(f64, f64, f64, f64)> = effects
             .iter()
             .enumerate()
@@ -449,7 +473,9 @@ fn horizontal(
     // Every row is as tall as the row with the most label lines.
     let lines = labels.iter().map(Vec::len).max().unwrap_or(1).max(1) as u32;
     let row_px = 28 + 17 * lines;
-    let h = (58 + row_px * rows as u32).max(130);
+    let axis_title = wrap(&axis.title, TITLE_CHARS);
+    let extra = 17 * (axis_title.len().max(1) as u32 - 1);
+    let h = (58 + extra + row_px * rows as u32).max(130);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (W, h)).into_drawing_area();
@@ -458,7 +484,7 @@ fn horizontal(
         let mut chart = ChartBuilder::on(&root)
             .margin(8)
             .margin_right(16)
-            .x_label_area_size(46)
+            .x_label_area_size(46 + extra)
             .y_label_area_size(4)
             .build_cartesian_2d(lo..hi, 0f64..n)
             .expect("chart area");
@@ -475,7 +501,7 @@ fn horizontal(
             .draw()
             .expect("mesh");
         // The axis title under the tick labels.
-        write(&root, &axis.title, (8, h as i32 - 22), &GREY);
+        write_lines(&root, &axis_title, h as i32 - 22 - extra as i32);
         draw(&mut chart, lo, n);
         // Each row's label, its lines from the top of the row's slot, clear of the axis line,
         // drawn last so that the zero and grid lines pass behind it (the page gives chart text a
@@ -613,7 +639,10 @@ mod tests {
                     .parse::<f64>()
                     .unwrap()
             };
-            let text = el[el.find('>').unwrap() + 1..].to_string();
+            let text = el[el.find('>').unwrap() + 1..]
+                .replace("&#39;", "'")
+                .replace("&apos;", "'")
+                .replace("&amp;", "&");
             out.push((attr("x"), attr("y"), text));
             rest = &rest[end..];
         }
@@ -772,5 +801,16 @@ mod tests {
             assert!(pair[1].1 - pair[0].1 >= 16.0, "one line apart: {pair:?}");
         }
         assert!(t.iter().any(|x| x.2 == "Impact"), "axis title");
+        // A long axis title wraps inside the canvas instead of running off it.
+        let long = "Improvement, % of participants' average before the programme";
+        let svg = forest("g", "G", "d", &rows, &axis(long, "pct"), "en");
+        let lines: Vec<_> = texts(&svg)
+            .into_iter()
+            .filter(|x| long.contains(x.2.as_str()) && x.2.len() > 5)
+            .collect();
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        for l in &lines {
+            assert!(l.0 + text_width(&l.2) <= f64::from(W), "{l:?}");
+        }
     }
 }

@@ -397,7 +397,11 @@ fn the_report_home_tells_the_story_before_the_numbers_and_every_page_is_dated() 
     ));
     // The overview chart's title is its finding, its axis says its unit.
     assert!(home.contains("<p class=chart-title>Participants improved clearly on"));
-    assert!(home.contains(">Improvement, % of participants' average before the programme</text>"));
+    assert!(
+        home.contains(">Improvement, % of participants' average</text>")
+            && home.contains(">before the programme</text>"),
+        "the axis title, on two lines"
+    );
     for page in [
         "en/impact/index.html",
         "en/impact/method/index.html",
