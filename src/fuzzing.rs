@@ -122,6 +122,7 @@ fn link_targets(content: &content::Content) -> LinkTargets {
             ]),
         )]),
         sanitize_html: true,
+        layout_ids: vec!["isi".to_string()],
     }
 }
 

@@ -27,6 +27,37 @@ pub struct Theme {
     pub hashes: BTreeMap<String, u64>,
     /// Hash of the UI strings file.
     pub strings_hash: u64,
+    /// Element ids the templates write literally (`<main id="isi">`): no heading of a page may
+    /// take one.
+    pub layout_ids: Vec<String>,
+}
+
+/// The literal `id="..."` values of the templates (ids built from template expressions are
+/// left out: they are not known until rendering).
+fn layout_ids(sources: &[(String, String)]) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for (_, text) in sources {
+        for quote in ['"', '\''] {
+            let marker = format!("id={quote}");
+            let mut rest = text.as_str();
+            while let Some(i) = rest.find(&marker) {
+                rest = &rest[i + marker.len()..];
+                let Some(end) = rest.find(quote) else { break };
+                let id = &rest[..end];
+                let literal = !id.is_empty() && !id.contains(['{', '}', ' ']);
+                // `aria-labelledby=`, `data-id=`: only a whole `id` attribute counts.
+                let whole = text.len() > rest.len() + marker.len()
+                    && text[..text.len() - rest.len() - marker.len()]
+                        .ends_with(char::is_whitespace);
+                if literal && whole && !ids.iter().any(|x| x == id) {
+                    ids.push(id.to_string());
+                }
+                rest = &rest[end..];
+            }
+        }
+    }
+    ids.sort();
+    ids
 }
 
 /// Hashes each template together with the templates it names (`extends`, `include`, `import`).
@@ -113,6 +144,7 @@ impl Theme {
             return Err(diags);
         }
         let hashes = template_hashes(&sources);
+        let layout_ids = layout_ids(&sources);
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
         register_filters(&mut tera);
@@ -137,6 +169,7 @@ impl Theme {
             css,
             hashes,
             strings_hash,
+            layout_ids,
         })
     }
 }

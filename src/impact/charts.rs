@@ -504,12 +504,18 @@ fn horizontal(
         write_lines(&root, &axis_title, h as i32 - 22 - extra as i32);
         draw(&mut chart, lo, n);
         // Each row's label, its lines from the top of the row's slot, clear of the axis line,
-        // drawn last so that the zero and grid lines pass behind it (the page gives chart text a
-        // white halo).
+        // drawn last on a white ground so that the zero and grid lines pass behind it.
         for (i, lines) in labels.iter().enumerate() {
             let (x, top) = chart.backend_coord(&(lo, n - i as f64));
             for (k, line) in lines.iter().enumerate() {
-                write(&root, line, (x + 6, top + 4 + 17 * k as i32), &BLACK);
+                let y = top + 4 + 17 * k as i32;
+                let w = text_width(line).ceil() as i32;
+                root.draw(&Rectangle::new(
+                    [(x + 4, y), (x + 8 + w, y + 16)],
+                    WHITE.filled(),
+                ))
+                .expect("label ground");
+                write(&root, line, (x + 6, y), &BLACK);
             }
         }
         root.present().expect("svg");

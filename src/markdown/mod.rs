@@ -26,6 +26,8 @@ pub struct LinkTargets {
     /// Clean contributors' raw HTML and link targets with [`crate::sanitize`] (the
     /// `[markdown] sanitize_html` setting, on by default).
     pub sanitize_html: bool,
+    /// Ids the theme's layout uses (`isi`, the main landmark): no heading takes one.
+    pub layout_ids: Vec<String>,
 }
 
 /// A `@/x.md#frag` link whose fragment is checked once every page's headings are known.
@@ -155,6 +157,7 @@ mod tests {
             )]
             .into(),
             sanitize_html: true,
+            layout_ids: vec!["isi".to_string()],
         }
     }
 

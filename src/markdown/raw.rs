@@ -219,5 +219,10 @@ pub(super) fn summary_events<'a>(events: &[Event<'a>]) -> impl Iterator<Item = E
         let wrap = (end == TagEnd::Table).then_some(Event::Html(CowStr::Borrowed("</div>")));
         std::iter::once(Event::End(end)).chain(wrap)
     });
-    events.iter().cloned().chain(closing)
+    // A footnote's text is not in the summary: its reference would point nowhere there.
+    events
+        .iter()
+        .filter(|e| !matches!(e, Event::FootnoteReference(_)))
+        .cloned()
+        .chain(closing)
 }

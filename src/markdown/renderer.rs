@@ -47,7 +47,11 @@ pub(super) struct Renderer<'a, 'd> {
     events: Vec<Event<'a>>,
     more_at: Option<usize>,
     heading: Option<OpenHeading<'a>>,
-    used_ids: HashMap<String, usize>,
+    /// Every heading: its start event, the id written in `{#...}` (if any) and its text's slug;
+    /// ids are given once the whole page is read, so none collides with another.
+    heading_ids: Vec<(usize, Option<String>, String)>,
+    /// Footnote ids (`fn-LABEL`), which no heading may take.
+    footnote_ids: Vec<String>,
     embed: Option<EmbedBlock<'a>>,
     walk: Walk<'a>,
     block: Option<HtmlBlock>,
@@ -77,7 +81,8 @@ impl<'a, 'd> Renderer<'a, 'd> {
             events: Vec::with_capacity(body.len() / 16),
             more_at: None,
             heading: None,
-            used_ids: HashMap::new(),
+            heading_ids: Vec::new(),
+            footnote_ids: Vec::new(),
             embed: None,
             walk: Walk {
                 source,
@@ -192,6 +197,19 @@ impl<'a, 'd> Renderer<'a, 'd> {
                 );
                 let marker = self.walk.piece(html, self.span(&range));
                 self.events.push(Event::InlineHtml(CowStr::from(marker)));
+            }
+            // Footnote ids live in their own namespace (`fn-LABEL`), apart from headings'.
+            Event::FootnoteReference(label) => {
+                self.events
+                    .push(Event::FootnoteReference(CowStr::from(format!(
+                        "fn-{label}"
+                    ))));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                let id = format!("fn-{label}");
+                self.footnote_ids.push(id.clone());
+                self.events
+                    .push(Event::Start(Tag::FootnoteDefinition(CowStr::from(id))));
             }
             Event::Start(Tag::Table(_)) => {
                 self.events.push(Event::Html(CowStr::Borrowed(
@@ -359,28 +377,20 @@ impl<'a, 'd> Renderer<'a, 'd> {
     /// empty), numbered when the page already has it.
     fn heading_end(&mut self, level: HeadingLevel) {
         if let Some(h) = self.heading.take() {
-            let base = h
-                .given
-                .map(|g| g.to_string())
-                .unwrap_or_else(|| slug::slugify(&h.text));
-            let base = if base.is_empty() {
-                "bagian".to_string()
-            } else {
-                base
-            };
-            let n = self.used_ids.entry(base.clone()).or_insert(0);
-            let id = if *n == 0 {
-                base.clone()
-            } else {
-                format!("{base}-{n}")
-            };
-            *n += 1;
-            if let Event::Start(Tag::Heading { id: slot, .. }) = &mut self.events[h.at] {
-                *slot = Some(CowStr::from(id.clone()));
-            }
+            let natural = slug::slugify(&h.text);
+            self.heading_ids.push((
+                h.at,
+                h.given.map(|g| g.to_string()).filter(|g| !g.is_empty()),
+                if natural.is_empty() {
+                    "bagian".to_string()
+                } else {
+                    natural
+                },
+            ));
+            // The id is given in `assign_heading_ids`, once every heading is known.
             self.out.headings.push(Heading {
                 level: level as u8,
-                id,
+                id: String::new(),
                 text: h.text.trim().to_string(),
             });
         }
@@ -437,7 +447,54 @@ impl<'a, 'd> Renderer<'a, 'd> {
     }
 
     /// The page's HTML and summary, cleaned, with the site's own HTML put back.
+    /// Gives every heading an id no other element of the page has: ids written in `{#...}` first
+    /// (in order; a repeated one gets a suffix), then ids from the heading's text, each made
+    /// unique with `-1`, `-2`... against every id already taken, the footnotes' (`fn-...`) and the
+    /// theme layout's (`isi`).
+    fn assign_heading_ids(&mut self) {
+        let mut taken: std::collections::HashSet<String> = self
+            .targets
+            .layout_ids
+            .iter()
+            .chain(&self.footnote_ids)
+            .cloned()
+            .collect();
+        let mut ids: Vec<Option<String>> = vec![None; self.heading_ids.len()];
+        let unique = |base: &str, taken: &mut std::collections::HashSet<String>| {
+            let mut id = base.to_string();
+            let mut n = 1;
+            while taken.contains(&id) {
+                id = format!("{base}-{n}");
+                n += 1;
+            }
+            taken.insert(id.clone());
+            id
+        };
+        for (k, (_, given, _)) in self.heading_ids.iter().enumerate() {
+            if let Some(g) = given
+                && !taken.contains(g)
+            {
+                taken.insert(g.clone());
+                ids[k] = Some(g.clone());
+            }
+        }
+        for (k, (_, given, natural)) in self.heading_ids.iter().enumerate() {
+            if ids[k].is_none() {
+                ids[k] = Some(unique(given.as_deref().unwrap_or(natural), &mut taken));
+            }
+        }
+        for (k, id) in ids.into_iter().enumerate() {
+            let id = id.unwrap_or_default();
+            let at = self.heading_ids[k].0;
+            if let Event::Start(Tag::Heading { id: slot, .. }) = &mut self.events[at] {
+                *slot = Some(CowStr::from(id.clone()));
+            }
+            self.out.headings[k].id = id;
+        }
+    }
+
     pub(super) fn finish(mut self) -> Rendered {
+        self.assign_heading_ids();
         if self.walk.too_deep {
             // Nothing this deep goes on to the minifier or the templates.
             return Rendered {

@@ -90,6 +90,7 @@ impl Site {
                 embeds: HashMap::new(),
                 urls: HashMap::new(),
                 sanitize_html: config.markdown.sanitize_html,
+                layout_ids: theme.layout_ids.clone(),
             },
             translations: HashMap::new(),
             globals: HashMap::new(),
@@ -124,6 +125,7 @@ impl Site {
     /// Replaces the theme (a template, string or stylesheet changed).
     pub fn set_theme(&mut self, theme: Theme) {
         self.css = Value::safe_string(&theme.css);
+        self.targets.layout_ids = theme.layout_ids.clone();
         self.theme = theme;
         // The report's words and figures come from the theme.
         self.make_reports();

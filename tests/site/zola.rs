@@ -154,3 +154,77 @@ fn code_that_looks_like_a_report_placeholder_stays_code() {
     );
     assert!(report.warnings.0.is_empty(), "{}", report.warnings);
 }
+
+/// Every `id` attribute value of an HTML page.
+fn ids_of(html: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    for quote in ["", "\""] {
+        let marker = format!(" id={quote}");
+        let mut rest = html;
+        while let Some(i) = rest.find(&marker) {
+            rest = &rest[i + marker.len()..];
+            if quote.is_empty() && rest.starts_with('"') {
+                continue;
+            }
+            let end = if quote.is_empty() {
+                rest.find([' ', '>']).unwrap_or(rest.len())
+            } else {
+                rest.find('"').unwrap_or(rest.len())
+            };
+            ids.push(rest[..end].to_string());
+        }
+    }
+    ids
+}
+
+#[test]
+fn every_id_on_a_page_is_unique_headings_footnotes_and_layout_alike() {
+    let site = site_with(&[(
+        "ids.md",
+        "+++\ntitle = \"Ids\"\n+++\nTeks[^1] dan[^isi].\n\n## A\n\n## A\n\n## A-1\n\n## B {#a-2}\n\n## Isi\n\n## Fn 1\n\n[^1]: Catatan satu.\n[^isi]: Catatan dua.\n",
+    )]);
+    build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    let page = read(site.path(), "ids/index.html");
+    let ids = ids_of(&page);
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "repeated ids: {ids:?}");
+    for id in [
+        "a", "a-1", "a-1-1", "a-2", "isi", "isi-1", "fn-1", "fn-1-1", "fn-isi",
+    ] {
+        assert!(ids.contains(&id.to_string()), "{id} in {ids:?}");
+    }
+    // The explicit id keeps its name; the main landmark keeps `isi`.
+    assert!(page.contains("<main id=isi>"), "{page}");
+    assert!(page.contains("<h2 id=a-2>B</h2>"), "{page}");
+    // Footnote references point at their namespaced notes.
+    assert!(
+        page.contains("href=#fn-1>") && page.contains("href=#fn-isi>"),
+        "{page}"
+    );
+}
+
+#[test]
+fn a_summary_drops_footnote_references_and_closes_what_is_open() {
+    let site = site_with(&[
+        ("catatan/_index.md", "+++\ntitle = \"Catatan\"\n+++\n"),
+        (
+            "catatan/a.md",
+            "+++\ntitle = \"A\"\n+++\n> Kutipan[^1] dengan\n> - daftar\n> - <!-- more -->\n> - sisa\n\n[^1]: Catatan.\n",
+        ),
+    ]);
+    build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    let list = read(site.path(), "catatan/index.html");
+    let card = &list[list.find("<ul class=cards>").unwrap()..list.find("</main>").unwrap()];
+    assert!(card.contains("Kutipan dengan"), "{card}");
+    assert!(
+        !card.contains("#fn-1"),
+        "a footnote reference in a summary: {card}"
+    );
+    assert!(!card.contains("sisa"), "{card}");
+    assert!(
+        card.matches("<blockquote>").count() == card.matches("</blockquote>").count(),
+        "{card}"
+    );
+}
