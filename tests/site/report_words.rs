@@ -3,6 +3,7 @@
 //! clear fall, no clear change) in both languages; take-up measures shown as reach; the report
 //! home's story; the date, build date and method on every report page.
 
+use crate::impact::csv_rows;
 use crate::support::{build, fixture, read};
 
 /// Outcomes of every kind and sign: (id, column, type, unit, label id, label en, effect).
@@ -506,7 +507,7 @@ fn the_overview_counts_improvements_in_the_direction_that_is_better() {
         home.contains("<p class=chart-title>Participants improved clearly on 6 of 12 outcomes and worsened clearly on 2</p>"),
         "{home}"
     );
-    let csv = berdaya_csv(&read(site.path(), "en/impact/dampak-ringkas.csv"));
+    let csv = csv_rows(&read(site.path(), "en/impact/dampak-ringkas.csv"));
     let improvement = |label: &str| -> f64 {
         csv.iter().find(|r| r["outcome"] == label).unwrap()["improvement_pct_of_baseline"]
             .parse()
@@ -582,18 +583,4 @@ fn a_check_before_the_programme_too_imprecise_to_see_a_gap_says_so() {
         "{flat}"
     );
     assert!(!flat.contains("there is no sign"), "{flat}");
-}
-
-/// Rows of a CSV text, by column name.
-fn berdaya_csv(text: &str) -> Vec<std::collections::HashMap<String, String>> {
-    let mut lines = text.lines();
-    let head: Vec<&str> = lines.next().unwrap().split(',').collect();
-    lines
-        .map(|l| {
-            head.iter()
-                .zip(l.split(','))
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
 }
