@@ -22,6 +22,36 @@ pub(super) fn split_lang<'a>(stem: &'a str, config: &Config) -> (&'a str, Option
     }
 }
 
+/// The language code at the end of a file name that the site does not declare (`x.ca.md` with no
+/// `[languages.ca]`): two letters, or two letters and a region (`pt-BR`).
+pub(super) fn undeclared_language<'a>(stem: &'a str, config: &Config) -> Option<&'a str> {
+    let (_, code) = stem.rsplit_once('.')?;
+    let lower = |s: &str| s.len() == 2 && s.chars().all(|c| c.is_ascii_lowercase());
+    let looks = lower(code)
+        || code.split_once(['-', '_']).is_some_and(|(l, r)| {
+            lower(l) && r.len() == 2 && r.chars().all(|c| c.is_ascii_uppercase())
+        });
+    (looks && !config.is_language(code)).then_some(code)
+}
+
+/// The error for a file in a language the site does not declare, with the table to add.
+pub(super) fn undeclared_language_error(
+    f: &mut super::fields::Fields,
+    name: &str,
+    code: &str,
+    config: &Config,
+) {
+    f.error_at(
+        0..0,
+        format!("`{name}` is in language `{code}`, which berdaya.toml does not declare"),
+        format!("the name ends in `.{code}`"),
+        format!(
+            "declare the language in berdaya.toml:\n[languages.{code}]\nname = \"...\"\ntitle = \"...\"\nor rename the file without `.{code}` to write it in the default language ({})",
+            config.default_language
+        ),
+    );
+}
+
 /// An error for a file or folder name under `content/` that cannot become part of the site:
 /// control characters, a backslash, or (for folders, which become URL segments) no letters or
 /// digits at all.

@@ -73,6 +73,11 @@ impl Content {
             } else {
                 (None, Vec::new())
             };
+            let is_draft = page.as_ref().is_some_and(|p| p.meta.draft && !opts.drafts);
+            self.drafts.retain(|d| d != rel);
+            if is_draft {
+                self.drafts.push(rel.clone());
+            }
             let page = page.filter(|p| !p.meta.draft || opts.drafts);
             match (existing, page) {
                 (Some(i), Some(mut p)) => {

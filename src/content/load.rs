@@ -97,6 +97,7 @@ pub fn load_files(root: &Path, config: &Config, opts: &LoadOptions) -> (Content,
 
     // Sections first: their `kind` decides how their pages are read.
     let mut sections: Vec<Section> = Vec::new();
+    let mut drafts: Vec<String> = Vec::new();
     for p in section_files {
         let shown = p.source.path.clone();
         let read = catch_panic(&shown, "reading", || read_section(p, config))
@@ -106,6 +107,8 @@ pub fn load_files(root: &Path, config: &Config, opts: &LoadOptions) -> (Content,
                 diags.extend(ds);
                 if !s.meta.draft || opts.drafts {
                     sections.push(s);
+                } else {
+                    drafts.push(s.rel.clone());
                 }
             }
             (None, ds) => diags.extend(ds),
@@ -125,10 +128,10 @@ pub fn load_files(root: &Path, config: &Config, opts: &LoadOptions) -> (Content,
     let mut pages = Vec::with_capacity(results.len());
     for (page, ds) in results {
         diags.extend(ds);
-        if let Some(page) = page
-            && (!page.meta.draft || opts.drafts)
-        {
-            pages.push(page);
+        match page {
+            Some(page) if !page.meta.draft || opts.drafts => pages.push(page),
+            Some(page) => drafts.push(page.rel),
+            None => {}
         }
     }
 
@@ -137,6 +140,7 @@ pub fn load_files(root: &Path, config: &Config, opts: &LoadOptions) -> (Content,
         sections,
         assets: Vec::new(),
         raw_assets: assets,
+        drafts,
     };
     (content, diags)
 }

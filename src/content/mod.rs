@@ -166,6 +166,8 @@ pub struct Content {
     pub assets: Vec<(PathBuf, String)>,
     /// Non-markdown files with their path under `content/`.
     raw_assets: Vec<(PathBuf, String)>,
+    /// Paths under `content/` of the drafts left out, so that a link to one can say so.
+    pub drafts: Vec<String>,
 }
 
 /// What to include when loading `content/`.

@@ -127,6 +127,10 @@ pub(super) fn read_page(p: Parsed, kind: Kind, config: &Config) -> (Option<Page>
     let name = rel.rsplit('/').next().unwrap_or(&rel);
     let stem = name.trim_end_matches(".md");
     let (base, lang) = split_lang(stem, config);
+    let undeclared = super::file::undeclared_language(stem, config);
+    if let Some(code) = undeclared {
+        super::file::undeclared_language_error(&mut f, name, code, config);
+    }
     let lang = lang.unwrap_or(&config.default_language).to_string();
     let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
     // `x/index.md` takes its name from the folder; `2026-01-20-x.md` gives a date and a slug.
@@ -168,6 +172,9 @@ pub(super) fn read_page(p: Parsed, kind: Kind, config: &Config) -> (Option<Page>
         ),
     };
     let diags = f.finish(&known);
+    if undeclared.is_some() {
+        return (None, diags);
+    }
     let slug_ok = slug.is_some() || !has_slug;
     let path_ok = fixed_path.is_some() || !has_path;
     let (Some(mut meta), Some(typed), true, true) = (meta, typed, slug_ok, path_ok) else {

@@ -119,7 +119,15 @@ pub(super) fn read_section(p: Parsed, config: &Config) -> (Option<Section>, Vec<
     ] {
         f.take(key);
     }
+    let name = rel.rsplit('/').next().unwrap_or(&rel);
+    let undeclared = super::file::undeclared_language(name.trim_end_matches(".md"), config);
+    if let Some(code) = undeclared {
+        super::file::undeclared_language_error(&mut f, name, code, config);
+    }
     let diags = f.finish(SECTION_KEYS);
+    if undeclared.is_some() {
+        return (None, diags);
+    }
     let (Some(meta), Some(kind), Some(sort_by), Some(paginate_path)) =
         (meta, kind, sort_by, paginate_path)
     else {

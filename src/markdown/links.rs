@@ -55,6 +55,20 @@ pub(super) fn resolve<'a>(
                 CowStr::from(url.clone())
             }
         }
+        None if targets.drafts.contains(file) => {
+            diags.push(
+                Diagnostic::error(format!("link to a draft: `@/{file}`"))
+                    .at(
+                        source,
+                        span,
+                        format!("content/{file} has `draft = true`, so it is not published"),
+                    )
+                    .help(format!(
+                        "remove `draft = true` from content/{file} to publish it, or preview with drafts (`berdaya build --drafts`, `berdaya serve --drafts`)"
+                    )),
+            );
+            CowStr::Borrowed("#")
+        }
         None => {
             let suggestion =
                 crate::common::text::closest(file, targets.urls.keys().map(String::as_str));

@@ -28,6 +28,8 @@ pub struct LinkTargets {
     pub sanitize_html: bool,
     /// Ids the theme's layout uses (`isi`, the main landmark): no heading takes one.
     pub layout_ids: Vec<String>,
+    /// Paths under `content/` of drafts left out of this build: a link to one says so.
+    pub drafts: std::collections::HashSet<String>,
 }
 
 /// A `@/x.md#frag` link whose fragment is checked once every page's headings are known.
@@ -158,6 +160,7 @@ mod tests {
             .into(),
             sanitize_html: true,
             layout_ids: vec!["isi".to_string()],
+            drafts: Default::default(),
         }
     }
 

@@ -9,7 +9,8 @@ use crate::output::{Output, UnitKey};
 
 impl Site {
     /// Templates named in front matter (`template`, `page_template`) that the theme does not
-    /// have: an error at the key, listing the templates there are.
+    /// have: a warning at the key, listing the templates there are; the page is drawn with its
+    /// kind's default template (as content moved from another theme expects).
     pub(super) fn check_templates(&self) -> Vec<Diagnostic> {
         let named = self
             .content
@@ -40,9 +41,12 @@ impl Site {
                 None => format!("templates of this theme and site: {}", known.join(", ")),
             };
             diags.push(
-                Diagnostic::error(format!("unknown template `{}`", name.escape_debug()))
-                    .at(source, content::value_span(source, key), "no such template")
-                    .help(help),
+                Diagnostic::warning(format!(
+                    "unknown template `{}`: the default template of this kind of page is used",
+                    name.escape_debug()
+                ))
+                .at(source, content::value_span(source, key), "no such template")
+                .help(help),
             );
         }
         diags

@@ -132,6 +132,7 @@ impl Site {
             translations.entry(key).or_default().push((lang, url));
         }
         self.targets.urls = urls;
+        self.targets.drafts = c.drafts.iter().cloned().collect();
         self.translations = translations;
         // Hashed from their sources: tera's maps do not keep a fixed order.
         let mut global = Fingerprint::new("global");

@@ -91,6 +91,7 @@ impl Site {
                 urls: HashMap::new(),
                 sanitize_html: config.markdown.sanitize_html,
                 layout_ids: theme.layout_ids.clone(),
+                drafts: Default::default(),
             },
             translations: HashMap::new(),
             globals: HashMap::new(),

@@ -727,18 +727,24 @@ fn registration_links_that_run_scripts_are_errors() {
 }
 
 #[test]
-fn a_template_the_theme_lacks_is_an_error_at_the_key() {
+fn a_template_the_theme_lacks_warns_at_the_key_and_the_default_is_used() {
     let site = valid_with(&[(
         "content/tentang.md",
         "+++\ntitle = \"Tentang\"\ntemplate = \"../../../etc/passwd\"\n+++\nIsi.\n",
     )]);
+    let report = build(site.path()).unwrap_or_else(|d| panic!("{d}"));
     assert_contains_all(
-        &fails(&site),
+        &report.warnings.to_string(),
         &[
-            "error: unknown template `../../../etc/passwd`",
+            "warning: unknown template `../../../etc/passwd`: the default template of this kind of page is used",
             "--> content/tentang.md:3:12",
             "templates of this theme and site: 404.html,",
         ],
+    );
+    let page = std::fs::read_to_string(site.path().join("output/tentang/index.html")).unwrap();
+    assert!(
+        page.contains("<h1>Tentang</h1>") && !page.contains("root:"),
+        "{page}"
     );
 }
 

@@ -228,3 +228,57 @@ fn a_summary_drops_footnote_references_and_closes_what_is_open() {
         "{card}"
     );
 }
+
+#[test]
+fn a_file_in_an_undeclared_language_says_which_table_to_add() {
+    let site = site_with(&[
+        ("catatan/_index.md", "+++\ntitle = \"Catatan\"\n+++\n"),
+        ("catatan/a.md", "+++\ntitle = \"A\"\n+++\nIsi.\n"),
+        ("catatan/a.ca.md", "+++\ntitle = \"A\"\n+++\nContingut.\n"),
+        ("catatan/_index.pt-BR.md", "+++\ntitle = \"Notas\"\n+++\n"),
+    ]);
+    let err = build(site.path()).unwrap_err().to_string();
+    for expected in [
+        "error: `a.ca.md` is in language `ca`, which berdaya.toml does not declare",
+        "--> content/catatan/a.ca.md:1:1",
+        "[languages.ca]",
+        "error: `_index.pt-BR.md` is in language `pt-BR`, which berdaya.toml does not declare",
+    ] {
+        assert!(err.contains(expected), "{expected}: {err}");
+    }
+    assert!(
+        !err.contains("same URL") && !err.contains("same file"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_link_to_a_draft_says_it_is_a_draft_and_how_to_publish_it() {
+    let site = site_with(&[
+        (
+            "rencana.md",
+            "+++\ntitle = \"Rencana\"\ndraft = true\n+++\nBelum terbit.\n",
+        ),
+        (
+            "tautan.md",
+            "+++\ntitle = \"Tautan\"\n+++\nLihat [rencana](@/rencana.md).\n",
+        ),
+    ]);
+    let err = build(site.path()).unwrap_err().to_string();
+    for expected in [
+        "error: link to a draft: `@/rencana.md`",
+        "--> content/tautan.md:4:7",
+        "content/rencana.md has `draft = true`, so it is not published",
+        "remove `draft = true` from content/rencana.md",
+        "--drafts",
+    ] {
+        assert!(err.contains(expected), "{expected}: {err}");
+    }
+    // With drafts the link resolves.
+    let opts = berdaya::build::BuildOptions {
+        drafts: true,
+        ..crate::support::options(site.path())
+    };
+    berdaya::build::build(&opts).unwrap_or_else(|d| panic!("{d}"));
+    assert!(read(site.path(), "tautan/index.html").contains("href=/rencana/"));
+}
