@@ -20,6 +20,71 @@ fn is_relative(url: &str) -> bool {
         || url.contains(':'))
 }
 
+/// `%xx` escapes decoded (invalid ones kept as written).
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Records a link to this site by address (`/x/`, `#frag`), to be checked once every output is
+/// known. Protocol-relative (`//host`) and scheme links are not this site's.
+fn record_local(url: &str, page_url: &str, span: Range<usize>, image: bool, out: &mut Rendered) {
+    if url.starts_with("//") || !(url.starts_with('/') || url.starts_with('#')) {
+        return;
+    }
+    let (rest, fragment) = match url.split_once('#') {
+        Some((r, f)) => (r, Some(percent_decode(f))),
+        None => (url, None),
+    };
+    let rest = rest.split('?').next().unwrap_or("");
+    let path = if rest.is_empty() {
+        page_url.to_string()
+    } else {
+        percent_decode(rest)
+    };
+    out.local_links.push(super::LocalLink {
+        path,
+        fragment: fragment.filter(|f| !f.is_empty()),
+        span,
+        image,
+    });
+}
+
+/// `dir/../x/./y` with `..` and `.` segments applied (none climbs above the root).
+fn normalise(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "." | "" => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut joined = format!("/{}", parts.join("/"));
+    if path.ends_with('/') && joined != "/" {
+        joined.push('/');
+    }
+    joined
+}
+
+#[allow(clippy::too_many_arguments)]
 pub(super) fn resolve<'a>(
     dest: &CowStr<'a>,
     page_url: &str,
@@ -28,11 +93,52 @@ pub(super) fn resolve<'a>(
     targets: &LinkTargets,
     diags: &mut Vec<Diagnostic>,
     out: &mut Rendered,
+    image: bool,
 ) -> CowStr<'a> {
+    // A relative link to another markdown file (`x.md`, `../tips/y.md#z`), as Zola sites write
+    // them: the file beside this one under content/.
+    if is_relative(dest) && !image {
+        let (file, frag) = dest
+            .split_once('#')
+            .map_or((&**dest, None), |(f, x)| (f, Some(x)));
+        if file.ends_with(".md") {
+            let here = source.path.to_string_lossy().replace('\\', "/");
+            let dir = here
+                .strip_prefix("content/")
+                .unwrap_or(&here)
+                .rsplit_once('/')
+                .map_or("", |(d, _)| d);
+            let target = normalise(&format!("/{dir}/{file}"));
+            let at = format!(
+                "@{}{}",
+                target,
+                frag.map_or(String::new(), |f| format!("#{f}"))
+            );
+            return CowStr::from(
+                resolve(
+                    &CowStr::from(at),
+                    page_url,
+                    source,
+                    span,
+                    targets,
+                    diags,
+                    out,
+                    image,
+                )
+                .into_string(),
+            );
+        }
+    }
     if is_relative(dest) {
-        return CowStr::from(format!("{page_url}{dest}"));
+        // `../x/?q#f`: the path made absolute and tidied, the query and fragment kept.
+        let cut = dest.find(['#', '?']).unwrap_or(dest.len());
+        let (path, tail) = dest.split_at(cut);
+        let url = format!("{}{tail}", normalise(&format!("{page_url}{path}")));
+        record_local(&url, page_url, span, image, out);
+        return CowStr::from(url);
     }
     let Some(path) = dest.strip_prefix("@/") else {
+        record_local(dest, page_url, span, image, out);
         return dest.clone();
     };
     let (file, fragment) = match path.split_once('#') {

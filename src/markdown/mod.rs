@@ -71,6 +71,24 @@ pub struct Rendered {
     pub links: Vec<String>,
     /// True when the body places a chart, table or number of the impact report.
     pub uses_embeds: bool,
+    /// Every link and image to a place on this site by its address (`/tips/x/`, `../x/`,
+    /// `foto.jpg`, `#bagian`), checked once every output file is known.
+    pub local_links: Vec<LocalLink>,
+    /// The ids of the body's footnotes (`fn-1`).
+    pub footnote_ids: Vec<String>,
+}
+
+/// A link or image to this site by address: its path (absolute, decoded), fragment and place.
+#[derive(Debug, Clone)]
+pub struct LocalLink {
+    /// The site path linked (`/tips/x/`), without query or fragment, percent-decoded.
+    pub path: String,
+    /// The part after `#`, percent-decoded.
+    pub fragment: Option<String>,
+    /// Where the link is written in the source (bytes).
+    pub span: Range<usize>,
+    /// True for an image (`![...](...)`), which must be a file.
+    pub image: bool,
 }
 
 /// Deepest nesting of markdown blocks, inlines and raw HTML elements a page may have. Deeper

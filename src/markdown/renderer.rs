@@ -414,6 +414,7 @@ impl<'a, 'd> Renderer<'a, 'd> {
             self.targets,
             self.diags,
             &mut self.out,
+            tag == "img",
         );
         let problem = self
             .walk
@@ -495,6 +496,7 @@ impl<'a, 'd> Renderer<'a, 'd> {
 
     pub(super) fn finish(mut self) -> Rendered {
         self.assign_heading_ids();
+        self.out.footnote_ids = std::mem::take(&mut self.footnote_ids);
         if self.walk.too_deep {
             // Nothing this deep goes on to the minifier or the templates.
             return Rendered {

@@ -289,6 +289,12 @@ impl Output {
         }
     }
 
+    /// True when a unit of this build makes `path` (a file under the output folder, `tips/index.html`)
+    /// or a static file provides it.
+    pub fn makes(&self, path: &str) -> bool {
+        self.is_static(path) || self.claims.lock().expect("claims").files.contains_key(path)
+    }
+
     /// Files that two units of this build both make, sorted.
     pub fn collisions(&self) -> Vec<Collision> {
         let mut c = self.collisions.lock().expect("collisions").clone();

@@ -158,3 +158,91 @@ pub(super) fn alias_location(source: &Source, url: &str) -> std::ops::Range<usiz
             from + i..from + i + needle.len()
         })
 }
+
+impl Site {
+    /// Links and images of every page to this site by address (`/tips/x/`, `../x/`, `foto.jpg`,
+    /// `#bagian`): the address must be a file this build makes (a folder address its
+    /// `index.html`), and a fragment an id of the page linked when it is a content page or
+    /// section (its headings and footnotes, or the theme's layout). Errors at the link with a
+    /// did-you-mean.
+    pub(super) fn check_local_links(
+        &self,
+        results: &[std::sync::Arc<super::pages::PageResult>],
+        ids: &std::collections::HashMap<&str, &std::collections::HashSet<String>>,
+        out: &Output,
+    ) -> Vec<Diagnostic> {
+        let by_url: std::collections::HashMap<&str, &str> = self
+            .content
+            .pages
+            .iter()
+            .map(|p| (p.url.as_str(), p.rel.as_str()))
+            .chain(
+                self.content
+                    .sections
+                    .iter()
+                    .map(|s| (s.url.as_str(), s.rel.as_str())),
+            )
+            .collect();
+        let mut diags = Vec::new();
+        for (i, r) in results.iter().enumerate() {
+            let page = &self.content.pages[i];
+            for link in &r.local_links {
+                let file = Output::file_for_url(&link.path);
+                let folder = format!("{}/index.html", link.path.trim_matches('/'));
+                let exists = out.makes(&file)
+                    || (!link.path.ends_with('/') && out.makes(folder.trim_start_matches('/')));
+                if !exists {
+                    let known: Vec<&str> = by_url.keys().copied().collect();
+                    let help = match crate::common::text::closest(&link.path, known.into_iter()) {
+                        _ if link.image => "put the image beside the page (a folder page content/x/index.md shows x/photo.jpg as photo.jpg) or in static/".to_string(),
+                        Some(s) => format!(
+                            "did you mean `{s}`? A page of this site is best linked by its file: [text](@/file.md)"
+                        ),
+                        None => "link a page of this site by its file: [text](@/file.md)".into(),
+                    };
+                    diags.push(
+                        Diagnostic::error(format!(
+                            "broken {} `{}`",
+                            if link.image { "image" } else { "link to" },
+                            link.path.escape_debug()
+                        ))
+                        .at(
+                            &page.source,
+                            link.span.clone(),
+                            "this site has no such address",
+                        )
+                        .help(help),
+                    );
+                    continue;
+                }
+                let (Some(frag), Some(rel)) = (&link.fragment, by_url.get(link.path.as_str()))
+                else {
+                    continue;
+                };
+                let Some(known) = ids.get(rel) else {
+                    continue;
+                };
+                if known.contains(frag) || self.theme.layout_ids.contains(frag) {
+                    continue;
+                }
+                let mut names: Vec<&str> = known.iter().map(String::as_str).collect();
+                names.sort();
+                let help = match crate::common::text::closest(frag, names.iter().copied()) {
+                    Some(s) => format!("did you mean `#{s}`? Ids there: {}", names.join(", ")),
+                    None if names.is_empty() => "that page has no headings to link to".into(),
+                    None => format!("ids there: {}", names.join(", ")),
+                };
+                diags.push(
+                    Diagnostic::error(format!(
+                        "broken link to `{}#{}`",
+                        link.path.escape_debug(),
+                        frag.escape_debug()
+                    ))
+                    .at(&page.source, link.span.clone(), "no heading has this id")
+                    .help(help),
+                );
+            }
+        }
+        diags
+    }
+}

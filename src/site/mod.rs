@@ -242,6 +242,7 @@ impl Site {
         diags.extend(self.render_special(out));
         diags.extend(self.render_impact(out));
         diags.extend(self.copy_assets(out, &assets));
+        diags.extend(self.check_local_links(&results, &ids, out));
         let collisions = out.collisions();
         if !collisions.is_empty() {
             // Writing one output over the other's folder fails too; the collision says why.

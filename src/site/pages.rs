@@ -158,8 +158,14 @@ impl Site {
         };
         PageResult {
             rendered,
-            ids: md.headings.into_iter().map(|h| h.id).collect(),
+            ids: md
+                .headings
+                .into_iter()
+                .map(|h| h.id)
+                .chain(md.footnote_ids)
+                .collect(),
             anchor_refs: md.anchor_refs,
+            local_links: md.local_links,
             diags,
             links: md.links,
             uses_embeds: md.uses_embeds,
@@ -173,6 +179,8 @@ pub(crate) struct PageResult {
     pub(crate) rendered: ListingExcerpt,
     pub(crate) ids: HashSet<String>,
     pub(crate) anchor_refs: Vec<AnchorRef>,
+    /// Links and images to this site by address, checked once every output is known.
+    pub(crate) local_links: Vec<crate::markdown::LocalLink>,
     pub(crate) diags: Vec<Diagnostic>,
     /// `@/` files the page links to, and whether it shows report results: with its own file,
     /// template and translations, what its output depends on.
@@ -189,6 +197,7 @@ impl PageResult {
             rendered: ListingExcerpt::default(),
             ids: HashSet::new(),
             anchor_refs: Vec::new(),
+            local_links: Vec::new(),
             diags: vec![d],
             links: Vec::new(),
             uses_embeds: false,

@@ -906,7 +906,7 @@ fn control_characters_written_as_escapes_never_reach_pages_or_feeds() {
 fn the_sites_own_html_cannot_be_placed_by_a_contributor() {
     let site = valid_with(&[(
         "content/tentang.md",
-        "+++\ntitle = \"Tentang\"\n+++\n- [x] nyata\n\n&#xFDD0;0&#xFDD1; dan ![x &#xFDD0;0&#xFDD1; y](a.png) dan <b>&#xFDD0;0&#xFDD1;</b>\n",
+        "+++\ntitle = \"Tentang\"\n+++\n- [x] nyata\n\n&#xFDD0;0&#xFDD1; dan ![x &#xFDD0;0&#xFDD1; y](https://contoh.test/a.png) dan <b>&#xFDD0;0&#xFDD1;</b>\n",
     )]);
     build(site.path()).unwrap_or_else(|d| panic!("{d}"));
     let page = main_of(&read(site.path(), "tentang/index.html")).to_string();

@@ -282,3 +282,56 @@ fn a_link_to_a_draft_says_it_is_a_draft_and_how_to_publish_it() {
     berdaya::build::build(&opts).unwrap_or_else(|d| panic!("{d}"));
     assert!(read(site.path(), "tautan/index.html").contains("href=/rencana/"));
 }
+
+#[test]
+fn every_internal_link_is_checked_by_address_relative_path_and_anchor() {
+    // Links that work: site-absolute, relative, a markdown file beside this one, same-page
+    // anchors (also in a non-Latin script), generated pages and feeds.
+    let good = "+++\ntitle = \"Baik\"\n+++\n## Cara menjemur\n\n## 晒海藻 {#晒海藻}\n\n[a](/tips/) [b](../lain/) [c](lain.md) [d](#cara-menjemur) [e](#%E6%99%92%E6%B5%B7%E8%97%BB) [f](/atom.xml) [g](/tags/) [h](/catatan/lain/#top) [i](https://example.org/none/) [j](../../tips/cuaca/)\n";
+    let site = site_with(&[
+        ("catatan/_index.md", "+++\ntitle = \"Catatan\"\n+++\n"),
+        ("catatan/baik.md", good),
+        (
+            "catatan/lain.md",
+            "+++\ntitle = \"Lain\"\n+++\n## Atas {#top}\n",
+        ),
+    ]);
+    build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    let page = read(site.path(), "catatan/baik/index.html");
+    assert!(
+        page.contains("href=/catatan/lain/>b</a>") && page.contains("href=/catatan/lain/>c</a>"),
+        "{page}"
+    );
+
+    // Each kind of broken link fails the build at its place, with what was meant.
+    let bad = "+++\ntitle = \"Buruk\"\n+++\n## Cara menjemur\n\n[a](/tip/cuaca/)\n[b](../lian/)\n[c](#cara-menjemr)\n[d](/catatan/lain/#nope)\n![e](tidak-ada.png)\n[f](hilang.md)\n";
+    let site = site_with(&[
+        ("catatan/_index.md", "+++\ntitle = \"Catatan\"\n+++\n"),
+        (
+            "catatan/lain.md",
+            "+++\ntitle = \"Lain\"\n+++\n## Atas {#top}\n",
+        ),
+        ("catatan/buruk.md", bad),
+    ]);
+    let err = build(site.path()).unwrap_err().to_string();
+    for expected in [
+        "error: broken link to `/tip/cuaca/`",
+        "--> content/catatan/buruk.md:6:1",
+        "did you mean `/tips/cuaca/`?",
+        "error: broken link to `/catatan/lian/`",
+        "--> content/catatan/buruk.md:7:1",
+        "did you mean `/catatan/lain/`?",
+        "error: broken link to `/catatan/buruk/#cara-menjemr`",
+        "did you mean `#cara-menjemur`?",
+        "error: broken link to `/catatan/lain/#nope`",
+        "error: broken image `/catatan/buruk/tidak-ada.png`",
+        "--> content/catatan/buruk.md:10:1",
+        "error: broken internal link to `@/catatan/hilang.md`",
+    ] {
+        assert!(err.contains(expected), "{expected}: {err}");
+    }
+    assert!(
+        !site.path().join("output").exists(),
+        "a failed build leaves output/ as it was"
+    );
+}
