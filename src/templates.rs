@@ -293,4 +293,8 @@ fn register_filters(tera: &mut Tera) {
     tera.register_filter("rupiah", |x: i64, kwargs: Kwargs, state: &State| {
         locale::rupiah(x, &lang_kwarg(&kwargs, state))
     });
+    // `"0812-0000-0103" | wa_me` → `https://wa.me/6281200000103`; empty when not a number.
+    tera.register_filter("wa_me", |x: &str, _: Kwargs, _: &State| {
+        crate::common::phone::wa_me(x).unwrap_or_default()
+    });
 }

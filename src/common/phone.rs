@@ -46,6 +46,15 @@ pub fn link_phone_numbers(text: &str) -> String {
     out
 }
 
+/// The `https://wa.me/…` link of a telephone number written any usual way (`0812-0000-0103`,
+/// `+62 812 0000 0103`); `None` when `text` is not one number.
+pub fn wa_me(text: &str) -> Option<String> {
+    let text = text.trim();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let (end, digits) = number_at(&chars, 0)?;
+    (end == chars.len()).then(|| format!("https://wa.me/{digits}"))
+}
+
 /// The telephone number starting at `chars[i]`: the index after it and its digits in
 /// international form (without `+`).
 fn number_at(chars: &[(usize, char)], i: usize) -> Option<(usize, String)> {

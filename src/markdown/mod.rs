@@ -9,6 +9,9 @@
 mod links;
 mod raw;
 mod renderer;
+mod shortcodes;
+
+pub use shortcodes::Shortcodes;
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -30,6 +33,8 @@ pub struct LinkTargets {
     pub layout_ids: Vec<String>,
     /// Paths under `content/` of drafts left out of this build: a link to one says so.
     pub drafts: std::collections::HashSet<String>,
+    /// The templates that draw shortcodes, when the theme or site has any.
+    pub shortcodes: Option<Shortcodes>,
 }
 
 /// A `@/x.md#frag` link whose fragment is checked once every page's headings are known.
@@ -76,6 +81,8 @@ pub struct Rendered {
     pub local_links: Vec<LocalLink>,
     /// The ids of the body's footnotes (`fn-1`).
     pub footnote_ids: Vec<String>,
+    /// The shortcodes the body calls (their templates are part of what the page is made from).
+    pub shortcodes: Vec<String>,
 }
 
 /// A link or image to this site by address: its path (absolute, decoded), fragment and place.
@@ -117,8 +124,11 @@ pub fn render(
     diags: &mut Vec<Diagnostic>,
 ) -> Rendered {
     let body = &source.text[body_start..];
-    let mut r = renderer::Renderer::new(source, body_start, page_url, lang, targets, diags);
-    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+    let expanded = shortcodes::expand(body, body_start, source, diags);
+    let mut r = renderer::Renderer::new(
+        source, body_start, &expanded, page_url, lang, targets, diags,
+    );
+    for (event, range) in Parser::new_ext(&expanded.text, options()).into_offset_iter() {
         if !r.event(event, range) {
             break;
         }
@@ -179,6 +189,7 @@ mod tests {
             sanitize_html: true,
             layout_ids: vec!["isi".to_string()],
             drafts: Default::default(),
+            shortcodes: None,
         }
     }
 

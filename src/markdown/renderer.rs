@@ -9,6 +9,7 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Tag, TagEnd, ht
 
 use super::links::{heading_attributes, place, resolve};
 use super::raw::{HtmlBlock, Walk, nesting_error, summary_events};
+use super::shortcodes::{Expanded, TOKEN_CLOSE, TOKEN_OPEN};
 use super::{Heading, LinkTargets, MAX_NESTING, Rendered};
 use crate::common::diagnostics::{Diagnostic, Source};
 use crate::sanitize;
@@ -38,6 +39,10 @@ struct OpenHeading<'a> {
 pub(super) struct Renderer<'a, 'd> {
     source: &'a Source,
     body: &'a str,
+    /// The body with its shortcode calls as tokens, and how offsets map back.
+    expanded: &'a Expanded,
+    /// The page's language (shortcodes get the theme's words in it).
+    lang: String,
     body_start: usize,
     page_url: &'a str,
     targets: &'a LinkTargets,
@@ -63,19 +68,22 @@ impl<'a, 'd> Renderer<'a, 'd> {
     pub(super) fn new(
         source: &'a Source,
         body_start: usize,
+        expanded: &'a Expanded,
         page_url: &'a str,
         lang: &str,
         targets: &'a LinkTargets,
         diags: &'d mut Vec<Diagnostic>,
     ) -> Self {
-        let body = &source.text[body_start..];
+        let body = expanded.text.as_str();
         Renderer {
             source,
             body,
+            expanded,
             body_start,
             page_url,
             targets,
             embeds: targets.embeds.get(lang),
+            lang: lang.to_string(),
             diags,
             out: Rendered::default(),
             events: Vec::with_capacity(body.len() / 16),
@@ -100,7 +108,13 @@ impl<'a, 'd> Renderer<'a, 'd> {
 
     /// The file span of a range of the body.
     fn span(&self, range: &Range<usize>) -> Range<usize> {
-        self.body_start + range.start..self.body_start + range.end
+        self.at(range.start)..self.at(range.end)
+    }
+
+    /// The file offset of offset `i` of the text being parsed (shortcode calls stand there as
+    /// shorter tokens).
+    fn at(&self, i: usize) -> usize {
+        self.body_start + self.expanded.body_offset(i)
     }
 
     /// Takes one event; false when the body nests too deep and rendering stops.
@@ -168,8 +182,9 @@ impl<'a, 'd> Renderer<'a, 'd> {
                 self.events.push(event);
             }
             Event::Html(ref h) => {
+                let at = self.at(range.start);
                 if let Some(b) = &mut self.block {
-                    b.starts.push((b.text.len(), self.body_start + range.start));
+                    b.starts.push((b.text.len(), at));
                     b.text.push_str(h);
                 }
                 self.events.push(event);
@@ -182,7 +197,7 @@ impl<'a, 'd> Renderer<'a, 'd> {
                 self.events.push(event);
             }
             Event::InlineHtml(ref h) => {
-                let at = self.body_start + range.start;
+                let at = self.at(range.start);
                 // Inside `> >` quotes the text skips the markers: point at its start then.
                 let exact = self.body.get(range.clone()) == Some(&**h);
                 self.walk
@@ -240,7 +255,7 @@ impl<'a, 'd> Renderer<'a, 'd> {
                 let depth = self.walk.depth + self.walk.html_depth;
                 if depth > MAX_NESTING {
                     self.walk.too_deep = true;
-                    let at = self.body_start + range.start;
+                    let at = self.at(range.start);
                     self.diags
                         .push(nesting_error(self.source, at, depth, "markdown"));
                     return false;
@@ -354,7 +369,7 @@ impl<'a, 'd> Renderer<'a, 'd> {
         // Point at the `{...}` block, where attributes are written.
         let line = &self.body[range.clone()];
         let line = &line[..line.find('\n').unwrap_or(line.len())];
-        let start = self.body_start + range.start;
+        let start = self.at(range.start);
         let span = match (line.rfind('{'), line.rfind('}')) {
             (Some(a), Some(b)) if a < b => start + a..start + b + 1,
             _ => start..start + line.len(),
@@ -505,15 +520,104 @@ impl<'a, 'd> Renderer<'a, 'd> {
                 ..Rendered::default()
             };
         }
+        let drawn = self.draw_shortcodes();
         if let Some(at) = self.more_at {
             let mut summary = String::new();
             html::push_html(&mut summary, summary_events(&self.events[..at]));
+            let summary = place_shortcodes(&summary, &drawn);
             self.out.summary = Some(self.walk.finish(&summary, None));
         }
         let mut html = String::with_capacity(self.body.len() + self.body.len() / 4);
         html::push_html(&mut html, self.events.into_iter());
+        let html = place_shortcodes(&html, &drawn);
         self.out.html = self.walk.finish(&html, Some(self.diags));
         self.out
+    }
+
+    /// Draws every shortcode call with its template; each becomes a marker of the site's own
+    /// HTML (put back after cleaning). An unknown shortcode or a template error is an error at
+    /// the call, and the call draws nothing.
+    fn draw_shortcodes(&mut self) -> Vec<String> {
+        let mut markers = Vec::with_capacity(self.expanded.calls.len());
+        for call in &self.expanded.calls {
+            let html = self.draw_shortcode(call).unwrap_or_else(|d| {
+                self.diags.push(d);
+                String::new()
+            });
+            if !self.out.shortcodes.contains(&call.name) {
+                self.out.shortcodes.push(call.name.clone());
+            }
+            markers.push(self.walk.piece(html, call.span.clone()));
+        }
+        markers
+    }
+
+    fn draw_shortcode(&self, call: &super::shortcodes::Call) -> Result<String, Diagnostic> {
+        let known = self.targets.shortcodes.as_ref();
+        let names: Vec<&str> =
+            known.map_or(Vec::new(), |s| s.names.iter().map(String::as_str).collect());
+        let Some(sc) = known.filter(|_| names.contains(&call.name.as_str())) else {
+            let help = match crate::common::text::closest(&call.name, names.iter().copied()) {
+                Some(n) => format!("did you mean `{n}`? Shortcodes: {}", names.join(", ")),
+                None if names.is_empty() => {
+                    "this site has no shortcodes: add templates/shortcodes/NAME.html".into()
+                }
+                None => format!(
+                    "shortcodes: {} (each is a template templates/shortcodes/NAME.html)",
+                    names.join(", ")
+                ),
+            };
+            return Err(Diagnostic::error(format!(
+                "unknown shortcode `{}`",
+                call.name.escape_debug()
+            ))
+            .at(self.source, call.span.clone(), "no such shortcode")
+            .help(help));
+        };
+        let mut ctx = tera::Context::new();
+        for (k, v) in &call.args {
+            ctx.insert_value(k.clone(), v.clone());
+        }
+        ctx.insert("page_url", self.page_url);
+        if let Some(words) = &sc.words {
+            ctx.insert_value("t", words(self.lang.as_str()));
+        }
+        if let Some(body) = &call.body {
+            // The body is the contributor's markdown: rendered, then cleaned like the page.
+            let mut html = String::new();
+            html::push_html(
+                &mut html,
+                pulldown_cmark::Parser::new_ext(body, super::options()),
+            );
+            let html = if self.walk.sanitize {
+                sanitize::clean(&html)
+            } else {
+                html
+            };
+            ctx.insert_value("body", tera::Value::safe_string(&html));
+        }
+        let template = format!("shortcodes/{}.html", call.name);
+        // The arguments are the contributor's: the drawn HTML is cleaned like theirs.
+        let clean = |html: String| {
+            if self.walk.sanitize {
+                sanitize::clean(&html)
+            } else {
+                html
+            }
+        };
+        sc.tera.render(&template, &ctx).map(clean).map_err(|e| {
+            let mut message = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(s) = source {
+                message = format!("{message}: {s}");
+                source = s.source();
+            }
+            Diagnostic::error(format!("shortcode `{}` failed to draw", call.name))
+                .at(self.source, call.span.clone(), message)
+                .help(format!(
+                    "check the arguments against templates/{template} of the theme or site"
+                ))
+        })
     }
 }
 
@@ -524,4 +628,20 @@ fn is_more(html: &str) -> bool {
         .strip_prefix("<!--")
         .and_then(|h| h.strip_suffix("-->"))
         .is_some_and(|inner| inner.trim().eq_ignore_ascii_case("more"))
+}
+
+/// Puts the drawn shortcodes in place of their tokens: a call alone in its paragraph replaces
+/// the paragraph (a figure is no paragraph's content).
+fn place_shortcodes(html: &str, drawn: &[String]) -> String {
+    if !html.contains(TOKEN_OPEN) {
+        return html.to_string();
+    }
+    let mut out = html.to_string();
+    for (n, marker) in drawn.iter().enumerate() {
+        let token = format!("{TOKEN_OPEN}{n}{TOKEN_CLOSE}");
+        out = out
+            .replace(&format!("<p>{token}</p>"), marker)
+            .replace(&token, marker);
+    }
+    out
 }

@@ -142,6 +142,14 @@ pub(super) const URL_SCHEMES: &[&str] = &[
 /// Classes a contributor may use: what markdown itself writes (tables, footnotes, code).
 pub(super) const CLASSES: &[&str] = &[
     "table-wrap",
+    // The default theme's shortcodes (their HTML is cleaned like a contributor's).
+    "sc-figure",
+    "sc-video",
+    "sc-whatsapp",
+    "callout",
+    "callout-info",
+    "callout-tip",
+    "callout-warning",
     "footnote-definition",
     "footnote-reference",
     "footnote-definition-label",

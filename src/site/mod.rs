@@ -92,6 +92,7 @@ impl Site {
                 sanitize_html: config.markdown.sanitize_html,
                 layout_ids: theme.layout_ids.clone(),
                 drafts: Default::default(),
+                shortcodes: shortcodes_of(&theme),
             },
             translations: HashMap::new(),
             globals: HashMap::new(),
@@ -127,6 +128,7 @@ impl Site {
     pub fn set_theme(&mut self, theme: Theme) {
         self.css = Value::safe_string(&theme.css);
         self.targets.layout_ids = theme.layout_ids.clone();
+        self.targets.shortcodes = shortcodes_of(&theme);
         self.theme = theme;
         // The report's words and figures come from the theme.
         self.make_reports();
@@ -251,4 +253,22 @@ impl Site {
         diags.extend(collisions.iter().map(|c| self.collision(c)));
         diags
     }
+}
+
+/// The theme's and site's shortcode templates (`shortcodes/NAME.html`), when there are any.
+fn shortcodes_of(theme: &Theme) -> Option<crate::markdown::Shortcodes> {
+    let names: Vec<String> = theme
+        .files
+        .keys()
+        .filter_map(|t| t.strip_prefix("shortcodes/")?.strip_suffix(".html"))
+        .map(str::to_string)
+        .collect();
+    let strings = theme.strings.clone();
+    (!names.is_empty()).then(|| crate::markdown::Shortcodes {
+        tera: std::sync::Arc::new(theme.tera.clone()),
+        names,
+        words: Some(std::sync::Arc::new(move |lang: &str| {
+            strings.get(lang).cloned().unwrap_or(tera::Value::none())
+        })),
+    })
 }

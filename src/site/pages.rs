@@ -41,6 +41,9 @@ impl Site {
         if last.uses_embeds {
             fp.add(self.report_hashes.get(&page.lang));
         }
+        for name in &last.shortcodes {
+            fp.add(self.theme.hashes.get(&format!("shortcodes/{name}.html")));
+        }
         fp.finish()
     }
 
@@ -166,6 +169,7 @@ impl Site {
                 .collect(),
             anchor_refs: md.anchor_refs,
             local_links: md.local_links,
+            shortcodes: md.shortcodes,
             diags,
             links: md.links,
             uses_embeds: md.uses_embeds,
@@ -181,6 +185,8 @@ pub(crate) struct PageResult {
     pub(crate) anchor_refs: Vec<AnchorRef>,
     /// Links and images to this site by address, checked once every output is known.
     pub(crate) local_links: Vec<crate::markdown::LocalLink>,
+    /// The shortcodes the page calls: their templates are part of what it is made from.
+    pub(crate) shortcodes: Vec<String>,
     pub(crate) diags: Vec<Diagnostic>,
     /// `@/` files the page links to, and whether it shows report results: with its own file,
     /// template and translations, what its output depends on.
@@ -198,6 +204,7 @@ impl PageResult {
             ids: HashSet::new(),
             anchor_refs: Vec::new(),
             local_links: Vec::new(),
+            shortcodes: Vec::new(),
             diags: vec![d],
             links: Vec::new(),
             uses_embeds: false,

@@ -335,3 +335,48 @@ fn every_internal_link_is_checked_by_address_relative_path_and_anchor() {
         "a failed build leaves output/ as it was"
     );
 }
+
+#[test]
+fn shortcodes_draw_with_the_theme_s_templates_and_stay_safe_and_light() {
+    let body = "+++\ntitle = \"SC\"\n+++\nHubungi {{ whatsapp(number=\"0812-0000-0100\") }} segera.\n\n{{ figure(src=\"foto.svg\", alt=\"Menjemur\", caption=\"Rumput laut <b>dijemur</b>\") }}\n\n{{ youtube(id=\"dQw4w9WgXcQ\", title=\"Cara jemur\") }}\n\n{% callout(kind=\"tip\", title=\"Kiat\") %}\nJemur **pagi** hari. <script>alert(1)</script>\n{% end %}\n\nTulis `{{/* youtube(id=\"x\") */}}` untuk video.\n\n## Sesudah\n";
+    let site = site_with(&[
+        ("sc/index.md", body),
+        ("sc/foto.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
+    ]);
+    build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    let page = crate::support::main_of(&read(site.path(), "sc/index.html")).to_string();
+    for expected in [
+        // Inline, inside its paragraph.
+        "<p>Hubungi <a class=sc-whatsapp href=https://wa.me/6281200000100>Chat WhatsApp: 0812-0000-0100</a> segera.",
+        // A block on its own: no paragraph around the figure; the caption is text.
+        "<figure class=sc-figure><img alt=Menjemur decoding=async loading=lazy src=/sc/foto.svg><figcaption>Rumput laut &lt;b>dijemur&lt;/b></figcaption></figure>",
+        // No request to YouTube until the reader taps: a link, no iframe or image from there.
+        "<a href=\"https://www.youtube.com/watch?v=dQw4w9WgXcQ\" class=sc-video>",
+        "<div class=\"callout callout-tip\"><p><strong>Kiat</strong><p>Jemur <strong>pagi</strong> hari.",
+        // The escape writes the call itself.
+        "<code>{{ youtube(id=\"x\") }}</code>",
+        "<h2 id=sesudah>Sesudah</h2>",
+    ] {
+        assert!(page.contains(expected), "{expected}\n{page}");
+    }
+    assert!(!page.contains("<script") && !page.contains("<iframe") && !page.contains("ytimg"));
+}
+
+#[test]
+fn an_unknown_or_malformed_shortcode_is_a_located_error_with_the_names_there_are() {
+    let site = site_with(&[(
+        "sc.md",
+        "+++\ntitle = \"SC\"\n+++\nA\n\n{{ yotube(id=\"x\") }}\n\n{{ figure(src=foto.jpg) }}\n",
+    )]);
+    let err = build(site.path()).unwrap_err().to_string();
+    for expected in [
+        "error: unknown shortcode `yotube`",
+        "--> content/sc.md:6:1",
+        "did you mean `youtube`? Shortcodes: callout, figure, whatsapp, youtube",
+        "error: cannot read the arguments of shortcode `figure`",
+        "--> content/sc.md:8:1",
+        "`foto.jpg` is not text in quotes, a number, true or false",
+    ] {
+        assert!(err.contains(expected), "{expected}: {err}");
+    }
+}
