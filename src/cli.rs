@@ -244,8 +244,8 @@ fn serve(opts: crate::serve::ServeOptions) -> ExitCode {
         }
     };
     println!(
-        "Serving at http://{}/ — pages reload when you save a file. Ctrl-C stops.",
-        server.addr
+        "Serving at http://{}{}/ — pages reload when you save a file. Ctrl-C stops.",
+        server.addr, server.prefix
     );
     if !loopback {
         eprintln!("warning: other computers on the network can open this preview");

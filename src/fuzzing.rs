@@ -155,6 +155,7 @@ pub fn markdown_body(data: &[u8]) {
             dry_run: true,
             brotli_quality: 1,
             gzip_level: 1,
+            path_prefix: String::new(),
         },
     )
     .expect("a dry run touches no disk");

@@ -143,6 +143,15 @@ impl Session {
         }
     }
 
+    /// The path the site is served under (`/berdaya`), from the loaded site's `base_url`; empty
+    /// at a host's root or before a site has loaded.
+    pub fn path_prefix(&self) -> String {
+        self.site
+            .as_ref()
+            .map(|s| s.config().path_prefix())
+            .unwrap_or_default()
+    }
+
     /// The output folder the session builds into: `--output`, or `output` in the site folder.
     pub fn output_dir(&self) -> &Path {
         &self.out_dir

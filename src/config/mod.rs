@@ -293,6 +293,14 @@ impl Config {
         langs
     }
 
+    /// The path the site is served under: `/berdaya` for `base_url =
+    /// "https://example.org/berdaya"`, empty at a host's root.
+    pub fn path_prefix(&self) -> String {
+        url::Url::parse(&self.base_url)
+            .map(|u| u.path().trim_end_matches('/').to_string())
+            .unwrap_or_default()
+    }
+
     /// True when `code` is the default language or one listed under `[languages]`.
     pub fn is_language(&self, code: &str) -> bool {
         code == self.default_language || self.languages.contains_key(code)

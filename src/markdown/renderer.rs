@@ -418,6 +418,15 @@ impl<'a, 'd> Renderer<'a, 'd> {
         let span = self.span(range);
         let (tag, attr, dest_url) = match &event {
             Event::Start(Tag::Image { dest_url, .. }) => ("img", "src", dest_url.clone()),
+            // `<name@example.org>`: the writer makes it a `mailto:` link.
+            Event::Start(Tag::Link {
+                link_type: pulldown_cmark::LinkType::Email,
+                ..
+            }) => {
+                self.dropped.push(false);
+                self.events.push(event);
+                return;
+            }
             Event::Start(Tag::Link { dest_url, .. }) => ("a", "href", dest_url.clone()),
             _ => return,
         };

@@ -85,11 +85,15 @@ pub(super) fn expand(
     let mut copied = 0;
     let bytes = body.as_bytes();
     while i + 1 < bytes.len() {
-        let open = &body[i..i + 2];
-        if open != "{{" && open != "{%" {
-            i += 1;
-            continue;
-        }
+        // Bytes, not text: `i` may sit inside a multi-byte character.
+        let open = match (bytes[i], bytes[i + 1]) {
+            (b'{', b'{') => "{{",
+            (b'{', b'%') => "{%",
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
         let close = if open == "{{" { "}}" } else { "%}" };
         // `{{/* … */}}`: the call as written, without the comment marks.
         if body[i + 2..].starts_with("/*")
@@ -136,10 +140,14 @@ pub(super) fn expand(
         let args = match args {
             Ok(args) => args,
             Err(why) => {
+                // As in Zola, a call whose arguments are not plain values (`path=asset` in a
+                // code example) stays text; say so, since it may be a mistyped call.
                 diags.push(
-                    Diagnostic::error(format!("cannot read the arguments of shortcode `{name}`"))
-                        .at(source, body_start + start..body_start + end, why)
-                        .help("write arguments as name=\"text\", name=3 or name=true, separated by commas"),
+                    Diagnostic::warning(format!(
+                        "the arguments of shortcode `{name}` cannot be read, so the call is shown as written"
+                    ))
+                    .at(source, body_start + start..body_start + end, why)
+                    .help("write arguments as name=\"text\", name=3, name=true or name=[\"a\", \"b\"]; to show a call as text write {{/* … */}}"),
                 );
                 i = end;
                 continue;
@@ -218,44 +226,78 @@ fn parse_args(text: &str) -> (usize, Result<Vec<(String, tera::Value)>, String>)
         }
         i += 1;
         skip_ws(&mut i);
-        let value = if i < b.len() && (b[i] == b'"' || b[i] == b'\'') {
-            let quote = b[i];
-            let start = i + 1;
-            let Some(len) = text[start..].find(quote as char) else {
-                return (text.len(), Err("a quoted text is never closed".into()));
-            };
-            i = start + len + 1;
-            tera::Value::from(&text[start..start + len])
-        } else {
-            let start = i;
-            while i < b.len() && b[i] != b',' && b[i] != b')' {
-                i += 1;
-            }
-            let raw = text[start..i].trim();
-            match raw {
-                "true" => tera::Value::from(true),
-                "false" => tera::Value::from(false),
-                _ => match (raw.parse::<i64>(), raw.parse::<f64>()) {
-                    (Ok(n), _) => tera::Value::from(n),
-                    (_, Ok(x)) => tera::Value::from(x),
-                    _ => {
+        let value = if i < b.len() && b[i] == b'[' {
+            // A list of plain values: `["a.mp4", "b.webm"]`.
+            let mut items = Vec::new();
+            i += 1;
+            loop {
+                skip_ws(&mut i);
+                if i < b.len() && b[i] == b']' {
+                    i += 1;
+                    break;
+                }
+                match scalar(text, &mut i, b",]") {
+                    Ok(v) => items.push(v),
+                    Err(why) => {
                         let end = text[i..].find(')').map_or(text.len(), |e| i + e);
-                        return (
-                            end,
-                            Err(format!(
-                                "`{}` is not text in quotes, a number, true or false",
-                                raw.escape_debug()
-                            )),
-                        );
+                        return (end, Err(why));
                     }
-                },
+                }
+                skip_ws(&mut i);
+                if i < b.len() && b[i] == b',' {
+                    i += 1;
+                }
+                if i >= b.len() {
+                    return (text.len(), Err("a list `[` is never closed".into()));
+                }
+            }
+            tera::Value::from(items)
+        } else {
+            match scalar(text, &mut i, b",) \t\n") {
+                Ok(v) => v,
+                Err(why) => {
+                    let end = text[i..].find(')').map_or(text.len(), |e| i + e);
+                    return (end, Err(why));
+                }
             }
         };
         args.push((key.to_string(), value));
         skip_ws(&mut i);
+        // Arguments are separated by commas, or (as Zola accepts) by spaces alone.
         if i < b.len() && b[i] == b',' {
             i += 1;
         }
+    }
+}
+
+/// One plain value at `text[*i..]`: text in quotes (`"…"`, `'…'` or `` `…` ``), a number, true or
+/// false, ending before one of `stops`; moves `*i` past it.
+fn scalar(text: &str, i: &mut usize, stops: &[u8]) -> Result<tera::Value, String> {
+    let b = text.as_bytes();
+    if *i < b.len() && matches!(b[*i], b'"' | b'\'' | b'`') {
+        let quote = b[*i] as char;
+        let start = *i + 1;
+        let Some(len) = text[start..].find(quote) else {
+            return Err("a quoted text is never closed".into());
+        };
+        *i = start + len + 1;
+        return Ok(tera::Value::from(&text[start..start + len]));
+    }
+    let start = *i;
+    while *i < b.len() && !stops.contains(&b[*i]) {
+        *i += 1;
+    }
+    let raw = text[start..*i].trim();
+    match raw {
+        "true" => Ok(tera::Value::from(true)),
+        "false" => Ok(tera::Value::from(false)),
+        _ => match (raw.parse::<i64>(), raw.parse::<f64>()) {
+            (Ok(n), _) => Ok(tera::Value::from(n)),
+            (_, Ok(x)) => Ok(tera::Value::from(x)),
+            _ => Err(format!(
+                "`{raw}` is not text in quotes, a number, true, false or a [list]"
+            )),
+        },
     }
 }
 
@@ -307,6 +349,23 @@ mod tests {
         assert_eq!(e.body_offset(at), body.rfind(" e").unwrap());
         let c = e.text.find(" c").unwrap();
         assert_eq!(e.body_offset(c), body.find(" c").unwrap());
+    }
+
+    #[test]
+    fn lists_spaces_between_arguments_and_other_scripts_are_read() {
+        let body = "é ü {{ video(sources=[\"a.mp4\", 'b.webm'], w=640 h=480 alt=`x`) }} 日本";
+        let src = Source::new("content/x.md", body);
+        let mut diags = Vec::new();
+        let e = expand(body, 0, &src, &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        let args = &e.calls[0].args;
+        assert_eq!(args[0].1, tera::Value::from(vec!["a.mp4", "b.webm"]));
+        assert_eq!(
+            (args[1].1.clone(), args[2].1.clone()),
+            (tera::Value::from(640), tera::Value::from(480))
+        );
+        assert_eq!(args[3].1, tera::Value::from("x"));
+        assert!(e.text.starts_with("é ü ") && e.text.ends_with(" 日本"));
     }
 
     #[test]

@@ -158,6 +158,7 @@ mod tests {
             dry_run: false,
             brotli_quality: 1,
             gzip_level: 1,
+            path_prefix: String::new(),
         }
     }
 

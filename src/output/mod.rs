@@ -44,6 +44,50 @@ pub struct OutputOptions {
     pub brotli_quality: u32,
     /// Gzip level (1–9) of the `.gz` files and of the budget measurement.
     pub gzip_level: u32,
+    /// The path the site is served under (`/berdaya` for `base_url =
+    /// "https://example.org/berdaya"`), put before every site-absolute address in pages; empty
+    /// at a host's root.
+    pub path_prefix: String,
+}
+
+/// `html` with `prefix` before every site-absolute address (`href="/x/"` → `href="/p/x/"`) in
+/// `href`, `src`, `action` and `poster` attributes and in a refresh's `url=`; protocol-relative
+/// (`//host`) and other addresses are left alone.
+pub fn with_path_prefix(html: &str, prefix: &str) -> String {
+    if prefix.is_empty() {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html;
+    const STARTS: [&str; 9] = [
+        " href=\"/",
+        " src=\"/",
+        " action=\"/",
+        " poster=\"/",
+        " href='/",
+        " src='/",
+        " action='/",
+        " poster='/",
+        "; url=/",
+    ];
+    loop {
+        let next = STARTS
+            .iter()
+            .filter_map(|s| rest.find(s).map(|i| (i, s.len())))
+            .min();
+        let Some((i, len)) = next else {
+            out.push_str(rest);
+            return out;
+        };
+        // Up to the `/` that starts the address.
+        let slash = i + len - 1;
+        out.push_str(&rest[..slash]);
+        if !rest[slash..].starts_with("//") {
+            out.push_str(prefix);
+        }
+        out.push('/');
+        rest = &rest[slash + 1..];
+    }
 }
 
 /// A file of an in-place build: path, bytes, and its gzip when already made.
@@ -197,6 +241,7 @@ impl Output {
         if self.is_static(&path) {
             return Ok(());
         }
+        let html = with_path_prefix(&html, &self.opts.path_prefix);
         let bytes = if self.opts.minify {
             minify_html::minify(html.as_bytes(), &minify_cfg())
         } else {

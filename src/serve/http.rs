@@ -86,12 +86,15 @@ impl Status {
 #[derive(Clone)]
 struct AppState {
     status: watch::Receiver<Arc<Status>>,
+    /// The path the site is served under (`/berdaya`), empty at the root.
+    prefix: Arc<str>,
 }
 
-/// The server's routes over the output folder `out_dir`.
-pub fn router(out_dir: PathBuf, status: watch::Receiver<Arc<Status>>) -> Router {
+/// The server's routes over the output folder `out_dir`, under `prefix` (`/berdaya` for a
+/// site whose `base_url` has that path, as its host will serve it; empty at the root).
+pub fn router(out_dir: PathBuf, prefix: &str, status: watch::Receiver<Arc<Status>>) -> Router {
     let dir = out_dir.clone();
-    let not_found = move |uri: Uri| {
+    let missing = move |uri: Uri| {
         let dir = dir.clone();
         async move { not_found(&dir, uri.path()).await }
     };
@@ -99,11 +102,30 @@ pub fn router(out_dir: PathBuf, status: watch::Receiver<Arc<Status>>) -> Router 
         .precompressed_br()
         .precompressed_gzip()
         .append_index_html_on_directories(true)
-        .not_found_service(not_found.into_service());
-    let state = AppState { status };
-    Router::new()
-        .route(EVENTS, get(events))
-        .fallback_service(files)
+        .not_found_service(missing.into_service());
+    let state = AppState {
+        status,
+        prefix: Arc::from(prefix),
+    };
+    let routes = Router::new().route(EVENTS, get(events));
+    let routes = if prefix.is_empty() {
+        routes.fallback_service(files)
+    } else {
+        // Under a path, as the host serves it: the root points there, anything else is 404.
+        let home = format!("{prefix}/");
+        let dir = out_dir.clone();
+        routes
+            .route(
+                "/",
+                get(move || async move { axum::response::Redirect::temporary(&home) }),
+            )
+            .nest_service(prefix, files)
+            .fallback(move |uri: Uri| {
+                let dir = dir.clone();
+                async move { (StatusCode::NOT_FOUND, not_found(&dir, uri.path()).await) }
+            })
+    };
+    routes
         .layer(middleware::from_fn_with_state(state.clone(), live_reload))
         .with_state(state)
 }
@@ -164,14 +186,14 @@ async fn live_reload(State(state): State<AppState>, mut req: Request, next: Next
     };
     let status = state.status.borrow().clone();
     let mut page = bytes.to_vec();
-    page.extend_from_slice(addition(&status).as_bytes());
+    page.extend_from_slice(addition(&status, &state.prefix).as_bytes());
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(page))
 }
 
 /// The markup appended to every served page: the error box when the last build failed, and the
 /// script that reloads the page when its output changes.
-pub fn addition(status: &Status) -> String {
+pub fn addition(status: &Status, prefix: &str) -> String {
     let error = status.error.as_deref().map_or(String::new(), |e| {
         format!(
             "<div id=\"berdaya-error\" role=\"alert\" style=\"{BOX_STYLE}\">{}</div>",
@@ -187,6 +209,8 @@ pub fn addition(status: &Status) -> String {
         (before.to_string(), after.to_string())
     });
     let (before, after) = &*PARTS;
+    // The page's address without the path the site is served under, as changes are named.
+    let after = after.replace("PREFIX", &serde_json::to_string(prefix).expect("JSON"));
     format!("{error}<script>{before}{}{after}</script>", status.version)
 }
 
@@ -196,7 +220,7 @@ const BOX_STYLE: &str = "position:fixed;left:0;right:0;bottom:0;max-height:70vh;
 
 /// Listens to the event stream: reloads when this page's output changed, shows or hides the
 /// error box. Reconnects by itself (EventSource) when the server restarts.
-const SCRIPT: &str = r#"(()=>{const seen=VERSION;const here=decodeURI(location.pathname).replace(/index\.html$/,"");const title=TITLE;function box(t){let d=document.getElementById("berdaya-error");if(t===null){if(d)d.remove();return}if(!d){d=document.createElement("div");d.id="berdaya-error";d.setAttribute("role","alert");d.style.cssText="BOXSTYLE";document.body.append(d)}d.textContent=title+"\n\n"+t}const es=new EventSource("/__berdaya/events?since="+seen);es.addEventListener("reload",e=>{const m=JSON.parse(e.data);box(null);if(m.all||m.changed.includes(here))location.reload()});es.addEventListener("error",e=>box(JSON.parse(e.data).error))})();"#;
+const SCRIPT: &str = r#"(()=>{const seen=VERSION;const here=decodeURI(location.pathname).replace(/index\.html$/,"").slice(PREFIX.length)||"/";const title=TITLE;function box(t){let d=document.getElementById("berdaya-error");if(t===null){if(d)d.remove();return}if(!d){d=document.createElement("div");d.id="berdaya-error";d.setAttribute("role","alert");d.style.cssText="BOXSTYLE";document.body.append(d)}d.textContent=title+"\n\n"+t}const es=new EventSource("/__berdaya/events?since="+seen);es.addEventListener("reload",e=>{const m=JSON.parse(e.data);box(null);if(m.all||m.changed.includes(here))location.reload()});es.addEventListener("error",e=>box(JSON.parse(e.data).error))})();"#;
 
 #[derive(Serialize)]
 struct Message<'a> {
@@ -288,7 +312,7 @@ mod tests {
     #[test]
     fn errors_are_escaped_in_the_box() {
         let s = Status::default().next(vec![], Some("<b> & </b>".into()));
-        let html = addition(&s);
+        let html = addition(&s, "");
         assert!(html.contains("&lt;b&gt; &amp; &lt;/b&gt;"));
         assert!(html.contains("role=\"alert\""));
     }

@@ -37,6 +37,8 @@ pub struct Server {
     /// The address the server listens on, with the port actually bound (a free one when 0 was
     /// asked for).
     pub addr: SocketAddr,
+    /// The path the site is served under (`/berdaya`), empty at the root.
+    pub prefix: String,
     status: channel::Sender<Arc<Status>>,
     stop: Arc<AtomicBool>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
@@ -65,7 +67,8 @@ impl Server {
         let addr = listener
             .local_addr()
             .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-        let router = http::router(session.output_dir().to_path_buf(), rx);
+        let prefix = session.path_prefix();
+        let router = http::router(session.output_dir().to_path_buf(), &prefix, rx);
         let (shutdown_tx, shutdown_rx) = tokio::sync::oneshot::channel::<()>();
         let http = std::thread::Builder::new()
             .name("berdaya-http".into())
@@ -89,6 +92,7 @@ impl Server {
         let stop = Arc::new(AtomicBool::new(false));
         let watcher = watch::spawn(session, tx.clone(), stop.clone(), opts.verbose)?;
         Ok(Server {
+            prefix,
             addr,
             status: tx,
             stop,

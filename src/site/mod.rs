@@ -121,6 +121,7 @@ impl Site {
             dry_run,
             brotli_quality: self.config.build.brotli_quality,
             gzip_level: self.config.build.gzip_level,
+            path_prefix: self.config.path_prefix(),
         }
     }
 

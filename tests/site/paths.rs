@@ -94,6 +94,7 @@ proptest! {
             dry_run: false,
             brotli_quality: 1,
             gzip_level: 1,
+            path_prefix: String::new(),
         };
         let out = Output::new(&deep.join("output"), opts).unwrap();
         let staging = out.dir.clone();

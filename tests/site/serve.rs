@@ -804,3 +804,34 @@ fn incremental_rounds_sanitise_pasted_html_and_refuse_colliding_aliases() {
     .unwrap_or_else(|d| panic!("{d}"));
     assert_same_tree(&root.join("output"), &full.path().join("out"));
 }
+
+#[test]
+fn a_site_under_a_sub_path_is_served_under_it() {
+    let site = crate::support::fixture("bilingual");
+    let config = site.path().join("berdaya.toml");
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("https://contoh.test/", "https://contoh.test/berdaya");
+    std::fs::write(&config, text).unwrap();
+    let server = start(site.path());
+    assert_eq!(server.prefix, "/berdaya");
+    let home = get(server.addr, "/berdaya/", "");
+    assert_eq!(home.status, 200);
+    assert!(
+        home.text().contains("href=/berdaya/tips/"),
+        "{}",
+        home.text()
+    );
+    assert!(
+        home.text().contains(".slice(\"/berdaya\".length)"),
+        "reload script knows the path"
+    );
+    assert_eq!(get(server.addr, "/berdaya/tips/", "").status, 200);
+    let root = get(server.addr, "/", "");
+    assert_eq!(root.status, 307);
+    assert_eq!(root.header("location").as_deref(), Some("/berdaya/"));
+    // Outside the path: the site's 404 page, as its host would answer.
+    let outside = get(server.addr, "/tips/", "");
+    assert_eq!(outside.status, 404);
+    assert!(outside.text().contains("<h1>"), "{}", outside.text());
+}

@@ -373,10 +373,82 @@ fn an_unknown_or_malformed_shortcode_is_a_located_error_with_the_names_there_are
         "error: unknown shortcode `yotube`",
         "--> content/sc.md:6:1",
         "did you mean `youtube`? Shortcodes: callout, figure, whatsapp, youtube",
-        "error: cannot read the arguments of shortcode `figure`",
+        "warning: the arguments of shortcode `figure` cannot be read, so the call is shown as written",
         "--> content/sc.md:8:1",
-        "`foto.jpg` is not text in quotes, a number, true or false",
+        "`foto.jpg` is not text in quotes, a number, true, false or a [list]",
     ] {
         assert!(err.contains(expected), "{expected}: {err}");
     }
+}
+
+#[test]
+fn a_site_under_a_sub_path_carries_the_path_in_every_internal_address() {
+    let site = site_with(&[(
+        "catatan.md",
+        "+++\ntitle = \"Catatan\"\naliases = [\"/lama/\"]\n+++\n## Atas\n\n[tips](/tips/) [cuaca](@/tips/cuaca.md) [luar](https://example.org/x/) [atas](#atas)\n",
+    )]);
+    let config = site.path().join("berdaya.toml");
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("https://contoh.test/", "https://contoh.test/berdaya/");
+    std::fs::write(&config, text).unwrap();
+    build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    let out = site.path().join("output");
+    let mut checked = 0;
+    for f in crate::support::files(&out)
+        .into_iter()
+        .filter(|f| f.ends_with(".html"))
+    {
+        let html = std::fs::read_to_string(out.join(&f)).unwrap();
+        for attr in [" href=", " src=", "; url="] {
+            for (i, _) in html.match_indices(attr) {
+                let value = html[i + attr.len()..].trim_start_matches(['"', '\'']);
+                if value.starts_with('/') && !value.starts_with("//") {
+                    checked += 1;
+                    let path = value
+                        .strip_prefix("/berdaya/")
+                        .unwrap_or_else(|| panic!("{f}: {}", &value[..40.min(value.len())]));
+                    let path = path.split(['"', '\'', ' ', '>', '#', '?']).next().unwrap();
+                    let file = if path.is_empty() || path.ends_with('/') {
+                        format!("{path}index.html")
+                    } else {
+                        path.to_string()
+                    };
+                    assert!(
+                        out.join(&file).exists(),
+                        "{f}: /berdaya/{path} does not exist"
+                    );
+                }
+            }
+        }
+    }
+    assert!(checked > 100, "checked {checked} addresses");
+    let page = read(site.path(), "catatan/index.html");
+    assert!(
+        page.contains("href=/berdaya/tips/cuaca/>cuaca</a>"),
+        "{page}"
+    );
+    assert!(page.contains("href=https://example.org/x/"), "{page}");
+    assert!(read(site.path(), "lama/index.html").contains("url=/berdaya/catatan/"));
+    assert!(
+        read(site.path(), "sitemap.xml")
+            .contains("<loc>https://contoh.test/berdaya/catatan/</loc>")
+    );
+}
+
+#[test]
+fn email_autolinks_and_text_in_any_script_around_shortcodes_build() {
+    let site = site_with(&[(
+        "surat.md",
+        "+++\ntitle = \"Surat\"\n+++\nTulis ke <kantor@contoh.test> — café 日本 {{ whatsapp(number=\"0812-0000-0100\") }} é.\n\n```\n{{ get_url(path=asset) }} ü\n```\n",
+    )]);
+    let report = build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    let page = read(site.path(), "surat/index.html");
+    assert!(
+        page.contains("href=mailto:kantor@contoh.test>kantor@contoh.test</a>"),
+        "{page}"
+    );
+    assert!(page.contains("日本 <a class=sc-whatsapp"), "{page}");
+    assert!(page.contains("{{ get_url(path=asset) }} ü"), "{page}");
+    assert!(report.warnings.to_string().contains("shown as written"));
 }
