@@ -452,3 +452,14 @@ fn email_autolinks_and_text_in_any_script_around_shortcodes_build() {
     assert!(page.contains("{{ get_url(path=asset) }} ü"), "{page}");
     assert!(report.warnings.to_string().contains("shown as written"));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+    /// Any mix of braces, shortcode punctuation and multi-byte text renders without a crash.
+    #[test]
+    fn shortcode_like_text_in_any_script_never_crashes(
+        text in "[{}%()=,\"'`\\[\\]/* a-zéü日本\\n]{0,80}"
+    ) {
+        berdaya::fuzzing::markdown_body(text.as_bytes());
+    }
+}
