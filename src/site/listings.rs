@@ -223,7 +223,31 @@ impl Site {
             rendered,
             out,
         };
-        if s.dir.is_empty() {
+        if s.dir.is_empty() && !s.pages.is_empty() && s.paginate_by.is_some() {
+            // A home that paginates pages of its own (a Zola blog's posts): listed like a
+            // section, with the previews of the sections. Without `paginate_by`, root pages are
+            // the site's own pages (about, contact), reached from the menu.
+            let previews = self.home_previews(&part);
+            let fill = |ctx: &mut tera::Context| {
+                ctx.insert("section", &part.view);
+                ctx.insert("sections", &previews);
+                part.describe(ctx);
+            };
+            diags.extend(self.paginate(
+                &s.pages,
+                s.paginate_by,
+                &s.url,
+                &s.paginate_path,
+                rendered,
+                out,
+                self.chosen_template(s.meta.template.as_deref(), "index.html"),
+                &fill,
+                &s.lang,
+                Some(&s.translation_key),
+                part.origin(),
+                fp,
+            ));
+        } else if s.dir.is_empty() {
             self.render_home(&part, &mut diags);
         } else if s.kind == Kind::Workshop {
             self.render_schedule(&part, &mut diags);
@@ -277,8 +301,25 @@ impl Site {
     /// The home page: a preview of every top-level section, upcoming workshops first.
     fn render_home(&self, part: &SectionPart, diags: &mut Vec<Diagnostic>) {
         let s = part.s;
-        let previews: Vec<SectionPreview> = s
-            .subsections
+        let previews = self.home_previews(part);
+        let template = self.chosen_template(s.meta.template.as_deref(), "index.html");
+        let fp = || {
+            let mut fp = self.fp("home", template);
+            fp.add(part.fp).json(&previews);
+            fp.finish()
+        };
+        let file = Output::file_for_url(&s.url);
+        if let Fresh::Render = part.out.unit(UnitKey::Home(s.url.clone()), fp, vec![file]) {
+            let mut ctx = self.section_context(part);
+            ctx.insert("sections", &previews);
+            self.write_section(part, template, &ctx, diags);
+        }
+    }
+
+    /// The home's preview of every top-level section: its first pages (upcoming workshops).
+    fn home_previews<'s>(&'s self, part: &SectionPart<'s>) -> Vec<SectionPreview<'s>> {
+        let s = part.s;
+        s.subsections
             .iter()
             .map(|&j| {
                 let sub = &self.content.sections[j];
@@ -299,19 +340,7 @@ impl Site {
                         .collect(),
                 }
             })
-            .collect();
-        let template = self.chosen_template(s.meta.template.as_deref(), "index.html");
-        let fp = || {
-            let mut fp = self.fp("home", template);
-            fp.add(part.fp).json(&previews);
-            fp.finish()
-        };
-        let file = Output::file_for_url(&s.url);
-        if let Fresh::Render = part.out.unit(UnitKey::Home(s.url.clone()), fp, vec![file]) {
-            let mut ctx = self.section_context(part);
-            ctx.insert("sections", &previews);
-            self.write_section(part, template, &ctx, diags);
-        }
+            .collect()
     }
 
     /// A workshop section: upcoming workshops soonest first, then past ones, and the calendar

@@ -463,3 +463,29 @@ proptest::proptest! {
         berdaya::fuzzing::markdown_body(text.as_bytes());
     }
 }
+
+#[test]
+fn a_home_with_pages_of_its_own_lists_and_paginates_them_like_a_zola_blog() {
+    let site = fixture("bilingual");
+    let index = site.path().join("content/_index.md");
+    let text = std::fs::read_to_string(&index).unwrap();
+    std::fs::write(&index, text.replacen("+++\n", "+++\npaginate_by = 2\n", 1)).unwrap();
+    for (i, day) in ["01", "02", "03"].iter().enumerate() {
+        std::fs::write(
+            site.path().join(format!("content/tulisan-{i}.md")),
+            format!("+++\ntitle = \"Tulisan {i}\"\ndate = 2026-02-{day}\n+++\nIsi {i}.\n"),
+        )
+        .unwrap();
+    }
+    build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    let home = read(site.path(), "index.html");
+    // Newest first, two per page, the sections' previews still there.
+    assert!(
+        home.contains(">Tulisan 2<") && home.contains(">Tulisan 1<"),
+        "{home}"
+    );
+    assert!(!home.contains(">Tulisan 0<"), "{home}");
+    assert!(home.contains("href=/tips/"), "{home}");
+    let second = read(site.path(), "page/2/index.html");
+    assert!(second.contains(">Tulisan 0<"), "{second}");
+}
