@@ -25,22 +25,31 @@ impl Content {
         link_tree(self);
         let mut diags = Diagnostics::default();
         check_duplicate_urls(self, &mut diags);
-        // A bundle's assets go beside its page (the default-language one); other assets keep their folder.
-        let bundles: HashMap<&str, &str> = self
-            .pages
-            .iter()
-            .filter_map(|p| Some((p.rel.strip_suffix("/index.md")?, p.url.as_str())))
-            .collect();
+        // A bundle's assets go beside its page in every language (`x/index.md`, `x/index.en.md`),
+        // as Zola publishes them; other assets keep their folder.
+        let mut bundles: HashMap<&str, Vec<&str>> = HashMap::new();
+        for p in &self.pages {
+            let Some((dir, file)) = p.rel.rsplit_once('/') else {
+                continue;
+            };
+            if file == "index.md" || (file.starts_with("index.") && file.matches('.').count() == 2)
+            {
+                bundles.entry(dir).or_default().push(p.url.as_str());
+            }
+        }
         self.assets = self
             .raw_assets
             .iter()
-            .map(|(path, rel)| {
+            .flat_map(|(path, rel)| {
                 let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
                 let name = rel.rsplit('/').next().unwrap_or(rel).to_string();
-                let out_dir = bundles
-                    .get(dir)
-                    .map_or_else(|| format!("/{dir}/").replace("//", "/"), |u| u.to_string());
-                (path.clone(), format!("{out_dir}{name}"))
+                let out_dirs: Vec<String> = match bundles.get(dir) {
+                    Some(urls) => urls.iter().map(|u| u.to_string()).collect(),
+                    None => vec![format!("/{dir}/").replace("//", "/")],
+                };
+                out_dirs
+                    .into_iter()
+                    .map(move |d| (path.clone(), format!("{d}{name}")))
             })
             .collect();
         diags

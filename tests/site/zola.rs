@@ -489,3 +489,33 @@ fn a_home_with_pages_of_its_own_lists_and_paginates_them_like_a_zola_blog() {
     let second = read(site.path(), "page/2/index.html");
     assert!(second.contains(">Tulisan 0<"), "{second}");
 }
+
+#[test]
+fn a_bundle_s_files_are_published_beside_every_translation() {
+    let site = site_with(&[
+        ("catatan/_index.md", "+++\ntitle = \"Catatan\"\n+++\n"),
+        ("catatan/_index.en.md", "+++\ntitle = \"Notes\"\n+++\n"),
+        (
+            "catatan/jemur/index.md",
+            "+++\ntitle = \"Jemur\"\n+++\n![foto](foto.svg)\n",
+        ),
+        (
+            "catatan/jemur/index.en.md",
+            "+++\ntitle = \"Drying\"\n+++\n![photo](foto.svg)\n",
+        ),
+        (
+            "catatan/jemur/foto.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        ),
+    ]);
+    build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    assert!(site.path().join("output/catatan/jemur/foto.svg").is_file());
+    assert!(
+        site.path()
+            .join("output/en/catatan/jemur/foto.svg")
+            .is_file()
+    );
+    assert!(
+        read(site.path(), "en/catatan/jemur/index.html").contains("src=/en/catatan/jemur/foto.svg")
+    );
+}
