@@ -126,6 +126,13 @@ pub struct Section {
     /// `rel` without the language (`tips/_index.md`): the same for a section and its
     /// translations.
     pub translation_key: String,
+    /// Lists its pages in the reverse of `sort_by` order (`paginate_reversed`).
+    pub paginate_reversed: bool,
+    /// Its pages are also listed by its parent section (`transparent`, as in Zola).
+    pub transparent: bool,
+    /// Its own page sends readers to this address instead (`redirect_to`: `@/file.md`, a site
+    /// path or a full URL).
+    pub redirect_to: Option<String>,
     /// Indices into [`Content::pages`] of the pages this section lists, in `sort_by` order.
     pub pages: Vec<usize>,
     /// Indices into [`Content::sections`] of the sections directly below, by weight then title.

@@ -110,13 +110,10 @@ pub(super) fn read_section(p: Parsed, config: &Config) -> (Option<Section>, Vec<
     };
     let page_template = f.string("page_template");
     let in_menu = f.bool("in_menu").unwrap_or(true);
-    for key in [
-        "paginate_reversed",
-        "insert_anchor_links",
-        "transparent",
-        "generate_feeds",
-        "redirect_to",
-    ] {
+    let paginate_reversed = f.bool("paginate_reversed").unwrap_or(false);
+    let transparent = f.bool("transparent").unwrap_or(false);
+    let redirect_to = f.string("redirect_to");
+    for key in ["insert_anchor_links", "generate_feeds"] {
         f.take(key);
     }
     let name = rel.rsplit('/').next().unwrap_or(&rel);
@@ -157,6 +154,9 @@ pub(super) fn read_section(p: Parsed, config: &Config) -> (Option<Section>, Vec<
         paginate_path,
         page_template,
         in_menu,
+        paginate_reversed,
+        transparent,
+        redirect_to,
         dir,
         url: String::new(),
         translation_key,

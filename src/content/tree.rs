@@ -119,6 +119,23 @@ pub(super) fn link_tree(content: &mut Content) {
             content.sections[p].subsections.push(i);
         }
     }
+    // A transparent section's pages are listed by its parent too (up through transparent
+    // parents), as in Zola.
+    for i in 0..content.sections.len() {
+        let mut at = i;
+        while content.sections[at].transparent {
+            let Some(p) = content.sections[at].parent else {
+                break;
+            };
+            let pages = content.sections[i].pages.clone();
+            for page in pages {
+                if !content.sections[p].pages.contains(&page) {
+                    content.sections[p].pages.push(page);
+                }
+            }
+            at = p;
+        }
+    }
     let order: Vec<(i64, String)> = content
         .sections
         .iter()
@@ -156,6 +173,9 @@ pub(super) fn link_tree(content: &mut Content) {
             };
             order.then_with(|| a.rel.cmp(&b.rel))
         });
+        if s.paginate_reversed {
+            s.pages.reverse();
+        }
     }
 }
 

@@ -223,7 +223,9 @@ impl Site {
             rendered,
             out,
         };
-        if s.dir.is_empty() && !s.pages.is_empty() && s.paginate_by.is_some() {
+        if let Some(to) = &s.redirect_to {
+            self.render_section_redirect(&part, to, &mut diags);
+        } else if s.dir.is_empty() && !s.pages.is_empty() && s.paginate_by.is_some() {
             // A home that paginates pages of its own (a Zola blog's posts): listed like a
             // section, with the previews of the sections. Without `paginate_by`, root pages are
             // the site's own pages (about, contact), reached from the menu.
@@ -381,6 +383,36 @@ impl Site {
     }
 
     /// A section's redirects (`aliases`).
+    /// A section whose own page sends readers on (`redirect_to`): `@/file.md` (checked like a
+    /// link), a site path or a full address.
+    fn render_section_redirect(&self, part: &SectionPart, to: &str, diags: &mut Vec<Diagnostic>) {
+        let s = part.s;
+        let target = match to.strip_prefix("@/") {
+            Some(file) => match self.targets.urls.get(file) {
+                Some(url) => url.clone(),
+                None => {
+                    diags.push(
+                        Diagnostic::error(format!("`redirect_to` names `@/{file}`, which does not exist"))
+                            .at(&s.source, crate::content::value_span(&s.source, "redirect_to"), "no such file under content/")
+                            .help("name a page as @/folder/file.md, or give an address such as /tips/ or https://…"),
+                    );
+                    return;
+                }
+            },
+            None => to.to_string(),
+        };
+        let fp = || {
+            let mut fp = Fingerprint::new("redirect");
+            fp.add(&s.url).add(&target);
+            fp.finish()
+        };
+        let key = UnitKey::Pager(s.url.clone());
+        if let Fresh::Render = part.out.unit(key, fp, vec![Output::file_for_url(&s.url)]) {
+            let html = super::pages::redirect_html(&target);
+            diags.extend(part.out.write_page(&s.url, html, part.origin()).err());
+        }
+    }
+
     fn render_section_aliases(&self, part: &SectionPart, diags: &mut Vec<Diagnostic>) {
         let s = part.s;
         let alias_files = s.meta.aliases.iter().map(|a| Output::file_for_url(a));

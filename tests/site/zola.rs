@@ -519,3 +519,43 @@ fn a_bundle_s_files_are_published_beside_every_translation() {
         read(site.path(), "en/catatan/jemur/index.html").contains("src=/en/catatan/jemur/foto.svg")
     );
 }
+
+#[test]
+fn zola_section_keys_transparent_paginate_reversed_and_redirect_to_work() {
+    let site = site_with(&[
+        (
+            "catatan/_index.md",
+            "+++\ntitle = \"Catatan\"\npaginate_reversed = true\n+++\n",
+        ),
+        (
+            "catatan/a.md",
+            "+++\ntitle = \"Lama\"\ndate = 2026-01-01\n+++\nA.\n",
+        ),
+        (
+            "catatan/b.md",
+            "+++\ntitle = \"Baru\"\ndate = 2026-02-01\n+++\nB.\n",
+        ),
+        (
+            "catatan/2025/_index.md",
+            "+++\ntitle = \"2025\"\ntransparent = true\n+++\n",
+        ),
+        (
+            "catatan/2025/c.md",
+            "+++\ntitle = \"Arsip\"\ndate = 2025-06-01\n+++\nC.\n",
+        ),
+        (
+            "pindah/_index.md",
+            "+++\ntitle = \"Pindah\"\nredirect_to = \"@/catatan/b.md\"\n+++\n",
+        ),
+    ]);
+    build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    let list = read(site.path(), "catatan/index.html");
+    // Oldest first (reversed), with the transparent sub-section's page among them.
+    assert_eq!(
+        order(&list, &["Lama", "Baru", "Arsip"]),
+        ["Arsip", "Lama", "Baru"],
+        "{list}"
+    );
+    let moved = read(site.path(), "pindah/index.html");
+    assert!(moved.contains("url=/catatan/b/"), "{moved}");
+}
