@@ -82,6 +82,32 @@ impl Site {
             .map_err(|e| template_error(&e, &self.theme.files, &self.root))
     }
 
+    /// [`Site::render`] for the page of content file `origin`: an error names both the
+    /// template and the content file it was drawing.
+    pub(super) fn render_for(
+        &self,
+        template: &str,
+        ctx: &Context,
+        origin: Option<&std::path::Path>,
+    ) -> Result<String, Diagnostic> {
+        self.render(template, ctx).map_err(|mut d| {
+            d.message = match origin {
+                Some(o) => format!(
+                    "template `{template}` failed while drawing {}",
+                    o.display()
+                ),
+                None => format!("template `{template}` failed"),
+            };
+            if let Some(o) = origin {
+                d.help = Some(format!(
+                    "check the template at the line shown; if {} names a template meant for another kind of page (`template = ...`), remove that line",
+                    o.display()
+                ));
+            }
+            d
+        })
+    }
+
     pub(super) fn has_template(&self, name: &str) -> bool {
         self.theme.files.contains_key(name)
     }

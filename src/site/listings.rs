@@ -154,7 +154,7 @@ impl Site {
                 );
             }
             ctx.insert("paginator", &paginator);
-            match self.render(template, &ctx) {
+            match self.render_for(template, &ctx, origin) {
                 Ok(html) => out.write_page(&url, html, origin).err(),
                 Err(d) => Some(d),
             }
@@ -285,7 +285,7 @@ impl Site {
         ctx: &tera::Context,
         diags: &mut Vec<Diagnostic>,
     ) {
-        match self.render(template, ctx) {
+        match self.render_for(template, ctx, part.origin()) {
             Ok(html) => diags.extend(part.out.write_page(&part.s.url, html, part.origin()).err()),
             Err(d) => diags.push(d),
         }

@@ -129,7 +129,7 @@ impl Site {
             ctx.insert("meta_description", &page.meta.description);
         }
         let origin = Some(page.source.path.as_path());
-        match self.render(&self.page_template(i), &ctx) {
+        match self.render_for(&self.page_template(i), &ctx, origin) {
             Ok(html) => {
                 if let Err(d) = out.write_page(&page.url, html, origin) {
                     diags.push(d);

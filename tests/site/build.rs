@@ -388,7 +388,7 @@ invalid_fixture! {
         "another `slug`",
     ];
     unknown_template_variable: [
-        "error: template error",
+        "error: template `page.html` failed while drawing content/",
         "--> templates/page.html",
         "Field `penulis` is not defined",
         "page.html:4:12",

@@ -559,3 +559,22 @@ fn zola_section_keys_transparent_paginate_reversed_and_redirect_to_work() {
     let moved = read(site.path(), "pindah/index.html");
     assert!(moved.contains("url=/catatan/b/"), "{moved}");
 }
+
+#[test]
+fn a_template_error_names_the_content_file_it_was_drawing() {
+    let site = site_with(&[(
+        "catatan/_index.md",
+        "+++\ntitle = \"Catatan\"\ntemplate = \"taxonomy_single.html\"\n+++\n",
+    )]);
+    let err = build(site.path()).unwrap_err().to_string();
+    assert!(
+        err.contains(
+            "template `taxonomy_single.html` failed while drawing content/catatan/_index.md"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("--> themes/default/templates/taxonomy_single.html"),
+        "{err}"
+    );
+}
