@@ -124,6 +124,7 @@ fn link_targets(content: &content::Content) -> LinkTargets {
         sanitize_html: true,
         layout_ids: vec!["isi".to_string()],
         drafts: Default::default(),
+        unrendered: Default::default(),
         shortcodes: None,
     }
 }

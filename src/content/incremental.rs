@@ -74,11 +74,15 @@ impl Content {
                 (None, Vec::new())
             };
             let is_draft = page.as_ref().is_some_and(|p| p.meta.draft && !opts.drafts);
+            let unrendered = page.as_ref().is_some_and(|p| !p.meta.render);
             self.drafts.retain(|d| d != rel);
-            if is_draft {
+            self.unrendered.retain(|d| d != rel);
+            if unrendered {
+                self.unrendered.push(rel.clone());
+            } else if is_draft {
                 self.drafts.push(rel.clone());
             }
-            let page = page.filter(|p| !p.meta.draft || opts.drafts);
+            let page = page.filter(|p| (!p.meta.draft || opts.drafts) && p.meta.render);
             match (existing, page) {
                 (Some(i), Some(mut p)) => {
                     let old = &self.pages[i];

@@ -98,6 +98,7 @@ pub fn load_files(root: &Path, config: &Config, opts: &LoadOptions) -> (Content,
     // Sections first: their `kind` decides how their pages are read.
     let mut sections: Vec<Section> = Vec::new();
     let mut drafts: Vec<String> = Vec::new();
+    let mut unrendered: Vec<String> = Vec::new();
     for p in section_files {
         let shown = p.source.path.clone();
         let read = catch_panic(&shown, "reading", || read_section(p, config))
@@ -129,6 +130,7 @@ pub fn load_files(root: &Path, config: &Config, opts: &LoadOptions) -> (Content,
     for (page, ds) in results {
         diags.extend(ds);
         match page {
+            Some(page) if !page.meta.render => unrendered.push(page.rel),
             Some(page) if !page.meta.draft || opts.drafts => pages.push(page),
             Some(page) => drafts.push(page.rel),
             None => {}
@@ -141,6 +143,7 @@ pub fn load_files(root: &Path, config: &Config, opts: &LoadOptions) -> (Content,
         assets: Vec::new(),
         raw_assets: assets,
         drafts,
+        unrendered,
     };
     (content, diags)
 }

@@ -39,6 +39,9 @@ pub struct Meta {
     pub weight: Option<i64>,
     /// True keeps the page or section out of the site unless drafts are included.
     pub draft: bool,
+    /// False (`render = false`, as in Zola) gives a page no page of its own (it is left out of
+    /// the site), and a section no listing page (its pages are published).
+    pub render: bool,
     /// Old site-relative URLs that redirect here, normalised and without repeats.
     pub aliases: Vec<String>,
     /// Template named in front matter instead of the default one; used only when the theme
@@ -175,6 +178,8 @@ pub struct Content {
     raw_assets: Vec<(PathBuf, String)>,
     /// Paths under `content/` of the drafts left out, so that a link to one can say so.
     pub drafts: Vec<String>,
+    /// Paths under `content/` of the pages with `render = false`, left out likewise.
+    pub unrendered: Vec<String>,
 }
 
 /// What to include when loading `content/`.

@@ -46,6 +46,7 @@ pub(super) fn read_meta(f: &mut Fields, needs_title: bool) -> Option<Meta> {
     let description = f.string("description").unwrap_or_default();
     let weight = f.integer("weight", "weight = 10");
     let draft = f.bool("draft").unwrap_or(false);
+    let render = f.bool("render").unwrap_or(true);
     let aliases: Vec<String> = f
         .strings("aliases")
         .unwrap_or_default()
@@ -72,7 +73,7 @@ pub(super) fn read_meta(f: &mut Fields, needs_title: bool) -> Option<Meta> {
         }
         None => Table::new(),
     };
-    for key in ["render", "in_search_index", "authors"] {
+    for key in ["in_search_index", "authors"] {
         f.take(key);
     }
     Some(Meta {
@@ -80,6 +81,7 @@ pub(super) fn read_meta(f: &mut Fields, needs_title: bool) -> Option<Meta> {
         description,
         weight,
         draft,
+        render,
         aliases,
         template,
         extra,

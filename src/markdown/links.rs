@@ -161,6 +161,20 @@ pub(super) fn resolve<'a>(
                 CowStr::from(url.clone())
             }
         }
+        None if targets.unrendered.contains(file) => {
+            diags.push(
+                Diagnostic::error(format!("link to a page that is not published: `@/{file}`"))
+                    .at(
+                        source,
+                        span,
+                        format!("content/{file} has `render = false`, so it has no page"),
+                    )
+                    .help(format!(
+                        "remove `render = false` from content/{file}, or remove this link"
+                    )),
+            );
+            CowStr::Borrowed("#")
+        }
         None if targets.drafts.contains(file) => {
             diags.push(
                 Diagnostic::error(format!("link to a draft: `@/{file}`"))

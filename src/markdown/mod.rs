@@ -33,6 +33,8 @@ pub struct LinkTargets {
     pub layout_ids: Vec<String>,
     /// Paths under `content/` of drafts left out of this build: a link to one says so.
     pub drafts: std::collections::HashSet<String>,
+    /// Paths under `content/` of pages with `render = false`: a link to one says so.
+    pub unrendered: std::collections::HashSet<String>,
     /// The templates that draw shortcodes, when the theme or site has any.
     pub shortcodes: Option<Shortcodes>,
 }
@@ -189,6 +191,7 @@ mod tests {
             sanitize_html: true,
             layout_ids: vec!["isi".to_string()],
             drafts: Default::default(),
+            unrendered: Default::default(),
             shortcodes: None,
         }
     }

@@ -165,7 +165,7 @@ impl Site {
         };
         if let Fresh::Render = out.unit(UnitKey::Sitemap, fp, vec!["sitemap.xml".into()]) {
             let mut entries: Vec<SitemapEntry> = Vec::new();
-            for s in &self.content.sections {
+            for s in self.content.sections.iter().filter(|s| s.meta.render) {
                 entries.push(SitemapEntry {
                     permalink: self.permalink(&s.url),
                     lastmod: None,

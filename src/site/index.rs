@@ -133,6 +133,7 @@ impl Site {
         }
         self.targets.urls = urls;
         self.targets.drafts = c.drafts.iter().cloned().collect();
+        self.targets.unrendered = c.unrendered.iter().cloned().collect();
         self.translations = translations;
         // Hashed from their sources: tera's maps do not keep a fixed order.
         let mut global = Fingerprint::new("global");
@@ -189,7 +190,12 @@ impl Site {
     pub(super) fn nav(&self, lang: &str) -> Vec<NavItem> {
         let mut items: Vec<(i64, String, String)> = Vec::new();
         for s in &self.content.sections {
-            if s.lang == lang && s.in_menu && !s.dir.is_empty() && !s.dir.contains('/') {
+            if s.lang == lang
+                && s.in_menu
+                && s.meta.render
+                && !s.dir.is_empty()
+                && !s.dir.contains('/')
+            {
                 items.push((
                     s.meta.weight.unwrap_or(100),
                     s.meta.title.clone(),

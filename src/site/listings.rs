@@ -223,7 +223,9 @@ impl Site {
             rendered,
             out,
         };
-        if let Some(to) = &s.redirect_to {
+        if !s.meta.render {
+            // `render = false`: no listing page; its pages are published.
+        } else if let Some(to) = &s.redirect_to {
             self.render_section_redirect(&part, to, &mut diags);
         } else if s.dir.is_empty() && !s.pages.is_empty() && s.paginate_by.is_some() {
             // A home that paginates pages of its own (a Zola blog's posts): listed like a
@@ -323,6 +325,7 @@ impl Site {
         let s = part.s;
         s.subsections
             .iter()
+            .filter(|&&j| self.content.sections[j].meta.render)
             .map(|&j| {
                 let sub = &self.content.sections[j];
                 let list = if sub.kind == Kind::Workshop {

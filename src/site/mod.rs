@@ -92,6 +92,7 @@ impl Site {
                 sanitize_html: config.markdown.sanitize_html,
                 layout_ids: theme.layout_ids.clone(),
                 drafts: Default::default(),
+                unrendered: Default::default(),
                 shortcodes: shortcodes_of(&theme),
             },
             translations: HashMap::new(),

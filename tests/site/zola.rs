@@ -578,3 +578,48 @@ fn a_template_error_names_the_content_file_it_was_drawing() {
         "{err}"
     );
 }
+
+#[test]
+fn render_false_gives_a_page_no_page_and_a_section_no_listing() {
+    let site = site_with(&[
+        (
+            "catatan/_index.md",
+            "+++\ntitle = \"Catatan\"\nrender = false\n+++\n",
+        ),
+        ("catatan/a.md", "+++\ntitle = \"A\"\n+++\nA.\n"),
+        (
+            "tersembunyi.md",
+            "+++\ntitle = \"Tersembunyi\"\nrender = false\n+++\nData.\n",
+        ),
+    ]);
+    build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    let out = site.path().join("output");
+    assert!(!out.join("tersembunyi/index.html").exists());
+    assert!(!out.join("catatan/index.html").exists(), "no listing page");
+    assert!(
+        out.join("catatan/a/index.html").exists(),
+        "its pages are published"
+    );
+    let home = read(site.path(), "index.html");
+    assert!(
+        !home.contains("href=/catatan/>"),
+        "not in the menu or previews: {home}"
+    );
+    assert!(!read(site.path(), "sitemap.xml").contains("/catatan/<"));
+    // A link to the unpublished page says why.
+    let site = site_with(&[
+        (
+            "tersembunyi.md",
+            "+++\ntitle = \"T\"\nrender = false\n+++\nData.\n",
+        ),
+        (
+            "tautan.md",
+            "+++\ntitle = \"L\"\n+++\n[t](@/tersembunyi.md)\n",
+        ),
+    ]);
+    let err = build(site.path()).unwrap_err().to_string();
+    assert!(
+        err.contains("content/tersembunyi.md has `render = false`, so it has no page"),
+        "{err}"
+    );
+}
