@@ -167,7 +167,7 @@ impl Site {
     /// did-you-mean.
     pub(super) fn check_local_links(
         &self,
-        results: &[std::sync::Arc<super::pages::PageResult>],
+        links: &[(&Source, &[crate::markdown::LocalLink])],
         ids: &std::collections::HashMap<&str, &std::collections::HashSet<String>>,
         out: &Output,
     ) -> Vec<Diagnostic> {
@@ -184,9 +184,8 @@ impl Site {
             )
             .collect();
         let mut diags = Vec::new();
-        for (i, r) in results.iter().enumerate() {
-            let page = &self.content.pages[i];
-            for link in &r.local_links {
+        for (source, page_links) in links {
+            for link in page_links.iter() {
                 let file = Output::file_for_url(&link.path);
                 let folder = format!("{}/index.html", link.path.trim_matches('/'));
                 let exists = out.makes(&file)
@@ -206,11 +205,7 @@ impl Site {
                             if link.image { "image" } else { "link to" },
                             link.path.escape_debug()
                         ))
-                        .at(
-                            &page.source,
-                            link.span.clone(),
-                            "this site has no such address",
-                        )
+                        .at(source, link.span.clone(), "this site has no such address")
                         .help(help),
                     );
                     continue;
@@ -238,7 +233,7 @@ impl Site {
                         link.path.escape_debug(),
                         frag.escape_debug()
                     ))
-                    .at(&page.source, link.span.clone(), "no heading has this id")
+                    .at(source, link.span.clone(), "no heading has this id")
                     .help(help),
                 );
             }

@@ -195,7 +195,7 @@ impl Site {
         i: usize,
         rendered: &[Arc<PageResult>],
         out: &Output,
-    ) -> (Vec<Diagnostic>, HashSet<String>) {
+    ) -> SectionResult {
         let s = &self.content.sections[i];
         let mut diags = Vec::new();
         let md = markdown::render(
@@ -206,7 +206,12 @@ impl Site {
             &self.targets,
             &mut diags,
         );
-        let ids = md.headings.iter().map(|h| h.id.clone()).collect();
+        let ids: HashSet<String> = md
+            .headings
+            .iter()
+            .map(|h| h.id.clone())
+            .chain(md.footnote_ids.iter().cloned())
+            .collect();
         let content = (!md.html.trim().is_empty()).then_some(md.html.as_str());
         let view = self.section_view(s, content);
         let fp = {
@@ -276,7 +281,12 @@ impl Site {
             ));
         }
         self.render_section_aliases(&part, &mut diags);
-        (diags, ids)
+        SectionResult {
+            diags,
+            ids,
+            local_links: md.local_links,
+            anchor_refs: md.anchor_refs,
+        }
     }
 
     /// Renders a section's page with `template` and `ctx` and writes it.
@@ -432,4 +442,15 @@ impl Site {
             }
         }
     }
+}
+
+/// What a section's render left for the link checks.
+pub(super) struct SectionResult {
+    pub(super) diags: Vec<Diagnostic>,
+    /// The ids of its body (headings and footnotes).
+    pub(super) ids: HashSet<String>,
+    /// Links and images of its body to this site by address.
+    pub(super) local_links: Vec<crate::markdown::LocalLink>,
+    /// Its `@/x.md#frag` links.
+    pub(super) anchor_refs: Vec<crate::markdown::AnchorRef>,
 }

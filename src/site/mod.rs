@@ -223,30 +223,54 @@ impl Site {
             diags.extend(r.diags.iter().cloned());
             ids.insert(self.content.pages[i].rel.as_str(), &r.ids);
         }
-        let section_results: Vec<(Vec<Diagnostic>, HashSet<String>)> =
-            (0..self.content.sections.len())
-                .into_par_iter()
-                .map(|i| {
-                    let path = &self.content.sections[i].source.path;
-                    catch_panic(path, "rendering", || self.render_section(i, &results, out))
-                        .unwrap_or_else(|d| (vec![d], HashSet::new()))
-                })
-                .collect();
-        for (i, (ds, sids)) in section_results.iter().enumerate() {
-            diags.extend(ds.iter().cloned());
-            ids.insert(self.content.sections[i].rel.as_str(), sids);
+        let section_results: Vec<listings::SectionResult> = (0..self.content.sections.len())
+            .into_par_iter()
+            .map(|i| {
+                let path = &self.content.sections[i].source.path;
+                catch_panic(path, "rendering", || self.render_section(i, &results, out))
+                    .unwrap_or_else(|d| listings::SectionResult {
+                        diags: vec![d],
+                        ids: HashSet::new(),
+                        local_links: Vec::new(),
+                        anchor_refs: Vec::new(),
+                    })
+            })
+            .collect();
+        for (i, r) in section_results.iter().enumerate() {
+            diags.extend(r.diags.iter().cloned());
+            ids.insert(self.content.sections[i].rel.as_str(), &r.ids);
         }
         for (i, r) in results.iter().enumerate() {
             for a in &r.anchor_refs {
                 check_anchor(&self.content.pages[i].source, a, &ids, &mut diags);
             }
         }
+        for (i, r) in section_results.iter().enumerate() {
+            for a in &r.anchor_refs {
+                check_anchor(&self.content.sections[i].source, a, &ids, &mut diags);
+            }
+        }
+        // Links by address, of pages and sections alike.
+        let local_links: Vec<(
+            &crate::common::diagnostics::Source,
+            &[crate::markdown::LocalLink],
+        )> = results
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (&self.content.pages[i].source, r.local_links.as_slice()))
+            .chain(
+                section_results
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| (&self.content.sections[i].source, r.local_links.as_slice())),
+            )
+            .collect();
         diags.extend(self.render_taxonomies(&results, out));
         diags.extend(self.render_feeds(&results, out));
         diags.extend(self.render_special(out));
         diags.extend(self.render_impact(out));
         diags.extend(self.copy_assets(out, &assets));
-        diags.extend(self.check_local_links(&results, &ids, out));
+        diags.extend(self.check_local_links(&local_links, &ids, out));
         let collisions = out.collisions();
         if !collisions.is_empty() {
             // Writing one output over the other's folder fails too; the collision says why.

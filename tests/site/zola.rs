@@ -623,3 +623,18 @@ fn render_false_gives_a_page_no_page_and_a_section_no_listing() {
         "{err}"
     );
 }
+
+#[test]
+fn links_in_a_section_s_own_text_are_checked_too() {
+    let site = site_with(&[(
+        "catatan/_index.md",
+        "+++\ntitle = \"Catatan\"\n+++\nLihat [tips](/tipz/) dan [cuaca](@/tips/cuaca.md#tidak-ada).\n",
+    )]);
+    let err = build(site.path()).unwrap_err().to_string();
+    assert!(
+        err.contains("error: broken link to `/tipz/`")
+            && err.contains("--> content/catatan/_index.md:4:7"),
+        "{err}"
+    );
+    assert!(err.contains("tidak-ada"), "{err}");
+}
