@@ -232,39 +232,29 @@ impl Site {
             // `render = false`: no listing page; its pages are published.
         } else if let Some(to) = &s.redirect_to {
             self.render_section_redirect(&part, to, &mut diags);
-        } else if s.dir.is_empty() && !s.pages.is_empty() && s.paginate_by.is_some() {
-            // A home that paginates pages of its own (a Zola blog's posts): listed like a
-            // section, with the previews of the sections. Without `paginate_by`, root pages are
-            // the site's own pages (about, contact), reached from the menu.
-            let previews = self.home_previews(&part);
-            let fill = |ctx: &mut tera::Context| {
-                ctx.insert("section", &part.view);
-                ctx.insert("sections", &previews);
-                part.describe(ctx);
-            };
-            diags.extend(self.paginate(
-                &s.pages,
-                s.paginate_by,
-                &s.url,
-                &s.paginate_path,
-                rendered,
-                out,
-                self.chosen_template(s.meta.template.as_deref(), "index.html"),
-                &fill,
-                &s.lang,
-                Some(&s.translation_key),
-                part.origin(),
-                fp,
-            ));
-        } else if s.dir.is_empty() {
+        } else if s.dir.is_empty() && (s.pages.is_empty() || s.paginate_by.is_none()) {
+            // Without `paginate_by`, root pages are the site's own pages (about, contact),
+            // reached from the menu: the home previews the sections.
             self.render_home(&part, &mut diags);
-        } else if s.kind == Kind::Workshop {
+        } else if s.kind == Kind::Workshop && !s.dir.is_empty() {
             self.render_schedule(&part, &mut diags);
         } else {
+            // A section's listing; or a home that paginates pages of its own (a Zola blog's
+            // posts), listed like a section with the previews of the sections.
+            let home = s.dir.is_empty();
+            let previews = if home {
+                self.home_previews(&part)
+            } else {
+                Vec::new()
+            };
             let fill = |ctx: &mut tera::Context| {
                 ctx.insert("section", &part.view);
+                if home {
+                    ctx.insert("sections", &previews);
+                }
                 part.describe(ctx);
             };
+            let default = if home { "index.html" } else { "section.html" };
             diags.extend(self.paginate(
                 &s.pages,
                 s.paginate_by,
@@ -272,7 +262,7 @@ impl Site {
                 &s.paginate_path,
                 rendered,
                 out,
-                self.chosen_template(s.meta.template.as_deref(), "section.html"),
+                self.chosen_template(s.meta.template.as_deref(), default),
                 &fill,
                 &s.lang,
                 Some(&s.translation_key),
