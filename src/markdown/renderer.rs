@@ -548,8 +548,13 @@ impl<'a, 'd> Renderer<'a, 'd> {
     /// the call, and the call draws nothing.
     fn draw_shortcodes(&mut self) -> Vec<String> {
         let mut markers = Vec::with_capacity(self.expanded.calls.len());
+        let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
         for call in &self.expanded.calls {
-            let html = self.draw_shortcode(call).unwrap_or_else(|d| {
+            // `nth`: the how-many-th call of this shortcode on the page, from 1 (as in Zola).
+            let nth = seen.entry(call.name.as_str()).or_insert(0);
+            *nth += 1;
+            let nth = *nth;
+            let html = self.draw_shortcode(call, nth).unwrap_or_else(|d| {
                 self.diags.push(d);
                 String::new()
             });
@@ -561,7 +566,11 @@ impl<'a, 'd> Renderer<'a, 'd> {
         markers
     }
 
-    fn draw_shortcode(&self, call: &super::shortcodes::Call) -> Result<String, Diagnostic> {
+    fn draw_shortcode(
+        &self,
+        call: &super::shortcodes::Call,
+        nth: usize,
+    ) -> Result<String, Diagnostic> {
         let known = self.targets.shortcodes.as_ref();
         let names: Vec<&str> =
             known.map_or(Vec::new(), |s| s.names.iter().map(String::as_str).collect());
@@ -588,6 +597,8 @@ impl<'a, 'd> Renderer<'a, 'd> {
             ctx.insert_value(k.clone(), v.clone());
         }
         ctx.insert("page_url", self.page_url);
+        ctx.insert("lang", &self.lang);
+        ctx.insert("nth", &nth);
         if let Some(words) = &sc.words {
             ctx.insert_value("t", words(self.lang.as_str()));
         }

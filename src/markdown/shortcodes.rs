@@ -5,7 +5,9 @@
 //! rendered HTML gets back; a call alone on its line is a block (no paragraph around it).
 //!
 //! Arguments reach the template as variables (text is escaped by the template, as any value);
-//! a body is markdown, rendered and cleaned like the page, and reaches the template as `body`.
+//! a body is markdown, rendered and cleaned like the page, and reaches the template as `body`;
+//! `page_url`, `lang`, `nth` (the how-many-th call of that shortcode on the page, from 1) and the
+//! theme's words `t` are there too.
 
 use std::ops::Range;
 use std::sync::Arc;

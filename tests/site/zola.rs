@@ -638,3 +638,31 @@ fn links_in_a_section_s_own_text_are_checked_too() {
     );
     assert!(err.contains("tidak-ada"), "{err}");
 }
+
+#[test]
+fn a_site_s_own_shortcode_gets_its_arguments_lang_and_nth() {
+    let site = site_with(&[
+        (
+            "catatan.md",
+            "+++\ntitle = \"C\"\n+++\n{{ nomor(x=1) }}\n\n{{ nomor(x=2) }}\n",
+        ),
+        (
+            "catatan.en.md",
+            "+++\ntitle = \"N\"\n+++\n{{ nomor(x=3) }}\n",
+        ),
+    ]);
+    let dir = site.path().join("templates/shortcodes");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("nomor.html"),
+        "<span class=\"callout\">{{ lang }}-{{ nth }}-{{ x }}</span>",
+    )
+    .unwrap();
+    build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    let id = read(site.path(), "catatan/index.html");
+    assert!(
+        id.contains(">id-1-1</span>") && id.contains(">id-2-2</span>"),
+        "{id}"
+    );
+    assert!(read(site.path(), "en/catatan/index.html").contains(">en-1-3</span>"));
+}
