@@ -40,7 +40,7 @@ pub(super) struct Renderer<'a, 'd> {
     source: &'a Source,
     body: &'a str,
     /// The body with its shortcode calls as tokens, and how offsets map back.
-    expanded: &'a Expanded,
+    expanded: &'a Expanded<'a>,
     /// The page's language (shortcodes get the theme's words in it).
     lang: String,
     body_start: usize,
@@ -68,13 +68,13 @@ impl<'a, 'd> Renderer<'a, 'd> {
     pub(super) fn new(
         source: &'a Source,
         body_start: usize,
-        expanded: &'a Expanded,
+        expanded: &'a Expanded<'a>,
         page_url: &'a str,
         lang: &str,
         targets: &'a LinkTargets,
         diags: &'d mut Vec<Diagnostic>,
     ) -> Self {
-        let body = expanded.text.as_str();
+        let body: &str = &expanded.text;
         Renderer {
             source,
             body,
@@ -652,9 +652,9 @@ fn is_more(html: &str) -> bool {
 
 /// Puts the drawn shortcodes in place of their tokens: a call alone in its paragraph replaces
 /// the paragraph (a figure is no paragraph's content).
-fn place_shortcodes(html: &str, drawn: &[String]) -> String {
-    if !html.contains(TOKEN_OPEN) {
-        return html.to_string();
+fn place_shortcodes<'h>(html: &'h str, drawn: &[String]) -> std::borrow::Cow<'h, str> {
+    if drawn.is_empty() || !html.contains(TOKEN_OPEN) {
+        return std::borrow::Cow::Borrowed(html);
     }
     let mut out = html.to_string();
     for (n, marker) in drawn.iter().enumerate() {
@@ -663,5 +663,5 @@ fn place_shortcodes(html: &str, drawn: &[String]) -> String {
             .replace(&format!("<p>{token}</p>"), marker)
             .replace(&token, marker);
     }
-    out
+    std::borrow::Cow::Owned(out)
 }

@@ -47,16 +47,16 @@ pub(super) struct Call {
 }
 
 /// A body with its calls replaced by tokens, and how its offsets map back to the file's.
-pub(super) struct Expanded {
-    /// The text the markdown parser reads.
-    pub(super) text: String,
+pub(super) struct Expanded<'b> {
+    /// The text the markdown parser reads: the body itself when it calls no shortcode.
+    pub(super) text: std::borrow::Cow<'b, str>,
     /// The calls, by token number.
     pub(super) calls: Vec<Call>,
     /// `(offset in text, offset in body)` at each place the two stop lining up, in order.
     pub(super) shifts: Vec<(usize, usize)>,
 }
 
-impl Expanded {
+impl Expanded<'_> {
     /// The offset in the body of offset `at` of the expanded text.
     pub(super) fn body_offset(&self, at: usize) -> usize {
         let i = self.shifts.partition_point(|(t, _)| *t <= at);
@@ -68,21 +68,22 @@ impl Expanded {
 }
 
 /// Finds the calls of `body` (bytes `body_start..` of `source`), reporting malformed ones.
-pub(super) fn expand(
-    body: &str,
+pub(super) fn expand<'b>(
+    body: &'b str,
     body_start: usize,
     source: &Source,
     diags: &mut Vec<Diagnostic>,
-) -> Expanded {
-    let mut out = Expanded {
-        text: String::with_capacity(body.len()),
-        calls: Vec::new(),
-        shifts: Vec::new(),
-    };
+) -> Expanded<'b> {
     if !body.contains("{{") && !body.contains("{%") {
-        out.text.push_str(body);
-        return out;
+        return Expanded {
+            text: std::borrow::Cow::Borrowed(body),
+            calls: Vec::new(),
+            shifts: Vec::new(),
+        };
     }
+    let mut text = String::with_capacity(body.len());
+    let mut calls = Vec::new();
+    let mut shifts = Vec::new();
     let mut i = 0;
     let mut copied = 0;
     let bytes = body.as_bytes();
@@ -102,13 +103,13 @@ pub(super) fn expand(
             && let Some(end) = body[i + 4..].find(&format!("*/{close}"))
         {
             let inner = &body[i + 4..i + 4 + end];
-            out.text.push_str(&body[copied..i]);
-            out.text.push_str(open);
-            out.text.push_str(inner);
-            out.text.push_str(close);
+            text.push_str(&body[copied..i]);
+            text.push_str(open);
+            text.push_str(inner);
+            text.push_str(close);
             i += 4 + end + 4;
             copied = i;
-            out.shifts.push((out.text.len(), i));
+            shifts.push((text.len(), i));
             continue;
         }
         let Some((name, args, head_len)) = parse_head(&body[i..], close) else {
@@ -155,11 +156,11 @@ pub(super) fn expand(
                 continue;
             }
         };
-        out.text.push_str(&body[copied..start]);
-        out.text.push(TOKEN_OPEN);
-        out.text.push_str(&out.calls.len().to_string());
-        out.text.push(TOKEN_CLOSE);
-        out.calls.push(Call {
+        text.push_str(&body[copied..start]);
+        text.push(TOKEN_OPEN);
+        text.push_str(&calls.len().to_string());
+        text.push(TOKEN_CLOSE);
+        calls.push(Call {
             name,
             args,
             body: call_body,
@@ -167,10 +168,14 @@ pub(super) fn expand(
         });
         i = end;
         copied = i;
-        out.shifts.push((out.text.len(), i));
+        shifts.push((text.len(), i));
     }
-    out.text.push_str(&body[copied..]);
-    out
+    text.push_str(&body[copied..]);
+    Expanded {
+        text: std::borrow::Cow::Owned(text),
+        calls,
+        shifts,
+    }
 }
 
 /// `{{ name(args) }}` or `{% name(args) %}` at the start of `text`: the name, the arguments (or

@@ -53,9 +53,9 @@ pub struct OutputOptions {
 /// `html` with `prefix` before every site-absolute address (`href="/x/"` → `href="/p/x/"`) in
 /// `href`, `src`, `action` and `poster` attributes and in a refresh's `url=`; protocol-relative
 /// (`//host`) and other addresses are left alone.
-pub fn with_path_prefix(html: &str, prefix: &str) -> String {
+pub fn with_path_prefix<'h>(html: &'h str, prefix: &str) -> std::borrow::Cow<'h, str> {
     if prefix.is_empty() {
-        return html.to_string();
+        return std::borrow::Cow::Borrowed(html);
     }
     let mut out = String::with_capacity(html.len() + 256);
     let mut rest = html;
@@ -77,7 +77,7 @@ pub fn with_path_prefix(html: &str, prefix: &str) -> String {
             .min();
         let Some((i, len)) = next else {
             out.push_str(rest);
-            return out;
+            return std::borrow::Cow::Owned(out);
         };
         // Up to the `/` that starts the address.
         let slash = i + len - 1;
@@ -241,7 +241,10 @@ impl Output {
         if self.is_static(&path) {
             return Ok(());
         }
-        let html = with_path_prefix(&html, &self.opts.path_prefix);
+        let html = match with_path_prefix(&html, &self.opts.path_prefix) {
+            std::borrow::Cow::Owned(prefixed) => prefixed,
+            std::borrow::Cow::Borrowed(_) => html,
+        };
         let bytes = if self.opts.minify {
             minify_html::minify(html.as_bytes(), &minify_cfg())
         } else {

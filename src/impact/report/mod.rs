@@ -86,7 +86,9 @@ pub fn build(a: &Analysis, l: &Language) -> (ReportView, Vec<Download>) {
         let in_list = sentences::in_sentence(&view.label);
         match &view.did {
             Some(_) if oa.no_inference().is_some() => no_conclusion.push(in_list.clone()),
-            Some(d) if d.significant && d.verdict == l.w("verdict_better") => {
+            Some(d)
+                if d.significant && (oa.headline().estimate.value > 0.0) == o.higher_is_better =>
+            {
                 better.push(in_list.clone())
             }
             Some(d) if d.significant => worse += 1,
