@@ -519,6 +519,27 @@ fn the_overview_counts_improvements_in_the_direction_that_is_better() {
     );
     assert!(improvement("Fuel spending") < 0.0);
     assert!(improvement("Monthly income") > 0.0);
+    // The trend chart's title states its finding by the sign of the estimate.
+    for (id, finding) in [
+        (
+            "uang-naik",
+            "Monthly income: participants pulled ahead of the comparison group after the programme started",
+        ),
+        (
+            "uang-turun",
+            "Fuel spending: participants went down relative to the comparison group after the programme started",
+        ),
+        (
+            "uang-datar",
+            "Savings: participants and the comparison group moved with no clear difference",
+        ),
+    ] {
+        let page = read(site.path(), &format!("en/impact/{id}/index.html"));
+        assert!(
+            page.contains(&format!("<p class=chart-title>{finding}</p>")),
+            "{id}: {page}"
+        );
+    }
     // No reliability reading of an unclear estimate (its RSE explodes near zero).
     let flat = read(site.path(), "en/impact/skor-datar/index.html");
     assert!(

@@ -99,7 +99,7 @@ pub fn outcome_view(
             .clone()
             .unwrap_or_else(|| say(l, "trend_title_reach", &[("Measure", &label)])),
         (Some(d), false) if !d.interval.is_empty() => {
-            let key = match (d.significant, d.value.starts_with('+')) {
+            let key = match (d.significant, oa.headline().estimate.value > 0.0) {
                 (false, _) => "trend_title_unclear",
                 (true, true) => "trend_title_rise",
                 (true, false) => "trend_title_fall",
