@@ -413,7 +413,7 @@ fn the_report_home_tells_the_story_before_the_numbers_and_every_page_is_dated() 
         assert!(
             html.contains("<p class=stamp>Data: 15 February 2026 · Built: ")
                 && html.contains(&format!(
-                    "Method: berdaya {} · difference in differences, two waves",
+                    "Method: berdaya {} · difference in differences, last wave before against first wave after the programme",
                     env!("CARGO_PKG_VERSION")
                 )),
             "{page}"
@@ -449,8 +449,8 @@ fn left_out_outcomes_and_rejected_rows_are_named_on_the_home_page() {
         "{home}"
     );
     assert!(
-        home.contains("The impact on monthly income, fuel spending,")
-            && home.contains("and has a bank account is not shown because a group has fewer than 250 respondents, to protect their privacy."),
+        home.contains("The impact on “Monthly income”, “Fuel spending”,")
+            && home.contains("and “Has a bank account” is not shown because a group has fewer than 250 respondents, to protect their privacy."),
         "{home}"
     );
     assert!(home.contains("No outcome changed clearly against the comparison group"));
@@ -519,6 +519,11 @@ fn the_overview_counts_improvements_in_the_direction_that_is_better() {
     );
     assert!(improvement("Fuel spending") < 0.0);
     assert!(improvement("Monthly income") > 0.0);
+    // A list of measures quotes their names.
+    assert!(
+        home.contains("participants improved clearly on “Monthly income”, “Digital-literacy score”, “Stress score”,"),
+        "{home}"
+    );
     // The trend chart's title states its finding by the sign of the estimate.
     for (id, finding) in [
         (

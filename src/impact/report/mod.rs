@@ -83,7 +83,8 @@ pub fn build(a: &Analysis, l: &Language) -> (ReportView, Vec<Download>) {
             crate::impact::config::OutcomeKind::Continuous => o.unit_in(l.code, l.default),
         };
         let head = format!("{},{}", csv_escape(&view.label), csv_escape(unit));
-        let in_list = sentences::in_sentence(&view.label);
+        // Labels are names of measures, often verb phrases ("Sells online"): quoted in a list.
+        let in_list = format!("“{}”", view.label);
         match &view.did {
             Some(_) if oa.no_inference().is_some() => no_conclusion.push(in_list.clone()),
             Some(d)

@@ -548,19 +548,24 @@ fn level_bars(
     downloads: &mut Vec<Download>,
 ) -> FigureView {
     let (o, o_label, b, l) = (one.o, one.label, one.b, one.l);
-    let top = levels
-        .iter()
-        .max_by(|a, b| a.1.total_cmp(&b.1))
-        .map_or(String::new(), |t| t.0.clone());
+    // "Highest" only when the top level stands out as shown (not a tie in the page's rounding).
+    let mut by_value: Vec<&(String, f64, u64)> = levels.iter().collect();
+    by_value.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let top = by_value.first().map_or(String::new(), |t| t.0.clone());
+    let stands_out = match (by_value.first(), by_value.get(1)) {
+        (Some(a), Some(b)) => level(o, a.1, l) != level(o, b.1, l),
+        _ => false,
+    };
     let title = say(
         l,
         &format!(
-            "bars_title_{}",
+            "bars_title_{}{}",
             if o.kind == OutcomeKind::Binary {
                 "shares"
             } else {
                 "means"
-            }
+            },
+            if stands_out { "" } else { "_even" }
         ),
         &[
             ("measure", &sentences::in_sentence(o_label)),
