@@ -145,15 +145,18 @@ impl Theme {
         }
         let hashes = template_hashes(&sources);
         let layout_ids = layout_ids(&sources);
-        let mut tera = Tera::new();
-        tera.autoescape_on(vec![".html", ".xml"]);
-        register_filters(&mut tera);
-        if let Err(e) = tera.add_raw_templates(sources) {
-            return Err(vec![template_error(&e, &files, root)]);
-        }
-
+        let (tera, errors) = compile(sources, &files, root);
         let strings_path = theme_dir.join("i18n.toml");
-        let strings = read_strings(&strings_path, root, config)?;
+        let strings = read_strings(&strings_path, root, config);
+        let tera = match (tera, strings.as_ref()) {
+            (Some(tera), Ok(_)) if errors.is_empty() => tera,
+            _ => {
+                let mut all = errors;
+                all.extend(strings.err().unwrap_or_default());
+                return Err(all);
+            }
+        };
+        let strings = strings.unwrap_or_default();
         let strings_hash = crate::common::hash::text_hash(
             &std::fs::read_to_string(&strings_path).unwrap_or_default(),
         );
@@ -172,6 +175,103 @@ impl Theme {
             layout_ids,
         })
     }
+}
+
+impl Theme {
+    /// A stand-in for a theme that failed to load, to draw content with when only its problems
+    /// are wanted (`build` and `check` report content errors in the same run as template
+    /// errors): every layout template is empty, shortcode templates that parse are kept, UI
+    /// strings that do not read are empty. `None` when even that does not load.
+    pub fn stand_in(root: &Path, config: &Config) -> Option<Theme> {
+        let theme_dir = root.join("themes").join(&config.theme);
+        let mut files = BTreeMap::new();
+        for dir in [theme_dir.join("templates"), root.join("templates")] {
+            for entry in walkdir::WalkDir::new(&dir).into_iter().flatten() {
+                if entry.file_type().is_file() {
+                    let key = crate::common::text::slash_path(&dir, entry.path());
+                    files.insert(key, entry.into_path());
+                }
+            }
+        }
+        let sources: Vec<(String, String)> = files
+            .iter()
+            .map(|(name, path)| {
+                let text = if name.starts_with("shortcodes/") {
+                    std::fs::read_to_string(path).unwrap_or_default()
+                } else {
+                    String::new()
+                };
+                (name.clone(), text)
+            })
+            .collect();
+        let (tera, _) = compile(sources, &files, root);
+        let strings =
+            read_strings(&theme_dir.join("i18n.toml"), root, config).unwrap_or_else(|_| {
+                config
+                    .all_languages()
+                    .into_iter()
+                    .map(|l| (l, Value::from_serializable(&toml::Table::new())))
+                    .collect()
+            });
+        Some(Theme {
+            tera: tera?,
+            files,
+            strings,
+            css: String::new(),
+            hashes: BTreeMap::new(),
+            strings_hash: 0,
+            layout_ids: Vec::new(),
+        })
+    }
+}
+
+fn new_tera() -> Tera {
+    let mut tera = Tera::new();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    register_filters(&mut tera);
+    tera
+}
+
+/// Parses every template. A template with a syntax error is reported and left empty so that
+/// the syntax errors of every template are found in one run; the errors Tera finds across
+/// templates (unknown filters, blocks, includes) are reported when no template had a syntax
+/// error (one left empty would cause false ones). Returns the templates when they loaded
+/// (with the broken ones empty) and the errors.
+fn compile(
+    mut sources: Vec<(String, String)>,
+    files: &BTreeMap<String, PathBuf>,
+    root: &Path,
+) -> (Option<Tera>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    for _ in 0..=sources.len() {
+        let mut tera = new_tera();
+        let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, s)| (n, s))) else {
+            return (Some(tera), diags);
+        };
+        if let tera::ErrorKind::SyntaxError(report) = e.kind()
+            && let Some(entry) = sources.iter_mut().find(|(n, _)| n == report.filename())
+        {
+            let shown = files
+                .get(&entry.0)
+                .map_or_else(|| PathBuf::from(&entry.0), |p| rel(root, p));
+            diags.push(
+                Diagnostic::error("template syntax error")
+                    .at(
+                        &Source::new(&shown, entry.1.as_str()),
+                        report.span().range.clone(),
+                        report.message().to_string(),
+                    )
+                    .help("Tera 2 syntax: {{ value }}, {% if x %}…{% endif %}, {% for x in list %}…{% endfor %}; see the README's Themes section"),
+            );
+            entry.1 = String::new();
+            continue;
+        }
+        if diags.is_empty() {
+            diags.push(template_error(&e, files, root));
+        }
+        return (None, diags);
+    }
+    (None, diags)
 }
 
 fn rel(root: &Path, path: &Path) -> PathBuf {

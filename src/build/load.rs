@@ -67,6 +67,43 @@ impl Parts {
         all
     }
 
+    /// Draws the site that loaded, writing nothing, for the problems only drawing finds
+    /// (unknown shortcodes, broken links): a run with load errors reports them too. A theme
+    /// that failed is replaced by [`Theme::stand_in`]. When a content file failed to load,
+    /// links cannot be judged (the file may be their target) and broken-link errors wait for
+    /// the next run.
+    pub fn draw_for_problems(self, opts: &BuildOptions, now: Timestamp) -> Vec<Diagnostic> {
+        let content_failed = self.content_diags.has_errors();
+        let theme = match self.theme {
+            Ok(t) => t,
+            Err(_) => match Theme::stand_in(&opts.root, &self.config) {
+                Some(t) => t,
+                None => return Vec::new(),
+            },
+        };
+        let site = Site::new(
+            opts.root.clone(),
+            self.config,
+            theme,
+            self.content,
+            self.analysis.ok().flatten(),
+            now,
+        );
+        let out_dir = opts.root.join("output");
+        let Ok(out) = crate::output::Output::new(&out_dir, site.output_options(true)) else {
+            return Vec::new();
+        };
+        let drawn = crate::common::diagnostics::catch_panic(&opts.root, "checking", || {
+            site.render_all(&out, false)
+        })
+        .unwrap_or_default();
+        out.abandon();
+        drawn
+            .into_iter()
+            .filter(|d| !(content_failed && d.message.starts_with("broken")))
+            .collect()
+    }
+
     /// The site, when the theme loaded; `now` is the build's "now".
     pub fn into_site(self, opts: &BuildOptions, now: Timestamp) -> Option<Site> {
         let theme = self.theme.ok()?;
@@ -87,11 +124,12 @@ impl Parts {
 pub fn load_site(opts: &BuildOptions) -> Result<(Site, Diagnostics), Diagnostics> {
     let parts = Parts::load(opts)?;
     let mut diags = parts.diagnostics();
+    let now = opts.now.unwrap_or_else(Timestamp::now);
     if diags.has_errors() {
-        diags.sort();
+        diags.extend(parts.draw_for_problems(opts, now));
+        diags.sort_and_dedup();
         return Err(diags);
     }
-    let now = opts.now.unwrap_or_else(Timestamp::now);
     let site = parts
         .into_site(opts, now)
         .expect("no errors means the theme loaded");

@@ -51,6 +51,26 @@ fn record_local(url: &str, page_url: &str, span: Range<usize>, image: bool, out:
     });
 }
 
+/// Records a link or image address written in raw HTML or drawn by a shortcode (`/x/`,
+/// `../x/`, `foto.jpg`, `#bagian`), relative ones against `page_url`, for the same check as
+/// markdown links.
+pub(super) fn record_html_link(
+    url: &str,
+    page_url: &str,
+    span: Range<usize>,
+    image: bool,
+    out: &mut Rendered,
+) {
+    if is_relative(url) {
+        let cut = url.find(['#', '?']).unwrap_or(url.len());
+        let (path, tail) = url.split_at(cut);
+        let url = format!("{}{tail}", normalise(&format!("{page_url}{path}")));
+        record_local(&url, page_url, span, image, out);
+    } else {
+        record_local(url, page_url, span, image, out);
+    }
+}
+
 /// `dir/../x/./y` with `..` and `.` segments applied (none climbs above the root).
 fn normalise(path: &str) -> String {
     let mut parts: Vec<&str> = Vec::new();

@@ -47,12 +47,13 @@ pub(super) struct Walk<'s> {
 impl Walk<'_> {
     /// Warns about everything sanitising removes from raw HTML at file offset `at`, and checks
     /// the nesting it adds.
+    /// Returns the addresses the kept HTML links to (file offset, address, image or not).
     pub(super) fn raw_html(
         &mut self,
         html: &str,
         map: &dyn Fn(usize) -> usize,
         diags: &mut Vec<Diagnostic>,
-    ) {
+    ) -> Vec<(usize, String, bool)> {
         self.raw_html = true;
         let found = sanitize::inspect(html);
         if self.sanitize {
@@ -72,6 +73,11 @@ impl Walk<'_> {
             diags.push(nesting_error(self.source, at, deepest, "HTML elements"));
         }
         self.html_depth = (self.html_depth + found.depth_change).max(0);
+        found
+            .links
+            .into_iter()
+            .map(|(at, url, image)| (map(at), url, image))
+            .collect()
     }
 
     /// A marker standing for the site's own `html`, placed by the markdown at `span`.

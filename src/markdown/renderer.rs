@@ -191,8 +191,10 @@ impl<'a, 'd> Renderer<'a, 'd> {
             }
             Event::End(TagEnd::HtmlBlock) => {
                 if let Some(b) = self.block.take().filter(|b| !b.text.is_empty()) {
-                    self.walk
+                    let links = self
+                        .walk
                         .raw_html(&b.text, &|at| b.source_offset(at), self.diags);
+                    self.record_html_links(links);
                 }
                 self.events.push(event);
             }
@@ -200,8 +202,10 @@ impl<'a, 'd> Renderer<'a, 'd> {
                 let at = self.at(range.start);
                 // Inside `> >` quotes the text skips the markers: point at its start then.
                 let exact = self.body.get(range.clone()) == Some(&**h);
-                self.walk
+                let links = self
+                    .walk
                     .raw_html(h, &|i| if exact { at + i } else { at }, self.diags);
+                self.record_html_links(links);
                 self.events.push(event);
             }
             Event::TaskListMarker(checked) => {
@@ -543,6 +547,14 @@ impl<'a, 'd> Renderer<'a, 'd> {
         self.out
     }
 
+    /// Records the links of raw HTML or of a shortcode's drawing (file offset, address, image
+    /// or not) for the link check.
+    fn record_html_links(&mut self, links: Vec<(usize, String, bool)>) {
+        for (at, url, image) in links {
+            super::links::record_html_link(&url, self.page_url, at..at + 1, image, &mut self.out);
+        }
+    }
+
     /// Draws every shortcode call with its template; each becomes a marker of the site's own
     /// HTML (put back after cleaning). An unknown shortcode or a template error is an error at
     /// the call, and the call draws nothing.
@@ -558,6 +570,13 @@ impl<'a, 'd> Renderer<'a, 'd> {
                 self.diags.push(d);
                 String::new()
             });
+            // What the drawing links to is checked like the page's own links, at the call.
+            let links = sanitize::inspect(&html)
+                .links
+                .into_iter()
+                .map(|(_, url, image)| (call.span.start, url, image))
+                .collect();
+            self.record_html_links(links);
             if !self.out.shortcodes.contains(&call.name) {
                 self.out.shortcodes.push(call.name.clone());
             }

@@ -46,6 +46,9 @@ pub struct Inspection {
     pub depth_change: i64,
     /// Deepest point relative to the start, and the byte offset where it was reached.
     pub max_depth: (i64, usize),
+    /// Addresses the kept HTML links to or shows (`<a href>`, `<img src>`), with the byte
+    /// offset of the attribute, as written; true for an image.
+    pub links: Vec<(usize, String, bool)>,
 }
 
 struct Sink<'a> {
@@ -202,7 +205,16 @@ impl TokenSink for Sink<'_> {
         } else {
             for attr in &tag.attrs {
                 let attr_name: &str = &attr.name.local;
-                if let Some((why, help)) = attribute_problem(name, attr_name, &attr.value) {
+                let problem = attribute_problem(name, attr_name, &attr.value);
+                if problem.is_none() && matches!((name, attr_name), ("a", "href") | ("img", "src"))
+                {
+                    found.links.push((
+                        self.attribute_offset(at, attr_name),
+                        attr.value.trim().to_string(),
+                        name == "img",
+                    ));
+                }
+                if let Some((why, help)) = problem {
                     found.removals.push(Removal {
                         offset: self.attribute_offset(at, attr_name),
                         len: attr_name.len(),

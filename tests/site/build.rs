@@ -394,9 +394,9 @@ invalid_fixture! {
         "page.html:4:12",
     ];
     template_syntax_error: [
-        "error: template error",
-        "--> templates/page.html",
-        "page.html:4:7",
+        "error: template syntax error",
+        "--> templates/page.html:4:7",
+        "Tera 2 syntax",
     ];
     broken_link: [
         "error: broken internal link to `@/tips/tidak-ada.md`",

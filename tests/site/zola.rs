@@ -666,3 +666,87 @@ fn a_site_s_own_shortcode_gets_its_arguments_lang_and_nth() {
     );
     assert!(read(site.path(), "en/catatan/index.html").contains(">en-1-3</span>"));
 }
+
+#[test]
+fn content_and_template_errors_are_reported_in_one_run() {
+    let site = site_with(&[
+        (
+            "tips/salah.md",
+            "+++\ntitle = \"Salah\"\ntopic = \"cuaca\"\n+++\nLihat {{ tidakada(x=1) }} dan [ini](/tips/hilang/).\n",
+        ),
+        ("tips/rusak.md", "+++\ntitle = 3\n+++\nIsi.\n"),
+        ("tips/lain.ca.md", "+++\ntitle = \"Altre\"\n+++\nIsi.\n"),
+    ]);
+    let templates = site.path().join("themes/default/templates");
+    for t in ["page.html", "base.html"] {
+        let path = templates.join(t);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, format!("{text}\n{{% if %}}\n")).unwrap();
+    }
+    let before = std::fs::read_dir(site.path()).unwrap().count();
+    let text = build(site.path()).unwrap_err().to_string();
+    // Content problems found while reading …
+    assert!(text.contains("`title` has the wrong type"), "{text}");
+    assert!(text.contains("`lain.ca.md` is in language `ca`"), "{text}");
+    // … and while drawing, though the theme did not load …
+    assert!(
+        text.contains("unknown shortcode `tidakada`") && text.contains("content/tips/salah.md:5:7"),
+        "{text}"
+    );
+    // … and every template's syntax error, each at its file and line.
+    let lines = |t: &str| {
+        std::fs::read_to_string(templates.join(t))
+            .unwrap()
+            .lines()
+            .count()
+    };
+    for t in ["page.html", "base.html"] {
+        assert!(
+            text.contains(&format!("--> themes/default/templates/{t}:{}:", lines(t))),
+            "{t}: {text}"
+        );
+    }
+    assert_eq!(text.matches("template syntax error").count(), 2, "{text}");
+    // A content file failed to load, so links (which may point at it) are judged next run.
+    assert!(!text.contains("broken link"), "{text}");
+    assert!(!site.path().join("output").exists());
+    assert_eq!(std::fs::read_dir(site.path()).unwrap().count(), before);
+
+    // With every file readable, broken links are reported with the template errors.
+    std::fs::remove_file(site.path().join("content/tips/rusak.md")).unwrap();
+    std::fs::remove_file(site.path().join("content/tips/lain.ca.md")).unwrap();
+    let text = build(site.path()).unwrap_err().to_string();
+    assert!(
+        text.contains("broken link to `/tips/hilang/`")
+            && text.contains("content/tips/salah.md:5:"),
+        "{text}"
+    );
+    assert!(text.contains("unknown shortcode `tidakada`"), "{text}");
+    assert_eq!(text.matches("template syntax error").count(), 2, "{text}");
+}
+
+#[test]
+fn links_in_raw_html_and_in_shortcodes_are_checked() {
+    let site = site_with(&[(
+        "tips/foto.md",
+        "+++\ntitle = \"Foto\"\ntopic = \"cuaca\"\n+++\n{{ figure(src=\"tidak-ada.jpg\", alt=\"Jemuran\") }}\n\nBaca <a href=\"/tips/hilang/\">ini</a>, <a href=\"../cuaca/\">cuaca</a> dan <img src=\"juga-tidak.png\" alt=\"x\">.\n",
+    )]);
+    let text = build(site.path()).unwrap_err().to_string();
+    assert!(
+        text.contains("broken image `/tips/foto/tidak-ada.jpg`")
+            && text.contains("content/tips/foto.md:5:1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("broken link to `/tips/hilang/`")
+            && text.contains("content/tips/foto.md:7:9"),
+        "{text}"
+    );
+    assert!(
+        text.contains("broken image `/tips/foto/juga-tidak.png`"),
+        "{text}"
+    );
+    // The relative link to a page that exists is fine.
+    assert!(!text.contains("`/tips/cuaca/`"), "{text}");
+    assert_eq!(text.matches("error: broken").count(), 3, "{text}");
+}
