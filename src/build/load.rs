@@ -89,19 +89,7 @@ impl Parts {
             self.analysis.ok().flatten(),
             now,
         );
-        let out_dir = opts.root.join("output");
-        let Ok(out) = crate::output::Output::new(&out_dir, site.output_options(true)) else {
-            return Vec::new();
-        };
-        let drawn = crate::common::diagnostics::catch_panic(&opts.root, "checking", || {
-            site.render_all(&out, false)
-        })
-        .unwrap_or_default();
-        out.abandon();
-        drawn
-            .into_iter()
-            .filter(|d| !(content_failed && d.message.starts_with("broken")))
-            .collect()
+        site.draw_for_problems(content_failed)
     }
 
     /// The site, when the theme loaded; `now` is the build's "now".

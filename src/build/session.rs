@@ -215,7 +215,15 @@ impl Session {
                 elapsed: started.elapsed(),
             }
         };
-        let Some(site) = self.site.as_ref().filter(|_| !diags.has_errors()) else {
+        if diags.has_errors() {
+            // Problems only drawing finds are shown with the others, as `build` does.
+            if let Some(site) = &self.site {
+                let content_failed = self.content_diags.iter().any(|d| d.is_error());
+                diags.extend(site.draw_for_problems(content_failed));
+            }
+            return round(Vec::new(), diags);
+        }
+        let Some(site) = self.site.as_ref() else {
             return round(Vec::new(), diags);
         };
         let opts = site.output_options(false);

@@ -281,6 +281,27 @@ impl Site {
     }
 }
 
+impl Site {
+    /// Draws the whole site, writing nothing, for the problems only drawing finds (unknown
+    /// shortcodes, broken links), when loading already found errors: a run reports both. With
+    /// `content_failed` (a content file did not load, and may be a link's target) broken-link
+    /// errors are left for the next run.
+    pub fn draw_for_problems(&self, content_failed: bool) -> Vec<Diagnostic> {
+        let Ok(out) = Output::new(&self.root.join("output"), self.output_options(true)) else {
+            return Vec::new();
+        };
+        let drawn = crate::common::diagnostics::catch_panic(&self.root, "checking", || {
+            self.render_all(&out, false)
+        })
+        .unwrap_or_default();
+        out.abandon();
+        drawn
+            .into_iter()
+            .filter(|d| !(content_failed && d.message.starts_with("broken")))
+            .collect()
+    }
+}
+
 /// The theme's and site's shortcode templates (`shortcodes/NAME.html`), when there are any.
 fn shortcodes_of(theme: &Theme) -> Option<crate::markdown::Shortcodes> {
     let names: Vec<String> = theme

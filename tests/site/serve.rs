@@ -258,6 +258,31 @@ fn edits_made_while_a_build_fails_are_written_once_it_succeeds() {
 }
 
 #[test]
+fn a_round_with_a_content_error_also_shows_what_only_drawing_finds() {
+    let mut t = SessionTest::new();
+    let a = t.edit(
+        "content/tips/berjualan-di-marketplace.md",
+        "+++\n",
+        "+++\nwarna = [\n",
+    );
+    let b = t.path("content/tips/katalog-whatsapp-business.md");
+    let b_text = fs::read_to_string(&b).unwrap();
+    fs::write(&b, format!("{b_text}\n{{{{ tidakada(x=1) }}}}\n")).unwrap();
+    let round = t.session.rebuild(&[a, b]);
+    let text = round.diags.to_string();
+    assert!(
+        text.contains("content/tips/berjualan-di-marketplace.md:3:7"),
+        "{text}"
+    );
+    assert!(
+        text.contains("unknown shortcode `tidakada`")
+            && text.contains("content/tips/katalog-whatsapp-business.md:"),
+        "{text}"
+    );
+    assert!(round.changed.is_empty());
+}
+
+#[test]
 fn static_files_and_images_come_and_go() {
     let mut t = SessionTest::new();
     // A static robots.txt replaces the generated one, and removing it brings that back.
