@@ -146,8 +146,16 @@ pub fn summary(r: &BuildReport, verb: &str) -> String {
         .map(|p| format!("/{} {}", p.path.trim_end_matches("index.html"), kb(p.gzip)))
         .collect::<Vec<_>>()
         .join(", ");
+    let photos = if r.photos.photos == 0 {
+        String::new()
+    } else {
+        format!(
+            "; {} photos ({} encoded, {} from the cache)",
+            r.photos.photos, r.photos.encoded, r.photos.reused
+        )
+    };
     format!(
-        "{verb} {} pages ({} files, {:.1} MB) in {:.2} s; heaviest gzip: {heaviest} (budget {})",
+        "{verb} {} pages ({} files, {:.1} MB) in {:.2} s; heaviest gzip: {heaviest} (budget {}){photos}",
         r.html_pages,
         r.files,
         r.bytes as f64 / 1_048_576.0,

@@ -125,6 +125,7 @@ fn link_targets(content: &content::Content) -> LinkTargets {
         layout_ids: vec!["isi".to_string()],
         drafts: Default::default(),
         unrendered: Default::default(),
+        photos: Default::default(),
         shortcodes: None,
     }
 }

@@ -24,6 +24,7 @@ pub mod fuzzing;
 pub mod impact;
 pub mod markdown;
 pub mod output;
+pub mod photos;
 pub mod sanitize;
 pub mod scaffold;
 pub mod serve;

@@ -68,6 +68,8 @@ pub struct BuildReport {
     pub reused: usize,
     /// The output folder the build was put in (nothing is written there for `check`).
     pub output: PathBuf,
+    /// Photos published, encoded and taken from the cache.
+    pub photos: crate::site::PhotoStats,
 }
 
 /// Builds the site; on any error the previous output is left as it was.
@@ -105,6 +107,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         warnings: diags,
         reused: output.compressed_reused(),
         output: out_dir,
+        photos: site.photo_stats(),
     };
     output.commit().map_err(Diagnostics::from)?;
     Ok(BuildReport {

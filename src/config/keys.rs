@@ -14,6 +14,7 @@ fn known_keys(table: &[&str]) -> &'static [&'static str] {
         [] => fields_of::<Config>(),
         ["build"] => fields_of::<BuildConfig>(),
         ["markdown"] => fields_of::<MarkdownConfig>(),
+        ["photos"] => fields_of::<crate::photos::PhotoSettings>(),
         ["timezone"] => fields_of::<TimeZone>(),
         ["languages", _] => fields_of::<Language>(),
         ["taxonomies", _] => fields_of::<Taxonomy>(),

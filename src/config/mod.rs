@@ -50,6 +50,9 @@ pub struct Config {
     /// How markdown is turned into HTML.
     #[serde(default)]
     pub markdown: MarkdownConfig,
+    /// How photos are resized and encoded.
+    #[serde(default)]
+    pub photos: crate::photos::PhotoSettings,
     /// The `[[taxonomies]]` entries; when the key is absent, `tags`, `topik` (from `topic`) and
     /// `kecamatan` (from `kecamatan`).
     #[serde(default = "default_taxonomies")]
@@ -100,6 +103,9 @@ pub struct BuildConfig {
     pub brotli_quality: u32,
     /// Gzip level (1-9) of the `.gz` files and of the budget measurement.
     pub gzip_level: u32,
+    /// Largest allowed first screen of a page on a 360 px phone, in KB: the gzip-compressed
+    /// HTML plus the photo it loads eagerly (see the README's Photos section).
+    pub first_screen_budget_kb: f64,
 }
 
 impl Default for BuildConfig {
@@ -111,6 +117,7 @@ impl Default for BuildConfig {
             report_heaviest: 3,
             brotli_quality: 5,
             gzip_level: 6,
+            first_screen_budget_kb: 80.0,
         }
     }
 }
@@ -385,5 +392,10 @@ impl Config {
     /// allowed gzip-compressed size of one HTML page.
     pub fn page_budget_bytes(&self) -> u64 {
         (self.build.page_budget_kb * 1024.0) as u64
+    }
+
+    /// `first_screen_budget_kb` in bytes (1 KB = 1024 bytes), rounded down.
+    pub fn first_screen_budget_bytes(&self) -> u64 {
+        (self.build.first_screen_budget_kb * 1024.0) as u64
     }
 }

@@ -140,6 +140,19 @@ pub(super) fn check_asset(path: &Path, rel: &str) -> Option<Diagnostic> {
             .help("write the page in markdown (a .md file); to offer the file for download, put it in a .zip"),
         );
     }
+    if matches!(
+        ext.as_str(),
+        "heic" | "heif" | "avif" | "tif" | "tiff" | "dng" | "cr2" | "nef" | "arw"
+    ) {
+        return Some(
+            Diagnostic::error(format!(
+                "{} is not published: .{ext} photos keep their camera data (such as where they were taken) and most phones' browsers cannot show them",
+                shown.display()
+            ))
+            .in_file(&shown)
+            .help("save the photo as JPEG (on a phone: share or export it as JPEG, or set the camera to \"most compatible\"); berdaya resizes JPEG and PNG photos and removes their camera data"),
+        );
+    }
     if ext != "svg" {
         return None;
     }

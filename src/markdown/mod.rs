@@ -37,6 +37,8 @@ pub struct LinkTargets {
     pub unrendered: std::collections::HashSet<String>,
     /// The templates that draw shortcodes, when the theme or site has any.
     pub shortcodes: Option<Shortcodes>,
+    /// The site's photos: an `<img>` showing one becomes a `<picture>` of its widths.
+    pub photos: crate::photos::SharedIndex,
 }
 
 /// A `@/x.md#frag` link whose fragment is checked once every page's headings are known.
@@ -85,6 +87,10 @@ pub struct Rendered {
     pub footnote_ids: Vec<String>,
     /// The shortcodes the body calls (their templates are part of what the page is made from).
     pub shortcodes: Vec<String>,
+    /// Site paths of the photos the body shows (as `<picture>`), in order.
+    pub photos: Vec<String>,
+    /// The photo the body loads eagerly, on the first screen, if any.
+    pub eager_photo: Option<String>,
 }
 
 /// A link or image to this site by address: its path (absolute, decoded), fragment and place.
@@ -193,6 +199,7 @@ mod tests {
             drafts: Default::default(),
             unrendered: Default::default(),
             shortcodes: None,
+            photos: Default::default(),
         }
     }
 

@@ -66,6 +66,14 @@ impl Walk<'_> {
                 );
             }
         }
+        for &at in &found.missing_alt {
+            let at = map(at);
+            diags.push(
+                Diagnostic::error("image without a description (alt text)")
+                    .at(self.source, at..at + 4, "this <img> has no alt attribute")
+                    .help("describe what the image shows: <img src=\"jemur.jpg\" alt=\"Rumput laut dijemur di para-para\">; an image that only decorates takes alt=\"\""),
+            );
+        }
         let deepest = self.depth + self.html_depth + found.max_depth.0;
         if deepest > MAX_NESTING && !self.too_deep {
             self.too_deep = true;

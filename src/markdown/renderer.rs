@@ -62,6 +62,8 @@ pub(super) struct Renderer<'a, 'd> {
     block: Option<HtmlBlock>,
     /// Whether each open link or image was dropped for an unsafe target.
     dropped: Vec<bool>,
+    /// Images being read: the description (alt text) so far and where the image is written.
+    alts: Vec<(String, Range<usize>)>,
 }
 
 impl<'a, 'd> Renderer<'a, 'd> {
@@ -103,6 +105,7 @@ impl<'a, 'd> Renderer<'a, 'd> {
             },
             block: None,
             dropped: Vec::new(),
+            alts: Vec::new(),
         }
     }
 
@@ -170,6 +173,9 @@ impl<'a, 'd> Renderer<'a, 'd> {
             Event::End(TagEnd::Heading(level)) => self.heading_end(level),
             Event::Start(Tag::Link { .. } | Tag::Image { .. }) => self.link_start(event, &range),
             Event::End(TagEnd::Link | TagEnd::Image) => {
+                if matches!(event, Event::End(TagEnd::Image)) {
+                    self.image_end();
+                }
                 if !self.dropped.pop().unwrap_or(false) {
                     self.events.push(event);
                 }
@@ -243,6 +249,9 @@ impl<'a, 'd> Renderer<'a, 'd> {
             Event::Text(ref t) | Event::Code(ref t) => {
                 if let Some(h) = &mut self.heading {
                     h.text.push_str(t);
+                }
+                if let Some(alt) = self.alts.last_mut() {
+                    alt.0.push_str(t);
                 }
                 self.out.word_count += t.split_whitespace().count();
                 self.events.push(event);
@@ -434,6 +443,9 @@ impl<'a, 'd> Renderer<'a, 'd> {
             Event::Start(Tag::Link { dest_url, .. }) => ("a", "href", dest_url.clone()),
             _ => return,
         };
+        if tag == "img" {
+            self.alts.push((String::new(), span.clone()));
+        }
         let dest = resolve(
             &dest_url,
             self.page_url,
@@ -473,6 +485,24 @@ impl<'a, 'd> Renderer<'a, 'd> {
             *dest_url = dest;
         }
         self.events.push(event);
+    }
+
+    /// An image without a description is an error: readers who cannot see it, and those whose
+    /// connection did not load it, get nothing.
+    fn image_end(&mut self) {
+        let Some((alt, span)) = self.alts.pop() else {
+            return;
+        };
+        if let Some(outer) = self.alts.last_mut() {
+            outer.0.push_str(&alt);
+        }
+        if alt.trim().is_empty() {
+            self.diags.push(
+                Diagnostic::error("image without a description (alt text)")
+                    .at(self.source, span, "nothing between `![` and `]`")
+                    .help("describe what the image shows for readers who cannot see it: ![Rumput laut dijemur di para-para](jemur.jpg); an image that only decorates takes an empty description in HTML: <img src=\"hiasan.png\" alt=\"\">"),
+            );
+        }
     }
 
     /// The page's HTML and summary, cleaned, with the site's own HTML put back.
@@ -538,12 +568,27 @@ impl<'a, 'd> Renderer<'a, 'd> {
             let mut summary = String::new();
             html::push_html(&mut summary, summary_events(&self.events[..at]));
             let summary = place_shortcodes(&summary, &drawn);
-            self.out.summary = Some(self.walk.finish(&summary, None));
+            let summary = self.walk.finish(&summary, None);
+            let photos = &self.targets.photos;
+            self.out.summary = Some(
+                match crate::photos::markup::rewrite(&summary, photos, false) {
+                    Some(r) => r.html,
+                    None => summary,
+                },
+            );
         }
         let mut html = String::with_capacity(self.body.len() + self.body.len() / 4);
         html::push_html(&mut html, self.events.into_iter());
         let html = place_shortcodes(&html, &drawn);
-        self.out.html = self.walk.finish(&html, Some(self.diags));
+        let html = self.walk.finish(&html, Some(self.diags));
+        self.out.html = match crate::photos::markup::rewrite(&html, &self.targets.photos, true) {
+            Some(r) => {
+                self.out.photos = r.shown;
+                self.out.eager_photo = r.eager;
+                r.html
+            }
+            None => html,
+        };
         self.out
     }
 
@@ -571,7 +616,18 @@ impl<'a, 'd> Renderer<'a, 'd> {
                 String::new()
             });
             // What the drawing links to is checked like the page's own links, at the call.
-            let links = sanitize::inspect(&html)
+            let found = sanitize::inspect(&html);
+            if !found.missing_alt.is_empty() {
+                self.diags.push(
+                    Diagnostic::error(format!(
+                        "shortcode `{}` shows an image without a description (alt text)",
+                        call.name
+                    ))
+                    .at(self.source, call.span.clone(), "no alt")
+                    .help("add alt=\"what the image shows\" to the call; alt=\"\" for an image that only decorates"),
+                );
+            }
+            let links = found
                 .links
                 .into_iter()
                 .map(|(_, url, image)| (call.span.start, url, image))

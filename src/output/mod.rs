@@ -70,11 +70,35 @@ pub fn with_path_prefix<'h>(html: &'h str, prefix: &str) -> std::borrow::Cow<'h,
         " poster='/",
         "; url=/",
     ];
+    const SRCSET: &str = " srcset=\"";
     loop {
         let next = STARTS
             .iter()
             .filter_map(|s| rest.find(s).map(|i| (i, s.len())))
             .min();
+        // `srcset` lists addresses, each followed by its width.
+        if let Some(i) = rest
+            .find(SRCSET)
+            .filter(|i| next.is_none_or(|(n, _)| *i < n))
+        {
+            let start = i + SRCSET.len();
+            let end = rest[start..].find('"').map_or(rest.len(), |e| start + e);
+            out.push_str(&rest[..start]);
+            let candidates: Vec<String> = rest[start..end]
+                .split(',')
+                .map(|c| {
+                    let t = c.trim_start();
+                    if t.starts_with('/') && !t.starts_with("//") {
+                        format!("{}{prefix}{t}", &c[..c.len() - t.len()])
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect();
+            out.push_str(&candidates.join(","));
+            rest = &rest[end..];
+            continue;
+        }
         let Some((i, len)) = next else {
             out.push_str(rest);
             return std::borrow::Cow::Owned(out);

@@ -49,6 +49,8 @@ pub struct Inspection {
     /// Addresses the kept HTML links to or shows (`<a href>`, `<img src>`), with the byte
     /// offset of the attribute, as written; true for an image.
     pub links: Vec<(usize, String, bool)>,
+    /// Byte offsets of kept `<img>` tags without an `alt` attribute.
+    pub missing_alt: Vec<usize>,
 }
 
 struct Sink<'a> {
@@ -203,6 +205,9 @@ impl TokenSink for Sink<'_> {
         } else if !TAGS.contains(&name) {
             found.removals.push(tag_removal(name, at, len, false));
         } else {
+            if name == "img" && !tag.attrs.iter().any(|a| &*a.name.local == "alt") {
+                found.missing_alt.push(at);
+            }
             for attr in &tag.attrs {
                 let attr_name: &str = &attr.name.local;
                 let problem = attribute_problem(name, attr_name, &attr.value);

@@ -15,6 +15,23 @@ impl Site {
     /// then the site's `static/`; a later one with the same path replaces an earlier one.
     /// Also returns the output paths of the static folders' files.
     pub(super) fn asset_files(&self) -> (Vec<(PathBuf, String)>, Vec<String>) {
+        // Photos are written processed (see `photos`), never copied with their metadata.
+        let photos = &self.targets.photos.photos;
+        let (files, static_paths) = self.asset_files_unfiltered();
+        (
+            files
+                .into_iter()
+                .filter(|(_, to)| !photos.contains_key(to))
+                .collect(),
+            static_paths
+                .into_iter()
+                .filter(|p| !photos.contains_key(p))
+                .collect(),
+        )
+    }
+
+    /// [`Site::asset_files`] with the photos.
+    pub(super) fn asset_files_unfiltered(&self) -> (Vec<(PathBuf, String)>, Vec<String>) {
         let mut files: BTreeMap<String, PathBuf> = self
             .content
             .assets

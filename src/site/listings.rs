@@ -276,6 +276,7 @@ impl Site {
             ids,
             local_links: md.local_links,
             anchor_refs: md.anchor_refs,
+            photos: md.photos,
         }
     }
 
@@ -443,4 +444,6 @@ pub(super) struct SectionResult {
     pub(super) local_links: Vec<crate::markdown::LocalLink>,
     /// Its `@/x.md#frag` links.
     pub(super) anchor_refs: Vec<crate::markdown::AnchorRef>,
+    /// Site paths of the photos its body shows.
+    pub(super) photos: Vec<String>,
 }

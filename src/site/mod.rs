@@ -16,6 +16,7 @@ mod impact;
 mod index;
 mod listings;
 mod pages;
+mod photos;
 mod taxonomies;
 pub mod views;
 
@@ -36,6 +37,7 @@ use crate::templates::Theme;
 use index::LangGlobals;
 pub(crate) use pages::PageResult;
 use pages::check_anchor;
+pub use photos::PhotoStats;
 
 /// A loaded site, ready to render.
 ///
@@ -69,6 +71,12 @@ pub struct Site {
     report_hashes: BTreeMap<String, u64>,
     /// Errors drawing the report's embeds with the theme.
     report_diags: Vec<Diagnostic>,
+    /// Photos already planned, by file stamp.
+    photo_memo: crate::photos::PlanMemo,
+    /// Photos that could not be read.
+    photo_diags: Vec<Diagnostic>,
+    /// What the last build did with photos.
+    photo_stats: std::sync::Mutex<PhotoStats>,
 }
 
 impl Site {
@@ -94,6 +102,7 @@ impl Site {
                 drafts: Default::default(),
                 unrendered: Default::default(),
                 shortcodes: shortcodes_of(&theme),
+                photos: Default::default(),
             },
             translations: HashMap::new(),
             globals: HashMap::new(),
@@ -107,6 +116,9 @@ impl Site {
             global_hash: 0,
             report_hashes: BTreeMap::new(),
             report_diags: Vec::new(),
+            photo_memo: Default::default(),
+            photo_diags: Vec::new(),
+            photo_stats: Default::default(),
         };
         site.make_reports();
         site.index();
@@ -218,6 +230,7 @@ impl Site {
         }
         let mut diags = template_diags;
         diags.extend(self.report_diags.iter().cloned());
+        diags.extend(self.photo_diags.iter().cloned());
         let mut ids: HashMap<&str, &HashSet<String>> = HashMap::new();
         for (i, r) in results.iter().enumerate() {
             diags.extend(r.diags.iter().cloned());
@@ -233,6 +246,7 @@ impl Site {
                         ids: HashSet::new(),
                         local_links: Vec::new(),
                         anchor_refs: Vec::new(),
+                        photos: Vec::new(),
                     })
             })
             .collect();
@@ -265,6 +279,21 @@ impl Site {
                     .map(|(i, r)| (&self.content.sections[i].source, r.local_links.as_slice())),
             )
             .collect();
+        // Photos: every width of those a page or section shows; then each page's first screen.
+        let shown: HashSet<&str> = results
+            .iter()
+            .flat_map(|r| r.photos.iter())
+            .chain(section_results.iter().flat_map(|r| r.photos.iter()))
+            .map(String::as_str)
+            .collect();
+        let (photo_sizes, photo_diags) = self.write_photos(&shown, out);
+        diags.extend(photo_diags);
+        let eager: Vec<(usize, &str)> = results
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| Some((i, r.eager_photo.as_deref()?)))
+            .collect();
+        diags.extend(self.check_first_screens(&eager, &photo_sizes, out));
         diags.extend(self.render_taxonomies(&results, out));
         diags.extend(self.render_feeds(&results, out));
         diags.extend(self.render_special(out));

@@ -170,6 +170,8 @@ impl Site {
             anchor_refs: md.anchor_refs,
             local_links: md.local_links,
             shortcodes: md.shortcodes,
+            photos: md.photos,
+            eager_photo: md.eager_photo,
             diags,
             links: md.links,
             uses_embeds: md.uses_embeds,
@@ -187,6 +189,9 @@ pub(crate) struct PageResult {
     pub(crate) local_links: Vec<crate::markdown::LocalLink>,
     /// The shortcodes the page calls: their templates are part of what it is made from.
     pub(crate) shortcodes: Vec<String>,
+    /// Site paths of the photos the page shows, and the one on its first screen.
+    pub(crate) photos: Vec<String>,
+    pub(crate) eager_photo: Option<String>,
     pub(crate) diags: Vec<Diagnostic>,
     /// `@/` files the page links to, and whether it shows report results: with its own file,
     /// template and translations, what its output depends on.
@@ -205,6 +210,8 @@ impl PageResult {
             anchor_refs: Vec::new(),
             local_links: Vec::new(),
             shortcodes: Vec::new(),
+            photos: Vec::new(),
+            eager_photo: None,
             diags: vec![d],
             links: Vec::new(),
             uses_embeds: false,

@@ -6,6 +6,7 @@ mod checks;
 mod fuzz;
 mod impact;
 mod paths;
+mod photos;
 mod report_words;
 mod serve;
 mod staggered;
