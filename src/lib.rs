@@ -27,6 +27,7 @@ pub mod output;
 pub mod photos;
 pub mod sanitize;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod templates;

@@ -29,6 +29,13 @@ impl Config {
                     .help("use a BCP 47 language code: two or three lowercase letters (id, en, bjn), optionally followed by -REGION"));
             }
         }
+        if let Some(p) = self.photos.problem() {
+            return Err(Diagnostic::error(format!("[photos]: {p}"))
+                .at(source, at(&["photos"]), "not usable")
+                .help(
+                    "for example: widths = [360, 720, 1080], webp_quality = 72, jpeg_quality = 78",
+                ));
+        }
         if let Err(p) = crate::common::urlpath::check_segment(&self.theme) {
             return Err(Diagnostic::error(format!("`theme` {}", p.message()))
                 .at(source, at(&["theme"]), "not a folder name under themes/")

@@ -49,6 +49,9 @@ pub struct Meta {
     pub template: Option<String>,
     /// The `[extra]` table: the contributor's own values for templates; empty when left out.
     pub extra: Table,
+    /// False (`in_search_index = false`, as in Zola) keeps the page out of the search index and
+    /// the A–Z list.
+    pub in_search_index: bool,
 }
 
 /// A markdown file under `content/` other than an `_index.md`, with its checked front matter,

@@ -73,9 +73,8 @@ pub(super) fn read_meta(f: &mut Fields, needs_title: bool) -> Option<Meta> {
         }
         None => Table::new(),
     };
-    for key in ["in_search_index", "authors"] {
-        f.take(key);
-    }
+    let in_search_index = f.bool("in_search_index").unwrap_or(true);
+    f.take("authors");
     Some(Meta {
         title: title?,
         description,
@@ -85,6 +84,7 @@ pub(super) fn read_meta(f: &mut Fields, needs_title: bool) -> Option<Meta> {
         aliases,
         template,
         extra,
+        in_search_index,
     })
 }
 

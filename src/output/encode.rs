@@ -21,7 +21,7 @@ pub(super) fn minify_cfg() -> minify_html::Cfg {
 /// File types that get precompressed siblings.
 pub(super) fn compressible(path: &str) -> bool {
     [
-        ".html", ".css", ".xml", ".ics", ".svg", ".txt", ".csv", ".json",
+        ".html", ".css", ".xml", ".ics", ".svg", ".txt", ".csv", ".json", ".js",
     ]
     .iter()
     .any(|e| path.ends_with(e))

@@ -35,6 +35,8 @@ pub enum UnitKey {
     NotFound(String),
     /// The impact report's pages and downloads in a language.
     Impact(String),
+    /// A language's search page, A–Z pages and search index.
+    Search(String),
     /// A file copied as it is, by its output path.
     Asset(String),
 }
@@ -53,6 +55,7 @@ impl std::fmt::Display for UnitKey {
             UnitKey::Robots => f.write_str("robots.txt"),
             UnitKey::NotFound(x) => write!(f, "404 page ({x})"),
             UnitKey::Impact(x) => write!(f, "impact report ({x})"),
+            UnitKey::Search(x) => write!(f, "search ({x})"),
             UnitKey::Asset(x) => write!(f, "file {x}"),
         }
     }

@@ -41,6 +41,9 @@ impl Site {
         let prefix = self.config.lang_prefix(lang);
         ctx.insert("home_url", &format!("{prefix}/"));
         ctx.insert("feed_url", &format!("{prefix}/atom.xml"));
+        if self.has_template("search.html") {
+            ctx.insert("search_url", &self.search_url(lang));
+        }
         let found = translation_key.and_then(|k| self.translations.get(k));
         let mut alternates = Vec::new();
         let mut translations = Vec::new();

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 use tera::Value;
 
-use super::Site;
+use super::{Site, search};
 use crate::common::hash::Fingerprint;
 use crate::content::Kind;
 use crate::impact::report;
@@ -114,7 +114,10 @@ impl Site {
         }
         // Pages every language has at the same place: 404 and taxonomy lists.
         let langs = self.config.all_languages();
-        let mut special = vec![("__404".to_string(), "404.html".to_string())];
+        let mut special = vec![
+            ("__404".to_string(), "404.html".to_string()),
+            ("__search".to_string(), format!("{}/", search::SEARCH_DIR)),
+        ];
         special.extend(
             self.config
                 .taxonomies

@@ -17,6 +17,7 @@ mod index;
 mod listings;
 mod pages;
 mod photos;
+mod search;
 mod taxonomies;
 pub mod views;
 
@@ -77,6 +78,8 @@ pub struct Site {
     photo_diags: Vec<Diagnostic>,
     /// What the last build did with photos.
     photo_stats: std::sync::Mutex<PhotoStats>,
+    /// By language: the fingerprint of the last search index made and the files it wrote.
+    search_files: std::sync::Mutex<HashMap<String, (u64, Vec<String>)>>,
 }
 
 impl Site {
@@ -119,6 +122,7 @@ impl Site {
             photo_memo: Default::default(),
             photo_diags: Vec::new(),
             photo_stats: Default::default(),
+            search_files: Default::default(),
         };
         site.make_reports();
         site.index();
@@ -294,6 +298,7 @@ impl Site {
             .filter_map(|(i, r)| Some((i, r.eager_photo.as_deref()?)))
             .collect();
         diags.extend(self.check_first_screens(&eager, &photo_sizes, out));
+        diags.extend(self.render_search(&results, out));
         diags.extend(self.render_taxonomies(&results, out));
         diags.extend(self.render_feeds(&results, out));
         diags.extend(self.render_special(out));

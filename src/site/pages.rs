@@ -172,6 +172,11 @@ impl Site {
             shortcodes: md.shortcodes,
             photos: md.photos,
             eager_photo: md.eager_photo,
+            text: if self.has_template("search.html") && page.meta.in_search_index {
+                super::search::plain_text(&md.html)
+            } else {
+                String::new()
+            },
             diags,
             links: md.links,
             uses_embeds: md.uses_embeds,
@@ -192,6 +197,8 @@ pub(crate) struct PageResult {
     /// Site paths of the photos the page shows, and the one on its first screen.
     pub(crate) photos: Vec<String>,
     pub(crate) eager_photo: Option<String>,
+    /// The page's text without markup, for the search index (empty when not indexed).
+    pub(crate) text: String,
     pub(crate) diags: Vec<Diagnostic>,
     /// `@/` files the page links to, and whether it shows report results: with its own file,
     /// template and translations, what its output depends on.
@@ -212,6 +219,7 @@ impl PageResult {
             shortcodes: Vec::new(),
             photos: Vec::new(),
             eager_photo: None,
+            text: String::new(),
             diags: vec![d],
             links: Vec::new(),
             uses_embeds: false,

@@ -303,6 +303,12 @@ fn key_pages(out: &Path) -> Vec<(&'static str, String, String)> {
         pages.push(("impact-method", "/dampak/metode/".to_string()));
         pages.push(("impact-quality", "/dampak/kualitas-data/".to_string()));
     }
+    pages.push((
+        "tip-with-photo",
+        "/tips/memotret-produk-dengan-ponsel/".to_string(),
+    ));
+    pages.push(("search", "/cari/".to_string()));
+    pages.push(("search-a-z", "/cari/m/".to_string()));
     pages.push(("404", "/404.html".to_string()));
     pages
         .into_iter()
@@ -784,4 +790,133 @@ fn browser_reloads_on_save_and_shows_errors_in_a_box() {
     assert!(problems.is_empty(), "{problems:?}");
     drop(tab);
     server.stop();
+}
+
+/// A word (at least 7 letters, not a stop word) that only one Indonesian page holds, counting
+/// every word that starts with it or shares a stem with it, and that page's site path.
+fn word_of_one_page() -> (String, String) {
+    let content = repo().join("content");
+    let mut pages: Vec<(String, Vec<String>)> = Vec::new();
+    for e in walkdir::WalkDir::new(&content).into_iter().flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        if !name.ends_with(".md") || name.starts_with("_index") || name.contains(".en.") {
+            continue;
+        }
+        let text = std::fs::read_to_string(e.path()).unwrap();
+        let words: Vec<String> = berdaya::search::words(&text).collect();
+        pages.push((e.path().to_string_lossy().into_owned(), words));
+    }
+    pages.sort();
+    let matches = |w: &str, other: &str| {
+        other.starts_with(w)
+            || berdaya::search::stems(other, "id")
+                .iter()
+                .any(|s| berdaya::search::stems(w, "id").contains(s))
+    };
+    for (path, words) in &pages {
+        if !path.contains("/tips/") {
+            continue;
+        }
+        let mut candidates: Vec<&String> = words
+            .iter()
+            .filter(|w| w.chars().count() >= 7 && w.chars().all(char::is_alphabetic))
+            .collect();
+        candidates.sort();
+        candidates.dedup();
+        for w in candidates {
+            let elsewhere = pages
+                .iter()
+                .filter(|(p, _)| p != path)
+                .any(|(_, ws)| ws.iter().any(|o| matches(w, o)));
+            if !elsewhere {
+                let rel = path.split("/content/").nth(1).unwrap();
+                let slug = rel.trim_end_matches(".md").trim_end_matches("/index");
+                return (w.clone(), format!("/{slug}/"));
+            }
+        }
+    }
+    panic!("no word of one tip only");
+}
+
+#[test]
+#[ignore = "needs Chromium: BERDAYA_BROWSER=/usr/bin/chromium cargo test -- --ignored (.ci/run does this)"]
+fn search_finds_the_one_tip_with_a_word_and_affixed_forms_and_loads_nothing_before_typing() {
+    let out = sample_output();
+    let base = serve(out);
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    phone(&tab);
+    let problems = watch(&tab);
+    tab.navigate_to(&format!("{base}/cari/"))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    wait_for(&tab, "!document.getElementById('cari-form').hidden");
+    // Nothing of the index is fetched until the reader types.
+    assert!(eval_bool(
+        &tab,
+        "!performance.getEntriesByType('resource').some(e => e.name.includes('/indeks/'))"
+    ));
+    let (word, url) = word_of_one_page();
+    let type_in = |text: &str| {
+        tab.evaluate(
+            &format!(
+                "(() => {{ const q = document.getElementById('q'); q.value = {text:?}; q.dispatchEvent(new Event('input')); }})()"
+            ),
+            false,
+        )
+        .unwrap();
+    };
+    type_in(&word);
+    wait_for(
+        &tab,
+        "document.querySelectorAll('#cari-hasil li').length > 0",
+    );
+    let links = eval_string(
+        &tab,
+        "[...document.querySelectorAll('#cari-hasil li a')].map(a => a.getAttribute('href')).join(' ')",
+    );
+    assert_eq!(links, url, "searching {word}");
+    assert!(eval_bool(
+        &tab,
+        "document.querySelector('#cari-hasil li p').textContent.length > 20"
+    ));
+    // Indonesian affixes: the root finds the page that writes `menjemur`.
+    type_in("jemur");
+    wait_for(
+        &tab,
+        "document.querySelector('#cari-hasil a[href=\"/tips/menjemur-rumput-laut/\"]') !== null",
+    );
+    // A word no page has says so.
+    type_in("zzzqqq");
+    wait_for(
+        &tab,
+        "document.querySelectorAll('#cari-hasil li').length === 0 && document.getElementById('cari-hasil').textContent.length > 10",
+    );
+    // Index files stay small; the script too.
+    let js = std::fs::read(out.join("cari.js")).unwrap();
+    assert!(
+        gzip_len(&js) <= 5 * 1024,
+        "cari.js is {} bytes gzip",
+        gzip_len(&js)
+    );
+    for e in std::fs::read_dir(out.join("cari/indeks"))
+        .unwrap()
+        .flatten()
+    {
+        let name = e.file_name().to_string_lossy().to_string();
+        if name.ends_with(".json") {
+            let bytes = std::fs::read(e.path()).unwrap();
+            assert!(gzip_len(&bytes) <= 20 * 1024, "{name}");
+        }
+    }
+    let problems = problems.lock().unwrap();
+    assert!(problems.is_empty(), "{problems:?}");
+}
+
+fn gzip_len(bytes: &[u8]) -> usize {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(9));
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap().len()
 }

@@ -8,6 +8,7 @@ mod impact;
 mod paths;
 mod photos;
 mod report_words;
+mod search;
 mod serve;
 mod staggered;
 mod support;

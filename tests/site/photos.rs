@@ -249,3 +249,25 @@ fn photo_addresses_carry_the_sub_path() {
         "{page}"
     );
 }
+
+#[test]
+fn unusable_photo_settings_are_a_located_error() {
+    let site = site_with_photo("![Rumput laut dijemur](jemur.jpg)\n");
+    let toml = site.path().join("berdaya.toml");
+    let config = std::fs::read_to_string(&toml).unwrap();
+    for (bad, says) in [
+        ("widths = []", "needs at least one width"),
+        (
+            "widths = [360, 9000]",
+            "width 9000 is outside 16-4096 pixels",
+        ),
+        ("webp_quality = 0", "`webp_quality` 0 is outside 1-100"),
+    ] {
+        std::fs::write(&toml, format!("{config}\n[photos]\n{bad}\n")).unwrap();
+        let text = build(site.path()).unwrap_err().to_string();
+        assert!(
+            text.contains(says) && text.contains("--> berdaya.toml:"),
+            "{bad}: {text}"
+        );
+    }
+}

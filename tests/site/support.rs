@@ -310,3 +310,27 @@ fn parse_name(text: &str) -> (&str, &str) {
     );
     text.split_at(end)
 }
+
+/// `html` without the search page's own form and script (the theme's progressive enhancement,
+/// the only script the site publishes); other pages unchanged.
+pub fn without_theme_search(html: &str) -> String {
+    let mut html = html.to_string();
+    for (open, close, mark) in [
+        ("<script", "</script>", "cari.js"),
+        ("<form", "</form>", "cari-form"),
+    ] {
+        let mut from = 0;
+        while let Some(start) = html[from..].find(open).map(|i| from + i) {
+            let Some(len) = html[start..].find(close) else {
+                break;
+            };
+            let end = start + len + close.len();
+            if html[start..end].contains(mark) {
+                html.replace_range(start..end, "");
+            } else {
+                from = end;
+            }
+        }
+    }
+    html
+}

@@ -1,0 +1,342 @@
+//! Each language's search page: without JavaScript an A–Z list of titles (one page per letter)
+//! and the tags; with JavaScript, `cari.js` of the theme searches the index written beside it
+//! (see [`crate::search`] for its format).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{PageResult, Site};
+use crate::common::diagnostics::Diagnostic;
+use crate::output::{Fresh, Output, UnitKey};
+use crate::search::{self, Document};
+
+/// The search page's folder under each language's root: `/cari/`, `/en/cari/`.
+pub const SEARCH_DIR: &str = "cari";
+
+/// Titles on one A–Z page at most; a letter with more continues on `/cari/a/2/`.
+const PER_LETTER_PAGE: usize = 150;
+
+#[derive(Serialize)]
+struct Letter {
+    letter: String,
+    url: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct Entry {
+    title: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct SearchView {
+    /// The search page's address (the form's `action`): `/cari/`.
+    url: String,
+    /// The folder of the index files: `/cari/indeks/`.
+    index_url: String,
+    /// The script: `/cari.js`.
+    script_url: &'static str,
+    /// Every term shard's key, space-separated, and documents per chunk.
+    shards: String,
+    per_chunk: usize,
+    letters: Vec<Letter>,
+    /// The letter this A–Z page lists, or none on the search page.
+    letter: Option<String>,
+    entries: Vec<Entry>,
+    /// Pager of a letter with more than one page.
+    prev_url: Option<String>,
+    next_url: Option<String>,
+    tags: Vec<crate::site::views::Link>,
+    pages: usize,
+}
+
+/// The plain text of rendered HTML: tags dropped, the common character references decoded,
+/// white space collapsed.
+pub fn plain_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let out = out
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ");
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn snippet(text: &str) -> String {
+    if text.chars().count() <= 160 {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(160).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
+    format!("{cut}…")
+}
+
+fn first_letter(title: &str) -> String {
+    title
+        .chars()
+        .find(|c| c.is_alphanumeric())
+        .map(|c| {
+            if c.is_ascii_digit() {
+                "0-9".to_string()
+            } else {
+                c.to_uppercase().collect()
+            }
+        })
+        .unwrap_or_else(|| "#".into())
+}
+
+fn letter_slug(letter: &str) -> String {
+    match letter {
+        "0-9" => "0-9".into(),
+        "#" => "lain".into(),
+        l => l.to_lowercase(),
+    }
+}
+
+impl Site {
+    /// The search page of `lang`: `/cari/` under the language's root.
+    pub fn search_url(&self, lang: &str) -> String {
+        format!("{}/{SEARCH_DIR}/", self.config.lang_prefix(lang))
+    }
+
+    /// Writes every language's search page, A–Z pages and index, when the theme has
+    /// `search.html`.
+    pub(super) fn render_search(
+        &self,
+        results: &[std::sync::Arc<PageResult>],
+        out: &Output,
+    ) -> Vec<Diagnostic> {
+        if !self.has_template("search.html") {
+            return Vec::new();
+        }
+        let mut diags = Vec::new();
+        for lang in self.config.all_languages() {
+            let picked: Vec<usize> = (0..self.content.pages.len())
+                .filter(|&i| {
+                    let p = &self.content.pages[i];
+                    p.lang == lang && p.meta.in_search_index
+                })
+                .collect();
+            let fp = || {
+                let mut fp = self.fp("search", "search.html");
+                for &i in &picked {
+                    let p = &self.content.pages[i];
+                    fp.add(&p.url)
+                        .add(&p.meta.title)
+                        .add(&p.meta.description)
+                        .add(&results[i].text)
+                        .add(&p.taxonomies);
+                }
+                fp.finish()
+            };
+            // The files are known once the index is built: reuse the last build's list while
+            // the inputs are the same.
+            let fp = fp();
+            let remembered = self
+                .search_files
+                .lock()
+                .expect("search files")
+                .get(&lang)
+                .filter(|(f, _)| *f == fp)
+                .map(|(_, files)| files.clone());
+            let (files, made) = match remembered {
+                Some(files) => (files, None),
+                None => {
+                    let made = self.search_outputs(&lang, &picked, results);
+                    (made.0.iter().map(|o| o.file()).collect(), Some(made))
+                }
+            };
+            if let Fresh::Render = out.unit(UnitKey::Search(lang.clone()), || fp, files.clone()) {
+                let (outputs, ds) =
+                    made.unwrap_or_else(|| self.search_outputs(&lang, &picked, results));
+                diags.extend(ds);
+                for o in outputs {
+                    let written = match o {
+                        SearchOutput::Page(url, html) => out.write_page(&url, html, None),
+                        SearchOutput::File(path, json) => out.write(&path, json.as_bytes()),
+                    };
+                    diags.extend(written.err());
+                }
+            }
+            self.search_files
+                .lock()
+                .expect("search files")
+                .insert(lang.clone(), (fp, files));
+        }
+        diags
+    }
+
+    /// The search page, A–Z pages and index files of `lang`, made from the pages `picked`.
+    fn search_outputs(
+        &self,
+        lang: &str,
+        picked: &[usize],
+        results: &[std::sync::Arc<PageResult>],
+    ) -> (Vec<SearchOutput>, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let mut outputs = Vec::new();
+        let base = self.search_url(lang);
+        let docs: Vec<Document> = picked
+            .iter()
+            .map(|&i| {
+                let p = &self.content.pages[i];
+                let text = &results[i].text;
+                Document {
+                    url: p.url.clone(),
+                    title: p.meta.title.clone(),
+                    snippet: if p.meta.description.is_empty() {
+                        snippet(text)
+                    } else {
+                        p.meta.description.clone()
+                    },
+                    tags: p
+                        .taxonomies
+                        .iter()
+                        .flat_map(|(tax, terms)| {
+                            terms.iter().map(move |t| self.term_label(tax, t, &p.lang))
+                        })
+                        .collect(),
+                    description: p.meta.description.clone(),
+                    text: text.clone(),
+                }
+            })
+            .collect();
+        let index = search::build(&docs, lang);
+        for (name, json) in &index.files {
+            outputs.push(SearchOutput::File(
+                format!("{base}indeks/{name}"),
+                json.clone(),
+            ));
+        }
+        // A–Z: titles by first letter.
+        let mut by_letter: BTreeMap<String, Vec<Entry>> = BTreeMap::new();
+        for d in &docs {
+            by_letter
+                .entry(first_letter(&d.title))
+                .or_default()
+                .push(Entry {
+                    title: d.title.clone(),
+                    url: d.url.clone(),
+                });
+        }
+        for list in by_letter.values_mut() {
+            list.sort_by_key(|e| e.title.to_lowercase());
+        }
+        let letters: Vec<Letter> = by_letter
+            .iter()
+            .map(|(l, list)| Letter {
+                letter: l.clone(),
+                url: format!("{base}{}/", letter_slug(l)),
+                count: list.len(),
+            })
+            .collect();
+        let mut tags: Vec<crate::site::views::Link> = Vec::new();
+        if let Some(tax) = self.config.taxonomies.iter().find(|t| t.name == "tags") {
+            let mut terms: Vec<&String> = self
+                .content
+                .pages
+                .iter()
+                .filter(|p| p.lang == lang && p.meta.in_search_index)
+                .flat_map(|p| p.taxonomies.get(&tax.name).into_iter().flatten())
+                .collect();
+            terms.sort();
+            terms.dedup();
+            tags = terms
+                .into_iter()
+                .map(|t| self.term_link(lang, &tax.name, t))
+                .collect();
+        }
+        let shards = index.keys.join(" ");
+        let view = |letter: Option<String>,
+                    entries: Vec<Entry>,
+                    prev: Option<String>,
+                    next: Option<String>| SearchView {
+            url: base.clone(),
+            index_url: format!("{base}indeks/"),
+            script_url: "/cari.js",
+            shards: shards.clone(),
+            per_chunk: index.per_chunk,
+            letters: letters
+                .iter()
+                .map(|l| Letter {
+                    letter: l.letter.clone(),
+                    url: l.url.clone(),
+                    count: l.count,
+                })
+                .collect(),
+            letter,
+            entries,
+            prev_url: prev,
+            next_url: next,
+            tags: tags.clone(),
+            pages: docs.len(),
+        };
+        let title = self.string(lang, "search_title");
+        let mut write = |url: &str, v: SearchView| {
+            let mut ctx = self.context(lang, url, Some("__search"));
+            ctx.insert("search", &v);
+            ctx.insert("meta_title", &title);
+            match self.render("search.html", &ctx) {
+                Ok(html) => outputs.push(SearchOutput::Page(url.to_string(), html)),
+                Err(d) => diags.push(d),
+            }
+        };
+        write(&base, view(None, Vec::new(), None, None));
+        for (l, list) in by_letter {
+            let url = format!("{base}{}/", letter_slug(&l));
+            let chunks: Vec<Vec<Entry>> = {
+                let mut chunks = Vec::new();
+                let mut it = list.into_iter().peekable();
+                while it.peek().is_some() {
+                    chunks.push(it.by_ref().take(PER_LETTER_PAGE).collect());
+                }
+                chunks
+            };
+            let n = chunks.len();
+            let page_url = |k: usize| {
+                if k == 0 {
+                    url.clone()
+                } else {
+                    format!("{url}{}/", k + 1)
+                }
+            };
+            for (k, entries) in chunks.into_iter().enumerate() {
+                let prev = (k > 0).then(|| page_url(k - 1));
+                let next = (k + 1 < n).then(|| page_url(k + 1));
+                write(&page_url(k), view(Some(l.clone()), entries, prev, next));
+            }
+        }
+        (outputs, diags)
+    }
+}
+
+/// One file of a language's search: a page (minified and measured) or an index file.
+enum SearchOutput {
+    Page(String, String),
+    File(String, String),
+}
+
+impl SearchOutput {
+    fn file(&self) -> String {
+        match self {
+            SearchOutput::Page(url, _) => Output::file_for_url(url),
+            SearchOutput::File(path, _) => path.trim_start_matches('/').to_string(),
+        }
+    }
+}
