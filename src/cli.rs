@@ -35,9 +35,13 @@ pub enum Command {
         /// The options every building command takes: --drafts and --now.
         #[command(flatten)]
         site: SiteArgs,
-        /// Output folder (default: ROOT/output).
+        /// Output folder (default: ROOT/output, or ROOT/output-portable with --portable).
         #[arg(long)]
         output: Option<PathBuf>,
+        /// Write a copy that opens from a folder, a zip or a memory card without a server:
+        /// every internal link relative and naming an index.html file, no .gz/.br files.
+        #[arg(long)]
+        portable: bool,
     },
     /// Build, serve on http://127.0.0.1:1111/, and rebuild and reload pages on every save.
     Serve {
@@ -172,10 +176,15 @@ pub fn run(cli: Cli) -> ExitCode {
         ExitCode::from(1)
     };
     match cli.command {
-        Command::Build { site, output } => match options(&cli.root, output, &site) {
+        Command::Build {
+            site,
+            output,
+            portable,
+        } => match options(&cli.root, output, &site) {
             Ok(opts) => finish(
                 build::build(&BuildOptions {
                     progress: std::io::stderr().is_terminal(),
+                    portable,
                     ..opts
                 }),
                 "Built",

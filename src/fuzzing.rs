@@ -158,6 +158,7 @@ pub fn markdown_body(data: &[u8]) {
             brotli_quality: 1,
             gzip_level: 1,
             path_prefix: String::new(),
+            portable: false,
         },
     )
     .expect("a dry run touches no disk");

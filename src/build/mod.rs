@@ -30,6 +30,9 @@ pub struct BuildOptions {
     pub check_only: bool,
     /// Show a progress bar on an interactive terminal.
     pub progress: bool,
+    /// Write a portable copy: relative addresses ending in `index.html`, no `.gz`/`.br`, into
+    /// `root/output-portable` unless `output` is given (see [`crate::output::portable_links`]).
+    pub portable: bool,
 }
 
 impl BuildOptions {
@@ -43,6 +46,7 @@ impl BuildOptions {
             now: None,
             check_only: false,
             progress: false,
+            portable: false,
         }
     }
 }
@@ -77,12 +81,20 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
     let (site, mut diags) = load_site(opts)?;
     let budget = site.config().page_budget_bytes();
-    let out_dir = opts
-        .output
-        .clone()
-        .unwrap_or_else(|| opts.root.join("output"));
-    let output =
-        Output::new(&out_dir, site.output_options(opts.check_only)).map_err(Diagnostics::from)?;
+    let out_dir = opts.output.clone().unwrap_or_else(|| {
+        opts.root.join(if opts.portable {
+            "output-portable"
+        } else {
+            "output"
+        })
+    });
+    let mut output_options = site.output_options(opts.check_only);
+    if opts.portable {
+        output_options.portable = true;
+        output_options.precompress = false;
+        output_options.path_prefix = String::new();
+    }
+    let output = Output::new(&out_dir, output_options).map_err(Diagnostics::from)?;
     let rendered = catch_panic(&opts.root, "building the site in", || {
         site.render_all(&output, opts.progress)
     });

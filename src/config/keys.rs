@@ -15,6 +15,7 @@ fn known_keys(table: &[&str]) -> &'static [&'static str] {
         ["build"] => fields_of::<BuildConfig>(),
         ["markdown"] => fields_of::<MarkdownConfig>(),
         ["photos"] => fields_of::<crate::photos::PhotoSettings>(),
+        ["offline"] => fields_of::<super::OfflineConfig>(),
         ["timezone"] => fields_of::<TimeZone>(),
         ["languages", _] => fields_of::<Language>(),
         ["taxonomies", _] => fields_of::<Taxonomy>(),

@@ -53,6 +53,9 @@ pub struct Config {
     /// How photos are resized and encoded.
     #[serde(default)]
     pub photos: crate::photos::PhotoSettings,
+    /// Reading without signal.
+    #[serde(default)]
+    pub offline: OfflineConfig,
     /// The `[[taxonomies]]` entries; when the key is absent, `tags`, `topik` (from `topic`) and
     /// `kecamatan` (from `kecamatan`).
     #[serde(default = "default_taxonomies")]
@@ -120,6 +123,16 @@ impl Default for BuildConfig {
             first_screen_budget_kb: 80.0,
         }
     }
+}
+
+/// The `[offline]` table.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct OfflineConfig {
+    /// Publish a service worker (`/sw.js`, registered by a one-line script on every page) that
+    /// keeps the pages a reader opened, their photos and the search index, so they reopen
+    /// without signal (default `false`). `serve` never installs it.
+    pub service_worker: bool,
 }
 
 /// The `[markdown]` table.

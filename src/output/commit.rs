@@ -159,6 +159,7 @@ mod tests {
             brotli_quality: 1,
             gzip_level: 1,
             path_prefix: String::new(),
+            portable: false,
         }
     }
 

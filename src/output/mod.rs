@@ -48,6 +48,111 @@ pub struct OutputOptions {
     /// "https://example.org/berdaya"`), put before every site-absolute address in pages; empty
     /// at a host's root.
     pub path_prefix: String,
+    /// Write a portable copy (`build --portable`): every site-absolute address in pages becomes
+    /// relative to the page and names the `index.html` of a folder, so the folder opens from a
+    /// memory card or a phone's file manager without a server.
+    pub portable: bool,
+}
+
+/// `html` of the page at output file `file` (`tips/x/index.html`) with every site-absolute
+/// address (in `href`, `src`, `srcset`, `action`, `poster` and a refresh's `url=`) made
+/// relative to the page, a folder's address ending in `index.html`: `/tips/y/#z` seen from
+/// `tips/x/index.html` is `../y/index.html#z`. Protocol-relative and other addresses are left
+/// alone.
+pub fn portable_links(html: &str, file: &str) -> String {
+    let depth = file.matches('/').count();
+    let up = "../".repeat(depth);
+    let here_dir = file.rsplit_once('/').map_or("", |(d, _)| d);
+    let rel = |addr: &str| -> String {
+        let cut = addr.find(['#', '?']).unwrap_or(addr.len());
+        let (path, tail) = addr.split_at(cut);
+        let mut path = path.trim_start_matches('/').to_string();
+        if path.is_empty() || path.ends_with('/') {
+            path.push_str("index.html");
+        }
+        // Within the page's own folder, no climbing: `foto.jpg`, `2/index.html`.
+        let relative = if !here_dir.is_empty() && path.starts_with(&format!("{here_dir}/")) {
+            path[here_dir.len() + 1..].to_string()
+        } else {
+            format!("{up}{path}")
+        };
+        format!("{relative}{tail}")
+    };
+    let mut out = String::with_capacity(html.len() + 1024);
+    let mut rest = html;
+    const STARTS: [&str; 11] = [
+        " href=\"",
+        " src=\"",
+        " action=\"",
+        " poster=\"",
+        " href='",
+        " src='",
+        " action='",
+        " poster='",
+        " href=",
+        " src=",
+        "; url=",
+    ];
+    const SRCSET: &str = " srcset=\"";
+    loop {
+        // The first occurrence of each attribute whose value is a site-absolute address.
+        let next = STARTS
+            .iter()
+            .filter_map(|s| {
+                rest.match_indices(s)
+                    .map(|(i, _)| i)
+                    .find(|i| rest[i + s.len()..].starts_with('/'))
+                    .map(|i| (i, s.len()))
+            })
+            .min_by_key(|(i, len)| (*i, std::cmp::Reverse(*len)));
+        let srcset = rest
+            .find(SRCSET)
+            .filter(|i| next.is_none_or(|(n, _)| *i < n));
+        if let Some(i) = srcset {
+            let start = i + SRCSET.len();
+            let end = rest[start..].find('"').map_or(rest.len(), |e| start + e);
+            out.push_str(&rest[..start]);
+            let candidates: Vec<String> = rest[start..end]
+                .split(',')
+                .map(|c| {
+                    let t = c.trim_start();
+                    if t.starts_with('/') && !t.starts_with("//") {
+                        let (addr, width) = t.split_once(' ').unwrap_or((t, ""));
+                        let sep = if width.is_empty() { "" } else { " " };
+                        format!("{}{}{sep}{width}", &c[..c.len() - t.len()], rel(addr))
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect();
+            out.push_str(&candidates.join(","));
+            rest = &rest[end..];
+            continue;
+        }
+        let Some((i, len)) = next else {
+            out.push_str(rest);
+            return out;
+        };
+        let start = i + len;
+        out.push_str(&rest[..start]);
+        if rest[start..].starts_with("//") {
+            rest = &rest[start..];
+            continue;
+        }
+        // The address ends at its closing quote, or (unquoted) at white space or `>`.
+        let quote = rest[..start]
+            .chars()
+            .last()
+            .filter(|c| *c == '"' || *c == '\'');
+        let end = match quote {
+            Some(q) => rest[start..].find(q).map_or(rest.len(), |e| start + e),
+            None => rest[start..]
+                .find(|c: char| c.is_whitespace() || c == '>' || c == '"')
+                .map_or(rest.len(), |e| start + e),
+        };
+        out.push_str(&rel(&rest[start..end]));
+        rest = &rest[end..];
+    }
 }
 
 /// `html` with `prefix` before every site-absolute address (`href="/x/"` → `href="/p/x/"`) in
@@ -273,6 +378,12 @@ impl Output {
             minify_html::minify(html.as_bytes(), &minify_cfg())
         } else {
             html.into_bytes()
+        };
+        // Addresses are made relative after minifying, which may drop their quotes.
+        let bytes = if self.opts.portable {
+            portable_links(&String::from_utf8_lossy(&bytes), &path).into_bytes()
+        } else {
+            bytes
         };
         let gz = gzip(&bytes, self.opts.gzip_level);
         self.pages.lock().expect("page list").push(PageSize {

@@ -107,7 +107,12 @@ pub fn router(out_dir: PathBuf, prefix: &str, status: watch::Receiver<Arc<Status
         status,
         prefix: Arc::from(prefix),
     };
-    let routes = Router::new().route(EVENTS, get(events));
+    // The site's service worker is never installed from the dev server: it would keep serving
+    // old pages from its cache.
+    let routes = Router::new().route(EVENTS, get(events)).route(
+        &format!("{prefix}/sw.js"),
+        get(|| async { (StatusCode::NOT_FOUND, "no service worker in serve") }),
+    );
     let routes = if prefix.is_empty() {
         routes.fallback_service(files)
     } else {

@@ -41,6 +41,9 @@ impl Site {
         let prefix = self.config.lang_prefix(lang);
         ctx.insert("home_url", &format!("{prefix}/"));
         ctx.insert("feed_url", &format!("{prefix}/atom.xml"));
+        if self.config.offline.service_worker {
+            ctx.insert("sw_url", &format!("{}/sw.js", self.config.path_prefix()));
+        }
         if self.has_template("search.html") {
             ctx.insert("search_url", &self.search_url(lang));
         }

@@ -134,9 +134,22 @@ impl Site {
         diags
     }
 
-    /// Sitemap, robots.txt and the 404 pages.
+    /// Sitemap, robots.txt, the 404 pages and, when `[offline] service_worker` is on, the
+    /// service worker.
     pub(super) fn render_special(&self, out: &Output) -> Vec<Diagnostic> {
         let mut diags = Vec::new();
+        if self.config.offline.service_worker {
+            // A new version whenever anything every page shows changes, so readers' browsers
+            // install the new worker.
+            let js =
+                include_str!("sw.js").replace("{version}", &format!("{:016x}", self.global_hash));
+            let fp = || crate::common::hash::text_hash(&js);
+            if let Fresh::Render =
+                out.unit(UnitKey::Asset("/sw.js".into()), fp, vec!["sw.js".into()])
+            {
+                diags.extend(out.write("sw.js", js.as_bytes()).err());
+            }
+        }
         let alternates = |key: &str| -> Vec<(String, String)> {
             let list = self.translations.get(key).cloned().unwrap_or_default();
             if list.len() < 2 {

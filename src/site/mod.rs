@@ -139,6 +139,7 @@ impl Site {
             brotli_quality: self.config.build.brotli_quality,
             gzip_level: self.config.build.gzip_level,
             path_prefix: self.config.path_prefix(),
+            portable: false,
         }
     }
 

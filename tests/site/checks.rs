@@ -132,6 +132,11 @@ fn respond(mut stream: TcpStream, root: &Path) {
         Some("xml") => "application/xml",
         Some("ics") => "text/calendar; charset=utf-8",
         Some("csv") => "text/csv; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("json") => "application/json",
+        Some("webp") => "image/webp",
+        Some("jpg") => "image/jpeg",
+        Some("png") => "image/png",
         _ => "application/octet-stream",
     };
     let _ = write!(
@@ -919,4 +924,158 @@ fn gzip_len(bytes: &[u8]) -> usize {
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(9));
     e.write_all(bytes).unwrap();
     e.finish().unwrap().len()
+}
+
+/// The sample site built into a temporary folder with `opts` changed by `change`.
+fn sample_built(
+    change: impl FnOnce(&mut berdaya::build::BuildOptions),
+    extra_config: &str,
+) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    for part in ["content", "themes", "data"] {
+        copy_dir(&repo().join(part), &root.join(part));
+    }
+    let config = std::fs::read_to_string(repo().join("berdaya.toml")).unwrap();
+    std::fs::write(
+        root.join("berdaya.toml"),
+        format!("{config}\n{extra_config}"),
+    )
+    .unwrap();
+    let mut opts = berdaya::build::BuildOptions {
+        output: Some(tmp.path().join("out")),
+        ..options(&root)
+    };
+    change(&mut opts);
+    berdaya::build::build(&opts).unwrap_or_else(|d| panic!("{d}"));
+    tmp
+}
+
+#[test]
+#[ignore = "needs Chromium: BERDAYA_BROWSER=/usr/bin/chromium cargo test -- --ignored (.ci/run does this)"]
+fn a_portable_copy_opens_from_files_and_its_links_and_photos_work() {
+    let built = sample_built(|o| o.portable = true, "");
+    let out = built.path().join("out");
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    phone(&tab);
+    let file = |rel: &str| format!("file://{}/{rel}", out.display());
+    tab.navigate_to(&file("index.html"))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    assert!(eval_bool(&tab, "document.querySelector('h1') !== null"));
+    // Following the menu: the tips listing, then a tip, then the A–Z list of the search page.
+    tab.evaluate("document.querySelector('header nav a').click()", false)
+        .unwrap();
+    wait_for(
+        &tab,
+        "location.href.endsWith('/tips/index.html') && document.querySelectorAll('main a').length > 3",
+    );
+    tab.evaluate(
+        "document.querySelector('main a[href*=\"memotret-produk\"]').click()",
+        false,
+    )
+    .unwrap();
+    wait_for(
+        &tab,
+        "location.href.endsWith('/tips/memotret-produk-dengan-ponsel/index.html')",
+    );
+    // Every photo loads (lazy ones once scrolled to).
+    tab.evaluate("window.scrollTo(0, document.body.scrollHeight)", false)
+        .unwrap();
+    wait_for(
+        &tab,
+        "document.images.length > 0 && [...document.images].every(i => i.complete && i.naturalWidth > 0)",
+    );
+    tab.evaluate(
+        "document.querySelector('a[href$=\"cari/index.html\"]').click()",
+        false,
+    )
+    .unwrap();
+    wait_for(&tab, "location.href.endsWith('/cari/index.html')");
+    // No server, no search box: the A–Z list is the way in.
+    assert!(eval_bool(
+        &tab,
+        "document.getElementById('cari-form').hidden"
+    ));
+    tab.evaluate("document.querySelector('ul.az a').click()", false)
+        .unwrap();
+    wait_for(
+        &tab,
+        "/\\/cari\\/[^/]+\\/index\\.html$/.test(location.href) && document.querySelectorAll('ul.az-list a').length > 0",
+    );
+}
+
+/// A server of `root` that can be switched off: then every connection is closed unanswered, as
+/// with no signal.
+fn switchable_server(root: &Path) -> (String, Arc<std::sync::atomic::AtomicBool>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let root = root.to_path_buf();
+    let down = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = down.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            if flag.load(std::sync::atomic::Ordering::SeqCst) {
+                drop(stream);
+                continue;
+            }
+            let root = root.clone();
+            std::thread::spawn(move || respond(stream, &root));
+        }
+    });
+    (format!("http://{addr}"), down)
+}
+
+#[test]
+#[ignore = "needs Chromium: BERDAYA_BROWSER=/usr/bin/chromium cargo test -- --ignored (.ci/run does this)"]
+fn a_visited_page_reopens_without_signal_through_the_service_worker() {
+    let built = sample_built(|_| {}, "[offline]\nservice_worker = true\n");
+    let out = built.path().join("out");
+    let (base, down) = switchable_server(&out);
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    phone(&tab);
+    tab.navigate_to(&format!("{base}/"))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    wait_for(&tab, "navigator.serviceWorker.controller !== null");
+    let tip = "/tips/memotret-produk-dengan-ponsel/";
+    tab.navigate_to(&format!("{base}{tip}"))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    let title = eval_string(&tab, "document.querySelector('h1').textContent");
+    assert!(!title.is_empty());
+    // The reader searches once, so the search page and index shards it used are kept too.
+    tab.navigate_to(&format!("{base}/cari/?q=jemur"))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    wait_for(
+        &tab,
+        "document.querySelectorAll('#cari-hasil li').length > 0",
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    down.store(true, std::sync::atomic::Ordering::SeqCst);
+    tab.navigate_to(&format!("{base}{tip}"))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    wait_for(
+        &tab,
+        &format!(
+            "document.querySelector('h1') && document.querySelector('h1').textContent === {title:?}"
+        ),
+    );
+    tab.navigate_to(&format!("{base}/cari/?q=jemur"))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    wait_for(
+        &tab,
+        "document.querySelectorAll('#cari-hasil li').length > 0",
+    );
 }

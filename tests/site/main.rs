@@ -5,6 +5,7 @@ mod build;
 mod checks;
 mod fuzz;
 mod impact;
+mod offline;
 mod paths;
 mod photos;
 mod report_words;

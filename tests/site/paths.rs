@@ -95,6 +95,7 @@ proptest! {
             brotli_quality: 1,
             gzip_level: 1,
             path_prefix: String::new(),
+            portable: false,
         };
         let out = Output::new(&deep.join("output"), opts).unwrap();
         let staging = out.dir.clone();

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use berdaya::build::{self, BuildOptions};
 use berdaya::serve::Session;
 
-use crate::support::{copy_dir, files, options, repo};
+use crate::support::{copy_dir, files, fixture, options, repo};
 
 /// A copy of the sample site (content, theme, survey data) in a temporary folder.
 fn sample_site() -> tempfile::TempDir {
@@ -861,4 +861,25 @@ fn a_site_under_a_sub_path_is_served_under_it() {
     let outside = get(server.addr, "/tips/", "");
     assert_eq!(outside.status, 404);
     assert!(outside.text().contains("<h1>"), "{}", outside.text());
+}
+
+#[test]
+fn the_dev_server_never_installs_the_service_worker() {
+    let site = fixture("valid");
+    let config = site.path().join("berdaya.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        format!("{text}\n[offline]\nservice_worker = true\n"),
+    )
+    .unwrap();
+    let server = start(site.path());
+    let sw = get(server.addr, "/sw.js", "");
+    assert_eq!(sw.status, 404, "{}", sw.text());
+    // The built file is there: only the server refuses it.
+    assert!(
+        std::fs::read_to_string(site.path().join("output/sw.js"))
+            .unwrap()
+            .contains("caches.open")
+    );
 }

@@ -83,8 +83,9 @@ fn assert_contains_all(text: &str, expected: &[&str]) {
 /// `javascript:`/`vbscript:` URL, no frame, object, embed or form, no inline SVG from content.
 fn assert_no_active_content(out: &Path) {
     for f in files(out).iter().filter(|f| f.ends_with(".html")) {
-        let html = crate::support::without_theme_search(&std::fs::read_to_string(out.join(f)).unwrap())
-            .to_lowercase();
+        let html =
+            crate::support::without_theme_search(&std::fs::read_to_string(out.join(f)).unwrap())
+                .to_lowercase();
         for bad in [
             "<script",
             "javascript:",

@@ -2,7 +2,7 @@
    words typed (see the README's Search section for the format); no request before typing. */
 (function () {
   var f = document.getElementById('cari-form');
-  if (!f || !window.fetch || !window.TextEncoder) return;
+  if (!f || !window.fetch || !window.TextEncoder || location.protocol === 'file:') return;
   f.hidden = false;
   var d = f.dataset, q = f.querySelector('input'), out = document.getElementById('cari-hasil');
   var path = d.path, action = f.getAttribute('action');
