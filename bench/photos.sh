@@ -18,7 +18,11 @@ for tool in hyperfine /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install hyperfine time)" >&2; exit 2; }
 done
 cargo build --profile "$PROFILE" --quiet
-cargo run --profile "$PROFILE" --quiet --example bench_photos -- "$DIR" "$PHOTOS"
+# The photos take minutes to make: made once per size, kept in $DIR.
+[ -f "$DIR/.made-$PHOTOS" ] || {
+  cargo run --profile "$PROFILE" --quiet --example bench_photos -- "$DIR" "$PHOTOS"
+  touch "$DIR/.made-$PHOTOS"
+}
 BIN=$PWD/target/$([ "$PROFILE" = dev ] && echo debug || echo "$PROFILE")/berdaya
 cmd="$BIN --root $DIR build --output $DIR/out --now $NOW"
 du -sh "$DIR/content"

@@ -29,6 +29,21 @@ impl Config {
                     .help("use a BCP 47 language code: two or three lowercase letters (id, en, bjn), optionally followed by -REGION"));
             }
         }
+        for (key, kb) in [
+            ("page_budget_kb", self.build.page_budget_kb),
+            ("first_screen_budget_kb", self.build.first_screen_budget_kb),
+        ] {
+            if !(kb.is_finite() && kb > 0.0) {
+                return Err(
+                    Diagnostic::error(format!("`{key}` must be a number of KB above 0"))
+                        .at(source, at(&["build", key]), "not a usable budget")
+                        .help(format!(
+                            "for example {key} = {}",
+                            if key == "page_budget_kb" { 14 } else { 80 }
+                        )),
+                );
+            }
+        }
         if let Some(p) = self.photos.problem() {
             return Err(Diagnostic::error(format!("[photos]: {p}"))
                 .at(source, at(&["photos"]), "not usable")

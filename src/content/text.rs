@@ -115,6 +115,13 @@ pub fn svg_active_content(svg: &str) -> Option<&'static str> {
             return Some(what);
         }
     }
+    // A photo inside the drawing keeps its camera data (GPS positions, serial numbers).
+    if compact
+        .match_indices("data:image/")
+        .any(|(i, n)| !compact[i + n.len()..].starts_with("svg"))
+    {
+        return Some("an embedded photo (data:image/...), which keeps its camera data");
+    }
     // ` onload=`, `\tonclick =`: any attribute whose name starts with "on".
     let b = lower.as_bytes();
     for (i, w) in lower.match_indices("on") {

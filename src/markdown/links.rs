@@ -40,6 +40,8 @@ fn record_local(url: &str, page_url: &str, span: Range<usize>, image: bool, out:
     let rest = rest.split('?').next().unwrap_or("");
     let path = if rest.is_empty() {
         page_url.to_string()
+    } else if rest.contains("/.") {
+        normalise(&percent_decode(rest))
     } else {
         percent_decode(rest)
     };
@@ -72,7 +74,7 @@ pub(super) fn record_html_link(
 }
 
 /// `dir/../x/./y` with `..` and `.` segments applied (none climbs above the root).
-fn normalise(path: &str) -> String {
+pub fn normalise(path: &str) -> String {
     let mut parts: Vec<&str> = Vec::new();
     for seg in path.split('/') {
         match seg {

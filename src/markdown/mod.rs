@@ -7,6 +7,7 @@
 //! raw HTML and finishes the page's HTML; [`links`] resolves links and report placements.
 
 mod links;
+pub use links::normalise;
 mod raw;
 mod renderer;
 mod shortcodes;

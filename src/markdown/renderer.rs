@@ -571,7 +571,7 @@ impl<'a, 'd> Renderer<'a, 'd> {
             let summary = self.walk.finish(&summary, None);
             let photos = &self.targets.photos;
             self.out.summary = Some(
-                match crate::photos::markup::rewrite(&summary, photos, false) {
+                match crate::photos::markup::rewrite(&summary, photos, false, self.page_url) {
                     Some(r) => r.html,
                     None => summary,
                 },
@@ -581,7 +581,12 @@ impl<'a, 'd> Renderer<'a, 'd> {
         html::push_html(&mut html, self.events.into_iter());
         let html = place_shortcodes(&html, &drawn);
         let html = self.walk.finish(&html, Some(self.diags));
-        self.out.html = match crate::photos::markup::rewrite(&html, &self.targets.photos, true) {
+        self.out.html = match crate::photos::markup::rewrite(
+            &html,
+            &self.targets.photos,
+            true,
+            self.page_url,
+        ) {
             Some(r) => {
                 self.out.photos = r.shown;
                 self.out.eager_photo = r.eager;

@@ -80,7 +80,7 @@ pub fn portable_links(html: &str, file: &str) -> String {
     };
     let mut out = String::with_capacity(html.len() + 1024);
     let mut rest = html;
-    const STARTS: [&str; 11] = [
+    const STARTS: [&str; 13] = [
         " href=\"",
         " src=\"",
         " action=\"",
@@ -91,6 +91,8 @@ pub fn portable_links(html: &str, file: &str) -> String {
         " poster='",
         " href=",
         " src=",
+        " action=",
+        " poster=",
         "; url=",
     ];
     const SRCSET: &str = " srcset=\"";

@@ -66,7 +66,14 @@ pub fn read_header(
         settings.jpeg_quality,
         CACHE_VERSION,
     ));
-    let png = image::guess_format(&bytes).ok() == Some(image::ImageFormat::Png);
+    let format = image::guess_format(&bytes).ok();
+    if format == Some(image::ImageFormat::Jpeg) && !jpeg_complete(&bytes) {
+        return Err(
+            "the photo is cut short: its end is missing (copy it again from the phone or camera)"
+                .into(),
+        );
+    }
+    let png = format == Some(image::ImageFormat::Png);
     let mut dec = decoder(&bytes)?;
     let (w, h) = dec.dimensions();
     let orientation = dec
@@ -84,6 +91,45 @@ pub fn read_header(
         Fallback::Jpeg
     };
     Ok((key, size, fallback))
+}
+
+/// True when a JPEG's image data ends with its end-of-image marker: the segments before the
+/// image data are skipped by their lengths (an EXIF thumbnail's own end marker does not count),
+/// then the entropy-coded data is read to the marker. Bytes after it (a phone's motion-photo
+/// video) are allowed. Decoders show a cut-short JPEG half grey without complaint.
+fn jpeg_complete(b: &[u8]) -> bool {
+    let mut i = 2;
+    // Segments up to the first start of scan.
+    loop {
+        while i < b.len() && b[i] == 0xFF && b.get(i + 1) == Some(&0xFF) {
+            i += 1;
+        }
+        let (Some(&ff), Some(&marker)) = (b.get(i), b.get(i + 1)) else {
+            return false;
+        };
+        if ff != 0xFF {
+            return false;
+        }
+        if marker == 0xD9 {
+            return false;
+        }
+        let len = match (b.get(i + 2), b.get(i + 3)) {
+            (Some(&h), Some(&l)) => (h as usize) << 8 | l as usize,
+            _ => return false,
+        };
+        i += 2 + len;
+        if marker == 0xDA {
+            break;
+        }
+    }
+    // Entropy-coded data (and further scans of a progressive JPEG) up to the end marker.
+    while i + 1 < b.len() {
+        if b[i] == 0xFF && b[i + 1] == 0xD9 {
+            return true;
+        }
+        i += 1;
+    }
+    false
 }
 
 /// One file to publish: the photo, the width, and WebP or the fallback.
@@ -120,20 +166,25 @@ pub fn encode_all(
         .max()
         .unwrap_or(1);
     let threads = (MEMORY_BUDGET / largest.max(1)).clamp(1, rayon::current_num_threads() as u64);
-    let encoded = AtomicUsize::new(0);
+    // One encoding per distinct photo: a bundle's photo is published beside every translation,
+    // and the same picture may sit in two folders.
+    let mut unique: Vec<(&Photo, bool)> = Vec::new();
+    let mut slot: HashMap<u64, usize> = HashMap::new();
+    for (p, all) in photos {
+        match slot.get(&p.key) {
+            Some(&i) => unique[i].1 |= *all,
+            None => {
+                slot.insert(p.key, unique.len());
+                unique.push((p, *all));
+            }
+        }
+    }
     let work = || {
-        photos
+        unique
             .par_iter()
             .map(|(photo, all)| {
-                let r = encode_one(photo, *all, settings, cache_dir);
-                if matches!(r, Ok((_, true))) {
-                    encoded.fetch_add(1, Ordering::Relaxed);
-                }
-                r.map(|(files, _)| files).map_err(|e| {
-                    Diagnostic::error(format!("cannot encode the photo: {e}"))
-                        .in_file(shown(&photo.source))
-                        .help("save it again as JPEG or PNG; if the disk is full, free some space")
-                })
+                let wanted = wanted(photo, *all);
+                (photo.key, ensure(photo, &wanted, settings, cache_dir))
             })
             .collect::<Vec<_>>()
     };
@@ -150,14 +201,39 @@ pub fn encode_all(
     };
     let mut out = Encoded::default();
     let mut diags = Vec::new();
-    for r in results {
+    let mut failed = std::collections::HashSet::new();
+    for ((photo, _), (key, r)) in unique.iter().zip(results) {
         match r {
-            Ok(files) => out.files.extend(files),
-            Err(d) => diags.push(d),
+            Ok(true) => out.encoded += 1,
+            Ok(false) => out.reused += 1,
+            Err(e) => {
+                failed.insert(key);
+                diags.push(
+                    Diagnostic::error(format!("cannot encode the photo: {e}"))
+                        .in_file(shown(&photo.source))
+                        .help("save it again as JPEG or PNG; if the disk is full, free some space"),
+                );
+            }
         }
     }
-    out.encoded = encoded.into_inner();
-    out.reused = photos.len() - out.encoded - diags.len();
+    for (photo, all) in photos.iter().filter(|(p, _)| !failed.contains(&p.key)) {
+        for (w, url) in wanted(photo, *all) {
+            let path = cache_file(cache_dir, photo, w);
+            match std::fs::metadata(&path) {
+                Ok(m) => {
+                    out.files.insert(url, (path, m.len()));
+                }
+                Err(e) => diags.push(
+                    Diagnostic::error(format!(
+                        "cannot read the encoded photo {}: {e}",
+                        path.display()
+                    ))
+                    .in_file(shown(&photo.source))
+                    .help("delete the .berdaya-cache folder and build again"),
+                ),
+            }
+        }
+    }
     (out, diags)
 }
 
@@ -166,62 +242,62 @@ fn cache_file(cache_dir: &Path, photo: &Photo, w: Wanted) -> PathBuf {
     cache_dir.join(format!("{:016x}-{}.{ext}", photo.key, w.width))
 }
 
-/// The files of one photo: (site path → cached file and size), and whether anything was
-/// encoded.
-#[allow(clippy::type_complexity)]
-fn encode_one(
-    photo: &Photo,
-    all: bool,
-    settings: &PhotoSettings,
-    cache_dir: &Path,
-) -> Result<(Vec<(String, (PathBuf, u64))>, bool), String> {
+/// The files to publish of `photo`: every width's WebP and fallback when a page shows it
+/// (`all`), else only the file at its own address; each with its site path.
+fn wanted(photo: &Photo, all: bool) -> Vec<(Wanted, String)> {
     let largest = photo.largest();
-    let own_is_webp = photo.url == largest.webp;
-    let mut wanted: Vec<(Wanted, String)> = Vec::new();
-    if all {
-        for v in &photo.variants {
-            wanted.push((
-                Wanted {
-                    width: v.width,
-                    webp: true,
-                },
-                v.webp.clone(),
-            ));
-            wanted.push((
-                Wanted {
-                    width: v.width,
-                    webp: false,
-                },
-                v.fallback.clone(),
-            ));
-        }
-    } else {
-        wanted.push((
+    if !all {
+        let webp = photo.url == largest.webp;
+        return vec![(
             Wanted {
                 width: largest.width,
-                webp: own_is_webp,
+                webp,
             },
             photo.url.clone(),
-        ));
+        )];
     }
+    photo
+        .variants
+        .iter()
+        .flat_map(|v| {
+            [
+                (
+                    Wanted {
+                        width: v.width,
+                        webp: true,
+                    },
+                    v.webp.clone(),
+                ),
+                (
+                    Wanted {
+                        width: v.width,
+                        webp: false,
+                    },
+                    v.fallback.clone(),
+                ),
+            ]
+        })
+        .collect()
+}
+
+/// Makes sure the cache holds every file of `wanted`; true when something was encoded.
+fn ensure(
+    photo: &Photo,
+    wanted: &[(Wanted, String)],
+    settings: &PhotoSettings,
+    cache_dir: &Path,
+) -> Result<bool, String> {
     let missing: Vec<Wanted> = wanted
         .iter()
         .map(|(w, _)| *w)
         .filter(|w| !cache_file(cache_dir, photo, *w).is_file())
         .collect();
-    if !missing.is_empty() {
-        std::fs::create_dir_all(cache_dir).map_err(|e| format!("{}: {e}", cache_dir.display()))?;
-        encode_missing(photo, &missing, settings, cache_dir)?;
+    if missing.is_empty() {
+        return Ok(false);
     }
-    let mut files = Vec::with_capacity(wanted.len());
-    for (w, url) in wanted {
-        let path = cache_file(cache_dir, photo, w);
-        let len = std::fs::metadata(&path)
-            .map_err(|e| format!("{}: {e}", path.display()))?
-            .len();
-        files.push((url, (path, len)));
-    }
-    Ok((files, !missing.is_empty()))
+    std::fs::create_dir_all(cache_dir).map_err(|e| format!("{}: {e}", cache_dir.display()))?;
+    encode_missing(photo, &missing, settings, cache_dir)?;
+    Ok(true)
 }
 
 /// Decodes the photo once, turns it upright, and writes each missing file, widest first

@@ -107,7 +107,12 @@ fn unescape(v: &str) -> String {
 /// `eager_first`, the first photo is loaded eagerly when fewer than [`FIRST_SCREEN_CHARS`]
 /// characters of text come before it; every other photo is `loading="lazy"`. `None` when
 /// `html` shows no photo.
-pub fn rewrite(html: &str, index: &PhotoIndex, eager_first: bool) -> Option<Rewritten> {
+pub fn rewrite(
+    html: &str,
+    index: &PhotoIndex,
+    eager_first: bool,
+    page_url: &str,
+) -> Option<Rewritten> {
     if index.photos.is_empty() || !html.contains("<img") {
         return None;
     }
@@ -140,8 +145,20 @@ pub fn rewrite(html: &str, index: &PhotoIndex, eager_first: bool) -> Option<Rewr
             .and_then(|a| a.value.as_deref())
             .map(|v| {
                 let v = unescape(v);
-                let path = v.split(['?', '#']).next().unwrap_or("").to_string();
-                percent_decode_str(&path).decode_utf8_lossy().into_owned()
+                let path = v.split(['?', '#']).next().unwrap_or("").trim().to_string();
+                let path = percent_decode_str(&path).decode_utf8_lossy().into_owned();
+                // `foto.jpg`, `./foto.jpg`, `../a/foto.jpg` are beside the page; `/x/../y` tidied.
+                if path.starts_with('/') {
+                    if path.contains("/.") {
+                        crate::markdown::normalise(&path)
+                    } else {
+                        path
+                    }
+                } else if path.contains(':') || path.is_empty() {
+                    path
+                } else {
+                    crate::markdown::normalise(&format!("{page_url}{path}"))
+                }
             });
         if let Some(photo) = src.as_deref().and_then(|s| index.photos.get(s)) {
             let eager = eager_first && out.shown.is_empty() && text_before < FIRST_SCREEN_CHARS;
@@ -246,7 +263,7 @@ mod tests {
     #[test]
     fn a_shown_photo_becomes_a_picture_with_widths_sizes_and_its_size() {
         let html = "<h2>Cara</h2><p>Jemur di para-para.</p><p><img src=\"/tips/x/jemur%20kering.jpg\" alt=\"Rumput &quot;laut&quot;\" title=\"t\" width=\"9\"></p><p><img src=\"/tips/x/jemur%20kering.jpg\" alt=\"lagi\" /></p><img src=\"/lain.gif\" alt=\"g\">";
-        let r = rewrite(html, &index(), true).unwrap();
+        let r = rewrite(html, &index(), true, "/tips/x/").unwrap();
         assert_eq!(r.shown.len(), 2);
         assert_eq!(r.eager.as_deref(), Some("/tips/x/jemur kering.jpg"));
         assert!(r.html.contains("<picture><source type=\"image/webp\" srcset=\"/tips/x/jemur%20kering-360w.webp 360w, /tips/x/jemur%20kering-720w.webp 720w, /tips/x/jemur%20kering-1080w.webp 1080w\" sizes=\"(min-width: 46rem) 44rem, calc(100vw - 2rem)\"><img src=\"/tips/x/jemur%20kering-720w.jpg\" srcset=\"/tips/x/jemur%20kering-360w.jpg 360w, /tips/x/jemur%20kering-720w.jpg 720w, /tips/x/jemur%20kering.jpg 1080w\""), "{}", r.html);
@@ -267,11 +284,24 @@ mod tests {
             "<p>{}</p><img src=\"/tips/x/jemur%20kering.jpg\" alt=\"a\">",
             "kata ".repeat(200)
         );
-        let r = rewrite(&long, &index(), true).unwrap();
+        let r = rewrite(&long, &index(), true, "/tips/x/").unwrap();
         assert!(r.eager.is_none() && r.html.contains("loading=\"lazy\""));
         let short = "<img src=\"/tips/x/jemur%20kering.jpg\" alt=\"a\">";
-        let r = rewrite(short, &index(), false).unwrap();
+        let r = rewrite(short, &index(), false, "/tips/x/").unwrap();
         assert!(r.eager.is_none() && r.html.contains("loading=\"lazy\""));
-        assert!(rewrite("<p>no photo</p>", &index(), true).is_none());
+        assert!(rewrite("<p>no photo</p>", &index(), true, "/tips/x/").is_none());
+        // Relative and untidy addresses of the same photo.
+        for src in [
+            "jemur%20kering.jpg",
+            "./jemur%20kering.jpg",
+            "../x/jemur%20kering.jpg",
+            "/tips/y/../x/jemur%20kering.jpg",
+        ] {
+            let html = format!("<img src=\"{src}\" alt=\"a\">");
+            assert!(
+                rewrite(&html, &index(), false, "/tips/x/").is_some(),
+                "{src}"
+            );
+        }
     }
 }

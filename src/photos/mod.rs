@@ -74,7 +74,7 @@ impl PhotoSettings {
 }
 
 /// File types read as photos (by extension, lower case).
-pub const PHOTO_TYPES: &[&str] = &["jpg", "jpeg", "png", "webp"];
+pub const PHOTO_TYPES: &[&str] = &["jpg", "jpeg", "jpe", "jfif", "png", "webp"];
 
 /// True when the site path or file name ends in a photo extension.
 pub fn is_photo(path: &str) -> bool {

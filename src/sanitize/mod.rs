@@ -276,10 +276,18 @@ pub fn url_problem(tag: &str, attr: &str, url: &str) -> Option<&'static str> {
             "data"
                 if image
                     && u.trim_start()
+                        .get(5..18)
+                        .is_some_and(|t| t.eq_ignore_ascii_case("image/svg+xml")) =>
+            {
+                continue;
+            }
+            "data"
+                if image
+                    && u.trim_start()
                         .get(5..11)
                         .is_some_and(|t| t.eq_ignore_ascii_case("image/")) =>
             {
-                continue;
+                "photos pasted into the page (data:image/...) keep their camera data, such as where they were taken, and make the page heavy"
             }
             "data" => "`data:` URLs are allowed only as image sources (data:image/...)",
             s if URL_SCHEMES.contains(&s) => continue,
@@ -364,10 +372,12 @@ pub fn attribute_problem(
     }
     if matches!(attr, "href" | "src" | "cite" | "srcset") {
         return url_problem(tag, attr, value).map(|why| {
-            (
-                why,
-                "link to a web page with https://…, or to a page of this site with @/file.md",
-            )
+            let help = if why.starts_with("photos pasted") {
+                "save the picture as a file beside the page and show it with ![description](photo.jpg): it is then resized and its camera data removed"
+            } else {
+                "link to a web page with https://…, or to a page of this site with @/file.md"
+            };
+            (why, help)
         });
     }
     None
@@ -416,7 +426,7 @@ mod tests {
 
     #[test]
     fn what_contributors_use_is_kept() {
-        let html = "<details open><summary>Lihat</summary><table><tr><td style=\"text-align: center\">1</td></tr></table></details><kbd>Ctrl</kbd><sup>2</sup><abbr title=\"Usaha Mikro\">UMKM</abbr><h2 id=\"x\">X</h2><img src=\"data:image/png;base64,AA\" alt=\"a\" width=\"10\"><pre><code class=\"language-rust\">x</code></pre>";
+        let html = "<details open><summary>Lihat</summary><table><tr><td style=\"text-align: center\">1</td></tr></table></details><kbd>Ctrl</kbd><sup>2</sup><abbr title=\"Usaha Mikro\">UMKM</abbr><h2 id=\"x\">X</h2><img src=\"data:image/svg+xml;base64,AA\" alt=\"a\" width=\"10\"><pre><code class=\"language-rust\">x</code></pre>";
         assert!(inspect(html).removals.is_empty());
         let cleaned = clean(html);
         for kept in [
@@ -425,12 +435,20 @@ mod tests {
             "<sup>",
             "<abbr title=",
             "<h2 id=\"x\">",
-            "src=\"data:image/png",
+            "src=\"data:image/svg+xml",
             "class=\"language-rust\"",
             "style=\"text-align:center\"",
         ] {
             assert!(cleaned.contains(kept), "{kept} in {cleaned}");
         }
+    }
+
+    #[test]
+    fn pasted_photos_are_reported_as_keeping_camera_data() {
+        let found = inspect("<img src=\"data:image/jpeg;base64,/9j/\" alt=\"x\">");
+        assert_eq!(found.removals.len(), 1, "{found:?}");
+        assert!(found.removals[0].why.contains("keep their camera data"));
+        assert!(!clean("<img src=\"data:image/png;base64,AA\" alt=\"x\">").contains("data:"));
     }
 
     #[test]

@@ -107,10 +107,14 @@ pub fn stems(word: &str, lang: &str) -> Vec<String> {
     out
 }
 
-/// The words of a text: runs of letters and digits, lowercase, at least 2 characters.
+/// Longest word indexed, in characters: longer runs (pasted keys, base64) are not words.
+pub const MAX_WORD: usize = 40;
+
+/// The words of a text: runs of letters and digits (Unicode Alphabetic and Numeric, the same
+/// classes `cari.js` splits at), lowercase, 2 to [`MAX_WORD`] characters.
 pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() >= 2)
+        .filter(|w| (2..=MAX_WORD).contains(&w.chars().count()))
         .map(str::to_lowercase)
 }
 
@@ -226,7 +230,8 @@ fn shard(terms: &BTreeMap<String, Vec<(u32, u32)>>, len: usize, out: &mut IndexF
     for (key, group) in groups {
         let json = shard_json(&group);
         let longest = group.keys().map(|t| t.chars().count()).max().unwrap_or(0);
-        if gzip_len(&json) > SHARD_LIMIT && longest > len {
+        // Splitting helps only while the group holds more than one term.
+        if gzip_len(&json) > SHARD_LIMIT && longest > len && group.len() > 1 {
             // Terms exactly `len` long stay in this key's shard; longer ones go one deeper.
             let (own, deeper): (BTreeMap<_, _>, BTreeMap<_, _>) = group
                 .into_iter()

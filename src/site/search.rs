@@ -14,6 +14,9 @@ use crate::search::{self, Document};
 /// The search page's folder under each language's root: `/cari/`, `/en/cari/`.
 pub const SEARCH_DIR: &str = "cari";
 
+/// Tags the search page lists at most (the most used); the taxonomy's own page lists all.
+const MAX_TAGS: usize = 40;
+
 /// Titles on one A–Z page at most; a letter with more continues on `/cari/a/2/`.
 const PER_LETTER_PAGE: usize = 150;
 
@@ -49,6 +52,8 @@ struct SearchView {
     prev_url: Option<String>,
     next_url: Option<String>,
     tags: Vec<crate::site::views::Link>,
+    /// The list of every tag, when more than the page shows.
+    all_tags_url: Option<String>,
     pages: usize,
 }
 
@@ -203,7 +208,7 @@ impl Site {
                     snippet: if p.meta.description.is_empty() {
                         snippet(text)
                     } else {
-                        p.meta.description.clone()
+                        snippet(&p.meta.description)
                     },
                     tags: p
                         .taxonomies
@@ -225,15 +230,19 @@ impl Site {
             ));
         }
         // A–Z: titles by first letter.
+        // Letters that lower-case alike (K and the Kelvin sign) share one page.
         let mut by_letter: BTreeMap<String, Vec<Entry>> = BTreeMap::new();
+        let mut shown_letter: BTreeMap<String, String> = BTreeMap::new();
         for d in &docs {
-            by_letter
-                .entry(first_letter(&d.title))
-                .or_default()
-                .push(Entry {
-                    title: d.title.clone(),
-                    url: d.url.clone(),
-                });
+            let letter = first_letter(&d.title);
+            let letter = shown_letter
+                .entry(letter_slug(&letter))
+                .or_insert(letter)
+                .clone();
+            by_letter.entry(letter).or_default().push(Entry {
+                title: d.title.clone(),
+                url: d.url.clone(),
+            });
         }
         for list in by_letter.values_mut() {
             list.sort_by_key(|e| e.title.to_lowercase());
@@ -246,21 +255,32 @@ impl Site {
                 count: list.len(),
             })
             .collect();
+        // The most used tags (a long list would break the page budget), and where all are.
         let mut tags: Vec<crate::site::views::Link> = Vec::new();
+        let mut all_tags_url = None;
         if let Some(tax) = self.config.taxonomies.iter().find(|t| t.name == "tags") {
-            let mut terms: Vec<&String> = self
+            let mut counts: BTreeMap<&String, usize> = BTreeMap::new();
+            for p in self
                 .content
                 .pages
                 .iter()
                 .filter(|p| p.lang == lang && p.meta.in_search_index)
-                .flat_map(|p| p.taxonomies.get(&tax.name).into_iter().flatten())
-                .collect();
-            terms.sort();
-            terms.dedup();
+            {
+                for t in p.taxonomies.get(&tax.name).into_iter().flatten() {
+                    *counts.entry(t).or_default() += 1;
+                }
+            }
+            let mut terms: Vec<(&String, usize)> = counts.into_iter().collect();
+            terms.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            if terms.len() > MAX_TAGS {
+                terms.truncate(MAX_TAGS);
+                all_tags_url = Some(format!("{}/{}/", self.config.lang_prefix(lang), tax.name));
+            }
             tags = terms
                 .into_iter()
-                .map(|t| self.term_link(lang, &tax.name, t))
+                .map(|(t, _)| self.term_link(lang, &tax.name, t))
                 .collect();
+            tags.sort_by_key(|l| l.label.to_lowercase());
         }
         let shards = index.keys.join(" ");
         let view = |letter: Option<String>,
@@ -285,6 +305,7 @@ impl Site {
             prev_url: prev,
             next_url: next,
             tags: tags.clone(),
+            all_tags_url: all_tags_url.clone(),
             pages: docs.len(),
         };
         let title = self.string(lang, "search_title");

@@ -1,5 +1,6 @@
-/* berdaya offline reading: every page, photo and search file the reader opens is kept, and
-   shown from the cache when there is no signal. Network first, so pages are fresh online. */
+/* berdaya offline reading: pages, photos and search files a reader opens are kept, and shown
+   from the cache when the network fails or is slower than 4 s. Network first, so pages are
+   fresh online. One cache, kept across versions (a reader's pages stay readable offline). */
 var C = 'berdaya', V = '{version}';
 self.addEventListener('install', function () { self.skipWaiting(); });
 self.addEventListener('activate', function (e) {
@@ -12,17 +13,28 @@ self.addEventListener('activate', function (e) {
   }));
 });
 self.addEventListener('fetch', function (e) {
-  var r = e.request;
-  if (r.method !== 'GET' || new URL(r.url).origin !== location.origin) return;
-  e.respondWith(fetch(r).then(function (res) {
-    if (res.ok && res.type === 'basic') {
+  var r = e.request, nav = r.mode === 'navigate';
+  if (r.method !== 'GET' || r.headers.has('range') || new URL(r.url).origin !== location.origin) return;
+  /* Pages are kept without their query (?q=), so a search page reopens offline. */
+  var kept = function () { return caches.match(r, { ignoreSearch: nav }); };
+  var net = fetch(r).then(function (res) {
+    if (res.status === 200 && res.type === 'basic') {
       var copy = res.clone();
-      caches.open(C).then(function (c) { c.put(r, copy); });
+      e.waitUntil(caches.open(C).then(function (c) { return c.put(r, copy); }).catch(function () {}));
     }
     return res;
-  }).catch(function () {
-    return caches.match(r, { ignoreSearch: true }).then(function (m) {
-      return m || caches.match(new URL('./', self.registration.scope).href) || Response.error();
+  });
+  e.respondWith(new Promise(function (done) {
+    var slow = setTimeout(function () { kept().then(function (m) { if (m) done(m); }); }, 4000);
+    net.then(function (res) {
+      clearTimeout(slow);
+      if (res.ok) return done(res);
+      kept().then(function (m) { done(m || res); });
+    }, function () {
+      clearTimeout(slow);
+      kept().then(function (m) {
+        done(m || (nav && caches.match(new URL('./', self.registration.scope).href)) || Response.error());
+      });
     });
   }));
 });

@@ -271,3 +271,53 @@ fn unusable_photo_settings_are_a_located_error() {
         );
     }
 }
+
+#[test]
+fn a_cut_short_photo_and_a_pasted_photo_are_refused_with_how_to_fix() {
+    let site = site_with_photo(
+        "![Foto](potong.jpg)\n\nTempel: <img src=\"data:image/jpeg;base64,/9j/4AAQSkZJRg==\" alt=\"tempel\">\n",
+    );
+    let whole = std::fs::read(repo().join(PHOTO)).unwrap();
+    std::fs::write(
+        site.path().join("content/tips/para-para/potong.jpg"),
+        &whole[..whole.len() / 2],
+    )
+    .unwrap();
+    let diags = build(site.path()).unwrap_err();
+    let text = diags.to_string();
+    assert!(
+        text.contains("the photo is cut short")
+            && text.contains("content/tips/para-para/potong.jpg"),
+        "{text}"
+    );
+    assert!(
+        text.contains("photos pasted into the page (data:image/...) keep their camera data"),
+        "{text}"
+    );
+    // An SVG drawing that embeds a photo is refused too.
+    let site = site_with_photo("Teks.\n");
+    std::fs::write(
+        site.path().join("content/tips/para-para/gambar.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><image href=\"data:image/jpeg;base64,/9j/4AAQ\"/></svg>",
+    )
+    .unwrap();
+    let text = build(site.path()).unwrap_err().to_string();
+    assert!(
+        text.contains("an embedded photo (data:image/...)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_photo_shown_with_a_relative_html_img_or_a_figure_climbing_folders_is_processed() {
+    let site = site_with_photo(
+        "<img src=\"jemur.jpg\" alt=\"Rumput laut\">\n\n{{ figure(src=\"../para-para/jemur.jpg\", alt=\"Lagi\") }}\n",
+    );
+    build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    let page = read(site.path(), "tips/para-para/index.html");
+    assert_eq!(page.matches("<picture>").count(), 2, "{page}");
+    assert!(
+        page.contains(" width=1080") && page.contains(" height=1440"),
+        "{page}"
+    );
+}

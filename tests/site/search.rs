@@ -90,3 +90,25 @@ fn search_addresses_carry_the_sub_path() {
     assert!(page.contains("data-path=/cari/"), "{page}");
     assert!(page.contains("src=/berdaya/cari.js"), "{page}");
 }
+
+#[test]
+fn a_pasted_key_as_one_long_word_and_a_long_description_keep_the_index_small() {
+    let long_word: String = (0..40_000)
+        .map(|i| (b'a' + (i * 7 % 26) as u8) as char)
+        .collect();
+    let site = site_with(&[(
+        "tips/kunci.md",
+        &format!(
+            "+++\ntitle = \"Kunci\"\ntopic = \"cuaca\"\ndescription = \"{}\"\n+++\nKunci: `{long_word}`\n",
+            "Deskripsi panjang sekali. ".repeat(2000)
+        ),
+    )]);
+    let toml = site.path().join("berdaya.toml");
+    let config = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, format!("{config}\n[build]\npage_budget_kb = 200\n")).unwrap();
+    build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    let ids = index_text(site.path(), "cari/indeks");
+    assert!(!ids.contains(&long_word[..100]));
+    let docs = std::fs::read_to_string(site.path().join("output/cari/indeks/d-0.json")).unwrap();
+    assert!(docs.len() < 20_000, "snippets are cut: {}", docs.len());
+}

@@ -161,7 +161,8 @@ fn pasted_embeds_scripts_and_handlers_are_removed_with_a_located_warning_each() 
         &page,
         &[
             "Lihat di Instagram",
-            "<img src=\"jemur.jpg\" alt=\"Rumput laut dijemur\">",
+            "<img src=\"/tips/tempelan/jemur.jpg\" srcset=\"/tips/tempelan/jemur.jpg 32w\"",
+            "alt=\"Rumput laut dijemur\"",
             "Hubungi kami",
             "Pengumuman resmi",
             "Harga naik",
@@ -195,7 +196,9 @@ fn what_contributors_legitimately_use_is_kept() {
             "<kbd>Ctrl</kbd>",
             "<sup>1</sup>",
             "<abbr title=\"Kelompok Usaha Bersama\">KUB</abbr>",
-            "<img src=\"foto.jpg\" alt=\"Foto KUB\" width=\"320\" height=\"240\" loading=\"lazy\">",
+            // A photo beside the page becomes a picture of its real size.
+            "<img src=\"/tentang/foto.jpg\" srcset=\"/tentang/foto.jpg 32w\"",
+            "width=\"32\" height=\"24\" alt=\"Foto KUB\"",
             "<h2 id=\"judul-khusus\">",
             "<input disabled=\"\" type=\"checkbox\" checked=\"\"/>",
         ],

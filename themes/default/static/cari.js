@@ -53,18 +53,22 @@
     });
     return out;
   }
-  function shardsFor(s) {
-    return keys.filter(function (k) { return s.indexOf(k) === 0 || k.indexOf(s) === 0; });
+  /* The shards holding terms equal to s, or (when whole) starting with s. */
+  function shardsFor(s, whole) {
+    return keys.filter(function (k) { return s.indexOf(k) === 0 || (whole && k.indexOf(s) === 0); });
   }
-  /* Documents holding one word: terms starting with the word, or equal to one of its stems. */
+  /* Documents holding one word: terms equal to one of its stems, and, for words of 3 letters or
+     more, terms starting with it (a 2-letter word would fetch most of the index). */
   function word(w) {
-    var st = stems(w), names = {};
-    st.forEach(function (s) { shardsFor(s).forEach(function (k) { names['t-' + hex(k) + '.json'] = 1; }); });
+    var st = stems(w), names = {}, prefix = Array.from(w).length >= 3;
+    st.forEach(function (s) {
+      shardsFor(s, prefix && s === w).forEach(function (k) { names['t-' + hex(k) + '.json'] = 1; });
+    });
     return Promise.all(Object.keys(names).map(get)).then(function (shards) {
       var score = {};
       shards.forEach(function (sh) {
         for (var t in sh) {
-          if (t.indexOf(w) !== 0 && st.indexOf(t) < 0) continue;
+          if (!(prefix && t.indexOf(w) === 0) && st.indexOf(t) < 0) continue;
           var l = sh[t];
           for (var i = 0; i < l.length; i += 2) score[l[i]] = (score[l[i]] || 0) + l[i + 1];
         }
@@ -78,8 +82,12 @@
   function say(text) { out.innerHTML = '<p>' + esc(text) + '</p>'; }
   function search(text) {
     var mine = ++run;
-    var words = (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) || []).filter(function (w) {
-      return Array.from(w).length >= 2 && STOP.indexOf(' ' + w + ' ') < 0;
+    /* Split as the index does (Unicode Alphabetic and Numeric), then lower-case. */
+    var words = (text.match(/[\p{Alphabetic}\p{Nd}\p{Nl}\p{No}]+/gu) || []).map(function (w) {
+      return w.toLowerCase();
+    }).filter(function (w) {
+      var n = Array.from(w).length;
+      return n >= 2 && n <= 40 && STOP.indexOf(' ' + w + ' ') < 0;
     });
     if (!words.length) { out.innerHTML = ''; return; }
     Promise.all(words.map(word)).then(function (scores) {
