@@ -471,6 +471,15 @@ impl Output {
         Ok(())
     }
 
+    /// Writes a file of the site's own (`static/`, content files) that was changed on the way,
+    /// such as a GIF without its comments: like [`Output::copy`], it is not replaced by static
+    /// files' reservation.
+    pub fn write_asset(&self, to: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let to = to.trim_start_matches('/');
+        check_path(to)?;
+        self.write_with(to, bytes, None)
+    }
+
     /// Copies a file (image, PDF) into the output.
     pub fn copy(&self, from: &Path, to: &str) -> Result<(), Diagnostic> {
         check_path(to.trim_start_matches('/'))?;

@@ -407,3 +407,28 @@ fn write_atomically(path: &Path, data: &[u8]) -> Result<(), String> {
     std::fs::write(&tmp, data).map_err(|e| format!("{}: {e}", tmp.display()))?;
     std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))
 }
+
+/// A GIF's frames (with their delays and positions) written again, with nothing else: no
+/// comments, XMP or other application data. Errors: the file cannot be read or decoded, in
+/// words.
+pub fn clean_gif(path: &Path) -> Result<Vec<u8>, String> {
+    use image::AnimationDecoder;
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut decoder = image::codecs::gif::GifDecoder::new(std::io::BufReader::new(file))
+        .map_err(|e| e.to_string())?;
+    decoder.set_limits(limits()).map_err(|e| e.to_string())?;
+    let frames = decoder
+        .into_frames()
+        .collect_frames()
+        .map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    {
+        let mut enc = image::codecs::gif::GifEncoder::new_with_speed(&mut out, 10);
+        if frames.len() > 1 {
+            enc.set_repeat(image::codecs::gif::Repeat::Infinite)
+                .map_err(|e| e.to_string())?;
+        }
+        enc.encode_frames(frames).map_err(|e| e.to_string())?;
+    }
+    Ok(out)
+}

@@ -80,6 +80,17 @@ impl Site {
                 };
                 let file = to.trim_start_matches('/').to_string();
                 match out.unit(UnitKey::Asset(to.clone()), fp, vec![file]) {
+                    // A GIF may carry comments and XMP: its frames are written again without.
+                    Fresh::Render if to.to_ascii_lowercase().ends_with(".gif") => {
+                        match crate::photos::encode::clean_gif(from) {
+                            Ok(bytes) => out.write_asset(to, &bytes).err(),
+                            Err(e) => Some(
+                                Diagnostic::error(format!("cannot read the GIF: {e}"))
+                                    .in_file(crate::common::text::relative(&self.root, from))
+                                    .help("save it again as GIF, or as PNG for a still picture"),
+                            ),
+                        }
+                    }
                     Fresh::Render => out.copy(from, to).err(),
                     Fresh::Keep(_) => None,
                 }

@@ -321,3 +321,24 @@ fn a_photo_shown_with_a_relative_html_img_or_a_figure_climbing_folders_is_proces
         "{page}"
     );
 }
+
+#[test]
+fn a_gif_is_published_with_its_frames_and_without_its_comments() {
+    let site = site_with_photo("Tanpa foto.\n");
+    std::fs::create_dir_all(site.path().join("static")).unwrap();
+    std::fs::copy(
+        repo().join("tests/fixtures/photos/animasi.gif"),
+        site.path().join("static/animasi.gif"),
+    )
+    .unwrap();
+    build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    let bytes = std::fs::read(site.path().join("output/animasi.gif")).unwrap();
+    assert!(!contains(&bytes, b"SN-BERDAYA"));
+    use image::AnimationDecoder;
+    let frames = image::codecs::gif::GifDecoder::new(std::io::Cursor::new(bytes))
+        .unwrap()
+        .into_frames()
+        .collect_frames()
+        .unwrap();
+    assert_eq!(frames.len(), 2);
+}
