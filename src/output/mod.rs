@@ -54,6 +54,25 @@ pub struct OutputOptions {
     pub portable: bool,
 }
 
+/// A `srcset` value with `f` applied to each site-absolute address (`/x.webp 360w, ...`);
+/// other candidates, and the widths, as written.
+fn map_srcset(value: &str, f: impl Fn(&str) -> String) -> String {
+    value
+        .split(',')
+        .map(|c| {
+            let t = c.trim_start();
+            if t.starts_with('/') && !t.starts_with("//") {
+                let (addr, width) = t.split_once(' ').unwrap_or((t, ""));
+                let sep = if width.is_empty() { "" } else { " " };
+                format!("{}{}{sep}{width}", &c[..c.len() - t.len()], f(addr))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// `html` of the page at output file `file` (`tips/x/index.html`) with every site-absolute
 /// address (in `href`, `src`, `srcset`, `action`, `poster` and a refresh's `url=`) made
 /// relative to the page, a folder's address ending in `index.html`: `/tips/y/#z` seen from
@@ -114,20 +133,7 @@ pub fn portable_links(html: &str, file: &str) -> String {
             let start = i + SRCSET.len();
             let end = rest[start..].find('"').map_or(rest.len(), |e| start + e);
             out.push_str(&rest[..start]);
-            let candidates: Vec<String> = rest[start..end]
-                .split(',')
-                .map(|c| {
-                    let t = c.trim_start();
-                    if t.starts_with('/') && !t.starts_with("//") {
-                        let (addr, width) = t.split_once(' ').unwrap_or((t, ""));
-                        let sep = if width.is_empty() { "" } else { " " };
-                        format!("{}{}{sep}{width}", &c[..c.len() - t.len()], rel(addr))
-                    } else {
-                        c.to_string()
-                    }
-                })
-                .collect();
-            out.push_str(&candidates.join(","));
+            out.push_str(&map_srcset(&rest[start..end], |addr| rel(addr)));
             rest = &rest[end..];
             continue;
         }
@@ -191,18 +197,9 @@ pub fn with_path_prefix<'h>(html: &'h str, prefix: &str) -> std::borrow::Cow<'h,
             let start = i + SRCSET.len();
             let end = rest[start..].find('"').map_or(rest.len(), |e| start + e);
             out.push_str(&rest[..start]);
-            let candidates: Vec<String> = rest[start..end]
-                .split(',')
-                .map(|c| {
-                    let t = c.trim_start();
-                    if t.starts_with('/') && !t.starts_with("//") {
-                        format!("{}{prefix}{t}", &c[..c.len() - t.len()])
-                    } else {
-                        c.to_string()
-                    }
-                })
-                .collect();
-            out.push_str(&candidates.join(","));
+            out.push_str(&map_srcset(&rest[start..end], |addr| {
+                format!("{prefix}{addr}")
+            }));
             rest = &rest[end..];
             continue;
         }
@@ -541,4 +538,27 @@ fn check_path(path: &str) -> Result<(), Diagnostic> {
         ))
         .help("every file berdaya writes stays inside the output folder; change the slug, path, alias or file name that made this path")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sub_path_goes_before_every_site_address_including_srcset() {
+        let html = r#"<a href="/x/">x</a><img src="/f.jpg" srcset="/f-360w.webp 360w, //cdn/f.webp 720w, https://e.org/f.webp 1080w"><a href="//cdn/">c</a>"#;
+        assert_eq!(
+            with_path_prefix(html, "/p"),
+            r#"<a href="/p/x/">x</a><img src="/p/f.jpg" srcset="/p/f-360w.webp 360w, //cdn/f.webp 720w, https://e.org/f.webp 1080w"><a href="//cdn/">c</a>"#
+        );
+    }
+
+    #[test]
+    fn a_portable_page_links_relatively_to_index_files() {
+        let html = r#"<a href=/>h</a><a href="/tips/x/#a">x</a><img src=/tips/y/f.jpg srcset="/tips/y/f-360w.webp 360w, /tips/y/f.webp 720w"><form action=/cari/></form><meta content="0; url=/tips/y/"><a href="https://e.org/">e</a>"#;
+        assert_eq!(
+            portable_links(html, "tips/y/index.html"),
+            r#"<a href=../../index.html>h</a><a href="../../tips/x/index.html#a">x</a><img src=f.jpg srcset="f-360w.webp 360w, f.webp 720w"><form action=../../cari/index.html></form><meta content="0; url=index.html"><a href="https://e.org/">e</a>"#
+        );
+    }
 }

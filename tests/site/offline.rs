@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use berdaya::build::{self, BuildOptions};
 
-use crate::support::{files, fixture, options, repo};
+use crate::support::{append_config, files, fixture, options, repo};
 
 /// Every address in `href`, `src` and `srcset` of `html`, as written.
 fn addresses(html: &str) -> Vec<String> {
@@ -102,13 +102,11 @@ fn the_service_worker_is_published_only_when_asked_and_is_small() {
             .unwrap()
             .contains("serviceWorker")
     );
-    let config = site.path().join("berdaya.toml");
-    let text = std::fs::read_to_string(&config).unwrap();
-    std::fs::write(
-        &config,
-        format!("{text}\n[offline]\nservice_worker = true\n"),
-    )
-    .unwrap();
+    append_config(
+        site.path(),
+        "[offline]
+service_worker = true",
+    );
     build::build(&options(site.path())).unwrap_or_else(|d| panic!("{d}"));
     let sw = std::fs::read(site.path().join("output/sw.js")).unwrap();
     let gz = std::fs::read(site.path().join("output/sw.js.gz")).unwrap();

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::support::{build, fixture, read, repo};
+use crate::support::{build, fixture, read, repo, set_base_url};
 
 const PHOTO: &str = "tests/fixtures/photos/jemur.jpg";
 
@@ -229,18 +229,7 @@ fn a_file_that_is_not_an_image_is_a_located_error() {
 #[test]
 fn photo_addresses_carry_the_sub_path() {
     let site = site_with_photo("![Rumput laut dijemur](jemur.jpg)\n");
-    let toml = site.path().join("berdaya.toml");
-    let config = std::fs::read_to_string(&toml).unwrap();
-    let base = config
-        .lines()
-        .find(|l| l.starts_with("base_url"))
-        .unwrap()
-        .to_string();
-    std::fs::write(
-        &toml,
-        config.replace(&base, "base_url = \"https://contoh.test/berdaya\""),
-    )
-    .unwrap();
+    set_base_url(site.path(), "https://contoh.test/berdaya");
     build(site.path()).unwrap_or_else(|d| panic!("{d}"));
     let page = read(site.path(), "tips/para-para/index.html");
     assert!(page.contains("srcset=\"/berdaya/tips/para-para/jemur-360w.webp 360w, /berdaya/tips/para-para/jemur-720w.webp 720w"), "{page}");

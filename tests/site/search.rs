@@ -1,17 +1,7 @@
 //! The search page of each language: an A–Z list that works without JavaScript, the index the
 //! script reads, and pages kept out of it.
 
-use crate::support::{build, fixture, read};
-
-fn site_with(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let site = fixture("bilingual");
-    for (path, text) in files {
-        let path = site.path().join("content").join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    site
-}
+use crate::support::{append_config, bilingual_with as site_with, build, read, set_base_url};
 
 fn index_text(root: &std::path::Path, dir: &str) -> String {
     let mut all = String::new();
@@ -72,18 +62,7 @@ fn every_language_has_a_search_page_with_an_a_to_z_list_and_a_hidden_form() {
 #[test]
 fn search_addresses_carry_the_sub_path() {
     let site = site_with(&[]);
-    let toml = site.path().join("berdaya.toml");
-    let config = std::fs::read_to_string(&toml).unwrap();
-    let base = config
-        .lines()
-        .find(|l| l.starts_with("base_url"))
-        .unwrap()
-        .to_string();
-    std::fs::write(
-        &toml,
-        config.replace(&base, "base_url = \"https://contoh.test/berdaya\""),
-    )
-    .unwrap();
+    set_base_url(site.path(), "https://contoh.test/berdaya");
     build(site.path()).unwrap_or_else(|d| panic!("{d}"));
     let page = read(site.path(), "cari/index.html");
     assert!(page.contains("action=/berdaya/cari/"), "{page}");
@@ -103,9 +82,7 @@ fn a_pasted_key_as_one_long_word_and_a_long_description_keep_the_index_small() {
             "Deskripsi panjang sekali. ".repeat(2000)
         ),
     )]);
-    let toml = site.path().join("berdaya.toml");
-    let config = std::fs::read_to_string(&toml).unwrap();
-    std::fs::write(&toml, format!("{config}\n[build]\npage_budget_kb = 200\n")).unwrap();
+    append_config(site.path(), "[build]\npage_budget_kb = 200");
     build(site.path()).unwrap_or_else(|d| panic!("{d}"));
     let ids = index_text(site.path(), "cari/indeks");
     assert!(!ids.contains(&long_word[..100]));

@@ -866,13 +866,11 @@ fn a_site_under_a_sub_path_is_served_under_it() {
 #[test]
 fn the_dev_server_never_installs_the_service_worker() {
     let site = fixture("valid");
-    let config = site.path().join("berdaya.toml");
-    let text = std::fs::read_to_string(&config).unwrap();
-    std::fs::write(
-        &config,
-        format!("{text}\n[offline]\nservice_worker = true\n"),
-    )
-    .unwrap();
+    crate::support::append_config(
+        site.path(),
+        "[offline]
+service_worker = true",
+    );
     let server = start(site.path());
     let sw = get(server.addr, "/sw.js", "");
     assert_eq!(sw.status, 404, "{}", sw.text());

@@ -334,3 +334,37 @@ pub fn without_theme_search(html: &str) -> String {
     }
     html
 }
+
+/// The bilingual fixture site with extra content files `(path under content/, text)`.
+pub fn bilingual_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let site = fixture("bilingual");
+    for (path, text) in files {
+        let path = site.path().join("content").join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    site
+}
+
+/// Adds `text` (TOML tables) at the end of the site's berdaya.toml.
+pub fn append_config(root: &Path, text: &str) {
+    let path = root.join("berdaya.toml");
+    let config = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{config}\n{text}\n")).unwrap();
+}
+
+/// Sets the site's `base_url` (in berdaya.toml) to `url`.
+pub fn set_base_url(root: &Path, url: &str) {
+    let path = root.join("berdaya.toml");
+    let config = std::fs::read_to_string(&path).unwrap();
+    let line = config
+        .lines()
+        .find(|l| l.starts_with("base_url"))
+        .expect("berdaya.toml has base_url")
+        .to_string();
+    std::fs::write(
+        &path,
+        config.replace(&line, &format!("base_url = \"{url}\"")),
+    )
+    .unwrap();
+}

@@ -1,18 +1,7 @@
 //! Content written for Zola reads unchanged: front matter after blank lines, the summary marker in
 //! any spacing and case, and the other forms Zola accepts.
 
-use crate::support::{build, fixture, read};
-
-/// A fixture site with extra content files `(path under content/, text)`.
-fn site_with(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let site = fixture("bilingual");
-    for (path, text) in files {
-        let path = site.path().join("content").join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    site
-}
+use crate::support::{bilingual_with as site_with, build, fixture, read};
 
 #[test]
 fn front_matter_after_blank_lines_and_spaces_is_read() {
