@@ -153,9 +153,13 @@ pub fn summary(r: &BuildReport, verb: &str) -> String {
     let photos = if r.photos.photos == 0 {
         String::new()
     } else {
+        // Translations of a bundle share their photo: encoding counts distinct photos.
         format!(
-            "; {} photos ({} encoded, {} from the cache)",
-            r.photos.photos, r.photos.encoded, r.photos.reused
+            "; {} photos ({} distinct: {} encoded, {} from the cache)",
+            r.photos.photos,
+            r.photos.encoded + r.photos.reused,
+            r.photos.encoded,
+            r.photos.reused
         )
     };
     format!(

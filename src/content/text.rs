@@ -115,12 +115,13 @@ pub fn svg_active_content(svg: &str) -> Option<&'static str> {
             return Some(what);
         }
     }
-    // A photo inside the drawing keeps its camera data (GPS positions, serial numbers).
-    if compact
-        .match_indices("data:image/")
-        .any(|(i, n)| !compact[i + n.len()..].starts_with("svg"))
-    {
-        return Some("an embedded photo (data:image/...), which keeps its camera data");
+    // A file inside the drawing (a photo keeps its camera data: GPS positions, serial numbers),
+    // in any disguise: any `data:` address, and entity definitions that could spell one.
+    if compact.contains("data:") {
+        return Some("an embedded file (data:...), such as a photo that keeps its camera data");
+    }
+    if compact.contains("<!entity") {
+        return Some("entity definitions (<!ENTITY), which can hide embedded files");
     }
     // ` onload=`, `\tonclick =`: any attribute whose name starts with "on".
     let b = lower.as_bytes();

@@ -82,6 +82,22 @@ pub fn is_photo(path: &str) -> bool {
         .is_some_and(|(_, e)| PHOTO_TYPES.contains(&e.to_ascii_lowercase().as_str()))
 }
 
+/// True when the file's first bytes are a JPEG's, PNG's or WebP's, whatever its name says
+/// (`foto.pjpeg`, `foto.jif`, a name without extension): it is published re-encoded like any
+/// photo, never with its camera data.
+fn holds_photo(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 16];
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return false;
+    };
+    let n = f.read(&mut head).unwrap_or(0);
+    matches!(
+        image::guess_format(&head[..n]),
+        Ok(image::ImageFormat::Jpeg | image::ImageFormat::Png | image::ImageFormat::WebP)
+    )
+}
+
 /// The format of a fallback file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Fallback {
@@ -197,7 +213,7 @@ pub fn plan(
     use rayon::prelude::*;
     let results: Vec<Result<Photo, Diagnostic>> = files
         .par_iter()
-        .filter(|(_, url)| is_photo(url))
+        .filter(|(path, url)| is_photo(url) || holds_photo(path))
         .map(|(path, url)| {
             let st = stamp(path);
             let remembered = st.and_then(|(a, b)| {

@@ -16,7 +16,9 @@ self.addEventListener('fetch', function (e) {
   var r = e.request, nav = r.mode === 'navigate';
   if (r.method !== 'GET' || r.headers.has('range') || new URL(r.url).origin !== location.origin) return;
   /* Pages are kept without their query (?q=), so a search page reopens offline. */
-  var kept = function () { return caches.match(r, { ignoreSearch: nav }); };
+  var kept = function () {
+    return caches.match(r, { ignoreSearch: nav }).catch(function () { return undefined; });
+  };
   var net = fetch(r).then(function (res) {
     if (res.status === 200 && res.type === 'basic') {
       var copy = res.clone();
@@ -33,8 +35,9 @@ self.addEventListener('fetch', function (e) {
     }, function () {
       clearTimeout(slow);
       kept().then(function (m) {
-        done(m || (nav && caches.match(new URL('./', self.registration.scope).href)) || Response.error());
-      });
+        if (m || !nav) return m;
+        return caches.match(new URL('./', self.registration.scope).href).catch(function () {});
+      }).then(function (m) { done(m || Response.error()); });
     });
   }));
 });

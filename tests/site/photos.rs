@@ -291,10 +291,7 @@ fn a_cut_short_photo_and_a_pasted_photo_are_refused_with_how_to_fix() {
     )
     .unwrap();
     let text = build(site.path()).unwrap_err().to_string();
-    assert!(
-        text.contains("an embedded photo (data:image/...)"),
-        "{text}"
-    );
+    assert!(text.contains("an embedded file (data:...)"), "{text}");
 }
 
 #[test]
@@ -330,4 +327,23 @@ fn a_gif_is_published_with_its_frames_and_without_its_comments() {
         .collect_frames()
         .unwrap();
     assert_eq!(frames.len(), 2);
+}
+
+#[test]
+fn a_photo_under_another_name_is_found_by_its_bytes_and_cleaned() {
+    let site = site_with_photo("Tanpa foto.\n");
+    for name in ["foto.pjpeg", "foto.jif", "tanpa-akhiran"] {
+        std::fs::copy(
+            repo().join(PHOTO),
+            site.path().join("content/tips/para-para").join(name),
+        )
+        .unwrap();
+    }
+    build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    for name in ["foto.pjpeg", "foto.jif", "tanpa-akhiran"] {
+        let bytes = std::fs::read(site.path().join("output/tips/para-para").join(name)).unwrap();
+        assert!(!contains(&bytes, b"SN-BERDAYA"), "{name}");
+        let img = image::load_from_memory(&bytes).unwrap();
+        assert_eq!((img.width(), img.height()), (1080, 1440), "{name}");
+    }
 }

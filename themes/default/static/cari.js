@@ -5,9 +5,10 @@
   if (!f || !window.fetch || !window.TextEncoder || location.protocol === 'file:') return;
   f.hidden = false;
   var d = f.dataset, q = f.querySelector('input'), out = document.getElementById('cari-hasil');
-  var path = d.path, action = f.getAttribute('action');
-  var prefix = action.slice(0, action.length - path.length);
-  var base = action + 'indeks/', keys = d.shards ? d.shards.split(' ') : [];
+  /* The search page's folder, wherever the site is served from (a sub-path, a portable copy). */
+  var path = d.path, here = new URL(f.getAttribute('action'), location.href).pathname.replace(/index\.html$/, '');
+  var prefix = here.slice(0, here.length - path.length);
+  var base = here + 'indeks/', keys = d.shards ? d.shards.split(' ') : [];
   var per = +d.perChunk, id = d.lang === 'id' || d.lang.indexOf('id-') === 0;
   var memo = {}, timer, run = 0;
   var STOP = ' dan yang di ke dari untuk dengan ini itu atau pada dalam tidak akan juga ada bisa agar karena sudah the and of to in a is for on it that with as are be or ';
