@@ -44,6 +44,9 @@ struct SearchView {
     /// Every term shard's key, space-separated, and documents per chunk.
     shards: String,
     per_chunk: usize,
+    /// Hash of the index files: the script asks for `t-…json?v=VERSION`, so a kept copy of one
+    /// version is never mixed with files of another.
+    version: String,
     letters: Vec<Letter>,
     /// The letter this A–Z page lists, or none on the search page.
     letter: Option<String>,
@@ -283,6 +286,10 @@ impl Site {
             tags.sort_by_key(|l| l.label.to_lowercase());
         }
         let shards = index.keys.join(" ");
+        let version = format!(
+            "{:x}",
+            crate::common::hash::hash_of(&index.files) & 0xffff_ffff
+        );
         let view = |letter: Option<String>,
                     entries: Vec<Entry>,
                     prev: Option<String>,
@@ -292,6 +299,7 @@ impl Site {
             script_url: "/cari.js",
             shards: shards.clone(),
             per_chunk: index.per_chunk,
+            version: version.clone(),
             letters: letters
                 .iter()
                 .map(|l| Letter {

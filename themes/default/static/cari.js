@@ -14,7 +14,7 @@
   var STOP = ' dan yang di ke dari untuk dengan ini itu atau pada dalam tidak akan juga ada bisa agar karena sudah the and of to in a is for on it that with as are be or ';
 
   function get(name) {
-    return memo[name] || (memo[name] = fetch(base + name).then(function (r) {
+    return memo[name] || (memo[name] = fetch(base + name + '?v=' + d.version).then(function (r) {
       if (!r.ok) throw r.status;
       return r.json();
     }).catch(function (e) { delete memo[name]; throw e; }));
