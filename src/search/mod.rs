@@ -160,26 +160,47 @@ fn hex(key: &str) -> String {
 
 /// Builds one language's index of `docs` (numbered in order) for language `lang`.
 pub fn build(docs: &[Document], lang: &str) -> IndexFiles {
-    let mut postings: HashMap<String, HashMap<u32, u32>> = HashMap::new();
-    for (n, d) in docs.iter().enumerate() {
-        let n = n as u32;
-        let mut add = |text: &str, weight: u32| {
-            for w in words(text) {
-                if STOP.contains(&w.as_str()) {
-                    continue;
-                }
-                for s in stems(&w, lang) {
-                    let slot = postings.entry(s).or_default().entry(n).or_insert(0);
+    use rayon::prelude::*;
+    // Each document's words and weights, in parallel; then each distinct word stemmed once.
+    let per_doc: Vec<HashMap<String, u32>> = docs
+        .par_iter()
+        .map(|d| {
+            let mut found: HashMap<String, u32> = HashMap::new();
+            let mut add = |text: &str, weight: u32| {
+                for w in words(text) {
+                    if STOP.contains(&w.as_str()) {
+                        continue;
+                    }
+                    let slot = found.entry(w).or_insert(0);
                     *slot = (*slot + weight).min(255);
                 }
+            };
+            add(&d.title, 3);
+            for t in &d.tags {
+                add(t, 3);
             }
-        };
-        add(&d.title, 3);
-        for t in &d.tags {
-            add(t, 3);
+            add(&d.description, 2);
+            add(&d.text, 1);
+            found
+        })
+        .collect();
+    let mut stemmed: HashMap<&str, Vec<String>> = HashMap::new();
+    let mut postings: HashMap<String, HashMap<u32, u32>> = HashMap::new();
+    for (n, found) in per_doc.iter().enumerate() {
+        for (w, &weight) in found {
+            let st = stemmed.entry(w.as_str()).or_insert_with(|| stems(w, lang));
+            for s in st.iter() {
+                let slot = match postings.get_mut(s.as_str()) {
+                    Some(docs) => docs.entry(n as u32).or_insert(0),
+                    None => postings
+                        .entry(s.clone())
+                        .or_default()
+                        .entry(n as u32)
+                        .or_insert(0),
+                };
+                *slot = (*slot + weight).min(255);
+            }
         }
-        add(&d.description, 2);
-        add(&d.text, 1);
     }
     let mut terms: BTreeMap<String, Vec<(u32, u32)>> = BTreeMap::new();
     for (term, docs) in postings {
