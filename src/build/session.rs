@@ -349,6 +349,10 @@ impl Session {
                 Err(ds) => self.theme_diags = ds,
             }
         }
+        if changes.contains(&FileChange::Static) {
+            // A photo in static/ is published processed, never copied with its camera data.
+            site.refresh_photos();
+        }
         if changes.contains(&FileChange::Data) {
             match crate::impact::analyse(&root) {
                 Ok(a) => {

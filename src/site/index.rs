@@ -139,10 +139,9 @@ impl Site {
         self.targets.unrendered = c.unrendered.iter().cloned().collect();
         self.translations = translations;
         // Hashed from their sources: tera's maps do not keep a fixed order.
-        let photos = self.make_photos();
         let mut global = Fingerprint::new("global");
         global
-            .add(photos)
+            .add(self.photo_hash)
             .add(self.now)
             .add(&self.theme.css)
             .add(self.theme.strings_hash)

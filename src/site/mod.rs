@@ -78,6 +78,8 @@ pub struct Site {
     photo_diags: Vec<Diagnostic>,
     /// What the last build did with photos.
     photo_stats: std::sync::Mutex<PhotoStats>,
+    /// Hash of every photo's address, key and size: part of what every page is made from.
+    photo_hash: u64,
     /// By language: the fingerprint of the last search index made and the files it wrote.
     search_files: std::sync::Mutex<HashMap<String, (u64, Vec<String>)>>,
 }
@@ -122,8 +124,10 @@ impl Site {
             photo_memo: Default::default(),
             photo_diags: Vec::new(),
             photo_stats: Default::default(),
+            photo_hash: 0,
             search_files: Default::default(),
         };
+        site.make_photos();
         site.make_reports();
         site.index();
         site
@@ -175,7 +179,17 @@ impl Site {
     /// diagnostics (duplicate URLs).
     pub fn replace_content(&mut self, content: Content) -> Diagnostics {
         self.content = content;
-        self.relink()
+        // Photos after linking: linking gives a bundle's files their addresses.
+        let diags = self.content.relink(&self.config);
+        self.make_photos();
+        self.index();
+        diags
+    }
+
+    /// Plans the photos again (a file in `static/` changed) and the lookup tables with them.
+    pub fn refresh_photos(&mut self) {
+        self.make_photos();
+        self.index();
     }
 
     /// Re-reads the page files `rels` (paths under `content/`); see

@@ -31,8 +31,9 @@ impl Site {
     }
 
     /// Plans every photo beside pages and in `static/` (reading only what changed since the
-    /// last plan) and gives the markdown renderer the index.
-    pub(super) fn make_photos(&mut self) -> u64 {
+    /// last plan) and gives the markdown renderer the index. Done when the site loads and when
+    /// content or `static/` changes, not on every relink.
+    pub(super) fn make_photos(&mut self) {
         let (files, _) = self.asset_files_unfiltered();
         let root = self.root.clone();
         let shown = move |p: &Path| crate::common::text::relative(&root, p);
@@ -44,9 +45,8 @@ impl Site {
             .map(|p| (&p.url, p.key, p.size))
             .collect();
         planned.sort();
-        let hash = crate::common::hash::hash_of(&planned);
+        self.photo_hash = crate::common::hash::hash_of(&planned);
         self.targets.photos = Arc::new(index);
-        hash
     }
 
     /// Encodes and writes every photo: all widths of those `shown` on some page, the file at its
@@ -77,15 +77,13 @@ impl Site {
             reused: encoded.reused,
         };
         for (photo, all) in &jobs {
-            let mut files: Vec<(&String, &(PathBuf, u64))> = encoded
-                .files
+            // Its files, looked up by address (a scan of every file per photo would grow with
+            // the square of the site's photos).
+            let mut files: Vec<(&String, &(PathBuf, u64))> = photo
+                .variants
                 .iter()
-                .filter(|(url, _)| {
-                    photo
-                        .variants
-                        .iter()
-                        .any(|v| &v.webp == *url || &v.fallback == *url)
-                })
+                .flat_map(|v| [&v.webp, &v.fallback])
+                .filter_map(|url| encoded.files.get_key_value(url))
                 .collect();
             files.sort();
             if files.is_empty() {

@@ -713,6 +713,14 @@ fn w3c_html_checker_finds_no_errors_on_any_page() {
     );
 }
 
+/// Opens `url` in `tab` and waits until it has loaded.
+fn go(tab: &Tab, url: &str) {
+    tab.navigate_to(url)
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+}
+
 /// Evaluates `js` until it is true, for up to 20 s.
 fn wait_for(tab: &Tab, js: &str) {
     let started = std::time::Instant::now();
@@ -855,10 +863,7 @@ fn search_finds_the_one_tip_with_a_word_and_affixed_forms_and_loads_nothing_befo
     let tab = browser.new_tab().unwrap();
     phone(&tab);
     let problems = watch(&tab);
-    tab.navigate_to(&format!("{base}/cari/"))
-        .unwrap()
-        .wait_until_navigated()
-        .unwrap();
+    go(&tab, &format!("{base}/cari/"));
     wait_for(&tab, "!document.getElementById('cari-form').hidden");
     // Nothing of the index is fetched until the reader types.
     assert!(eval_bool(
@@ -963,10 +968,7 @@ fn a_portable_copy_opens_from_files_and_its_links_and_photos_work() {
     let tab = browser.new_tab().unwrap();
     phone(&tab);
     let file = |rel: &str| format!("file://{}/{rel}", out.display());
-    tab.navigate_to(&file("index.html"))
-        .unwrap()
-        .wait_until_navigated()
-        .unwrap();
+    go(&tab, &file("index.html"));
     assert!(eval_bool(&tab, "document.querySelector('h1') !== null"));
     // Following the menu: the tips listing, then a tip, then the A–Z list of the search page.
     tab.evaluate("document.querySelector('header nav a').click()", false)
@@ -1040,43 +1042,28 @@ fn a_visited_page_reopens_without_signal_through_the_service_worker() {
     let browser = browser();
     let tab = browser.new_tab().unwrap();
     phone(&tab);
-    tab.navigate_to(&format!("{base}/"))
-        .unwrap()
-        .wait_until_navigated()
-        .unwrap();
+    go(&tab, &format!("{base}/"));
     wait_for(&tab, "navigator.serviceWorker.controller !== null");
     let tip = "/tips/memotret-produk-dengan-ponsel/";
-    tab.navigate_to(&format!("{base}{tip}"))
-        .unwrap()
-        .wait_until_navigated()
-        .unwrap();
+    go(&tab, &format!("{base}{tip}"));
     let title = eval_string(&tab, "document.querySelector('h1').textContent");
     assert!(!title.is_empty());
     // The reader searches once, so the search page and index shards it used are kept too.
-    tab.navigate_to(&format!("{base}/cari/?q=jemur"))
-        .unwrap()
-        .wait_until_navigated()
-        .unwrap();
+    go(&tab, &format!("{base}/cari/?q=jemur"));
     wait_for(
         &tab,
         "document.querySelectorAll('#cari-hasil li').length > 0",
     );
     std::thread::sleep(Duration::from_millis(500));
     down.store(true, std::sync::atomic::Ordering::SeqCst);
-    tab.navigate_to(&format!("{base}{tip}"))
-        .unwrap()
-        .wait_until_navigated()
-        .unwrap();
+    go(&tab, &format!("{base}{tip}"));
     wait_for(
         &tab,
         &format!(
             "document.querySelector('h1') && document.querySelector('h1').textContent === {title:?}"
         ),
     );
-    tab.navigate_to(&format!("{base}/cari/?q=jemur"))
-        .unwrap()
-        .wait_until_navigated()
-        .unwrap();
+    go(&tab, &format!("{base}/cari/?q=jemur"));
     wait_for(
         &tab,
         "document.querySelectorAll('#cari-hasil li').length > 0",

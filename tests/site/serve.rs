@@ -283,6 +283,20 @@ fn a_round_with_a_content_error_also_shows_what_only_drawing_finds() {
 }
 
 #[test]
+fn a_photo_added_to_static_while_serving_is_published_without_its_camera_data() {
+    let mut t = SessionTest::new();
+    let photo = t.path("static/foto/sampul.jpg");
+    fs::create_dir_all(photo.parent().unwrap()).unwrap();
+    fs::copy(repo().join("tests/fixtures/photos/jemur.jpg"), &photo).unwrap();
+    let changed = t.rebuild(std::slice::from_ref(&photo));
+    assert!(has(&changed, "foto/sampul.jpg"), "{changed:?}");
+    let bytes = fs::read(t.out.join("foto/sampul.jpg")).unwrap();
+    assert!(!bytes.windows(10).any(|w| w == b"SN-BERDAYA"));
+    assert_eq!(image::load_from_memory(&bytes).unwrap().width(), 1080);
+    t.assert_equals_full_build();
+}
+
+#[test]
 fn static_files_and_images_come_and_go() {
     let mut t = SessionTest::new();
     // A static robots.txt replaces the generated one, and removing it brings that back.
