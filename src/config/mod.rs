@@ -104,7 +104,9 @@ pub struct BuildConfig {
     pub report_heaviest: usize,
     /// Brotli quality (0-11) of the `.br` files.
     pub brotli_quality: u32,
-    /// Gzip level (1-9) of the `.gz` files and of the budget measurement.
+    /// Gzip level (1-9) of the `.gz` files, which the budget measures. Without precompression
+    /// pages are measured at level 1: the server compresses them at a level berdaya cannot
+    /// know, and level 1 gives the largest output.
     pub gzip_level: u32,
     /// Largest allowed first screen of a page on a 360 px phone, in KB: the gzip-compressed
     /// HTML plus the photo it loads eagerly (see the README's Photos section).

@@ -16,6 +16,18 @@ pub fn is_replaced(c: char) -> bool {
         || (n & 0xFFFE) == 0xFFFE
 }
 
+/// Whether `text` holds a character [`is_replaced`] replaces. Every such character's UTF-8
+/// holds a byte below 0x20 (other than tab and line ends), 0x7F, 0xC2 (C1 controls), 0xEF
+/// (U+FDD0.. and U+xFFFE/F of the first plane) or 0xF0-0xF4 (other planes): text without one
+/// is passed over byte by byte, not decoded.
+pub fn holds_replaced(text: &str) -> bool {
+    let suspect = text.bytes().any(|b| {
+        (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+            || matches!(b, 0x7F | 0xC2 | 0xEF | 0xF0..=0xF4)
+    });
+    suspect && text.chars().any(is_replaced)
+}
+
 /// Decodes `bytes` of the file shown as `path`. Errors: a file that is not UTF-8, located at
 /// its first invalid byte. Returns the source and a warning when characters were replaced.
 pub fn decode(path: PathBuf, bytes: Vec<u8>) -> Result<(Source, Vec<Diagnostic>), Diagnostic> {
@@ -42,7 +54,7 @@ pub fn decode(path: PathBuf, bytes: Vec<u8>) -> Result<(Source, Vec<Diagnostic>)
                 .help(help));
         }
     };
-    if !text.chars().any(is_replaced) {
+    if !holds_replaced(&text) {
         return Ok((Source::new(path, text), Vec::new()));
     }
     let mut cleaned = String::with_capacity(text.len() + 8);
@@ -175,6 +187,14 @@ fn decode_numeric_references(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_byte_filter_agrees_with_is_replaced_on_every_character() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let text = format!("ab{c}cd");
+            assert_eq!(holds_replaced(&text), is_replaced(c), "{:?}", c);
+        }
+    }
 
     #[test]
     fn controls_become_replacement_characters_with_one_warning() {

@@ -96,7 +96,7 @@ impl Walk<'_> {
 
     /// Cleans `html` when it holds raw HTML, then puts the site's own pieces back.
     pub(super) fn finish(&self, html: &str, diags: Option<&mut Vec<Diagnostic>>) -> String {
-        let pieces: Vec<String> = self.pieces.iter().map(|p| p.0.clone()).collect();
+        let pieces: Vec<&str> = self.pieces.iter().map(|p| p.0.as_str()).collect();
         let cleaned = if self.sanitize && self.raw_html {
             sanitize::clean(html)
         } else {
@@ -104,10 +104,13 @@ impl Walk<'_> {
         };
         let (out, lost) = sanitize::put_back(&cleaned, &pieces);
         // Character references (`&#x1b;`) decode to characters the file itself may not hold.
-        let replaced = out
-            .chars()
-            .filter(|c| crate::content::text::is_replaced(*c))
-            .count();
+        let replaced = if crate::content::text::holds_replaced(&out) {
+            out.chars()
+                .filter(|c| crate::content::text::is_replaced(*c))
+                .count()
+        } else {
+            0
+        };
         let out = if replaced > 0 {
             out.chars()
                 .map(|c| {
@@ -176,7 +179,7 @@ pub fn html_depth(html: &str) -> i64 {
         if name_len == 0 {
             continue;
         }
-        let name = html[start..start + name_len].to_ascii_lowercase();
+        let name = &html[start..start + name_len];
         // The end of the tag, past quoted values.
         let mut j = start + name_len;
         let mut quote = None;
@@ -197,7 +200,7 @@ pub fn html_depth(html: &str) -> i64 {
         ];
         if closing {
             depth = (depth - 1).max(0);
-        } else if !self_closing && !VOID.contains(&name.as_str()) {
+        } else if !self_closing && !VOID.iter().any(|v| v.eq_ignore_ascii_case(name)) {
             depth += 1;
             max = max.max(depth);
         }

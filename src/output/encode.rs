@@ -1,7 +1,6 @@
 //! Encoding output files: minified HTML, gzip and brotli siblings, and the file operations
 //! that write them safely.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub(super) fn minify_cfg() -> minify_html::Cfg {
@@ -27,22 +26,46 @@ pub(super) fn compressible(path: &str) -> bool {
     .any(|e| path.ends_with(e))
 }
 
-/// Gzip of `bytes` at `level` (1–9).
+/// Gzip of `bytes` at `level` (1–9; libdeflate's levels 10–12 are not offered), as libdeflate
+/// writes it: one gzip member, typically a little smaller than zlib's at the same level and
+/// several times faster. One compressor per thread and level is kept and reused.
 pub fn gzip(bytes: &[u8], level: u32) -> Vec<u8> {
-    let mut enc = flate2::write::GzEncoder::new(
-        Vec::with_capacity(bytes.len() / 3),
-        flate2::Compression::new(level),
-    );
-    enc.write_all(bytes).expect("writing to memory");
-    enc.finish().expect("writing to memory")
+    use libdeflater::{CompressionLvl, Compressor};
+    use std::cell::RefCell;
+    thread_local! {
+        static COMPRESSORS: RefCell<Vec<(u32, Compressor)>> = const { RefCell::new(Vec::new()) };
+    }
+    let level = level.clamp(1, 9);
+    COMPRESSORS.with(|cell| {
+        let mut list = cell.borrow_mut();
+        let i = match list.iter().position(|(l, _)| *l == level) {
+            Some(i) => i,
+            None => {
+                let lvl = CompressionLvl::new(level as i32).unwrap_or_default();
+                list.push((level, Compressor::new(lvl)));
+                list.len() - 1
+            }
+        };
+        let c = &mut list[i].1;
+        let mut out = vec![0; c.gzip_compress_bound(bytes.len())];
+        let n = c
+            .gzip_compress(bytes, &mut out)
+            .expect("the buffer holds the compress bound");
+        out.truncate(n);
+        out
+    })
 }
 
-/// Brotli of `bytes` at `quality` (0–11), 4 MiB window.
+/// Brotli of `bytes` at `quality` (0–11), with a window of 2^18 to 2^22 bytes: no larger than
+/// the input needs, so a page of 20 KB does not fill a 4 MiB ring buffer (twice as fast, the
+/// same bytes), and never below 2^18, where the encoder switches to hashers that are several
+/// times slower on small inputs (measured: 3,000 pages, quality 5, 2^16 window 19 s, 2^18 1.4 s).
 pub fn brotli(bytes: &[u8], quality: u32) -> Vec<u8> {
-    let mut out = Vec::with_capacity(bytes.len() / 3);
+    let mut out = Vec::with_capacity(bytes.len() / 3 + 64);
+    let need = usize::BITS - bytes.len().max(1).leading_zeros();
     let params = brotli::enc::BrotliEncoderParams {
         quality: quality as i32,
-        lgwin: 22,
+        lgwin: need.clamp(18, 22) as i32,
         ..Default::default()
     };
     brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).expect("writing to memory");

@@ -25,7 +25,8 @@ pub struct PageSize {
     pub path: String,
     /// Size as written (minified when `minify` is on), in bytes.
     pub raw: u64,
-    /// Size after gzip compression at the configured level, in bytes: what the budget measures.
+    /// Size after gzip compression, in bytes: what the budget measures (at the configured level
+    /// with precompression, else at level 1).
     pub gzip: u64,
 }
 
@@ -42,7 +43,8 @@ pub struct OutputOptions {
     pub dry_run: bool,
     /// Brotli quality (0–11) of the `.br` files.
     pub brotli_quality: u32,
-    /// Gzip level (1–9) of the `.gz` files and of the budget measurement.
+    /// Gzip level (1–9) of the `.gz` files, which the budget measures; without precompression
+    /// pages are measured at level 1, the largest output a server compressing on the fly sends.
     pub gzip_level: u32,
     /// The path the site is served under (`/berdaya` for `base_url =
     /// "https://example.org/berdaya"`), put before every site-absolute address in pages; empty
@@ -384,14 +386,20 @@ impl Output {
         } else {
             bytes
         };
-        let gz = gzip(&bytes, self.opts.gzip_level);
+        // With precompression the budget measures the `.gz` file written; without, a server
+        // compresses the page at a level of its own, measured at the worst (level 1).
+        let gz = if self.opts.precompress {
+            gzip(&bytes, self.opts.gzip_level)
+        } else {
+            gzip(&bytes, 1)
+        };
+        let gz_len = gz.len() as u64;
         self.pages.lock().expect("page list").push(PageSize {
             path: path.clone(),
             raw: bytes.len() as u64,
-            gzip: gz.len() as u64,
+            gzip: gz_len,
         });
-        let gz_len = gz.len() as u64;
-        self.write_with(&path, &bytes, Some(gz))?;
+        self.write_with(&path, &bytes, self.opts.precompress.then_some(gz))?;
         if gz_len > self.opts.budget {
             let mut d = Diagnostic::error(format!(
                 "page {url} is {:.1} KB gzip-compressed, over the budget of {:.1} KB",

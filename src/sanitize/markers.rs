@@ -34,11 +34,12 @@ pub fn marker(n: usize) -> String {
 /// Replaces every marker in cleaned `html` by `pieces[n]` (markers without a piece are
 /// dropped). Returns the numbers of the pieces that could not be placed (their marker was inside a removed element, such as an unclosed
 /// `<script>`).
-pub fn put_back(html: &str, pieces: &[String]) -> (String, Vec<usize>) {
+pub fn put_back<S: AsRef<str>>(html: &str, pieces: &[S]) -> (String, Vec<usize>) {
     if !html.contains(MARK_OPEN) {
         return (html.to_string(), (0..pieces.len()).collect());
     }
-    let mut out = String::with_capacity(html.len() + pieces.iter().map(String::len).sum::<usize>());
+    let mut out =
+        String::with_capacity(html.len() + pieces.iter().map(|p| p.as_ref().len()).sum::<usize>());
     let mut placed = HashSet::new();
     let mut rest = html;
     while let Some(i) = rest.find(MARK_OPEN) {
@@ -53,7 +54,7 @@ pub fn put_back(html: &str, pieces: &[String]) -> (String, Vec<usize>) {
                     .and_then(|n| pieces.get(n).map(|p| (n, p)))
                     && placed.insert(piece.0)
                 {
-                    out.push_str(piece.1);
+                    out.push_str(piece.1.as_ref());
                 }
                 rest = &after[j + MARK_CLOSE.len_utf8()..];
             }

@@ -207,7 +207,7 @@ pub(super) fn kept_style(value: &str) -> Vec<String> {
 fn filter_value<'v>(tag: &str, attr: &str, value: &'v str) -> Option<Cow<'v, str>> {
     // The site's markers only ever stand in text; one inside an attribute is dropped there.
     let value: Cow<str> = if value.contains([MARK_OPEN, MARK_CLOSE]) {
-        Cow::Owned(put_back(value, &[]).0)
+        Cow::Owned(put_back::<&str>(value, &[]).0)
     } else {
         Cow::Borrowed(value)
     };
@@ -466,7 +466,7 @@ mod tests {
             marker(0),
             marker(1)
         ));
-        let (html, lost) = put_back(&cleaned, &["<b>A</b>".into(), "<b>B</b>".into()]);
+        let (html, lost) = put_back(&cleaned, &["<b>A</b>", "<b>B</b>"]);
         assert_eq!(html, "<p><b>A</b></p><p title=\"\">x</p>");
         assert_eq!(lost, [1]);
     }

@@ -23,7 +23,7 @@
 //! `menjemur`, `dijemur` and `jemuran`; `menjemur` finds `dijemur`. Other languages are matched
 //! by prefix only.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use serde::Serialize;
 
@@ -118,9 +118,36 @@ pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
         .map(str::to_lowercase)
 }
 
+/// Calls `f` with each of [`words`] in turn, lowercased into one reused buffer: the same words
+/// without an allocation per word.
+pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
+    let mut lower = String::new();
+    for w in text.split(|c: char| !c.is_alphanumeric()) {
+        let chars = if w.is_ascii() {
+            w.len()
+        } else {
+            w.chars().count()
+        };
+        if !(2..=MAX_WORD).contains(&chars) {
+            continue;
+        }
+        if w.bytes().all(|b| !b.is_ascii_uppercase()) && w.is_ascii() {
+            f(w);
+        } else {
+            lower.clear();
+            if w.is_ascii() {
+                lower.extend(w.chars().map(|c| c.to_ascii_lowercase()));
+            } else {
+                lower.push_str(&w.to_lowercase());
+            }
+            f(&lower);
+        }
+    }
+}
+
 /// A page as the index sees it.
 #[derive(Debug, Clone)]
-pub struct Document {
+pub struct Document<'a> {
     /// Site path (`/tips/x/`).
     pub url: String,
     /// Title.
@@ -132,7 +159,7 @@ pub struct Document {
     /// The description.
     pub description: String,
     /// The page's text without markup.
-    pub text: String,
+    pub text: std::borrow::Cow<'a, str>,
 }
 
 /// One language's index, as files: (file name, JSON), and the keys and chunk size the search
@@ -148,32 +175,40 @@ pub struct IndexFiles {
 }
 
 fn gzip_len(text: &str) -> usize {
-    use std::io::Write;
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
-    let _ = e.write_all(text.as_bytes());
-    e.finish().map_or(text.len(), |v| v.len())
+    crate::output::encode::gzip(text.as_bytes(), 6).len()
 }
 
 fn hex(key: &str) -> String {
     key.bytes().map(|b| format!("{b:02x}")).collect()
 }
 
+type Fast<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+/// A stop word's weight while a document's words are counted.
+const SKIP: u32 = u32::MAX;
+
 /// Builds one language's index of `docs` (numbered in order) for language `lang`.
 pub fn build(docs: &[Document], lang: &str) -> IndexFiles {
     use rayon::prelude::*;
     // Each document's words and weights, in parallel; then each distinct word stemmed once.
-    let per_doc: Vec<HashMap<String, u32>> = docs
+    let per_doc: Vec<Fast<String, u32>> = docs
         .par_iter()
         .map(|d| {
-            let mut found: HashMap<String, u32> = HashMap::new();
+            let mut found: Fast<String, u32> = Fast::default();
             let mut add = |text: &str, weight: u32| {
-                for w in words(text) {
-                    if STOP.contains(&w.as_str()) {
-                        continue;
+                for_each_word(text, |w| match found.get_mut(w) {
+                    Some(&mut SKIP) => {}
+                    Some(slot) => *slot = (*slot + weight).min(255),
+                    None => {
+                        // A stop word is kept as SKIP, so it is looked for in STOP once.
+                        let first = if STOP.contains(&w) {
+                            SKIP
+                        } else {
+                            weight.min(255)
+                        };
+                        found.insert(w.to_string(), first);
                     }
-                    let slot = found.entry(w).or_insert(0);
-                    *slot = (*slot + weight).min(255);
-                }
+                });
             };
             add(&d.title, 3);
             for t in &d.tags {
@@ -181,34 +216,53 @@ pub fn build(docs: &[Document], lang: &str) -> IndexFiles {
             }
             add(&d.description, 2);
             add(&d.text, 1);
+            found.retain(|_, w| *w != SKIP);
             found
         })
         .collect();
-    let mut stemmed: HashMap<&str, Vec<String>> = HashMap::new();
-    let mut postings: HashMap<String, HashMap<u32, u32>> = HashMap::new();
+    // Terms by number; each word's stems as term numbers; each term's postings in document
+    // order (a document's words are visited together, so its entry is the list's last).
+    let mut term_of: Fast<String, u32> = Fast::default();
+    let mut term_names: Vec<String> = Vec::new();
+    let mut stemmed: Fast<&str, Vec<u32>> = Fast::default();
+    let mut postings: Vec<Vec<(u32, u32)>> = Vec::new();
     for (n, found) in per_doc.iter().enumerate() {
+        let n = n as u32;
         for (w, &weight) in found {
-            let st = stemmed.entry(w.as_str()).or_insert_with(|| stems(w, lang));
-            for s in st.iter() {
-                let slot = match postings.get_mut(s.as_str()) {
-                    Some(docs) => docs.entry(n as u32).or_insert(0),
-                    None => postings
-                        .entry(s.clone())
-                        .or_default()
-                        .entry(n as u32)
-                        .or_insert(0),
-                };
-                *slot = (*slot + weight).min(255);
+            let ids = stemmed.entry(w.as_str()).or_insert_with(|| {
+                stems(w, lang)
+                    .into_iter()
+                    .map(|s| match term_of.get(&s) {
+                        Some(&id) => id,
+                        None => {
+                            let id = term_names.len() as u32;
+                            term_of.insert(s.clone(), id);
+                            term_names.push(s);
+                            postings.push(Vec::new());
+                            id
+                        }
+                    })
+                    .collect()
+            });
+            for &id in ids.iter() {
+                let list = &mut postings[id as usize];
+                match list.last_mut() {
+                    Some((d, w)) if *d == n => *w = (*w + weight).min(255),
+                    _ => list.push((n, weight)),
+                }
             }
         }
     }
-    let mut terms: BTreeMap<String, Vec<(u32, u32)>> = BTreeMap::new();
-    for (term, docs) in postings {
-        let mut list: Vec<(u32, u32)> = docs.into_iter().collect();
+    for list in &mut postings {
         list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         list.truncate(MAX_POSTINGS);
-        terms.insert(term, list);
     }
+    let mut terms: Vec<(&str, &[(u32, u32)])> = term_names
+        .iter()
+        .map(String::as_str)
+        .zip(postings.iter().map(Vec::as_slice))
+        .collect();
+    terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut out = IndexFiles::default();
     shard(&terms, 1, &mut out);
     out.keys.sort();
@@ -237,45 +291,71 @@ pub fn build(docs: &[Document], lang: &str) -> IndexFiles {
     out
 }
 
-/// Writes the terms in shards keyed by their first `len` characters, splitting any shard over
-/// the limit by one more character.
-fn shard(terms: &BTreeMap<String, Vec<(u32, u32)>>, len: usize, out: &mut IndexFiles) {
-    let mut groups: BTreeMap<String, BTreeMap<String, Vec<(u32, u32)>>> = BTreeMap::new();
-    for (t, list) in terms {
-        let key: String = t.chars().take(len).collect();
-        groups
-            .entry(key)
-            .or_default()
-            .insert(t.clone(), list.clone());
-    }
-    for (key, group) in groups {
-        let json = shard_json(&group);
-        let longest = group.keys().map(|t| t.chars().count()).max().unwrap_or(0);
+/// The first `len` characters of `term`.
+fn key_of(term: &str, len: usize) -> &str {
+    term.char_indices()
+        .nth(len)
+        .map_or(term, |(i, _)| &term[..i])
+}
+
+/// Writes `terms` (sorted) in shards keyed by their first `len` characters, splitting any
+/// shard over the limit by one more character.
+fn shard(terms: &[(&str, &[(u32, u32)])], len: usize, out: &mut IndexFiles) {
+    // Sorted terms with the same first characters are neighbours.
+    let mut start = 0;
+    while start < terms.len() {
+        let key = key_of(terms[start].0, len);
+        let end = start
+            + terms[start..]
+                .iter()
+                .position(|(t, _)| key_of(t, len) != key)
+                .unwrap_or(terms.len() - start);
+        let group = &terms[start..end];
+        start = end;
+        let json = shard_json(group.iter());
+        let longest = group
+            .iter()
+            .map(|(t, _)| t.chars().count())
+            .max()
+            .unwrap_or(0);
         // Splitting helps only while the group holds more than one term.
-        if gzip_len(&json) > SHARD_LIMIT && longest > len && group.len() > 1 {
+        if group.len() > 1 && longest > len && gzip_len(&json) > SHARD_LIMIT {
             // Terms exactly `len` long stay in this key's shard; longer ones go one deeper.
-            let (own, deeper): (BTreeMap<_, _>, BTreeMap<_, _>) = group
-                .into_iter()
-                .partition(|(t, _)| t.chars().count() <= len);
+            let (own, deeper): (Vec<_>, Vec<_>) =
+                group.iter().partition(|(t, _)| t.chars().count() <= len);
             if !own.is_empty() {
                 out.files
-                    .push((format!("t-{}.json", hex(&key)), shard_json(&own)));
-                out.keys.push(key);
+                    .push((format!("t-{}.json", hex(key)), shard_json(own.iter())));
+                out.keys.push(key.to_string());
             }
             shard(&deeper, len + 1, out);
         } else {
-            out.files.push((format!("t-{}.json", hex(&key)), json));
-            out.keys.push(key);
+            out.files.push((format!("t-{}.json", hex(key)), json));
+            out.keys.push(key.to_string());
         }
     }
 }
 
-fn shard_json(group: &BTreeMap<String, Vec<(u32, u32)>>) -> String {
-    let flat: BTreeMap<&String, Vec<u32>> = group
-        .iter()
-        .map(|(t, l)| (t, l.iter().flat_map(|(d, w)| [*d, *w]).collect()))
-        .collect();
-    serde_json::to_string(&flat).unwrap_or_default()
+/// `{"term":[doc,weight,doc,weight,...],...}` of terms in order.
+fn shard_json<'a>(group: impl Iterator<Item = &'a (&'a str, &'a [(u32, u32)])>) -> String {
+    use std::fmt::Write as _;
+    let mut json = String::from("{");
+    for (i, (term, list)) in group.enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push_str(&serde_json::to_string(term).unwrap_or_default());
+        json.push_str(":[");
+        for (k, (d, w)) in list.iter().enumerate() {
+            if k > 0 {
+                json.push(',');
+            }
+            let _ = write!(json, "{d},{w}");
+        }
+        json.push(']');
+    }
+    json.push('}');
+    json
 }
 
 #[cfg(test)]
@@ -312,7 +392,8 @@ mod tests {
                 text: (0..200)
                     .map(|k| format!("kata{} rumput laut", (i * 7 + k) % 5000))
                     .collect::<Vec<_>>()
-                    .join(" "),
+                    .join(" ")
+                    .into(),
             })
             .collect();
         let idx = build(&docs, "id");

@@ -60,30 +60,82 @@ struct SearchView {
     pages: usize,
 }
 
-/// The plain text of rendered HTML: tags dropped, the common character references decoded,
-/// white space collapsed.
+/// The plain text of rendered HTML: tags dropped (each counts as a space), the common
+/// character references (`&amp;` `&lt;` `&gt;` `&quot;` `&#39;` `&nbsp;`) decoded once, white
+/// space collapsed to single spaces and trimmed. One pass over the HTML.
 pub fn plain_text(html: &str) -> String {
+    const REFS: [(&str, char); 6] = [
+        ("&amp;", '&'),
+        ("&lt;", '<'),
+        ("&gt;", '>'),
+        ("&quot;", '"'),
+        ("&#39;", '\''),
+        ("&nbsp;", ' '),
+    ];
+    let b = html.as_bytes();
     let mut out = String::with_capacity(html.len() / 2);
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => {
-                in_tag = true;
-                out.push(' ');
+    // A space is owed before the next text (collapsed white space or a tag).
+    let mut space = false;
+    let mut i = 0;
+    let push = |text: &str, out: &mut String, space: &mut bool| {
+        if *space && !out.is_empty() {
+            out.push(' ');
+        }
+        *space = false;
+        out.push_str(text);
+    };
+    while i < b.len() {
+        match b[i] {
+            b'<' => {
+                space = true;
+                i = b[i..]
+                    .iter()
+                    .position(|&c| c == b'>')
+                    .map_or(b.len(), |j| i + j + 1);
             }
-            '>' if in_tag => in_tag = false,
-            _ if !in_tag => out.push(c),
-            _ => {}
+            b'&' => match REFS.iter().find(|(r, _)| html[i..].starts_with(r)) {
+                Some((r, ' ')) => {
+                    space = true;
+                    i += r.len();
+                }
+                Some((r, c)) => {
+                    push(c.encode_utf8(&mut [0; 4]), &mut out, &mut space);
+                    i += r.len();
+                }
+                None => {
+                    push("&", &mut out, &mut space);
+                    i += 1;
+                }
+            },
+            b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C => {
+                space = true;
+                i += 1;
+            }
+            0x80.. => {
+                let c = html[i..].chars().next().unwrap_or(' ');
+                if c.is_whitespace() {
+                    space = true;
+                } else {
+                    push(&html[i..i + c.len_utf8()], &mut out, &mut space);
+                }
+                i += c.len_utf8();
+            }
+            _ => {
+                let start = i;
+                while i < b.len()
+                    && b[i] < 0x80
+                    && !matches!(
+                        b[i],
+                        b'<' | b'&' | b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C
+                    )
+                {
+                    i += 1;
+                }
+                push(&html[start..i], &mut out, &mut space);
+            }
         }
     }
-    let out = out
-        .replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&nbsp;", " ");
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    out
 }
 
 fn snippet(text: &str) -> String {
@@ -221,7 +273,7 @@ impl Site {
                         })
                         .collect(),
                     description: p.meta.description.clone(),
-                    text: text.clone(),
+                    text: text.as_str().into(),
                 }
             })
             .collect();
@@ -367,5 +419,26 @@ impl SearchOutput {
             SearchOutput::Page(url, _) => Output::file_for_url(url),
             SearchOutput::File(path, _) => path.trim_start_matches('/').to_string(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_text;
+
+    #[test]
+    fn plain_text_drops_tags_decodes_references_once_and_collapses_space() {
+        assert_eq!(
+            plain_text(
+                "<p>Jemur  <b>rumput</b>&nbsp;laut</p>\n<p>A &amp;lt; b &gt; c&#39;s &copy;</p>"
+            ),
+            "Jemur rumput laut A &lt; b > c's &copy;"
+        );
+        assert_eq!(
+            plain_text("  <h2 id=\"x\">Judul</h2>Teks\u{a0}é<br>x"),
+            "Judul Teks é x"
+        );
+        assert_eq!(plain_text("a<b"), "a");
+        assert_eq!(plain_text(""), "");
     }
 }
