@@ -190,65 +190,72 @@ const SKIP: u32 = u32::MAX;
 /// Builds one language's index of `docs` (numbered in order) for language `lang`.
 pub fn build(docs: &[Document], lang: &str) -> IndexFiles {
     use rayon::prelude::*;
-    // Each document's words and weights, in parallel; then each distinct word stemmed once.
-    let per_doc: Vec<Fast<String, u32>> = docs
-        .par_iter()
-        .map(|d| {
-            let mut found: Fast<String, u32> = Fast::default();
-            let mut add = |text: &str, weight: u32| {
-                for_each_word(text, |w| match found.get_mut(w) {
-                    Some(&mut SKIP) => {}
-                    Some(slot) => *slot = (*slot + weight).min(255),
-                    None => {
-                        // A stop word is kept as SKIP, so it is looked for in STOP once.
-                        let first = if STOP.contains(&w) {
-                            SKIP
-                        } else {
-                            weight.min(255)
-                        };
-                        found.insert(w.to_string(), first);
-                    }
-                });
-            };
-            add(&d.title, 3);
-            for t in &d.tags {
-                add(t, 3);
-            }
-            add(&d.description, 2);
-            add(&d.text, 1);
-            found.retain(|_, w| *w != SKIP);
-            found
-        })
-        .collect();
-    // Terms by number; each word's stems as term numbers; each term's postings in document
-    // order (a document's words are visited together, so its entry is the list's last).
+    // Each document's words and weights, counted in parallel a block of documents at a time
+    // (the counts of every document at once would take more memory than their texts); each
+    // distinct word stemmed once. Terms by number, each word's stems as term numbers, each
+    // term's postings in document order (a document's words are visited together, so its entry
+    // is the list's last).
+    let count = |d: &Document| {
+        let mut found: Fast<String, u32> = Fast::default();
+        let mut add = |text: &str, weight: u32| {
+            for_each_word(text, |w| match found.get_mut(w) {
+                Some(&mut SKIP) => {}
+                Some(slot) => *slot = (*slot + weight).min(255),
+                None => {
+                    // A stop word is kept as SKIP, so it is looked for in STOP once.
+                    let first = if STOP.contains(&w) {
+                        SKIP
+                    } else {
+                        weight.min(255)
+                    };
+                    found.insert(w.to_string(), first);
+                }
+            });
+        };
+        add(&d.title, 3);
+        for t in &d.tags {
+            add(t, 3);
+        }
+        add(&d.description, 2);
+        add(&d.text, 1);
+        found.retain(|_, w| *w != SKIP);
+        found
+    };
     let mut term_of: Fast<String, u32> = Fast::default();
     let mut term_names: Vec<String> = Vec::new();
-    let mut stemmed: Fast<&str, Vec<u32>> = Fast::default();
+    let mut stemmed: Fast<String, Vec<u32>> = Fast::default();
     let mut postings: Vec<Vec<(u32, u32)>> = Vec::new();
-    for (n, found) in per_doc.iter().enumerate() {
-        let n = n as u32;
-        for (w, &weight) in found {
-            let ids = stemmed.entry(w.as_str()).or_insert_with(|| {
-                stems(w, lang)
-                    .into_iter()
-                    .map(|s| match term_of.get(&s) {
-                        Some(&id) => id,
-                        None => {
-                            let id = term_names.len() as u32;
-                            term_of.insert(s.clone(), id);
-                            term_names.push(s);
-                            postings.push(Vec::new());
-                            id
-                        }
-                    })
-                    .collect()
-            });
-            for &id in ids.iter() {
-                let list = &mut postings[id as usize];
-                match list.last_mut() {
-                    Some((d, w)) if *d == n => *w = (*w + weight).min(255),
-                    _ => list.push((n, weight)),
+    const BLOCK: usize = 512;
+    for (b, block) in docs.chunks(BLOCK).enumerate() {
+        let per_doc: Vec<Fast<String, u32>> = block.par_iter().map(count).collect();
+        for (k, found) in per_doc.into_iter().enumerate() {
+            let n = (b * BLOCK + k) as u32;
+            for (w, weight) in found {
+                let ids = match stemmed.get(&w) {
+                    Some(ids) => ids,
+                    None => {
+                        let ids = stems(&w, lang)
+                            .into_iter()
+                            .map(|s| match term_of.get(&s) {
+                                Some(&id) => id,
+                                None => {
+                                    let id = term_names.len() as u32;
+                                    term_of.insert(s.clone(), id);
+                                    term_names.push(s);
+                                    postings.push(Vec::new());
+                                    id
+                                }
+                            })
+                            .collect();
+                        stemmed.entry(w).or_insert(ids)
+                    }
+                };
+                for &id in ids.iter() {
+                    let list = &mut postings[id as usize];
+                    match list.last_mut() {
+                        Some((d, w)) if *d == n => *w = (*w + weight).min(255),
+                        _ => list.push((n, weight)),
+                    }
                 }
             }
         }

@@ -313,9 +313,17 @@ impl Site {
             .filter_map(|(i, r)| Some((i, r.eager_photo.as_deref()?)))
             .collect();
         diags.extend(self.check_first_screens(&eager, &photo_sizes, out));
-        diags.extend(self.render_search(&results, out));
-        diags.extend(self.render_taxonomies(&results, out));
-        diags.extend(self.render_feeds(&results, out));
+        // The search index is built mostly on one thread: beside the listings, which fill both.
+        let (search_diags, listing_diags) = rayon::join(
+            || self.render_search(&results, out),
+            || {
+                let mut d = self.render_taxonomies(&results, out);
+                d.extend(self.render_feeds(&results, out));
+                d
+            },
+        );
+        diags.extend(search_diags);
+        diags.extend(listing_diags);
         diags.extend(self.render_special(out));
         diags.extend(self.render_impact(out));
         diags.extend(self.copy_assets(out, &assets));

@@ -73,7 +73,7 @@ pub fn plain_text(html: &str) -> String {
         ("&nbsp;", ' '),
     ];
     let b = html.as_bytes();
-    let mut out = String::with_capacity(html.len() / 2);
+    let mut out = String::with_capacity(html.len());
     // A space is owed before the next text (collapsed white space or a tag).
     let mut space = false;
     let mut i = 0;
@@ -135,6 +135,8 @@ pub fn plain_text(html: &str) -> String {
             }
         }
     }
+    // Kept for every indexed page: no spare capacity.
+    out.shrink_to_fit();
     out
 }
 
