@@ -11,7 +11,7 @@ use jiff::Timestamp;
 use super::{BuildOptions, Parts};
 use crate::common::diagnostics::{Diagnostic, Diagnostics, catch_panic};
 use crate::content::{self, LoadOptions, Reach};
-use crate::output::{Memo, Output, UnitKey};
+use crate::output::{Compression, Memo, Output, UnitKey};
 use crate::site::Site;
 use crate::templates::Theme;
 
@@ -100,6 +100,12 @@ impl Round {
     }
 }
 
+/// A thread writing compressed files, and the flag that stops it.
+type CompressingJob = (
+    std::sync::Arc<std::sync::atomic::AtomicBool>,
+    std::thread::JoinHandle<(Compression, Vec<Diagnostic>)>,
+);
+
 /// A site kept in memory between builds, for `serve`.
 pub struct Session {
     opts: BuildOptions,
@@ -118,9 +124,52 @@ pub struct Session {
     data_diags: Vec<Diagnostic>,
     content_diags: Vec<Diagnostic>,
     link_diags: Vec<Diagnostic>,
+    /// The last round's `.gz`/`.br` files, written on a thread of their own after the round
+    /// returned (so the change is shown first), and the flag that stops it: the next round
+    /// stops it and writes what it did not reach with its own.
+    compressing: Option<CompressingJob>,
+    /// Compressed files a stopped thread did not reach.
+    unreached: Compression,
+    /// Errors writing compressed files, reported with the next round.
+    compression_diags: Vec<Diagnostic>,
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.settle();
+    }
 }
 
 impl Session {
+    /// Waits until the last round's compressed files are written: the output folder is then
+    /// exactly what `build` makes. Tests and tools that read the output right after a round
+    /// call it.
+    pub fn settle(&mut self) {
+        self.finish_compressing(false);
+        let left = std::mem::take(&mut self.unreached);
+        if !left.is_empty() {
+            let (_, diags) = left.write(&std::sync::atomic::AtomicBool::new(false));
+            self.compression_diags.extend(diags);
+        }
+    }
+
+    /// Ends the compressing thread, stopping it first with `stop`; what it did not reach is
+    /// kept for the next round.
+    fn finish_compressing(&mut self, stop: bool) {
+        if let Some((flag, job)) = self.compressing.take() {
+            flag.store(stop, std::sync::atomic::Ordering::Relaxed);
+            match job.join() {
+                Ok((left, diags)) => {
+                    self.unreached.carry(left);
+                    self.compression_diags.extend(diags);
+                }
+                Err(_) => self.compression_diags.push(Diagnostic::error(
+                    "berdaya failed while compressing changed files; they are served uncompressed until they change again",
+                )),
+            }
+        }
+    }
+
     /// A session; nothing is read until the first [`Session::rebuild`].
     pub fn new(opts: BuildOptions) -> Session {
         let out_dir = opts
@@ -140,6 +189,9 @@ impl Session {
             data_diags: Vec::new(),
             content_diags: Vec::new(),
             link_diags: Vec::new(),
+            compressing: None,
+            unreached: Compression::default(),
+            compression_diags: Vec::new(),
         }
     }
 
@@ -176,6 +228,9 @@ impl Session {
     /// Rebuilds after `paths` changed (absolute, or relative to the site folder).
     pub fn rebuild(&mut self, paths: &[PathBuf]) -> Round {
         let started = Instant::now();
+        // A round started while the last one's files are being compressed stops that, and
+        // compresses what it did not reach with its own files.
+        self.finish_compressing(true);
         let theme = self.theme_name().unwrap_or("default").to_string();
         let changes: Vec<FileChange> = paths
             .iter()
@@ -198,6 +253,7 @@ impl Session {
             _ => self.pending = None,
         }
         let mut diags = Diagnostics::default();
+        diags.extend(std::mem::take(&mut self.compression_diags));
         for bucket in [
             &self.config_diags,
             &self.theme_diags,
@@ -275,7 +331,15 @@ impl Session {
                 }
                 let committed = out.commit_in_place();
                 match committed {
-                    Ok((changed, memo)) => {
+                    Ok((changed, memo, mut compression)) => {
+                        compression.carry(std::mem::take(&mut self.unreached));
+                        if !compression.is_empty() {
+                            let stop =
+                                std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+                            let flag = stop.clone();
+                            self.compressing =
+                                Some((stop, std::thread::spawn(move || compression.write(&flag))));
+                        }
                         self.memo = Some(memo);
                         self.force = false;
                         self.pending = Some(HashSet::new());

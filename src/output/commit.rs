@@ -5,7 +5,7 @@ use foldhash::{HashSet, HashSetExt};
 use rayon::prelude::*;
 
 use super::encode::{brotli, compressible, gzip, sibling, write_atomic};
-use super::{Memo, Output};
+use super::{Memo, Output, Staged};
 use crate::common::diagnostics::Diagnostic;
 
 impl Output {
@@ -41,18 +41,23 @@ impl Output {
         Ok(())
     }
 
-    /// Writes an incremental build into the output folder: files whose bytes changed (with new
-    /// `.gz`/`.br`), and removes files the previous build made that this one did not. Returns
-    /// the changed and removed paths, sorted.
-    pub fn commit_in_place(self) -> Result<(Vec<String>, Memo), Diagnostic> {
+    /// Writes an incremental build into the output folder: files whose bytes changed, and
+    /// removes files the previous build made that this one did not. Returns the changed and
+    /// removed paths, sorted, and the changed files' `.gz`/`.br` still to write: a changed
+    /// file's old compressed copies are removed at once (a server falls back to the file
+    /// itself), and [`Compression::write`] makes the new ones, so `serve` can show the change
+    /// before compressing it. The output is exactly a fresh build's once that has run.
+    pub fn commit_in_place(self) -> Result<(Vec<String>, Memo, Compression), Diagnostic> {
         let staged = match &self.mode {
             super::Mode::InPlace { staged } => {
                 std::mem::take(&mut *staged.lock().expect("staged files"))
             }
             super::Mode::Swap { .. } => Vec::new(),
         };
-        // Compressing is the costly part when many pages changed (a template edit): in parallel.
-        let written: Vec<Result<Option<String>, Diagnostic>> = staged
+        let precompress = self.opts.precompress;
+        let mut deferred = Vec::new();
+        type Written = Result<Option<(String, Option<Staged>)>, Diagnostic>;
+        let written: Vec<Written> = staged
             .into_par_iter()
             .map(|(path, bytes, gz)| {
                 let target = self.final_dir.join(&path);
@@ -65,25 +70,36 @@ impl Output {
                 if let Some(parent) = target.parent() {
                     std::fs::create_dir_all(parent).map_err(io)?;
                 }
-                if self.opts.precompress && compressible(&path) {
-                    let gz = gz.unwrap_or_else(|| gzip(&bytes, self.opts.gzip_level));
-                    write_atomic(&sibling(&target, "gz"), &gz).map_err(io)?;
-                    write_atomic(
-                        &sibling(&target, "br"),
-                        &brotli(&bytes, self.opts.brotli_quality),
-                    )
-                    .map_err(io)?;
+                let compress = precompress && compressible(&path);
+                if compress {
+                    for ext in ["gz", "br"] {
+                        match std::fs::remove_file(sibling(&target, ext)) {
+                            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                                return Err(io(e));
+                            }
+                            _ => {}
+                        }
+                    }
                 }
                 write_atomic(&target, &bytes).map_err(io)?;
-                Ok(Some(path))
+                Ok(Some((path.clone(), compress.then_some((path, bytes, gz)))))
             })
             .collect();
         let mut changed = Vec::new();
         for w in written {
-            changed.extend(w?);
+            if let Some((path, later)) = w? {
+                changed.push(path);
+                deferred.extend(later);
+            }
         }
+        let compression = Compression {
+            dir: self.final_dir.clone(),
+            files: deferred,
+            gzip_level: self.opts.gzip_level,
+            brotli_quality: self.opts.brotli_quality,
+        };
         let Some(m) = &self.memo else {
-            return Ok((changed, Memo::default()));
+            return Ok((changed, Memo::default(), compression));
         };
         let next = m.take();
         // Files of units that are gone or whose file list changed, unless a unit makes them now.
@@ -127,13 +143,89 @@ impl Output {
         }
         changed.sort();
         changed.dedup();
-        Ok((changed, next))
+        Ok((changed, next, compression))
     }
 
     /// Throws the unfinished build away; the previous output stays as it was. Dropping an
     /// uncommitted output does the same, so an early return or a panic leaves no staging folder.
     pub fn abandon(self) {
         drop(self);
+    }
+}
+
+/// The `.gz` and `.br` files of an in-place commit's changed files, still to write.
+#[derive(Debug, Default)]
+pub struct Compression {
+    dir: std::path::PathBuf,
+    files: Vec<Staged>,
+    gzip_level: u32,
+    brotli_quality: u32,
+}
+
+impl Compression {
+    /// How many files wait for their compressed copies.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether no file waits.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Writes every waiting file's `.gz` (the budget's measurement when there is one) and `.br`,
+    /// in parallel, until `stop` is set. A file whose bytes in the output folder are no longer
+    /// the ones waiting (changed or removed by a later round) is skipped. Returns the files not
+    /// reached, to be merged into the next round's with [`Compression::carry`], and the errors:
+    /// a compressed file that cannot be written, one per file.
+    pub fn write(self, stop: &std::sync::atomic::AtomicBool) -> (Compression, Vec<Diagnostic>) {
+        use std::sync::atomic::Ordering;
+        let (dir, gzip_level, brotli_quality) = (self.dir, self.gzip_level, self.brotli_quality);
+        let results: Vec<(Option<Staged>, Option<Diagnostic>)> = self
+            .files
+            .into_par_iter()
+            .map(|(path, bytes, gz)| {
+                if stop.load(Ordering::Relaxed) {
+                    return (Some((path, bytes, gz)), None);
+                }
+                let target = dir.join(&path);
+                if std::fs::read(&target).map_or(true, |now| now != bytes) {
+                    return (None, None);
+                }
+                let gz = gz.unwrap_or_else(|| gzip(&bytes, gzip_level));
+                let err = write_atomic(&sibling(&target, "gz"), &gz)
+                    .and_then(|_| {
+                        write_atomic(&sibling(&target, "br"), &brotli(&bytes, brotli_quality))
+                    })
+                    .err()
+                    .map(|e| {
+                        Diagnostic::error(format!(
+                            "cannot write the compressed copies of {}: {e}",
+                            target.display()
+                        ))
+                    });
+                (None, err)
+            })
+            .collect();
+        let mut left = Compression {
+            dir,
+            files: Vec::new(),
+            gzip_level,
+            brotli_quality,
+        };
+        let mut diags = Vec::new();
+        for (l, d) in results {
+            left.files.extend(l);
+            diags.extend(d);
+        }
+        (left, diags)
+    }
+
+    /// Adds the files an earlier round did not reach, except those this round changed again.
+    pub fn carry(&mut self, earlier: Compression) {
+        let mine: HashSet<String> = self.files.iter().map(|f| f.0.clone()).collect();
+        self.files
+            .extend(earlier.files.into_iter().filter(|f| !mine.contains(&f.0)));
     }
 }
 
@@ -209,7 +301,9 @@ mod tests {
         assert!(!page(&out, "a", 1), "an unchanged unit is kept");
         assert!(page(&out, "b", 2));
         assert!(page(&out, "c", 1));
-        let (changed, memo) = out.commit_in_place().unwrap();
+        let (changed, memo, compression) = out.commit_in_place().unwrap();
+        let (left, diags) = compression.write(&Default::default());
+        assert!(left.is_empty() && diags.is_empty());
         assert_eq!(changed, ["b/index.html", "c/index.html"]);
         let b = std::fs::read_to_string(final_dir.join("b/index.html")).unwrap();
         assert_eq!(b, "<p>b 2</p>");
@@ -217,7 +311,9 @@ mod tests {
         let out = Output::in_place(&final_dir, opts(), memo, false);
         page(&out, "b", 2);
         page(&out, "c", 1);
-        let (changed, _) = out.commit_in_place().unwrap();
+        let (changed, _, compression) = out.commit_in_place().unwrap();
+        let (left, diags) = compression.write(&Default::default());
+        assert!(left.is_empty() && diags.is_empty());
         assert_eq!(changed, ["a/index.html"]);
         assert!(!final_dir.join("a").exists());
     }

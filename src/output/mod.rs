@@ -14,6 +14,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use crate::common::diagnostics::Diagnostic;
+pub use commit::Compression;
 use encode::{brotli, compressible, gzip, link_or_copy, minify_cfg, sibling};
 use memo::{Claims, MemoState};
 pub use memo::{Collision, Fresh, Memo, Payload, Unit, UnitKey};

@@ -27,10 +27,12 @@ fn edit(root: &Path, rel: &str, from: &str, to: &str) -> PathBuf {
     path
 }
 
-/// Runs one incremental rebuild that must succeed; returns the changed output files.
+/// Runs one incremental rebuild that must succeed and waits for its compressed files; returns
+/// the changed output files.
 fn rebuild(session: &mut Session, paths: &[PathBuf]) -> Vec<String> {
     let round = session.rebuild(paths);
     assert!(round.ok(), "{}", round.diags);
+    session.settle();
     round.changed
 }
 
@@ -106,8 +108,10 @@ impl SessionTest {
         fs::read_to_string(self.out.join(rel)).unwrap()
     }
 
-    /// The output equals a full build of the same files.
-    fn assert_equals_full_build(&self) {
+    /// The output, once the last round's compressed files are written, equals a full build of
+    /// the same files.
+    fn assert_equals_full_build(&mut self) {
+        self.session.settle();
         let fresh = tempfile::tempdir().unwrap();
         build::build(&BuildOptions {
             output: Some(fresh.path().join("site")),
@@ -120,6 +124,30 @@ impl SessionTest {
 
 fn has(changed: &[String], file: &str) -> bool {
     changed.iter().any(|f| f == file)
+}
+
+#[test]
+fn a_changed_page_is_shown_before_its_compressed_copies_are_made_and_never_with_old_ones() {
+    let mut t = SessionTest::new();
+    let tip = "content/tips/memilih-bibit-rumput-laut.md";
+    let page = t.out.join("tips/memilih-bibit-rumput-laut/index.html");
+    let br = t.out.join("tips/memilih-bibit-rumput-laut/index.html.br");
+    let gz = t.out.join("tips/memilih-bibit-rumput-laut/index.html.gz");
+    let old_br = fs::read(&br).unwrap();
+    let edited = t.edit(tip, "Panen yang baik", "Panen yang sangat baik");
+    let round = t.session.rebuild(&[edited]);
+    assert!(round.ok(), "{}", round.diags);
+    // When the round returns the page is new; its compressed copies are new or not there yet
+    // (a server then sends the page itself), never the old ones.
+    let html = fs::read(&page).unwrap();
+    assert!(String::from_utf8_lossy(&html).contains("Panen yang sangat baik"));
+    assert!(fs::read(&br).map_or(true, |b| b != old_br));
+    t.session.settle();
+    let mut unbrotli = Vec::new();
+    brotli::BrotliDecompress(&mut &fs::read(&br).unwrap()[..], &mut unbrotli).unwrap();
+    assert_eq!(unbrotli, html);
+    assert_eq!(gunzip(&fs::read(&gz).unwrap()), html);
+    t.assert_equals_full_build();
 }
 
 #[test]
