@@ -145,6 +145,68 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
     }
 }
 
+/// Text shown under a title in results: the first 160 characters of `text`, cut at a word
+/// with `…` when longer.
+pub fn snippet(text: &str) -> String {
+    if text.chars().count() <= 160 {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(160).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
+    format!("{cut}…")
+}
+
+/// A page's text as the index needs it, made when the page is rendered (in parallel, and only
+/// again when the page changes): its [`words`] but stop words, each with how often it occurs
+/// (at most 255), its [`snippet`], and a hash of the text for fingerprints.
+#[derive(Debug, Clone, Default)]
+pub struct TextWords {
+    /// The distinct words, each followed by a space.
+    words: String,
+    /// Occurrences of each word, in the order of `words`.
+    counts: Vec<u8>,
+    /// The start of the text, for results (see [`snippet`]).
+    pub snippet: String,
+    /// Hash of the text.
+    pub hash: u64,
+}
+
+impl TextWords {
+    /// The words of plain `text` (a page's HTML without its markup).
+    pub fn of(text: &str) -> TextWords {
+        let mut found: Fast<String, u32> = Fast::default();
+        for_each_word(text, |w| match found.get_mut(w) {
+            Some(&mut SKIP) => {}
+            Some(n) => *n = (*n + 1).min(255),
+            None => {
+                let first = if STOP.contains(&w) { SKIP } else { 1 };
+                found.insert(w.to_string(), first);
+            }
+        });
+        let mut out = TextWords {
+            snippet: snippet(text),
+            hash: crate::common::hash::text_hash(text),
+            ..TextWords::default()
+        };
+        for (w, n) in found {
+            if n != SKIP {
+                out.words.push_str(&w);
+                out.words.push(' ');
+                out.counts.push(n as u8);
+            }
+        }
+        out.words.shrink_to_fit();
+        out
+    }
+
+    /// Each word with its count.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.words
+            .split_terminator(' ')
+            .zip(self.counts.iter().map(|&n| u32::from(n)))
+    }
+}
+
 /// A page as the index sees it.
 #[derive(Debug, Clone)]
 pub struct Document<'a> {
@@ -158,8 +220,8 @@ pub struct Document<'a> {
     pub tags: Vec<String>,
     /// The description.
     pub description: String,
-    /// The page's text without markup.
-    pub text: std::borrow::Cow<'a, str>,
+    /// The words of the page's text.
+    pub words: std::borrow::Cow<'a, TextWords>,
 }
 
 /// One language's index, as files: (file name, JSON), and the keys and chunk size the search
@@ -217,7 +279,15 @@ pub fn build(docs: &[Document], lang: &str) -> IndexFiles {
             add(t, 3);
         }
         add(&d.description, 2);
-        add(&d.text, 1);
+        for (w, n) in d.words.iter() {
+            match found.get_mut(w) {
+                Some(&mut SKIP) => {}
+                Some(slot) => *slot = (*slot + n).min(255),
+                None => {
+                    found.insert(w.to_string(), n);
+                }
+            }
+        }
         found.retain(|_, w| *w != SKIP);
         found
     };
@@ -388,6 +458,15 @@ mod tests {
     }
 
     #[test]
+    fn text_words_count_each_word_and_leave_out_repeated_stop_words() {
+        let w = TextWords::of("Dan dan jemur dan Jemur rumput, dan.");
+        let mut got: Vec<(&str, u32)> = w.iter().collect();
+        got.sort();
+        assert_eq!(got, [("jemur", 2), ("rumput", 1)]);
+        assert_eq!(w.snippet, "Dan dan jemur dan Jemur rumput, dan.");
+    }
+
+    #[test]
     fn shards_stay_within_the_limit_and_documents_are_chunked() {
         let docs: Vec<Document> = (0..3000)
             .map(|i| Document {
@@ -396,11 +475,12 @@ mod tests {
                 snippet: "Ringkasan pendek tentang rumput laut.".into(),
                 tags: vec![format!("tag{}", i % 50)],
                 description: String::new(),
-                text: (0..200)
-                    .map(|k| format!("kata{} rumput laut", (i * 7 + k) % 5000))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-                    .into(),
+                words: std::borrow::Cow::Owned(TextWords::of(
+                    &(0..200)
+                        .map(|k| format!("kata{} rumput laut", (i * 7 + k) % 5000))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                )),
             })
             .collect();
         let idx = build(&docs, "id");

@@ -172,10 +172,10 @@ impl Site {
             shortcodes: md.shortcodes,
             photos: md.photos,
             eager_photo: md.eager_photo,
-            text: if self.has_template("search.html") && page.meta.in_search_index {
-                super::search::plain_text(&md.html)
+            words: if self.has_template("search.html") && page.meta.in_search_index {
+                crate::search::TextWords::of(&super::search::plain_text(&md.html))
             } else {
-                String::new()
+                crate::search::TextWords::default()
             },
             diags,
             links: md.links,
@@ -197,8 +197,8 @@ pub(crate) struct PageResult {
     /// Site paths of the photos the page shows, and the one on its first screen.
     pub(crate) photos: Vec<String>,
     pub(crate) eager_photo: Option<String>,
-    /// The page's text without markup, for the search index (empty when not indexed).
-    pub(crate) text: String,
+    /// The words of the page's text, for the search index (none when not indexed).
+    pub(crate) words: crate::search::TextWords,
     pub(crate) diags: Vec<Diagnostic>,
     /// `@/` files the page links to, and whether it shows report results: with its own file,
     /// template and translations, what its output depends on.
@@ -219,7 +219,7 @@ impl PageResult {
             shortcodes: Vec::new(),
             photos: Vec::new(),
             eager_photo: None,
-            text: String::new(),
+            words: crate::search::TextWords::default(),
             diags: vec![d],
             links: Vec::new(),
             uses_embeds: false,

@@ -140,15 +140,6 @@ pub fn plain_text(html: &str) -> String {
     out
 }
 
-fn snippet(text: &str) -> String {
-    if text.chars().count() <= 160 {
-        return text.to_string();
-    }
-    let cut: String = text.chars().take(160).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
-    format!("{cut}…")
-}
-
 fn first_letter(title: &str) -> String {
     title
         .chars()
@@ -202,7 +193,7 @@ impl Site {
                     fp.add(&p.url)
                         .add(&p.meta.title)
                         .add(&p.meta.description)
-                        .add(&results[i].text)
+                        .add(results[i].words.hash)
                         .add(&p.taxonomies);
                 }
                 fp.finish()
@@ -258,14 +249,14 @@ impl Site {
             .iter()
             .map(|&i| {
                 let p = &self.content.pages[i];
-                let text = &results[i].text;
+                let words = &results[i].words;
                 Document {
                     url: p.url.clone(),
                     title: p.meta.title.clone(),
                     snippet: if p.meta.description.is_empty() {
-                        snippet(text)
+                        words.snippet.clone()
                     } else {
-                        snippet(&p.meta.description)
+                        search::snippet(&p.meta.description)
                     },
                     tags: p
                         .taxonomies
@@ -275,7 +266,7 @@ impl Site {
                         })
                         .collect(),
                     description: p.meta.description.clone(),
-                    text: text.as_str().into(),
+                    words: std::borrow::Cow::Borrowed(words),
                 }
             })
             .collect();
