@@ -250,17 +250,19 @@ type Fast<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 const SKIP: u32 = u32::MAX;
 
 /// Builds one language's index of `docs` (numbered in order) for language `lang`.
-pub fn build(docs: &[Document], lang: &str) -> IndexFiles {
+pub fn build<'d>(docs: &'d [Document<'d>], lang: &str) -> IndexFiles {
     use rayon::prelude::*;
     // Each document's words and weights, counted in parallel a block of documents at a time
     // (the counts of every document at once would take more memory than their texts); each
     // distinct word stemmed once. Terms by number, each word's stems as term numbers, each
     // term's postings in document order (a document's words are visited together, so its entry
     // is the list's last).
-    let count = |d: &Document| {
-        let mut found: Fast<String, u32> = Fast::default();
+    // A document's words with their weights: the text's counted words, borrowed, with the
+    // title's, tags' and description's added (the only words allocated here).
+    let count = |d: &'d Document<'d>| -> Vec<(std::borrow::Cow<'d, str>, u32)> {
+        let mut extra: Fast<String, u32> = Fast::default();
         let mut add = |text: &str, weight: u32| {
-            for_each_word(text, |w| match found.get_mut(w) {
+            for_each_word(text, |w| match extra.get_mut(w) {
                 Some(&mut SKIP) => {}
                 Some(slot) => *slot = (*slot + weight).min(255),
                 None => {
@@ -270,7 +272,7 @@ pub fn build(docs: &[Document], lang: &str) -> IndexFiles {
                     } else {
                         weight.min(255)
                     };
-                    found.insert(w.to_string(), first);
+                    extra.insert(w.to_string(), first);
                 }
             });
         };
@@ -279,16 +281,20 @@ pub fn build(docs: &[Document], lang: &str) -> IndexFiles {
             add(t, 3);
         }
         add(&d.description, 2);
+        let mut found = Vec::with_capacity(d.words.counts.len() + extra.len());
         for (w, n) in d.words.iter() {
-            match found.get_mut(w) {
-                Some(&mut SKIP) => {}
-                Some(slot) => *slot = (*slot + n).min(255),
-                None => {
-                    found.insert(w.to_string(), n);
-                }
+            match extra.remove(w) {
+                Some(SKIP) => {}
+                Some(more) => found.push((std::borrow::Cow::Borrowed(w), (n + more).min(255))),
+                None => found.push((std::borrow::Cow::Borrowed(w), n)),
             }
         }
-        found.retain(|_, w| *w != SKIP);
+        found.extend(
+            extra
+                .into_iter()
+                .filter(|(_, n)| *n != SKIP)
+                .map(|(w, n)| (std::borrow::Cow::Owned(w), n)),
+        );
         found
     };
     let mut term_of: Fast<String, u32> = Fast::default();
@@ -297,11 +303,11 @@ pub fn build(docs: &[Document], lang: &str) -> IndexFiles {
     let mut postings: Vec<Vec<(u32, u32)>> = Vec::new();
     const BLOCK: usize = 512;
     for (b, block) in docs.chunks(BLOCK).enumerate() {
-        let per_doc: Vec<Fast<String, u32>> = block.par_iter().map(count).collect();
+        let per_doc: Vec<Vec<(std::borrow::Cow<str>, u32)>> = block.par_iter().map(count).collect();
         for (k, found) in per_doc.into_iter().enumerate() {
             let n = (b * BLOCK + k) as u32;
             for (w, weight) in found {
-                let ids = match stemmed.get(&w) {
+                let ids = match stemmed.get(w.as_ref()) {
                     Some(ids) => ids,
                     None => {
                         let ids = stems(&w, lang)
@@ -317,7 +323,7 @@ pub fn build(docs: &[Document], lang: &str) -> IndexFiles {
                                 }
                             })
                             .collect();
-                        stemmed.entry(w).or_insert(ids)
+                        stemmed.entry(w.into_owned()).or_insert(ids)
                     }
                 };
                 for &id in ids.iter() {
