@@ -135,8 +135,13 @@ pub struct Session {
 }
 
 impl Drop for Session {
+    /// Writes the compressed files still waiting, so the output folder a stopped `serve` leaves
+    /// is complete; errors are printed, as no round is left to report them.
     fn drop(&mut self) {
         self.settle();
+        for d in self.compression_diags.drain(..) {
+            eprintln!("{d}");
+        }
     }
 }
 
@@ -154,19 +159,39 @@ impl Session {
     }
 
     /// Ends the compressing thread, stopping it first with `stop`; what it did not reach is
-    /// kept for the next round.
+    /// kept for the next round. A thread that panicked leaves its files unknown: the next round
+    /// then renders everything, and an in-place commit compresses any file it stages that lacks
+    /// its compressed copies.
     fn finish_compressing(&mut self, stop: bool) {
         if let Some((flag, job)) = self.compressing.take() {
             flag.store(stop, std::sync::atomic::Ordering::Relaxed);
             match job.join() {
                 Ok((left, diags)) => {
-                    self.unreached.carry(left);
+                    if self.unreached.is_empty() {
+                        self.unreached = left;
+                    } else {
+                        self.unreached.carry(left);
+                    }
                     self.compression_diags.extend(diags);
                 }
-                Err(_) => self.compression_diags.push(Diagnostic::error(
-                    "berdaya failed while compressing changed files; they are served uncompressed until they change again",
-                )),
+                Err(_) => {
+                    self.force = true;
+                    self.pending = None;
+                    self.compression_diags.push(Diagnostic::warning(
+                        "berdaya failed while compressing changed files; they are compressed again with the next change",
+                    ));
+                }
             }
+        }
+    }
+
+    /// Compresses, on a thread of its own, the files waiting since a round that did not commit.
+    fn resume_compressing(&mut self) {
+        if self.compressing.is_none() && !self.unreached.is_empty() {
+            let waiting = std::mem::take(&mut self.unreached);
+            let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let flag = stop.clone();
+            self.compressing = Some((stop, std::thread::spawn(move || waiting.write(&flag))));
         }
     }
 
@@ -227,6 +252,13 @@ impl Session {
 
     /// Rebuilds after `paths` changed (absolute, or relative to the site folder).
     pub fn rebuild(&mut self, paths: &[PathBuf]) -> Round {
+        let round = self.round(paths);
+        // A round that did not commit leaves the last one's waiting files: compress them now.
+        self.resume_compressing();
+        round
+    }
+
+    fn round(&mut self, paths: &[PathBuf]) -> Round {
         let started = Instant::now();
         // A round started while the last one's files are being compressed stops that, and
         // compresses what it did not reach with its own files.
@@ -240,6 +272,8 @@ impl Session {
             // Output settings (precompression, levels) may have changed: build afresh and swap
             // the folder, as `build` does.
             self.memo = None;
+            // The full build writes every compressed file afresh, with the new settings.
+            self.unreached = Compression::default();
         }
         let dirty = if self.site.is_none() || changes.contains(&FileChange::Config) {
             self.reload_all();

@@ -56,13 +56,19 @@ impl Output {
         };
         let precompress = self.opts.precompress;
         let mut deferred = Vec::new();
-        type Written = Result<Option<(String, Option<Staged>)>, Diagnostic>;
+        // (the path when the file changed, its compressed copies to write)
+        type Written = Result<Option<(Option<String>, Option<Staged>)>, Diagnostic>;
         let written: Vec<Written> = staged
             .into_par_iter()
             .map(|(path, bytes, gz)| {
                 let target = self.final_dir.join(&path);
+                let compress = precompress && compressible(&path);
                 if std::fs::read(&target).is_ok_and(|old| old == bytes) {
-                    return Ok(None);
+                    // Unchanged; compressed again only when a copy is missing (an earlier
+                    // commit failed part way, or its compressing was cut short).
+                    let whole = !compress
+                        || (sibling(&target, "gz").is_file() && sibling(&target, "br").is_file());
+                    return Ok((!whole).then_some((None, Some((path, bytes, gz)))));
                 }
                 let io = |e: std::io::Error| {
                     Diagnostic::error(format!("cannot write {}: {e}", target.display()))
@@ -70,7 +76,6 @@ impl Output {
                 if let Some(parent) = target.parent() {
                     std::fs::create_dir_all(parent).map_err(io)?;
                 }
-                let compress = precompress && compressible(&path);
                 if compress {
                     for ext in ["gz", "br"] {
                         match std::fs::remove_file(sibling(&target, ext)) {
@@ -82,13 +87,16 @@ impl Output {
                     }
                 }
                 write_atomic(&target, &bytes).map_err(io)?;
-                Ok(Some((path.clone(), compress.then_some((path, bytes, gz)))))
+                Ok(Some((
+                    Some(path.clone()),
+                    compress.then_some((path, bytes, gz)),
+                )))
             })
             .collect();
         let mut changed = Vec::new();
         for w in written {
             if let Some((path, later)) = w? {
-                changed.push(path);
+                changed.extend(path);
                 deferred.extend(later);
             }
         }
@@ -199,8 +207,8 @@ impl Compression {
                     })
                     .err()
                     .map(|e| {
-                        Diagnostic::error(format!(
-                            "cannot write the compressed copies of {}: {e}",
+                        Diagnostic::warning(format!(
+                            "cannot write the compressed copies of {}: {e}; the file itself is served until it changes again",
                             target.display()
                         ))
                     });

@@ -151,6 +151,25 @@ fn a_changed_page_is_shown_before_its_compressed_copies_are_made_and_never_with_
 }
 
 #[test]
+fn a_missing_compressed_copy_is_made_again_when_its_file_is_rendered_again() {
+    let mut t = SessionTest::new();
+    let br = t.out.join("tips/memilih-bibit-rumput-laut/index.html.br");
+    fs::remove_file(&br).unwrap();
+    // A comment in the base template renders every page again, to the same bytes.
+    let template = t.path("themes/default/templates/base.html");
+    let text = fs::read_to_string(&template).unwrap();
+    fs::write(&template, format!("{text}{{# a note #}}\n")).unwrap();
+    t.rebuild(&[template]);
+    let mut unbrotli = Vec::new();
+    brotli::BrotliDecompress(&mut &fs::read(&br).unwrap()[..], &mut unbrotli).unwrap();
+    assert_eq!(
+        unbrotli,
+        fs::read(t.out.join("tips/memilih-bibit-rumput-laut/index.html")).unwrap()
+    );
+    t.assert_equals_full_build();
+}
+
+#[test]
 fn a_page_edit_touches_the_page_and_the_listings_showing_it() {
     let mut t = SessionTest::new();
     // A body edit re-renders that page and the listings showing it, nothing else.
