@@ -171,11 +171,6 @@ pub struct Compression {
 }
 
 impl Compression {
-    /// How many files wait for their compressed copies.
-    pub fn len(&self) -> usize {
-        self.files.len()
-    }
-
     /// Whether no file waits.
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()

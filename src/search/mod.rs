@@ -110,16 +110,16 @@ pub fn stems(word: &str, lang: &str) -> Vec<String> {
 /// Longest word indexed, in characters: longer runs (pasted keys, base64) are not words.
 pub const MAX_WORD: usize = 40;
 
-/// The words of a text: runs of letters and digits (Unicode Alphabetic and Numeric, the same
-/// classes `cari.js` splits at), lowercase, 2 to [`MAX_WORD`] characters.
-pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| (2..=MAX_WORD).contains(&w.chars().count()))
-        .map(str::to_lowercase)
+/// The words of a text, as [`for_each_word`] finds them, each as a string.
+pub fn words(text: &str) -> impl Iterator<Item = String> {
+    let mut out = Vec::new();
+    for_each_word(text, |w| out.push(w.to_string()));
+    out.into_iter()
 }
 
-/// Calls `f` with each of [`words`] in turn, lowercased into one reused buffer: the same words
-/// without an allocation per word.
+/// Calls `f` with each word of a text in turn: runs of letters and digits (Unicode Alphabetic
+/// and Numeric, the same classes `cari.js` splits at), lowercase, 2 to [`MAX_WORD`] characters,
+/// lowercased into one reused buffer (no allocation per word).
 pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
     let mut lower = String::new();
     for w in text.split(|c: char| !c.is_alphanumeric()) {
@@ -461,6 +461,17 @@ mod tests {
         assert!(!stems("simpul", "id").contains(&"simp".to_string()));
         assert_eq!(stems("ikan", "id"), vec!["ikan".to_string()]);
         assert_eq!(stems("drying", "en"), vec!["drying".to_string()]);
+    }
+
+    #[test]
+    fn words_are_lowercase_runs_of_letters_and_digits_of_2_to_40_characters() {
+        let long = "a".repeat(41);
+        let text = format!("Menjemur RUMPUT-laut, é Ünïcode x 2026 {long} İz");
+        let got: Vec<String> = words(&text).collect();
+        assert_eq!(
+            got,
+            ["menjemur", "rumput", "laut", "ünïcode", "2026", "i\u{307}z"]
+        );
     }
 
     #[test]
