@@ -112,43 +112,18 @@ pub struct Check {
     pub outcome: Option<usize>,
 }
 
-/// The typed columns the estimates read (id, wave, treated, weight, cluster, breakdowns,
-/// outcomes) and every check a row must pass; both read the columns of [`shared_columns`].
+/// The typed columns the estimates read besides the keys: `w` (the weight as a number, when
+/// declared), `b0..` (breakdowns: the text, empty when missing) and `o0..` (outcomes: the usable
+/// value, else null); and every check a row must pass. Both read the columns of
+/// [`shared_columns`].
 pub(super) fn typed_and_checks(config: &ImpactConfig) -> (Vec<Expr>, Vec<Check>) {
     let s = &config.survey;
     let missing = |c: &str| col(missing_name(c));
-    let mut typed: Vec<Expr> = vec![
-        col("__row"),
-        col("__file"),
-        col(&s.id).alias("id"),
-        col(&s.wave).alias("__wave_text"),
-        col(&s.group).alias("__group_text"),
-        col(&s.group).eq(lit(s.treated.as_str())).alias("treated"),
-    ];
+    // The keys (id, wave, group, cluster, start) are read as text and coded by the collector.
+    let mut typed: Vec<Expr> = Vec::new();
     let mut checks = row_checks(config);
     if let Some(w) = &s.weight {
-        let parsed = col(w).cast(DataType::Float64);
-        typed.push(parsed.alias("w"));
-    } else {
-        typed.push(lit(1.0f64).alias("w"));
-    }
-    if let Some(c) = &s.cluster {
-        typed.push(col(c).alias("cluster"));
-    }
-    if let Some(c) = &s.start {
-        // A participant's start wave as text (a comparison respondent has none); coded as a
-        // wave index with the wave.
-        typed.push(
-            when(
-                col(&s.group)
-                    .eq(lit(s.treated.as_str()))
-                    .fill_null(lit(false))
-                    .and(missing(c).not()),
-            )
-            .then(col(c))
-            .otherwise(lit(NULL).cast(DataType::String))
-            .alias("__start_text"),
-        );
+        typed.push(col(w).cast(DataType::Float64).alias("w"));
     }
     for (i, b) in config.breakdowns.iter().enumerate() {
         // A missing-value text is a blank level, not a level of its own.
@@ -268,9 +243,8 @@ fn row_checks(config: &ImpactConfig) -> Vec<Check> {
         checks.push(check(bad, Reason::BadStart, c));
     }
     // Rows of one respondent in one wave (all of them, or the second and later): a check
-    // across rows, flagged by `file_checks::repeated_rows` (one hash pass over the ids; the
-    // same as polars' is_first_distinct on id + wave, forwards and backwards, at a fraction of
-    // the time).
+    // across rows, run by `collect::Collector` on the coded ids and waves once every row is in
+    // (its `flag` here is never evaluated).
     checks.push(check(
         lit(false),
         Reason::Duplicate,

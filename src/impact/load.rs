@@ -7,13 +7,11 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use super::checks::{Check, missing_name, shared_columns, typed_and_checks};
+use super::checks::{shared_columns, typed_and_checks};
 use super::config::ImpactConfig;
-use super::file_checks::{
-    group_changed, grouped_thousands, reading_error, repeated_rows, start_changed,
-};
+use super::file_checks::{grouped_thousands, reading_error};
+use super::rejects::check_reject_share;
 pub use super::rejects::{Reason, Reject};
-use super::rejects::{check_reject_share, reject_report};
 use crate::common::diagnostics::{Diagnostic, Diagnostics};
 
 /// The usable rows, typed, and the account of what was not used.
@@ -229,157 +227,55 @@ pub fn load(root: &Path, config: &ImpactConfig) -> Result<SurveyData, Diagnostic
         })
         .max();
     let all = concat(frames, UnionArgs::default()).map_err(|e| polars_error("data/", e))?;
-    let (typed, mut checks) = typed_and_checks(config);
-    let flag_exprs: Vec<Expr> = checks
-        .iter()
-        .enumerate()
-        .map(|(i, check)| check.flag.clone().alias(format!("__bad{i}")))
-        .collect();
-    let mut df = all
-        .with_columns(shared_columns(config))
-        .with_columns(flag_exprs)
-        .collect()
+    let (typed, checks) = typed_and_checks(config);
+    let (select, collector) = super::collect::plan(config, labels, checks, typed);
+    // Read, checked and coded batch by batch by the streaming engine: the files' text is never
+    // held whole.
+    let collector = std::sync::Arc::new(std::sync::Mutex::new(Some(collector)));
+    let sink = collector.clone();
+    all.with_columns(shared_columns(config))
+        .select(select)
+        .sink_batches(
+            PlanCallback::new(move |batch: DataFrame| {
+                let mut guard = sink.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some(c) = guard.as_mut() {
+                    c.add(&batch)?;
+                }
+                // Never stop early.
+                Ok(false)
+            }),
+            true,
+            None,
+        )
+        .and_then(|lf| lf.collect_with_engine(Engine::Streaming))
         .map_err(|e| reading_error(root, config, e))?;
-    // Repeated respondents are a check across rows, flagged here in one hash pass; its
-    // `flag` expression is `false` and its column is replaced.
-    if let Some(i) = checks.iter().position(|c| c.reason == Reason::Duplicate) {
-        let repeated = repeated_rows(config, &df, &missing_name(&config.survey.id))
-            .map_err(|e| polars_error("data/", e))?;
-        df.with_column(Column::new(format!("__bad{i}").into(), repeated))
-            .map_err(|e| polars_error("data/", e))?;
-    }
-    // Switching group (and start wave) are checks across rows, computed here rather than as
-    // expressions: their flag columns are added directly and their `flag` expressions are never
-    // evaluated.
-    let mut across = vec![(
-        group_changed(config, &df),
-        Reason::GroupChanged,
-        config.survey.group.clone(),
-    )];
-    if let Some(start) = &config.survey.start {
-        across.push((
-            start_changed(config, &df),
-            Reason::StartChanged,
-            start.clone(),
-        ));
-    }
-    for (flags, reason, column) in across {
-        let flags = flags.map_err(|e| polars_error("data/", e))?;
-        df.with_column(Column::new(format!("__bad{}", checks.len()).into(), flags))
-            .map_err(|e| polars_error("data/", e))?;
-        checks.push(Check {
-            flag: lit(false),
-            reason,
-            column,
-            outcome: None,
-        });
-    }
-    let rows_read = df.height() as u64;
-    let report = reject_report(&labels, &df, &checks, config)?;
-    if let Some(d) = grouped_thousands(&report.rejects) {
+    let collector = collector
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take()
+        .expect("the collector is taken once");
+    let c = collector
+        .finish(config)
+        .map_err(|e| polars_error("data/", e))?;
+    if let Some(d) = grouped_thousands(&c.rejects) {
         return Err(d.into());
     }
-    let rows_rejected = report.rows.sum().unwrap_or(0) as u64;
-    let keep = !&report.rows;
-    let rows_used = rows_read - rows_rejected;
-    let mut outcomes = Vec::with_capacity(config.outcomes.len());
-    for (o, bad) in config.outcomes.iter().zip(&report.values) {
-        let missed = df
-            .column(&missing_name(&o.column))
-            .and_then(|c| c.bool().cloned())
-            .map_err(|e| polars_error("data/", e))?;
-        let missing = (&missed & &keep).sum().unwrap_or(0) as u64;
-        let rejected = (bad & &keep).sum().unwrap_or(0) as u64;
-        outcomes.push(OutcomeCounts {
-            used: rows_used - missing - rejected,
-            missing,
-            rejected,
-        });
-    }
-    check_reject_share(config, rows_read, rows_rejected, &outcomes, &report.rejects)?;
-    let (data, levels) = usable_rows(config, &df, &keep, typed)?;
-    let (respondents, respondents_repeated, participants) = respondents(&data)?;
+    let rows_rejected = c.rows_read - c.rows_used;
+    check_reject_share(config, c.rows_read, rows_rejected, &c.outcomes, &c.rejects)?;
+    let (respondents, respondents_repeated, participants) = respondents(&c.data)?;
     Ok(SurveyData {
-        levels,
+        levels: c.levels,
         respondents,
         respondents_repeated,
         participants,
         modified,
-        rows_used: data.height() as u64,
-        data,
-        rows_read,
+        rows_used: c.rows_used,
+        data: c.data,
+        rows_read: c.rows_read,
         rows_rejected,
-        outcomes,
-        rejects: report.rejects,
+        outcomes: c.outcomes,
+        rejects: c.rejects,
     })
-}
-
-/// The rows that passed every check, typed, with waves as indices and the key columns coded
-/// as integers; and the names of each breakdown's levels.
-fn usable_rows(
-    config: &ImpactConfig,
-    df: &DataFrame,
-    keep: &BooleanChunked,
-    typed: Vec<Expr>,
-) -> Result<(DataFrame, Vec<Vec<String>>), Diagnostic> {
-    let s = &config.survey;
-    let wave_index = Series::new("__wave_text".into(), s.waves.clone());
-    let index = Series::new("wave".into(), (0..s.waves.len() as u32).collect::<Vec<_>>());
-    let wave_map = DataFrame::new_infer_height(vec![wave_index.into(), index.into()])
-        .map_err(|e| polars_error("data/", e))?;
-    let mut lf = df
-        .filter(keep)
-        .map_err(|e| polars_error("data/", e))?
-        .lazy()
-        .select(typed)
-        .join(
-            wave_map.clone().lazy(),
-            [col("__wave_text")],
-            [col("__wave_text")],
-            JoinArgs::new(JoinType::Left),
-        );
-    let mut temporary = vec!["__wave_text", "__group_text", "__row", "__file"];
-    if s.start.is_some() {
-        // The start wave as a wave index (null for the comparison group).
-        let start_map = wave_map.lazy().select([
-            col("__wave_text").alias("__start_text"),
-            col("wave").alias("start"),
-        ]);
-        lf = lf.join(
-            start_map,
-            [col("__start_text")],
-            [col("__start_text")],
-            JoinArgs::new(JoinType::Left),
-        );
-        temporary.push("__start_text");
-    }
-    let data = lf
-        .drop(Selector::ByName {
-            names: temporary.into_iter().map(PlSmallStr::from).collect(),
-            strict: true,
-        })
-        .collect()
-        .map_err(|e| polars_error("data/", e))?;
-    let mut data = data;
-    let mut keys = vec!["id".to_string()];
-    keys.extend(s.cluster.as_ref().map(|_| "cluster".to_string()));
-    keys.extend((0..config.breakdowns.len()).map(|i| format!("b{i}")));
-    // Independent columns: code them in parallel.
-    use rayon::prelude::*;
-    let coded = keys
-        .par_iter()
-        .map(|k| code(&data, k))
-        .collect::<PolarsResult<Vec<_>>>()
-        .map_err(|e| polars_error("data/", e))?;
-    let mut levels = Vec::new();
-    for (key, (column, names)) in keys.iter().zip(coded) {
-        data.with_column(column)
-            .map_err(|e| polars_error("data/", e))?;
-        if key.starts_with('b') {
-            levels.push(names);
-        }
-    }
-    Ok((data, levels))
 }
 
 /// Distinct respondents, those with rows in two or more waves, and those with a row among the
@@ -442,22 +338,4 @@ impl DataShape {
             DataShape::RepeatedCrossSections => "cross_sections",
         }
     }
-}
-
-/// A text column as u32 codes (in order of first appearance), and the texts.
-fn code(df: &DataFrame, name: &str) -> PolarsResult<(Column, Vec<String>)> {
-    let texts = df.column(name)?.str()?.clone();
-    let mut index: PlHashMap<&str, u32> = PlHashMap::with_capacity(1024);
-    let mut names: Vec<String> = Vec::new();
-    let codes: Vec<u32> = texts
-        .iter()
-        .map(|t| {
-            let t = t.unwrap_or("");
-            *index.entry(t).or_insert_with(|| {
-                names.push(t.to_string());
-                names.len() as u32 - 1
-            })
-        })
-        .collect();
-    Ok((Column::new(name.into(), codes), names))
 }

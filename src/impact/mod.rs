@@ -1,5 +1,6 @@
 //! The impact report, the second pipeline: `data/impact.toml` and the survey files → validated
-//! rows (polars, [`load`] with [`checks`]; spreadsheets through [`sheet`]) → estimates ([`analysis`], [`estimate`], [`stats`], [`bootstrap`], [`event_study`], [`staggered`]) → disclosure
+//! rows (polars' streaming engine, [`load`] with [`checks`], coded batch by batch in `collect`;
+//! spreadsheets through [`sheet`]) → estimates ([`analysis`], [`estimate`], [`stats`], [`bootstrap`], [`event_study`], [`staggered`]) → disclosure
 //! control ([`privacy`]) → charts ([`charts`]) and the privacy-safe page views and CSV
 //! downloads of each language ([`report`]). The site sees only [`report`]'s views.
 
@@ -7,6 +8,7 @@ pub mod analysis;
 pub mod bootstrap;
 pub mod charts;
 pub mod checks;
+mod collect;
 pub mod config;
 pub mod estimate;
 pub mod event_study;

@@ -1,13 +1,10 @@
 //! Rows that cannot be used: why ([`Reason`]), where ([`Reject`]: file, row, column, value),
-//! the report of every one, and the limit on how many may be rejected before the build stops.
+//! the warnings of every one, and the limit on how many may be rejected before the build stops.
 
 use std::collections::BTreeMap;
 
-use polars::prelude::*;
-
-use super::checks::Check;
 use super::config::ImpactConfig;
-use super::load::{OutcomeCounts, polars_error};
+use super::load::OutcomeCounts;
 use crate::common::diagnostics::Diagnostic;
 
 /// Why a row was not used.
@@ -99,81 +96,6 @@ pub struct Reject {
     pub value: String,
     /// Why the row was rejected.
     pub reason: Reason,
-}
-
-/// Every failed check, and which rows and values they leave out.
-pub(super) struct RejectReport {
-    /// Every failed check as a located reject, sorted by file, row and reason.
-    pub rejects: Vec<Reject>,
-    /// Rows rejected whole.
-    pub rows: BooleanChunked,
-    /// Per outcome, the rows whose value of that outcome was rejected.
-    pub values: Vec<BooleanChunked>,
-}
-
-/// Every failed check as a located reject (file, row, column, value, reason), sorted, which
-/// rows are rejected whole, and which values of each outcome are rejected.
-/// `files_shown` are the survey files' names in messages, in the order of `__file`.
-pub(super) fn reject_report(
-    files_shown: &[String],
-    df: &DataFrame,
-    checks: &[Check],
-    config: &ImpactConfig,
-) -> Result<RejectReport, Diagnostic> {
-    let s = &config.survey;
-    let mut rejects = Vec::new();
-    let none = BooleanChunked::full("any".into(), false, df.height());
-    let mut rows_bad = none.clone();
-    let mut values_bad = vec![none; config.outcomes.len()];
-    let rows = df
-        .column("__row")
-        .and_then(|c| c.u64().cloned())
-        .map_err(|e| polars_error("data/", e))?;
-    let files = df
-        .column("__file")
-        .and_then(|c| c.u32().cloned())
-        .map_err(|e| polars_error("data/", e))?;
-    for (i, check) in checks.iter().enumerate() {
-        let bad = df
-            .column(&format!("__bad{i}"))
-            .and_then(|c| c.bool().cloned())
-            .map_err(|e| polars_error("data/", e))?;
-        if !bad.any() {
-            continue;
-        }
-        match check.outcome {
-            Some(o) => values_bad[o] = &values_bad[o] | &bad,
-            None => rows_bad = &rows_bad | &bad,
-        }
-        let values = match check.reason {
-            Reason::Duplicate => df.column(&s.id).ok().cloned(),
-            _ => df.column(&check.column).ok().cloned(),
-        };
-        let values = values.and_then(|v| v.str().ok().cloned());
-        for (idx, flagged) in bad.iter().enumerate() {
-            if flagged != Some(true) {
-                continue;
-            }
-            let value = values
-                .as_ref()
-                .and_then(|v| v.get(idx))
-                .unwrap_or("")
-                .to_string();
-            rejects.push(Reject {
-                file: files_shown[files.get(idx).unwrap_or(0) as usize].clone(),
-                row: rows.get(idx).unwrap_or(0),
-                column: check.column.clone(),
-                value,
-                reason: check.reason,
-            });
-        }
-    }
-    rejects.sort_by(|a, b| (&a.file, a.row, a.reason).cmp(&(&b.file, b.row, b.reason)));
-    Ok(RejectReport {
-        rejects,
-        rows: rows_bad,
-        values: values_bad,
-    })
 }
 
 /// Stops when the survey has no rows, when more rows are rejected whole than
