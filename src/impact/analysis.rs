@@ -328,6 +328,14 @@ pub fn analyse_survey(config: ImpactConfig, survey: SurveyData) -> Result<Analys
                     .into_iter()
                     .map(|((_, w, t), c)| ((w, t), c))
                     .collect();
+            // The placebo first: its rows are gone before the rows compared are made.
+            let placebo = match placebo_waves {
+                Some((a, b)) => super::estimate::designs(df, &name, a, b, None, cluster, true)
+                    .map_err(err)?
+                    .get("")
+                    .map(|d| Did::from_design(d, s.se)),
+                None => None,
+            };
             // The rows compared, filtered once for the whole and every breakdown.
             let rows = match s.design {
                 DesignKind::TwoByTwo | DesignKind::EventStudy | DesignKind::Staggered => {
@@ -357,13 +365,6 @@ pub fn analyse_survey(config: ImpactConfig, survey: SurveyData) -> Result<Analys
                 .in_file(&config.path)
                 .help("remove `se` to let berdaya choose, or declare se = \"hc1\""));
             }
-            let placebo = match placebo_waves {
-                Some((a, b)) => super::estimate::designs(df, &name, a, b, None, cluster, true)
-                    .map_err(err)?
-                    .get("")
-                    .map(|d| Did::from_design(d, s.se)),
-                None => None,
-            };
             let (t1, c1) = (
                 trend.get(&(after, true)).copied(),
                 trend.get(&(after, false)).copied(),

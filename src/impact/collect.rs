@@ -255,6 +255,27 @@ fn bools(batch: &DataFrame, name: &str) -> PolarsResult<Vec<bool>> {
 }
 
 impl Collector {
+    /// Makes room for `rows` rows at once (an upper bound of the rows to come, such as the
+    /// files' line count), so the columns do not grow by doubling past what they hold.
+    pub fn reserve(&mut self, rows: usize) {
+        let mut texts: Vec<&mut TextColumn> = vec![&mut self.id, &mut self.wave, &mut self.group];
+        texts.extend(self.start.as_mut());
+        texts.extend(self.cluster.as_mut());
+        texts.extend(self.breakdowns.iter_mut());
+        for t in texts {
+            t.rows.reserve_exact(rows);
+        }
+        self.id_missing.reserve_exact(rows);
+        self.whole_bad.reserve_exact(rows);
+        if let Some(w) = &mut self.weight {
+            w.reserve_exact(rows);
+        }
+        for (values, status) in self.outcomes.iter_mut().zip(&mut self.status) {
+            values.reserve_exact(rows);
+            status.reserve_exact(rows);
+        }
+    }
+
     /// Takes in one batch (rows in file order, batches in order).
     pub fn add(&mut self, batch: &DataFrame) -> PolarsResult<()> {
         let height = batch.height();
@@ -552,9 +573,13 @@ impl Collector {
             levels.push(names);
         }
         for (i, values) in std::mem::take(&mut self.outcomes).into_iter().enumerate() {
-            let values = kept(values);
-            let column: Float64Chunked =
-                values.iter().map(|v| (!v.is_nan()).then_some(*v)).collect();
+            let column: Float64Chunked = values
+                .iter()
+                .zip(&keep)
+                .filter(|(_, k)| **k)
+                .map(|(v, _)| (!v.is_nan()).then_some(*v))
+                .collect();
+            drop(values);
             columns.push(column.with_name(format!("o{i}").into()).into_column());
         }
         columns.push(Column::new("wave".into(), waves));

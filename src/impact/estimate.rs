@@ -109,25 +109,94 @@ pub fn answered_periods(
     )
 }
 
-/// Weighted sums by (level, wave, treated) from which every cell statistic follows, in one pass:
-/// mean = Σwy/Σw and Σ(w·e)² = Σw²y² − 2·mean·Σw²y + mean²·Σw².
-fn cells_frame(lf: LazyFrame, by: Option<&str>, cluster: Option<&str>) -> PolarsResult<DataFrame> {
-    let wy = col("w") * col("y");
-    let ww = col("w") * col("w");
-    let mut group = keys(by);
-    group.extend(cluster.map(col));
-    lf.group_by(group)
-        .agg([
-            len().alias("n"),
-            col("w").sum().alias("sw"),
-            wy.clone().sum().alias("swy"),
-            ww.clone().sum().alias("sww"),
-            (ww.clone() * col("y")).sum().alias("swwy"),
-            (ww * col("y") * col("y")).sum().alias("swwyy"),
-            col("y").sum().alias("sy"),
-            (col("y") * col("y")).sum().alias("syy"),
-        ])
-        .collect()
+/// Weighted sums by (level, wave, treated[, cluster]) from which every cell statistic follows,
+/// in one pass over `rows` (those whose `y` is not null): columns `by`, `wave`, `treated`,
+/// `cluster`, `n` and `sw` = Σw, `swy` = Σwy, `sww` = Σw², `swwy` = Σw²y, `swwyy` = Σw²y²,
+/// `sy` = Σy, `syy` = Σy²; mean = Σwy/Σw and Σ(w·e)² = Σw²y² − 2·mean·Σw²y + mean²·Σw².
+/// Keys are small dense codes, so the sums live in a table indexed by them (a hash map when
+/// the table would be larger than the rows), not in a group-by over the rows.
+fn cells_frame(
+    rows: &DataFrame,
+    y: &str,
+    by: Option<&str>,
+    cluster: Option<&str>,
+) -> PolarsResult<DataFrame> {
+    let values = rows.column(y)?.cast(&DataType::Float64)?;
+    let values = values.f64()?;
+    let w = f64s(rows, "w")?;
+    let wave = u32s(rows, "wave")?;
+    let treated = bools(rows, "treated")?;
+    let level = match by {
+        Some(b) => u32s(rows, b)?,
+        None => vec![0; rows.height()],
+    };
+    let group = match cluster {
+        Some(c) => u32s(rows, c)?,
+        None => vec![0; rows.height()],
+    };
+    let size = |v: &[u32]| v.iter().max().map_or(1, |m| *m as u64 + 1);
+    let (levels, waves, groups) = (size(&level), size(&wave), size(&group));
+    let key = |i: usize| {
+        ((u64::from(level[i]) * waves + u64::from(wave[i])) * 2 + u64::from(treated[i])) * groups
+            + u64::from(group[i])
+    };
+    let cells = levels * waves * 2 * groups;
+    let dense = cells <= rows.height() as u64 + 4096;
+    let mut slot_of = vec![u32::MAX; if dense { cells as usize } else { 0 }];
+    let mut slot_map: PlHashMap<u64, u32> = PlHashMap::new();
+    let mut first_row: Vec<usize> = Vec::new();
+    let mut n: Vec<u32> = Vec::new();
+    let mut sums: Vec<[f64; 7]> = Vec::new();
+    for (i, y) in values.iter().enumerate() {
+        let Some(y) = y else {
+            continue;
+        };
+        let k = key(i);
+        let slot = if dense {
+            &mut slot_of[k as usize]
+        } else {
+            slot_map.entry(k).or_insert(u32::MAX)
+        };
+        if *slot == u32::MAX {
+            *slot = n.len() as u32;
+            first_row.push(i);
+            n.push(0);
+            sums.push([0.0; 7]);
+        }
+        let s = *slot as usize;
+        let (wi, ww) = (w[i], w[i] * w[i]);
+        n[s] += 1;
+        let t = &mut sums[s];
+        t[0] += wi;
+        t[1] += wi * y;
+        t[2] += ww;
+        t[3] += ww * y;
+        t[4] += ww * y * y;
+        t[5] += y;
+        t[6] += y * y;
+    }
+    let mut columns = Vec::new();
+    let pick = |v: &[u32]| first_row.iter().map(|i| v[*i]).collect::<Vec<u32>>();
+    if let Some(b) = by {
+        columns.push(Column::new(b.into(), pick(&level)));
+    }
+    columns.push(Column::new("wave".into(), pick(&wave)));
+    columns.push(Column::new(
+        "treated".into(),
+        first_row.iter().map(|i| treated[*i]).collect::<Vec<bool>>(),
+    ));
+    if let Some(c) = cluster {
+        columns.push(Column::new(c.into(), pick(&group)));
+    }
+    columns.push(Column::new("n".into(), n));
+    for (k, name) in ["sw", "swy", "sww", "swwy", "swwyy", "sy", "syy"]
+        .iter()
+        .enumerate()
+    {
+        let column: Vec<f64> = sums.iter().map(|t| t[k]).collect();
+        columns.push(Column::new((*name).into(), column));
+    }
+    DataFrame::new_infer_height(columns)
 }
 
 /// Summaries of every group in every wave (for trends), by level of `by`.
@@ -137,8 +206,10 @@ pub fn all_cells(
     waves: usize,
     by: By,
 ) -> PolarsResult<BTreeMap<(String, u32, bool), Cell>> {
-    let all: Vec<u32> = (0..waves as u32).collect();
-    let frame = cells_frame(answered(df, outcome, &all), by.map(|b| b.0), None)?;
+    // Every row answering the outcome, without copying them out first (waves are indices
+    // below `waves`).
+    debug_assert!(u32s(df, "wave")?.iter().all(|w| (*w as usize) < waves));
+    let frame = cells_frame(df, outcome, by.map(|b| b.0), None)?;
     read_cells(&frame, by)
 }
 
@@ -292,15 +363,7 @@ pub fn cluster_cells(
     after: u32,
     cluster: &str,
 ) -> PolarsResult<Vec<super::bootstrap::ClusterCells>> {
-    let frame = rows
-        .clone()
-        .lazy()
-        .group_by([col(cluster), col("wave"), col("treated")])
-        .agg([
-            col("w").sum().alias("sw"),
-            (col("w") * col("y")).sum().alias("swy"),
-        ])
-        .collect()?;
+    let frame = cells_frame(rows, "y", None, Some(cluster))?;
     let (g, wave, treated) = (
         u32s(&frame, cluster)?,
         u32s(&frame, "wave")?,
@@ -385,7 +448,7 @@ pub fn designs_of(
 ) -> PolarsResult<BTreeMap<String, Design>> {
     let lf = rows.clone().lazy();
     // One group-by gives the cells and, when a cluster column is declared, its cluster sums.
-    let frame = cells_frame(lf.clone(), by.map(|b| b.0), cluster)?;
+    let frame = cells_frame(rows, "y", by.map(|b| b.0), cluster)?;
     let cells = read_cells(&frame, by)?;
     let respondents = if by_respondent {
         cluster_sums(lf.clone(), after, by, "id", &cells, None)?

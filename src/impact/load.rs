@@ -228,7 +228,10 @@ pub fn load(root: &Path, config: &ImpactConfig) -> Result<SurveyData, Diagnostic
         .max();
     let all = concat(frames, UnionArgs::default()).map_err(|e| polars_error("data/", e))?;
     let (typed, checks) = typed_and_checks(config);
-    let (select, collector) = super::collect::plan(config, labels, checks, typed);
+    let (select, mut collector) = super::collect::plan(config, labels, checks, typed);
+    if let Some(lines) = line_count(root, config) {
+        collector.reserve(lines);
+    }
     // Read, checked and coded batch by batch by the streaming engine: the files' text is never
     // held whole.
     let collector = std::sync::Arc::new(std::sync::Mutex::new(Some(collector)));
@@ -276,6 +279,32 @@ pub fn load(root: &Path, config: &ImpactConfig) -> Result<SurveyData, Diagnostic
         outcomes: c.outcomes,
         rejects: c.rejects,
     })
+}
+
+/// The number of lines of every survey file when all are CSV (at least their number of rows:
+/// the header and quoted line breaks count too), read in blocks of 1 MiB; `None` for other
+/// files or when a file cannot be read (the reading reports that).
+fn line_count(root: &Path, config: &ImpactConfig) -> Option<usize> {
+    use std::io::Read;
+    let mut lines = 0;
+    let mut buffer = vec![0u8; 1 << 20];
+    for name in &config.survey.files {
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with(".parquet") || super::sheet::is_spreadsheet(name) {
+            return None;
+        }
+        let mut file = std::fs::File::open(root.join("data").join(name)).ok()?;
+        loop {
+            let n = file.read(&mut buffer).ok()?;
+            if n == 0 {
+                break;
+            }
+            lines += buffer[..n].iter().filter(|b| **b == b'\n').count();
+        }
+        // A last line without a line break.
+        lines += 1;
+    }
+    Some(lines)
 }
 
 /// Distinct respondents, those with rows in two or more waves, and those with a row among the
