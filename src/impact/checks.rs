@@ -161,7 +161,12 @@ pub(super) fn typed_and_checks(config: &ImpactConfig) -> (Vec<Expr>, Vec<Check>)
                 Reason::NotFinite,
             );
             if let Some([lo, hi]) = o.range {
-                let out = finite.and(value.clone().lt(lit(lo)).or(value.clone().gt(lit(hi))));
+                // A declared missing-value text that reads as a number (`-99`) is not
+                // answered: it is missing, never out of range.
+                let out = answered
+                    .clone()
+                    .and(finite)
+                    .and(value.clone().lt(lit(lo)).or(value.clone().gt(lit(hi))));
                 check(out.clone(), Reason::OutOfRange);
                 usable = usable.and(out.not());
             }

@@ -270,6 +270,43 @@ fn declared_missing_texts_replace_the_defaults_and_ignore_letter_case() {
 }
 
 #[test]
+fn a_declared_missing_number_outside_the_range_is_not_answered_not_rejected() {
+    let waves = ["2024", "2025"];
+    let data = panel(30, &waves, |p, w| match (p, w) {
+        (1, 0) | (4, 1) => "-99".into(),
+        (5, 1) => "-5".into(),
+        _ => base_income(p, w).to_string(),
+    });
+    let config = toml(
+        &waves,
+        &["2024"],
+        &["2025"],
+        r#"missing = ["", "NA", "-99"]"#,
+    )
+    .replace(
+        "type = \"continuous\"\n",
+        "type = \"continuous\"\nrange = [0, 100000000]\n",
+    );
+    let a = analyse(site_with(&config, &[("survei.csv", &data)]).path());
+    // 60 rows: two say -99 (declared missing), one -5 (out of range).
+    assert_eq!(
+        a.survey.outcomes[0],
+        OutcomeCounts {
+            used: 57,
+            missing: 2,
+            rejected: 1
+        }
+    );
+    let located: Vec<(&str, Reason)> = a
+        .survey
+        .rejects
+        .iter()
+        .map(|r| (r.value.as_str(), r.reason))
+        .collect();
+    assert_eq!(located, [("-5", Reason::OutOfRange)]);
+}
+
+#[test]
 fn too_many_bad_values_in_one_outcome_stop_the_build_naming_the_column() {
     let waves = ["2024", "2025"];
     let data = panel(20, &waves, |p, w| {
