@@ -535,7 +535,8 @@ fn mark_y(chart: &Area<'_, '_>, n: f64, i: usize, lines: usize, offset_px: i32) 
 /// Estimates with 95% intervals on one axis, a line at zero; each row's label above its
 /// interval, wrapped to the canvas.
 pub fn forest(id: &str, title: &str, desc: &str, rows: &[Row], axis: &Axis, lang: &str) -> String {
-    let values = rows.iter().flat_map(|r| [r.lo, r.hi]);
+    // The estimates too: a row without an interval still has its dot inside the axis.
+    let values = rows.iter().flat_map(|r| [r.lo, r.value, r.hi]);
     let labels: Vec<Vec<String>> = rows.iter().map(|r| wrap(&r.label, LABEL_CHARS)).collect();
     let lines = labels.iter().map(Vec::len).max().unwrap_or(1);
     horizontal(
@@ -552,17 +553,24 @@ pub fn forest(id: &str, title: &str, desc: &str, rows: &[Row], axis: &Axis, lang
                 ))
                 .expect("zero");
             for (i, r) in rows.iter().enumerate() {
+                // No interval (a standard error of 0 with one degree of freedom gives none) or
+                // no estimate: that mark is left out, never drawn at an infinite coordinate.
+                if !r.value.is_finite() {
+                    continue;
+                }
                 let y = mark_y(chart, n, i, lines, 8);
-                chart
-                    .draw_series(std::iter::once(ErrorBar::new_horizontal(
-                        y,
-                        r.lo,
-                        r.value,
-                        r.hi,
-                        BLUE.stroke_width(2),
-                        8,
-                    )))
-                    .expect("interval");
+                if r.lo.is_finite() && r.hi.is_finite() {
+                    chart
+                        .draw_series(std::iter::once(ErrorBar::new_horizontal(
+                            y,
+                            r.lo,
+                            r.value,
+                            r.hi,
+                            BLUE.stroke_width(2),
+                            8,
+                        )))
+                        .expect("interval");
+                }
                 chart
                     .draw_series(std::iter::once(Circle::new((r.value, y), 4, BLUE.filled())))
                     .expect("dot");
@@ -590,7 +598,7 @@ pub fn bars(
         axis,
         lang,
         |chart, _, n| {
-            for (i, (_, v)) in rows.iter().enumerate() {
+            for (i, (_, v)) in rows.iter().enumerate().filter(|(_, r)| r.1.is_finite()) {
                 let top = mark_y(chart, n, i, lines, 2);
                 let bottom = mark_y(chart, n, i, lines, 16);
                 chart
@@ -767,6 +775,53 @@ mod tests {
             at(wave);
         }
         assert!(!svg.contains("<rect"), "no legend box");
+    }
+
+    #[test]
+    fn estimates_without_an_interval_or_a_value_are_left_out_not_drawn_at_infinity() {
+        let row = |label: &str, value: f64, lo: f64, hi: f64| Row {
+            label: label.into(),
+            value,
+            lo,
+            hi,
+        };
+        let rows = [
+            row("A", 1.0, 0.5, 1.5),
+            row("B", 2.0, f64::NEG_INFINITY, f64::INFINITY),
+            row("C", 3.0, f64::NAN, f64::NAN),
+            row("D", f64::NAN, f64::NAN, f64::NAN),
+        ];
+        let svg = forest("f", "F", "d", &rows, &axis("Impact", ""), "en");
+        check(&svg, "f");
+        // Dots for A, B and C (two more than a chart of A alone), none for D.
+        let alone = forest("f", "F", "d", &rows[..1], &axis("Impact", ""), "en");
+        assert_eq!(
+            svg.matches("<circle").count(),
+            alone.matches("<circle").count() + 2,
+            "{svg}"
+        );
+        assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
+        // Only estimates without intervals, far from 0: the dots are on the canvas.
+        let far = [
+            row("A", 5e7, f64::NAN, f64::NAN),
+            row("B", 4e7, f64::NAN, f64::NAN),
+        ];
+        let svg = forest("f", "F", "d", &far, &axis("Impact (Rp)", "Rp"), "en");
+        check(&svg, "f");
+        for cx in svg.split("<circle cx=\"").skip(1) {
+            let cx: i64 = cx[..cx.find('"').unwrap()].parse().unwrap();
+            assert!((0..=360).contains(&cx), "{svg}");
+        }
+        let bars = bars(
+            "b",
+            "B",
+            "d",
+            &[("A".into(), 1.0), ("B".into(), f64::NAN)],
+            &axis("n", ""),
+            "en",
+        );
+        check(&bars, "b");
+        assert!(!bars.contains("NaN"));
     }
 
     #[test]
