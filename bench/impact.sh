@@ -25,14 +25,16 @@ if [ "$PANDAS" != none ] && ! "$PANDAS" -c 'import pandas, statsmodels, wildboot
   exit 2
 fi
 
-cargo build --release --quiet --bin berdaya --example sample_survey
+# The binary alone (building it with an example would unify dev-dependencies' features into a
+# second build of it).
+cargo build --release --quiet --bin berdaya
 BIN=$PWD/target/release/berdaya
 SITE=$DIR/site-$ROWS
 mkdir -p "$SITE/content" "$SITE/data"
 cp berdaya.toml "$SITE/"
 rm -rf "$SITE/themes" && cp -r themes "$SITE/"
 cp data/impact.toml "$SITE/data/"
-[ -s "$SITE/data/survei.csv" ] || ./target/release/examples/sample_survey "$SITE/data/survei.csv" "$ROWS"
+[ -s "$SITE/data/survei.csv" ] || cargo run --release --quiet --example sample_survey -- "$SITE/data/survei.csv" "$ROWS"
 
 berdaya_cmd="$BIN --root $SITE build --output $DIR/out-berdaya --now $NOW"
 pandas_cmd="$PANDAS scripts/impact_pandas.py $SITE $DIR/out-pandas"

@@ -15,8 +15,8 @@ const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
 fn main() -> std::process::ExitCode {
     // Memory goes back to the system as soon as it is freed, and arenas are committed as they are
     // used; polars reads survey files in blocks rather than mapping them whole. Together they take
-    // the impact pipeline's peak on 10,000,000 survey rows from 2.50 GB to 1.96 GB (max RSS,
-    // bench/impact.sh); time within noise. Both before any other thread exists.
+    // the impact pipeline's peak on 10,000,000 survey rows from 2.5-2.6 GB to 2.0-2.3 GB (max RSS
+    // of single runs, bench/impact.sh); time within noise. Both before any other thread exists.
     // SAFETY: single-threaded here; mimalloc's options may be set at any time.
     unsafe {
         mi_option_set(MI_OPTION_PURGE_DELAY, 0);
