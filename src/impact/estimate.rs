@@ -140,7 +140,10 @@ fn cells_frame(
         ((u64::from(level[i]) * waves + u64::from(wave[i])) * 2 + u64::from(treated[i])) * groups
             + u64::from(group[i])
     };
-    let cells = levels * waves * 2 * groups;
+    let cells = levels
+        .saturating_mul(waves)
+        .saturating_mul(2)
+        .saturating_mul(groups);
     let dense = cells <= rows.height() as u64 + 4096;
     let mut slot_of = vec![u32::MAX; if dense { cells as usize } else { 0 }];
     let mut slot_map: PlHashMap<u64, u32> = PlHashMap::new();
