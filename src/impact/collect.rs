@@ -39,11 +39,7 @@ impl Codes {
             table,
             state,
         } = self;
-        let at = |i: u32| -> &str {
-            let i = i as usize;
-            let start = if i == 0 { 0 } else { ends[i - 1] };
-            &text[start..ends[i]]
-        };
+        let at = |i: u32| slice(text, ends, i);
         match table.entry(hash, |&i| at(i) == t, |&i| state.hash_one(at(i))) {
             Entry::Occupied(e) => *e.get(),
             Entry::Vacant(v) => {
@@ -61,15 +57,20 @@ impl Codes {
         if code == NULL {
             return "";
         }
-        let i = code as usize;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.text[start..self.ends[i]]
+        slice(&self.text, &self.ends, code)
     }
 
     /// Number of distinct texts.
     pub fn len(&self) -> usize {
         self.ends.len()
     }
+}
+
+/// Text `i` of a buffer whose texts end at `ends`.
+fn slice<'a>(text: &'a str, ends: &[usize], i: u32) -> &'a str {
+    let i = i as usize;
+    let start = if i == 0 { 0 } else { ends[i - 1] };
+    &text[start..ends[i]]
 }
 
 /// One text column of the batches, coded row by row.
@@ -255,14 +256,19 @@ fn bools(batch: &DataFrame, name: &str) -> PolarsResult<Vec<bool>> {
 }
 
 impl Collector {
-    /// Makes room for `rows` rows at once (an upper bound of the rows to come, such as the
-    /// files' line count), so the columns do not grow by doubling past what they hold.
-    pub fn reserve(&mut self, rows: usize) {
+    /// Every text column the batches are coded into.
+    fn texts(&mut self) -> Vec<&mut TextColumn> {
         let mut texts: Vec<&mut TextColumn> = vec![&mut self.id, &mut self.wave, &mut self.group];
         texts.extend(self.start.as_mut());
         texts.extend(self.cluster.as_mut());
         texts.extend(self.breakdowns.iter_mut());
-        for t in texts {
+        texts
+    }
+
+    /// Makes room for `rows` rows at once (an upper bound of the rows to come, such as the
+    /// files' line count), so the columns do not grow by doubling past what they hold.
+    pub fn reserve(&mut self, rows: usize) {
+        for t in self.texts() {
             t.rows.reserve_exact(rows);
         }
         self.id_missing.reserve_exact(rows);
@@ -297,12 +303,7 @@ impl Collector {
         // Text columns are coded independently: in parallel.
         {
             use rayon::prelude::*;
-            let mut texts: Vec<&mut TextColumn> =
-                vec![&mut self.id, &mut self.wave, &mut self.group];
-            texts.extend(self.start.as_mut());
-            texts.extend(self.cluster.as_mut());
-            texts.extend(self.breakdowns.iter_mut());
-            texts
+            self.texts()
                 .into_par_iter()
                 .map(|t| t.extend(batch))
                 .collect::<PolarsResult<Vec<()>>>()?;
