@@ -40,6 +40,19 @@ pub fn spawn(
     verbose: bool,
 ) -> Result<JoinHandle<()>, String> {
     let root = session.root().to_path_buf();
+    // The system names changed files under the folder as it resolved it (absolute, links
+    // followed), whatever form the site folder was given in (`.` when `serve` runs inside it):
+    // such paths are mapped back under `root`, which the rebuild classifies them against.
+    let resolved = root.canonicalize().unwrap_or_else(|_| root.clone());
+    let under_root = {
+        let root = root.clone();
+        move |p: PathBuf| -> PathBuf {
+            match p.strip_prefix(&resolved) {
+                Ok(rel) if !p.starts_with(&root) => root.join(rel),
+                _ => p,
+            }
+        }
+    };
     let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
     let mut watcher = notify::recommended_watcher(tx)
         .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
@@ -70,7 +83,7 @@ pub fn spawn(
                     if let Ok(e) = e
                         && relevant(&e.kind)
                     {
-                        paths.extend(e.paths);
+                        paths.extend(e.paths.into_iter().map(&under_root));
                     }
                 };
                 add(first);
@@ -94,7 +107,7 @@ pub fn spawn(
                             if let Ok(e) = e
                                 && relevant(&e.kind)
                             {
-                                paths.extend(e.paths);
+                                paths.extend(e.paths.into_iter().map(&under_root));
                             }
                         }
                         Err(mpsc::RecvTimeoutError::Timeout) => {}

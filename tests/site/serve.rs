@@ -534,12 +534,14 @@ fn get(addr: SocketAddr, target: &str, headers: &str) -> Reply {
 }
 
 /// The `data:` lines of the event stream after build `since`, as they arrive.
-fn events(addr: SocketAddr, since: u64) -> mpsc::Receiver<String> {
+/// The server's events after version `since` (after the current version when `None`).
+fn events(addr: SocketAddr, since: Option<u64>) -> mpsc::Receiver<String> {
     let (tx, rx) = mpsc::channel();
     let mut s = TcpStream::connect(addr).unwrap();
+    let query = since.map_or(String::new(), |v| format!("?since={v}"));
     write!(
         s,
-        "GET /__berdaya/events?since={since} HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n"
+        "GET /__berdaya/events{query} HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n"
     )
     .unwrap();
     std::thread::spawn(move || {
@@ -718,7 +720,7 @@ fn saving_reloads_the_page_and_errors_show_on_it_until_fixed() {
     let root = site.path();
     let server = start(root);
     let addr = server.addr;
-    let rx = events(addr, server.status().version);
+    let rx = events(addr, Some(server.status().version));
     let page = root.join("content/tips/cuaca.md");
     let original = fs::read_to_string(&page).unwrap();
     let out_file = root.join("output/tips/cuaca/index.html");
@@ -801,17 +803,20 @@ fn saving_reloads_the_page_and_errors_show_on_it_until_fixed() {
     assert!(rx.recv_timeout(Duration::from_secs(5)).is_err());
 }
 
-#[test]
-fn serve_command_stops_cleanly_on_ctrl_c() {
-    let site = crate::support::fixture("valid");
+/// `berdaya serve --port 0` started as a user would: in `dir`, with `args` before `serve`.
+/// Returns the process, its remaining output lines and the address it serves at.
+fn serve_command(
+    dir: &Path,
+    args: &[&str],
+) -> (
+    std::process::Child,
+    std::io::Lines<BufReader<std::process::ChildStdout>>,
+    SocketAddr,
+) {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_berdaya"))
-        .args([
-            "--root",
-            site.path().to_str().unwrap(),
-            "serve",
-            "--port",
-            "0",
-        ])
+        .current_dir(dir)
+        .args(args)
+        .args(["serve", "--port", "0"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -827,17 +832,58 @@ fn serve_command_stops_cleanly_on_ctrl_c() {
         .unwrap()
         .parse()
         .unwrap();
-    assert!(addr.ip().is_loopback(), "loopback unless told otherwise");
-    assert_eq!(get(addr, "/", "").status, 200);
-    let _stream = events(addr, 1);
+    (child, lines, addr)
+}
+
+fn interrupt(child: &mut std::process::Child) -> std::process::ExitStatus {
     let kill = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
         .unwrap();
     assert!(kill.success());
-    let status = child.wait().unwrap();
+    child.wait().unwrap()
+}
+
+#[test]
+fn serve_command_stops_cleanly_on_ctrl_c() {
+    let site = crate::support::fixture("valid");
+    let (mut child, mut lines, addr) = serve_command(
+        &std::env::temp_dir(),
+        &["--root", site.path().to_str().unwrap()],
+    );
+    assert!(addr.ip().is_loopback(), "loopback unless told otherwise");
+    assert_eq!(get(addr, "/", "").status, 200);
+    let _stream = events(addr, Some(1));
+    let status = interrupt(&mut child);
     assert!(status.success(), "{status}");
     assert!(lines.any(|l| l.is_ok_and(|l| l == "Stopped.")));
+}
+
+#[test]
+fn serve_command_run_inside_the_site_folder_rebuilds_on_save() {
+    // The usual way: `berdaya serve` in the site's folder, which is then `.`; the system names
+    // changed files by their absolute path.
+    let site = crate::support::fixture("valid");
+    let (mut child, _lines, addr) = serve_command(site.path(), &[]);
+    let rx = events(addr, None);
+    let page = site.path().join("content/tips/cuaca.md");
+    let original = fs::read_to_string(&page).unwrap();
+    fs::write(
+        &page,
+        original.replace("\n\n", "\n\nKabar dari folder situs.\n\n"),
+    )
+    .unwrap();
+    let e = next_event(&rx);
+    assert!(
+        e.starts_with("reload ") && e.contains("\"/tips/cuaca/\""),
+        "{e}"
+    );
+    assert!(
+        get(addr, "/tips/cuaca/", "")
+            .text()
+            .contains("Kabar dari folder situs.")
+    );
+    assert!(interrupt(&mut child).success());
 }
 
 #[test]
