@@ -25,8 +25,6 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
-
 /// Largest gzip-compressed size of one index file, in bytes.
 pub const SHARD_LIMIT: usize = 20 * 1024;
 
@@ -251,127 +249,354 @@ const SKIP: u32 = u32::MAX;
 
 /// Builds one language's index of `docs` (numbered in order) for language `lang`.
 pub fn build<'d>(docs: &'d [Document<'d>], lang: &str) -> IndexFiles {
-    use rayon::prelude::*;
-    // Each document's words and weights, counted in parallel a block of documents at a time
-    // (the counts of every document at once would take more memory than their texts); each
-    // distinct word stemmed once. Terms by number, each word's stems as term numbers, each
-    // term's postings in document order (a document's words are visited together, so its entry
-    // is the list's last).
-    // A document's words with their weights: the text's counted words, borrowed, with the
-    // title's, tags' and description's added (the only words allocated here).
-    let count = |d: &'d Document<'d>| -> Vec<(std::borrow::Cow<'d, str>, u32)> {
-        let mut extra: Fast<String, u32> = Fast::default();
-        let mut add = |text: &str, weight: u32| {
-            for_each_word(text, |w| match extra.get_mut(w) {
-                Some(&mut SKIP) => {}
-                Some(slot) => *slot = (*slot + weight).min(255),
-                None => {
-                    // A stop word is kept as SKIP, so it is looked for in STOP once.
-                    let first = if STOP.contains(&w) {
-                        SKIP
-                    } else {
-                        weight.min(255)
-                    };
-                    extra.insert(w.to_string(), first);
-                }
-            });
-        };
-        add(&d.title, 3);
-        for t in &d.tags {
-            add(t, 3);
-        }
-        add(&d.description, 2);
-        let mut found = Vec::with_capacity(d.words.counts.len() + extra.len());
-        for (w, n) in d.words.iter() {
-            match extra.remove(w) {
-                Some(SKIP) => {}
-                Some(more) => found.push((std::borrow::Cow::Borrowed(w), (n + more).min(255))),
-                None => found.push((std::borrow::Cow::Borrowed(w), n)),
-            }
-        }
-        found.extend(
-            extra
-                .into_iter()
-                .filter(|(_, n)| *n != SKIP)
-                .map(|(w, n)| (std::borrow::Cow::Owned(w), n)),
-        );
-        found
-    };
-    let mut term_of: Fast<String, u32> = Fast::default();
-    let mut term_names: Vec<String> = Vec::new();
-    let mut stemmed: Fast<String, Vec<u32>> = Fast::default();
-    let mut postings: Vec<Vec<(u32, u32)>> = Vec::new();
-    const BLOCK: usize = 512;
-    for (b, block) in docs.chunks(BLOCK).enumerate() {
-        let per_doc: Vec<Vec<(std::borrow::Cow<str>, u32)>> = block.par_iter().map(count).collect();
-        for (k, found) in per_doc.into_iter().enumerate() {
-            let n = (b * BLOCK + k) as u32;
-            for (w, weight) in found {
-                let ids = match stemmed.get(w.as_ref()) {
-                    Some(ids) => ids,
-                    None => {
-                        let ids = stems(&w, lang)
-                            .into_iter()
-                            .map(|s| match term_of.get(&s) {
-                                Some(&id) => id,
-                                None => {
-                                    let id = term_names.len() as u32;
-                                    term_of.insert(s.clone(), id);
-                                    term_names.push(s);
-                                    postings.push(Vec::new());
-                                    id
-                                }
-                            })
-                            .collect();
-                        stemmed.entry(w.into_owned()).or_insert(ids)
-                    }
+    let fingerprints = vec![0; docs.len()];
+    Index::new(lang, false).update(&fingerprints, |n| docs[n].clone())
+}
+
+/// A document's words with their weights: the text's counted words, borrowed, with the
+/// title's, tags' and description's added (the only words allocated here).
+fn weighed_words<'d>(d: &'d Document<'d>) -> Vec<(std::borrow::Cow<'d, str>, u32)> {
+    let mut extra: Fast<String, u32> = Fast::default();
+    let mut add = |text: &str, weight: u32| {
+        for_each_word(text, |w| match extra.get_mut(w) {
+            Some(&mut SKIP) => {}
+            Some(slot) => *slot = (*slot + weight).min(255),
+            None => {
+                // A stop word is kept as SKIP, so it is looked for in STOP once.
+                let first = if STOP.contains(&w) {
+                    SKIP
+                } else {
+                    weight.min(255)
                 };
-                for &id in ids.iter() {
-                    let list = &mut postings[id as usize];
-                    match list.last_mut() {
-                        Some((d, w)) if *d == n => *w = (*w + weight).min(255),
-                        _ => list.push((n, weight)),
-                    }
+                extra.insert(w.to_string(), first);
+            }
+        });
+    };
+    add(&d.title, 3);
+    for t in &d.tags {
+        add(t, 3);
+    }
+    add(&d.description, 2);
+    let mut found = Vec::with_capacity(d.words.counts.len() + extra.len());
+    for (w, n) in d.words.iter() {
+        match extra.remove(w) {
+            Some(SKIP) => {}
+            Some(more) => found.push((std::borrow::Cow::Borrowed(w), (n + more).min(255))),
+            None => found.push((std::borrow::Cow::Borrowed(w), n)),
+        }
+    }
+    found.extend(
+        extra
+            .into_iter()
+            .filter(|(_, n)| *n != SKIP)
+            .map(|(w, n)| (std::borrow::Cow::Owned(w), n)),
+    );
+    found
+}
+
+/// A document as the index last saw it.
+#[derive(Default)]
+struct Seen {
+    /// The caller's fingerprint of the document.
+    fingerprint: u64,
+    /// Its terms and weights (`term << 8 | weight`, by term), when kept for updates.
+    terms: Vec<u32>,
+    /// Its `[url, title, snippet]` row as JSON.
+    row: String,
+}
+
+/// One language's index that can be brought up to date: every term's postings in document
+/// order, the JSON of every term, and the compressed size of every file measured. An update
+/// where a few documents changed recounts those documents alone, and compresses only the
+/// files whose text changed; its files equal a fresh [`build`]'s for the same documents.
+///
+/// Memory: with `keep` (the dev server), each document's terms (4 bytes a term) and every
+/// term's JSON stay between updates; without, only the postings while building.
+pub struct Index {
+    lang: String,
+    keep: bool,
+    docs: Vec<Seen>,
+    term_of: Fast<String, u32>,
+    term_names: Vec<String>,
+    /// Each distinct word's stems as term numbers.
+    stemmed: Fast<String, Vec<u32>>,
+    /// Each term's (document, weight), by document.
+    postings: Vec<Vec<(u32, u32)>>,
+    /// Each term's `"term":[doc,weight,...]` (heaviest first, at most [`MAX_POSTINGS`]), or
+    /// `None` when its postings changed since it was made.
+    json: Vec<Option<String>>,
+    /// Terms with postings, sorted by name; `None` when terms came or went.
+    sorted: Option<Vec<u32>>,
+    /// Compressed size of a file's text, by its length and hash.
+    gz: Fast<(usize, u64), usize>,
+}
+
+impl Index {
+    /// An empty index of language `lang`; `keep` keeps what updates need (see [`Index`]).
+    pub fn new(lang: &str, keep: bool) -> Index {
+        Index {
+            lang: lang.to_string(),
+            keep,
+            docs: Vec::new(),
+            term_of: Fast::default(),
+            term_names: Vec::new(),
+            stemmed: Fast::default(),
+            postings: Vec::new(),
+            json: Vec::new(),
+            sorted: None,
+            gz: Fast::default(),
+        }
+    }
+
+    /// The index of `fingerprints.len()` documents, document `n` being `doc(n)`: only the
+    /// documents whose fingerprint differs from the last update's are asked for and counted
+    /// (all of them the first time, when their number changed, or without `keep`).
+    pub fn update<'d>(
+        &mut self,
+        fingerprints: &[u64],
+        doc: impl Fn(usize) -> Document<'d> + Sync,
+    ) -> IndexFiles {
+        use rayon::prelude::*;
+        if !self.keep || fingerprints.len() != self.docs.len() {
+            self.reset(fingerprints, &doc);
+        } else {
+            let changed: Vec<usize> = (0..fingerprints.len())
+                .filter(|&n| self.docs[n].fingerprint != fingerprints[n])
+                .collect();
+            let made: Vec<Document> = changed.par_iter().map(|&n| doc(n)).collect();
+            for (&n, d) in changed.iter().zip(&made) {
+                let found = weighed_words(d);
+                let terms = self.terms_of(found);
+                self.replace(n as u32, terms);
+                let seen = &mut self.docs[n];
+                seen.fingerprint = fingerprints[n];
+                seen.row = row_json(d);
+            }
+        }
+        self.files()
+    }
+
+    /// Counts every document afresh, a block at a time in parallel (the counts of every
+    /// document at once would take more memory than their texts).
+    fn reset<'d>(&mut self, fingerprints: &[u64], doc: &(impl Fn(usize) -> Document<'d> + Sync)) {
+        use rayon::prelude::*;
+        self.docs.clear();
+        for list in &mut self.postings {
+            list.clear();
+        }
+        self.json.iter_mut().for_each(|j| *j = None);
+        self.sorted = None;
+        const BLOCK: usize = 512;
+        let n_docs = fingerprints.len();
+        for start in (0..n_docs).step_by(BLOCK) {
+            let block: Vec<Document> = (start..(start + BLOCK).min(n_docs))
+                .into_par_iter()
+                .map(doc)
+                .collect();
+            let per_doc: Vec<(Vec<(std::borrow::Cow<str>, u32)>, String)> = block
+                .par_iter()
+                .map(|d| (weighed_words(d), row_json(d)))
+                .collect();
+            for (k, (found, row)) in per_doc.into_iter().enumerate() {
+                let n = (start + k) as u32;
+                let terms = self.terms_of(found);
+                for &t in &terms {
+                    self.postings[(t >> 8) as usize].push((n, t & 0xff));
                 }
+                self.docs.push(Seen {
+                    fingerprint: fingerprints[n as usize],
+                    terms: if self.keep { terms } else { Vec::new() },
+                    row,
+                });
             }
         }
     }
-    for list in &mut postings {
-        list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        list.truncate(MAX_POSTINGS);
-    }
-    let mut terms: Vec<(&str, &[(u32, u32)])> = term_names
-        .iter()
-        .map(String::as_str)
-        .zip(postings.iter().map(Vec::as_slice))
-        .collect();
-    terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let mut out = IndexFiles::default();
-    shard(&terms, 1, &mut out);
-    out.keys.sort();
-    // Document chunks: as many per file as keep every file within the limit.
-    #[derive(Serialize)]
-    struct Row<'a>(&'a str, &'a str, &'a str);
-    let rows: Vec<Row> = docs
-        .iter()
-        .map(|d| Row(&d.url, &d.title, &d.snippet))
-        .collect();
-    let mut per = 256usize;
-    let chunks = loop {
-        let chunks: Vec<String> = rows
-            .chunks(per.max(1))
-            .map(|c| serde_json::to_string(c).unwrap_or_default())
-            .collect();
-        if per <= 1 || chunks.iter().all(|c| gzip_len(c) <= SHARD_LIMIT) {
-            break chunks;
+
+    /// A document's terms with their weights (`term << 8 | weight`, by term): each word's
+    /// stems, a term reached by several words weighing their sum (at most 255).
+    fn terms_of(&mut self, found: Vec<(std::borrow::Cow<str>, u32)>) -> Vec<u32> {
+        let mut terms: Vec<(u32, u32)> = Vec::with_capacity(found.len() * 2);
+        for (w, weight) in found {
+            let ids = match self.stemmed.get(w.as_ref()) {
+                Some(ids) => ids,
+                None => {
+                    let ids = stems(&w, &self.lang)
+                        .into_iter()
+                        .map(|s| match self.term_of.get(&s) {
+                            Some(&id) => id,
+                            None => {
+                                let id = self.term_names.len() as u32;
+                                self.term_of.insert(s.clone(), id);
+                                self.term_names.push(s);
+                                self.postings.push(Vec::new());
+                                self.json.push(None);
+                                self.sorted = None;
+                                id
+                            }
+                        })
+                        .collect();
+                    self.stemmed.entry(w.into_owned()).or_insert(ids)
+                }
+            };
+            terms.extend(ids.iter().map(|&id| (id, weight)));
         }
-        per /= 2;
-    };
-    out.per_chunk = per.max(1);
-    for (i, c) in chunks.into_iter().enumerate() {
-        out.files.push((format!("d-{i}.json"), c));
+        terms.sort_unstable_by_key(|t| t.0);
+        let mut out: Vec<u32> = Vec::with_capacity(terms.len());
+        for (id, weight) in terms {
+            match out.last_mut() {
+                Some(last) if *last >> 8 == id => {
+                    *last = (id << 8) | ((*last & 0xff) + weight).min(255);
+                }
+                _ => out.push((id << 8) | weight.min(255)),
+            }
+        }
+        out
     }
-    out
+
+    /// Replaces document `n`'s postings with `terms`: only the terms whose weight for it
+    /// changed are touched.
+    fn replace(&mut self, n: u32, terms: Vec<u32>) {
+        let old = std::mem::take(&mut self.docs[n as usize].terms);
+        let (mut i, mut k) = (0, 0);
+        loop {
+            let (o, t) = (old.get(i).copied(), terms.get(k).copied());
+            // Old entries go first (a term whose weight changed: the old one, then the new).
+            let remove = match (o, t) {
+                (None, None) => break,
+                (Some(o), Some(t)) if o == t => {
+                    i += 1;
+                    k += 1;
+                    continue;
+                }
+                (Some(o), Some(t)) => o >> 8 <= t >> 8,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+            };
+            if let (true, Some(o)) = (remove, o) {
+                let list = &mut self.postings[(o >> 8) as usize];
+                if let Ok(at) = list.binary_search_by_key(&n, |p| p.0) {
+                    list.remove(at);
+                }
+                if list.is_empty() {
+                    self.sorted = None;
+                }
+                self.json[(o >> 8) as usize] = None;
+                i += 1;
+            } else if let Some(t) = t {
+                let list = &mut self.postings[(t >> 8) as usize];
+                match list.binary_search_by_key(&n, |p| p.0) {
+                    Ok(at) => list[at].1 = t & 0xff,
+                    Err(at) => {
+                        if list.is_empty() {
+                            self.sorted = None;
+                        }
+                        list.insert(at, (n, t & 0xff));
+                    }
+                }
+                self.json[(t >> 8) as usize] = None;
+                k += 1;
+            }
+        }
+        self.docs[n as usize].terms = terms;
+    }
+
+    /// Every file of the index, as [`build`] describes them.
+    fn files(&mut self) -> IndexFiles {
+        let mut gz = std::mem::take(&mut self.gz);
+        let mut measured: Fast<(usize, u64), usize> = Fast::default();
+        let mut measure = |text: &str| -> usize {
+            let key = (text.len(), crate::common::hash::text_hash(text));
+            let len = *gz.entry(key).or_insert_with(|| gzip_len(text));
+            measured.insert(key, len);
+            len
+        };
+        for (t, json) in self.json.iter_mut().enumerate() {
+            if json.is_none() && !self.postings[t].is_empty() {
+                *json = Some(term_json(&self.term_names[t], &self.postings[t]));
+            }
+        }
+        let sorted = self.sorted.get_or_insert_with(|| {
+            let mut sorted: Vec<u32> = (0..self.term_names.len() as u32)
+                .filter(|&t| !self.postings[t as usize].is_empty())
+                .collect();
+            sorted.sort_unstable_by(|a, b| {
+                self.term_names[*a as usize].cmp(&self.term_names[*b as usize])
+            });
+            sorted
+        });
+        let terms: Vec<(&str, &str)> = sorted
+            .iter()
+            .map(|&t| {
+                (
+                    self.term_names[t as usize].as_str(),
+                    self.json[t as usize].as_deref().unwrap_or_default(),
+                )
+            })
+            .collect();
+        let mut out = IndexFiles::default();
+        shard(&terms, 1, &mut out, &mut measure);
+        out.keys.sort();
+        // Document chunks: as many per file as keep every file within the limit.
+        let mut per = 256usize;
+        let chunks = loop {
+            let chunks: Vec<String> = self
+                .docs
+                .chunks(per.max(1))
+                .map(|c| {
+                    let mut json = String::from("[");
+                    for (i, d) in c.iter().enumerate() {
+                        if i > 0 {
+                            json.push(',');
+                        }
+                        json.push_str(&d.row);
+                    }
+                    json.push(']');
+                    json
+                })
+                .collect();
+            if per <= 1 || chunks.iter().all(|c| measure(c) <= SHARD_LIMIT) {
+                break chunks;
+            }
+            per /= 2;
+        };
+        out.per_chunk = per.max(1);
+        for (i, c) in chunks.into_iter().enumerate() {
+            out.files.push((format!("d-{i}.json"), c));
+        }
+        if self.keep {
+            // Sizes of files no longer made are forgotten.
+            self.gz = measured;
+        } else {
+            self.json.clear();
+            self.postings.clear();
+            self.docs.clear();
+        }
+        out
+    }
+}
+
+/// A document's `[url, title, snippet]` as JSON.
+fn row_json(d: &Document) -> String {
+    serde_json::to_string(&(&d.url, &d.title, &d.snippet)).unwrap_or_default()
+}
+
+/// `"term":[doc,weight,...]`: the heaviest documents first (ties by document), at most
+/// [`MAX_POSTINGS`].
+fn term_json(term: &str, postings: &[(u32, u32)]) -> String {
+    use std::fmt::Write as _;
+    let mut list = postings.to_vec();
+    list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    list.truncate(MAX_POSTINGS);
+    let mut json = serde_json::to_string(term).unwrap_or_default();
+    json.push_str(":[");
+    for (k, (d, w)) in list.iter().enumerate() {
+        if k > 0 {
+            json.push(',');
+        }
+        let _ = write!(json, "{d},{w}");
+    }
+    json.push(']');
+    json
 }
 
 /// The first `len` characters of `term`.
@@ -381,9 +606,15 @@ fn key_of(term: &str, len: usize) -> &str {
         .map_or(term, |(i, _)| &term[..i])
 }
 
-/// Writes `terms` (sorted) in shards keyed by their first `len` characters, splitting any
-/// shard over the limit by one more character.
-fn shard(terms: &[(&str, &[(u32, u32)])], len: usize, out: &mut IndexFiles) {
+/// Writes `terms` (sorted, each with its JSON) in shards keyed by their first `len`
+/// characters, splitting any shard over the limit by one more character; `measure` gives a
+/// text's compressed size.
+fn shard(
+    terms: &[(&str, &str)],
+    len: usize,
+    out: &mut IndexFiles,
+    measure: &mut impl FnMut(&str) -> usize,
+) {
     // Sorted terms with the same first characters are neighbours.
     let mut start = 0;
     while start < terms.len() {
@@ -402,7 +633,7 @@ fn shard(terms: &[(&str, &[(u32, u32)])], len: usize, out: &mut IndexFiles) {
             .max()
             .unwrap_or(0);
         // Splitting helps only while the group holds more than one term.
-        if group.len() > 1 && longest > len && gzip_len(&json) > SHARD_LIMIT {
+        if group.len() > 1 && longest > len && measure(&json) > SHARD_LIMIT {
             // Terms exactly `len` long stay in this key's shard; longer ones go one deeper.
             let (own, deeper): (Vec<_>, Vec<_>) =
                 group.iter().partition(|(t, _)| t.chars().count() <= len);
@@ -411,7 +642,7 @@ fn shard(terms: &[(&str, &[(u32, u32)])], len: usize, out: &mut IndexFiles) {
                     .push((format!("t-{}.json", hex(key)), shard_json(own.iter())));
                 out.keys.push(key.to_string());
             }
-            shard(&deeper, len + 1, out);
+            shard(&deeper, len + 1, out, measure);
         } else {
             out.files.push((format!("t-{}.json", hex(key)), json));
             out.keys.push(key.to_string());
@@ -420,22 +651,13 @@ fn shard(terms: &[(&str, &[(u32, u32)])], len: usize, out: &mut IndexFiles) {
 }
 
 /// `{"term":[doc,weight,doc,weight,...],...}` of terms in order.
-fn shard_json<'a>(group: impl Iterator<Item = &'a (&'a str, &'a [(u32, u32)])>) -> String {
-    use std::fmt::Write as _;
+fn shard_json<'a>(group: impl Iterator<Item = &'a (&'a str, &'a str)>) -> String {
     let mut json = String::from("{");
-    for (i, (term, list)) in group.enumerate() {
+    for (i, (_, term)) in group.enumerate() {
         if i > 0 {
             json.push(',');
         }
-        json.push_str(&serde_json::to_string(term).unwrap_or_default());
-        json.push_str(":[");
-        for (k, (d, w)) in list.iter().enumerate() {
-            if k > 0 {
-                json.push(',');
-            }
-            let _ = write!(json, "{d},{w}");
-        }
-        json.push(']');
+        json.push_str(term);
     }
     json.push('}');
     json
@@ -481,6 +703,99 @@ mod tests {
         got.sort();
         assert_eq!(got, [("jemur", 2), ("rumput", 1)]);
         assert_eq!(w.snippet, "Dan dan jemur dan Jemur rumput, dan.");
+    }
+
+    /// Documents whose words are drawn from a small vocabulary by `seed`.
+    fn made_docs(count: usize, seed: u64) -> Vec<Document<'static>> {
+        let mut x = seed;
+        let mut next = move || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) as usize
+        };
+        (0..count)
+            .map(|i| {
+                let words: Vec<String> = (0..40 + next() % 200)
+                    .map(|_| format!("menjemur{} kata{}", next() % 300, next() % 2000))
+                    .collect();
+                Document {
+                    url: format!("/tips/{i}/"),
+                    title: format!("Judul {} rumput", next() % 500),
+                    snippet: format!("Ringkasan {}", next() % 50),
+                    tags: vec![format!("tag{}", next() % 30)],
+                    description: if next() % 3 == 0 {
+                        format!("jemuran {}", next() % 100)
+                    } else {
+                        String::new()
+                    },
+                    words: std::borrow::Cow::Owned(TextWords::of(&words.join(" "))),
+                }
+            })
+            .collect()
+    }
+
+    fn fingerprints(docs: &[Document]) -> Vec<u64> {
+        docs.iter()
+            .map(|d| {
+                crate::common::hash::hash_of((
+                    &d.url,
+                    &d.title,
+                    &d.snippet,
+                    &d.tags,
+                    &d.description,
+                    d.words.hash,
+                ))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_index_brought_up_to_date_equals_one_built_afresh() {
+        let mut docs = made_docs(1200, 1);
+        let mut index = Index::new("id", true);
+        let same = |got: &IndexFiles, docs: &[Document]| {
+            let want = build(docs, "id");
+            assert_eq!(got.keys, want.keys);
+            assert_eq!(got.per_chunk, want.per_chunk);
+            assert_eq!(got.files, want.files);
+        };
+        let got = index.update(&fingerprints(&docs), |n| docs[n].clone());
+        same(&got, &docs);
+        let other = made_docs(1200, 2);
+        // Texts, titles and descriptions changed; a word no other page has comes and goes;
+        // every page of a term left; nothing changed.
+        for step in 0..6 {
+            match step {
+                0 => {
+                    docs[7] = Document {
+                        url: "/tips/7/".into(),
+                        ..other[7].clone()
+                    }
+                }
+                1 => {
+                    docs[3].words = std::borrow::Cow::Owned(TextWords::of("satusatunya kata1"));
+                    docs[900].title = "Zzz judul baru".into();
+                }
+                2 => docs[3].words = std::borrow::Cow::Owned(TextWords::of("kata1 kata2")),
+                3 => {
+                    for (i, d) in docs.iter_mut().enumerate().filter(|(i, _)| i % 5 == 0) {
+                        *d = Document {
+                            url: format!("/tips/{i}/"),
+                            ..other[i].clone()
+                        };
+                    }
+                }
+                4 => docs[0].description = "deskripsi menjemur jemuran".into(),
+                _ => {}
+            }
+            let got = index.update(&fingerprints(&docs), |n| docs[n].clone());
+            same(&got, &docs);
+        }
+        // Another number of documents: counted afresh.
+        docs.truncate(700);
+        let got = index.update(&fingerprints(&docs), |n| docs[n].clone());
+        same(&got, &docs);
     }
 
     #[test]

@@ -82,6 +82,9 @@ pub struct Site {
     photo_hash: u64,
     /// By language: the fingerprint of the last search index made and the files it wrote.
     search_files: std::sync::Mutex<HashMap<String, (u64, Vec<String>)>>,
+    /// By language: the index kept between builds of the dev server, with the fingerprint of
+    /// what its entries are made with (see [`crate::search::Index`]).
+    search_index: std::sync::Mutex<HashMap<String, (u64, crate::search::Index)>>,
 }
 
 impl Site {
@@ -126,6 +129,7 @@ impl Site {
             photo_stats: Default::default(),
             photo_hash: 0,
             search_files: Default::default(),
+            search_index: Default::default(),
         };
         site.make_photos();
         site.make_reports();

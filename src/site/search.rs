@@ -186,16 +186,24 @@ impl Site {
                     p.lang == lang && p.meta.in_search_index
                 })
                 .collect();
+            // Each document's inputs, then the whole index's.
+            let doc_fps: Vec<u64> = picked
+                .iter()
+                .map(|&i| {
+                    let p = &self.content.pages[i];
+                    crate::common::hash::hash_of((
+                        &p.url,
+                        &p.meta.title,
+                        &p.meta.description,
+                        results[i].words.hash,
+                        &p.taxonomies,
+                    ))
+                })
+                .collect();
+            let base = self.fp("search", "search.html").finish();
             let fp = || {
                 let mut fp = self.fp("search", "search.html");
-                for &i in &picked {
-                    let p = &self.content.pages[i];
-                    fp.add(&p.url)
-                        .add(&p.meta.title)
-                        .add(&p.meta.description)
-                        .add(results[i].words.hash)
-                        .add(&p.taxonomies);
-                }
+                fp.add(&doc_fps);
                 fp.finish()
             };
             // The files are known once the index is built: reuse the last build's list while
@@ -211,13 +219,14 @@ impl Site {
             let (files, made) = match remembered {
                 Some(files) => (files, None),
                 None => {
-                    let made = self.search_outputs(&lang, &picked, results);
+                    let made = self.search_outputs(&lang, &picked, results, base, &doc_fps, out);
                     (made.0.iter().map(|o| o.file()).collect(), Some(made))
                 }
             };
             if let Fresh::Render = out.unit(UnitKey::Search(lang.clone()), || fp, files.clone()) {
-                let (outputs, ds) =
-                    made.unwrap_or_else(|| self.search_outputs(&lang, &picked, results));
+                let (outputs, ds) = made.unwrap_or_else(|| {
+                    self.search_outputs(&lang, &picked, results, base, &doc_fps, out)
+                });
                 diags.extend(ds);
                 for o in outputs {
                     let written = match o {
@@ -235,42 +244,60 @@ impl Site {
         diags
     }
 
-    /// The search page, A–Z pages and index files of `lang`, made from the pages `picked`.
+    /// The search page, A–Z pages and index files of `lang`, made from the pages `picked`
+    /// (`doc_fps`: each one's fingerprint as the index sees it; `fp`: what every document's
+    /// entry is made with). The index of the last build is brought up to date when the output
+    /// keeps units between builds (the dev server): only changed pages are recounted.
     fn search_outputs(
         &self,
         lang: &str,
         picked: &[usize],
         results: &[std::sync::Arc<PageResult>],
+        fp: u64,
+        doc_fps: &[u64],
+        out: &Output,
     ) -> (Vec<SearchOutput>, Vec<Diagnostic>) {
         let mut diags = Vec::new();
         let mut outputs = Vec::new();
         let base = self.search_url(lang);
-        let docs: Vec<Document> = picked
-            .iter()
-            .map(|&i| {
-                let p = &self.content.pages[i];
-                let words = &results[i].words;
-                Document {
-                    url: p.url.clone(),
-                    title: p.meta.title.clone(),
-                    snippet: if p.meta.description.is_empty() {
-                        words.snippet.clone()
-                    } else {
-                        search::snippet(&p.meta.description)
-                    },
-                    tags: p
-                        .taxonomies
-                        .iter()
-                        .flat_map(|(tax, terms)| {
-                            terms.iter().map(move |t| self.term_label(tax, t, &p.lang))
-                        })
-                        .collect(),
-                    description: p.meta.description.clone(),
-                    words: std::borrow::Cow::Borrowed(words),
-                }
-            })
-            .collect();
-        let index = search::build(&docs, lang);
+        let document = |i: usize| -> Document {
+            let p = &self.content.pages[i];
+            let words = &results[i].words;
+            Document {
+                url: p.url.clone(),
+                title: p.meta.title.clone(),
+                snippet: if p.meta.description.is_empty() {
+                    words.snippet.clone()
+                } else {
+                    search::snippet(&p.meta.description)
+                },
+                tags: p
+                    .taxonomies
+                    .iter()
+                    .flat_map(|(tax, terms)| {
+                        terms.iter().map(move |t| self.term_label(tax, t, &p.lang))
+                    })
+                    .collect(),
+                description: p.meta.description.clone(),
+                words: std::borrow::Cow::Borrowed(words),
+            }
+        };
+        let index = {
+            let mut kept = self.search_index.lock().expect("search index");
+            let keep = out.tracks_units();
+            let (made_with, index) = kept
+                .entry(lang.to_string())
+                .or_insert_with(|| (fp, search::Index::new(lang, keep)));
+            if *made_with != fp {
+                *made_with = fp;
+                *index = search::Index::new(lang, keep);
+            }
+            let files = index.update(doc_fps, |n| document(picked[n]));
+            if !keep {
+                kept.remove(lang);
+            }
+            files
+        };
         for (name, json) in &index.files {
             outputs.push(SearchOutput::File(
                 format!("{base}indeks/{name}"),
@@ -281,15 +308,16 @@ impl Site {
         // Letters that lower-case alike (K and the Kelvin sign) share one page.
         let mut by_letter: BTreeMap<String, Vec<Entry>> = BTreeMap::new();
         let mut shown_letter: BTreeMap<String, String> = BTreeMap::new();
-        for d in &docs {
-            let letter = first_letter(&d.title);
+        for &i in picked {
+            let p = &self.content.pages[i];
+            let letter = first_letter(&p.meta.title);
             let letter = shown_letter
                 .entry(letter_slug(&letter))
                 .or_insert(letter)
                 .clone();
             by_letter.entry(letter).or_default().push(Entry {
-                title: d.title.clone(),
-                url: d.url.clone(),
+                title: p.meta.title.clone(),
+                url: p.url.clone(),
             });
         }
         for list in by_letter.values_mut() {
@@ -359,7 +387,7 @@ impl Site {
             next_url: next,
             tags: tags.clone(),
             all_tags_url: all_tags_url.clone(),
-            pages: docs.len(),
+            pages: picked.len(),
         };
         let title = self.string(lang, "search_title");
         let mut write = |url: &str, v: SearchView| {
