@@ -253,9 +253,12 @@ pub fn build<'d>(docs: &'d [Document<'d>], lang: &str) -> IndexFiles {
     Index::new(lang, false).update(&fingerprints, |n| docs[n].clone())
 }
 
+/// A document's words with their weights.
+type Weighed<'d> = Vec<(std::borrow::Cow<'d, str>, u32)>;
+
 /// A document's words with their weights: the text's counted words, borrowed, with the
 /// title's, tags' and description's added (the only words allocated here).
-fn weighed_words<'d>(d: &'d Document<'d>) -> Vec<(std::borrow::Cow<'d, str>, u32)> {
+fn weighed_words<'d>(d: &'d Document<'d>) -> Weighed<'d> {
     let mut extra: Fast<String, u32> = Fast::default();
     let mut add = |text: &str, weight: u32| {
         for_each_word(text, |w| match extra.get_mut(w) {
@@ -393,7 +396,7 @@ impl Index {
                 .into_par_iter()
                 .map(doc)
                 .collect();
-            let per_doc: Vec<(Vec<(std::borrow::Cow<str>, u32)>, String)> = block
+            let per_doc: Vec<(Weighed, String)> = block
                 .par_iter()
                 .map(|d| (weighed_words(d), row_json(d)))
                 .collect();
@@ -414,7 +417,7 @@ impl Index {
 
     /// A document's terms with their weights (`term << 8 | weight`, by term): each word's
     /// stems, a term reached by several words weighing their sum (at most 255).
-    fn terms_of(&mut self, found: Vec<(std::borrow::Cow<str>, u32)>) -> Vec<u32> {
+    fn terms_of(&mut self, found: Weighed) -> Vec<u32> {
         let mut terms: Vec<(u32, u32)> = Vec::with_capacity(found.len() * 2);
         for (w, weight) in found {
             let ids = match self.stemmed.get(w.as_ref()) {
