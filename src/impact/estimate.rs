@@ -22,6 +22,32 @@ pub struct Design {
     pub people: usize,
 }
 
+/// A numeric column's values as a slice: borrowed when the column is of type `T` in one chunk
+/// without nulls (the typed survey and the rows made from it), else copied, cast to `T`, nulls
+/// as `null`.
+pub(super) fn column_values<'a, T: PolarsNumericType>(
+    df: &'a DataFrame,
+    name: &str,
+    null: T::Native,
+) -> PolarsResult<std::borrow::Cow<'a, [T::Native]>> {
+    let column = df.column(name)?;
+    if column.dtype() == &T::get_static_dtype()
+        && let Ok(slice) = column.as_materialized_series().unpack::<T>()?.cont_slice()
+    {
+        return Ok(std::borrow::Cow::Borrowed(slice));
+    }
+    let cast = column.cast(&T::get_static_dtype())?;
+    let ca = cast.as_materialized_series().unpack::<T>()?;
+    Ok(std::borrow::Cow::Owned(
+        ca.iter().map(|v| v.unwrap_or(null)).collect(),
+    ))
+}
+
+/// [`column_values`] of a code column (`u32`, nulls as 0).
+fn codes<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<std::borrow::Cow<'a, [u32]>> {
+    column_values::<UInt32Type>(df, name, 0)
+}
+
 pub(super) fn f64s(df: &DataFrame, name: &str) -> PolarsResult<Vec<f64>> {
     Ok(df
         .column(name)?
@@ -62,13 +88,6 @@ fn level_names(frame: &DataFrame, by: By) -> PolarsResult<Vec<String>> {
             .collect()),
         None => Ok(vec![String::new(); frame.height()]),
     }
-}
-
-fn keys(by: Option<&str>) -> Vec<Expr> {
-    by.into_iter()
-        .map(col)
-        .chain([col("wave"), col("treated")])
-        .collect()
 }
 
 /// Rows answering `outcome` in `waves`, with the answer as `y`.
@@ -123,22 +142,23 @@ fn cells_frame(
 ) -> PolarsResult<DataFrame> {
     let values = rows.column(y)?.cast(&DataType::Float64)?;
     let values = values.f64()?;
-    let w = f64s(rows, "w")?;
-    let wave = u32s(rows, "wave")?;
+    // The columns as they are (no copies): a million rows would otherwise cost 20 MB a call.
+    let w = column_values::<Float64Type>(rows, "w", f64::NAN)?;
+    let wave = codes(rows, "wave")?;
     let treated = bools(rows, "treated")?;
-    let level = match by {
-        Some(b) => u32s(rows, b)?,
-        None => vec![0; rows.height()],
-    };
-    let group = match cluster {
-        Some(c) => u32s(rows, c)?,
-        None => vec![0; rows.height()],
-    };
+    let level = by.map(|b| codes(rows, b)).transpose()?;
+    let group = cluster.map(|c| codes(rows, c)).transpose()?;
+    let at = |v: &Option<std::borrow::Cow<[u32]>>, i: usize| v.as_ref().map_or(0, |v| v[i]);
     let size = |v: &[u32]| v.iter().max().map_or(1, |m| *m as u64 + 1);
-    let (levels, waves, groups) = (size(&level), size(&wave), size(&group));
+    let (levels, waves, groups) = (
+        level.as_deref().map_or(1, size),
+        size(&wave),
+        group.as_deref().map_or(1, size),
+    );
     let key = |i: usize| {
-        ((u64::from(level[i]) * waves + u64::from(wave[i])) * 2 + u64::from(treated[i])) * groups
-            + u64::from(group[i])
+        ((u64::from(at(&level, i)) * waves + u64::from(wave[i])) * 2 + u64::from(treated[i]))
+            * groups
+            + u64::from(at(&group, i))
     };
     let cells = levels
         .saturating_mul(waves)
@@ -180,16 +200,16 @@ fn cells_frame(
     }
     let mut columns = Vec::new();
     let pick = |v: &[u32]| first_row.iter().map(|i| v[*i]).collect::<Vec<u32>>();
-    if let Some(b) = by {
-        columns.push(Column::new(b.into(), pick(&level)));
+    if let (Some(b), Some(level)) = (by, &level) {
+        columns.push(Column::new(b.into(), pick(level)));
     }
     columns.push(Column::new("wave".into(), pick(&wave)));
     columns.push(Column::new(
         "treated".into(),
         first_row.iter().map(|i| treated[*i]).collect::<Vec<bool>>(),
     ));
-    if let Some(c) = cluster {
-        columns.push(Column::new(c.into(), pick(&group)));
+    if let (Some(c), Some(group)) = (cluster, &group) {
+        columns.push(Column::new(c.into(), pick(group)));
     }
     columns.push(Column::new("n".into(), n));
     for (k, name) in ["sw", "swy", "sww", "swwy", "swwyy", "sy", "syy"]
@@ -264,41 +284,48 @@ fn read_cells(frame: &DataFrame, by: By) -> PolarsResult<BTreeMap<(String, u32, 
         .collect())
 }
 
+/// Where a cluster's sums come from: the rows compared themselves (clusters of respondents,
+/// who answer once per wave: each row is a group; Σwy and Σw are its own w·y and w), or a
+/// frame of sums by cell and cluster ([`cells_frame`]: `sw`, `swy`).
+enum ClusterSource<'a> {
+    Rows(&'a DataFrame),
+    Sums(&'a DataFrame),
+}
+
 /// Σ_g u_g² and the number of clusters, by level, for clusters in column `cluster`:
 /// u_g = Σ_cells s·(Σwy − mean·Σw)/Σw_cell over the cluster's rows in each cell, with s = +1
-/// for participants after and comparison before, −1 otherwise.
+/// for participants after and comparison before, −1 otherwise. One pass, no copies of the rows.
 fn cluster_sums(
-    lf: LazyFrame,
+    source: ClusterSource,
     after: u32,
     by: By,
     cluster: &str,
     cells: &BTreeMap<(String, u32, bool), Cell>,
-    frame: Option<DataFrame>,
 ) -> PolarsResult<BTreeMap<String, (f64, usize)>> {
-    let column = by.map(|b| b.0);
-    let mut group = keys(column);
-    group.push(col(cluster));
-    let frame = if let Some(frame) = frame {
-        frame
-    } else if cluster == "id" {
-        // A respondent answers once per wave (duplicates were rejected): rows are the groups.
-        let mut cols = group;
-        cols.push((col("w") * col("y")).alias("swy"));
-        cols.push(col("w").alias("sw"));
-        lf.select(cols).collect()?
-    } else {
-        lf.group_by(group)
-            .agg([
-                (col("w") * col("y")).sum().alias("swy"),
-                col("w").sum().alias("sw"),
-            ])
-            .collect()?
+    let frame = match source {
+        ClusterSource::Rows(f) | ClusterSource::Sums(f) => f,
+    };
+    // Σwy and Σw of group row i.
+    let (first, second) = match source {
+        ClusterSource::Rows(_) => (
+            column_values::<Float64Type>(frame, "w", f64::NAN)?,
+            column_values::<Float64Type>(frame, "y", f64::NAN)?,
+        ),
+        ClusterSource::Sums(_) => (
+            column_values::<Float64Type>(frame, "swy", f64::NAN)?,
+            column_values::<Float64Type>(frame, "sw", f64::NAN)?,
+        ),
+    };
+    let per_row = matches!(source, ClusterSource::Rows(_));
+    let sums_of = |i: usize| -> (f64, f64) {
+        if per_row {
+            (first[i] * second[i], first[i])
+        } else {
+            (first[i], second[i])
+        }
     };
     // Work on integer codes: one row per cluster and cell, up to one per respondent and wave.
-    let codes = match by {
-        Some((b, _)) => u32s(&frame, b)?,
-        None => vec![0; frame.height()],
-    };
+    let level = by.map(|(b, _)| codes(frame, b)).transpose()?;
     let names: Vec<String> = match by {
         Some((_, names)) => names.to_vec(),
         None => vec![String::new()],
@@ -311,9 +338,9 @@ fn cluster_sums(
         .map(|(i, n)| (n.as_str(), i as u32))
         .collect();
     let (wave, treated, g) = (
-        u32s(&frame, "wave")?,
-        bools(&frame, "treated")?,
-        u32s(&frame, cluster)?,
+        codes(frame, "wave")?,
+        bools(frame, "treated")?,
+        codes(frame, cluster)?,
     );
     let waves = wave.iter().max().map_or(0, |m| *m as usize + 1);
     let cell_index = |code: u32, wave: u32, treated: bool| {
@@ -327,13 +354,12 @@ fn cluster_sums(
             cell_of[cell_index(*code, *wave, *treated)] = Some((c.mean, c.sum_w));
         }
     }
-    let (swy, sw) = (f64s(&frame, "swy")?, f64s(&frame, "sw")?);
     let groups = g.iter().max().map_or(0, |m| *m as usize + 1);
     let mut u = vec![0.0f64; names.len() * groups];
     let mut seen = vec![false; names.len() * groups];
     for i in 0..frame.height() {
-        let Some(Some((mean, sum_w))) = cell_of.get(cell_index(codes[i], wave[i], treated[i]))
-        else {
+        let code = level.as_ref().map_or(0, |l| l[i]);
+        let Some(Some((mean, sum_w))) = cell_of.get(cell_index(code, wave[i], treated[i])) else {
             continue;
         };
         let sign = if treated[i] == (wave[i] == after) {
@@ -341,8 +367,9 @@ fn cluster_sums(
         } else {
             -1.0
         };
-        let k = codes[i] as usize * groups + g[i] as usize;
-        u[k] += sign * (swy[i] - mean * sw[i]) / sum_w;
+        let k = code as usize * groups + g[i] as usize;
+        let (swy, sw) = sums_of(i);
+        u[k] += sign * (swy - mean * sw) / sum_w;
         seen[k] = true;
     }
     let mut sums: BTreeMap<u32, (f64, usize)> = BTreeMap::new();
@@ -385,26 +412,20 @@ pub fn cluster_cells(
 /// period after), and distinct respondents. Ids are dense codes, so a vector of flags does it
 /// without a group-by.
 fn panel_counts(
-    lf: LazyFrame,
+    rows: &DataFrame,
     after: u32,
     by: By,
 ) -> PolarsResult<BTreeMap<String, (usize, usize)>> {
-    let column = by.map(|b| b.0);
-    let mut cols = vec![col("id"), col("wave")];
-    cols.extend(column.map(col));
-    let frame = lf.select(cols).collect()?;
-    let ids = u32s(&frame, "id")?;
-    let waves = u32s(&frame, "wave")?;
-    let codes = match column {
-        Some(b) => u32s(&frame, b)?,
-        None => vec![0; frame.height()],
-    };
+    let ids = codes(rows, "id")?;
+    let waves = codes(rows, "wave")?;
+    let level = by.map(|(b, _)| codes(rows, b)).transpose()?;
+    let level_at = |i: usize| level.as_ref().map_or(0, |l| l[i]);
     // Bit 1: a row before; bit 2: a row after.
     let mut seen = vec![0u8; ids.iter().max().map_or(0, |m| *m as usize + 1)];
     let mut level_of = vec![0u32; seen.len()];
-    for ((id, wave), code) in ids.iter().zip(&waves).zip(&codes) {
+    for (i, (id, wave)) in ids.iter().zip(waves.iter()).enumerate() {
         seen[*id as usize] |= if *wave == after { 2 } else { 1 };
-        level_of[*id as usize] = *code;
+        level_of[*id as usize] = level_at(i);
     }
     let mut counts: BTreeMap<u32, (usize, usize)> = BTreeMap::new();
     for (id, bits) in seen.iter().enumerate() {
@@ -449,20 +470,25 @@ pub fn designs_of(
     cluster: Option<&str>,
     by_respondent: bool,
 ) -> PolarsResult<BTreeMap<String, Design>> {
-    let lf = rows.clone().lazy();
-    // One group-by gives the cells and, when a cluster column is declared, its cluster sums.
+    // One pass gives the cells and, when a cluster column is declared, its cluster sums.
     let frame = cells_frame(rows, "y", by.map(|b| b.0), cluster)?;
     let cells = read_cells(&frame, by)?;
     let respondents = if by_respondent {
-        cluster_sums(lf.clone(), after, by, "id", &cells, None)?
+        cluster_sums(ClusterSource::Rows(rows), after, by, "id", &cells)?
     } else {
         BTreeMap::new()
     };
     let clusters = match cluster {
-        Some(c) => Some(cluster_sums(lf.clone(), after, by, c, &cells, Some(frame))?),
+        Some(c) => Some(cluster_sums(
+            ClusterSource::Sums(&frame),
+            after,
+            by,
+            c,
+            &cells,
+        )?),
         None => None,
     };
-    let panel = panel_counts(lf, after, by)?;
+    let panel = panel_counts(rows, after, by)?;
     let mut out: BTreeMap<String, Design> = BTreeMap::new();
     for ((level, wave, treated), cell) in cells {
         let d = out.entry(level).or_default();
