@@ -35,8 +35,10 @@ pub enum UnitKey {
     NotFound(String),
     /// The impact report's pages and downloads in a language.
     Impact(String),
-    /// A language's search page, A–Z pages and search index.
+    /// A language's search page and search index.
     Search(String),
+    /// A language's A–Z pages of titles.
+    SearchAz(String),
     /// A file copied as it is, by its output path.
     Asset(String),
 }
@@ -56,6 +58,7 @@ impl std::fmt::Display for UnitKey {
             UnitKey::NotFound(x) => write!(f, "404 page ({x})"),
             UnitKey::Impact(x) => write!(f, "impact report ({x})"),
             UnitKey::Search(x) => write!(f, "search ({x})"),
+            UnitKey::SearchAz(x) => write!(f, "A–Z pages ({x})"),
             UnitKey::Asset(x) => write!(f, "file {x}"),
         }
     }

@@ -103,7 +103,7 @@ impl Site {
             UnitKey::Taxonomy(url) => (format!("the taxonomy list {url} (berdaya.toml)"), None),
             UnitKey::Impact(_) => ("the impact report (data/impact.toml)".to_string(), None),
             UnitKey::NotFound(_) => ("the page-not-found page".to_string(), None),
-            UnitKey::Search(_) => ("the search pages".to_string(), None),
+            UnitKey::Search(_) | UnitKey::SearchAz(_) => ("the search pages".to_string(), None),
             UnitKey::Feed(url) => (format!("the Atom feed {url}"), None),
             UnitKey::Sitemap => ("the sitemap".to_string(), None),
             UnitKey::Robots => ("the generated robots.txt".to_string(), None),

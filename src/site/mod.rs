@@ -80,8 +80,9 @@ pub struct Site {
     photo_stats: std::sync::Mutex<PhotoStats>,
     /// Hash of every photo's address, key and size: part of what every page is made from.
     photo_hash: u64,
-    /// By language: the fingerprint of the last search index made and the files it wrote.
-    search_files: std::sync::Mutex<HashMap<String, (u64, Vec<String>)>>,
+    /// By search unit (index, A–Z pages) of each language: the fingerprint of the last one
+    /// made and the files it wrote.
+    search_files: std::sync::Mutex<HashMap<crate::output::UnitKey, (u64, Vec<String>)>>,
     /// By language: the index kept between builds of the dev server, with the fingerprint of
     /// what its entries are made with (see [`crate::search::Index`]).
     search_index: std::sync::Mutex<HashMap<String, (u64, crate::search::Index)>>,

@@ -41,11 +41,12 @@ struct SearchView {
     index_url: String,
     /// The script: `/cari.js`.
     script_url: &'static str,
-    /// Every term shard's key, space-separated, and documents per chunk.
+    /// Every term shard's key, space-separated, and documents per chunk (empty and 0 on the A–Z
+    /// pages, which are made again only when titles change, not with the index).
     shards: String,
     per_chunk: usize,
     /// Hash of the index files: the script asks for `t-…json?v=VERSION`, so a kept copy of one
-    /// version is never mixed with files of another.
+    /// version is never mixed with files of another. Empty on the A–Z pages.
     version: String,
     letters: Vec<Letter>,
     /// The letter this A–Z page lists, or none on the search page.
@@ -186,7 +187,7 @@ impl Site {
                     p.lang == lang && p.meta.in_search_index
                 })
                 .collect();
-            // Each document's inputs, then the whole index's.
+            // Each document's inputs as the index sees them; the A–Z pages need titles only.
             let doc_fps: Vec<u64> = picked
                 .iter()
                 .map(|&i| {
@@ -201,56 +202,75 @@ impl Site {
                 })
                 .collect();
             let base = self.fp("search", "search.html").finish();
-            let fp = || {
-                let mut fp = self.fp("search", "search.html");
-                fp.add(&doc_fps);
-                fp.finish()
-            };
-            // The files are known once the index is built: reuse the last build's list while
-            // the inputs are the same.
-            let fp = fp();
-            let remembered = self
-                .search_files
-                .lock()
-                .expect("search files")
-                .get(&lang)
-                .filter(|(f, _)| *f == fp)
-                .map(|(_, files)| files.clone());
-            let (files, made) = match remembered {
-                Some(files) => (files, None),
-                None => {
-                    let made = self.search_outputs(&lang, &picked, results, base, &doc_fps, out);
-                    (made.0.iter().map(|o| o.file()).collect(), Some(made))
+            for part in [Part::Index, Part::Az] {
+                let fp = {
+                    let mut fp = self.fp("search", "search.html");
+                    fp.add(part as u8);
+                    match part {
+                        Part::Index => {
+                            fp.add(&doc_fps);
+                        }
+                        Part::Az => {
+                            for &i in &picked {
+                                let p = &self.content.pages[i];
+                                fp.add(&p.url).add(&p.meta.title).add(&p.taxonomies);
+                            }
+                        }
+                    }
+                    fp.finish()
+                };
+                // The files are known once they are made: reuse the last build's list while
+                // the inputs are the same.
+                let key = match part {
+                    Part::Index => UnitKey::Search(lang.clone()),
+                    Part::Az => UnitKey::SearchAz(lang.clone()),
+                };
+                let remembered = self
+                    .search_files
+                    .lock()
+                    .expect("search files")
+                    .get(&key)
+                    .filter(|(f, _)| *f == fp)
+                    .map(|(_, files)| files.clone());
+                let make =
+                    || self.search_outputs(&lang, part, &picked, results, base, &doc_fps, out);
+                let (files, made) = match remembered {
+                    Some(files) => (files, None),
+                    None => {
+                        let made = make();
+                        (made.0.iter().map(|o| o.file()).collect(), Some(made))
+                    }
+                };
+                if let Fresh::Render = out.unit(key.clone(), || fp, files.clone()) {
+                    let (outputs, ds) = made.unwrap_or_else(make);
+                    diags.extend(ds);
+                    for o in outputs {
+                        let written = match o {
+                            SearchOutput::Page(url, html) => out.write_page(&url, html, None),
+                            SearchOutput::File(path, json) => out.write(&path, json.as_bytes()),
+                        };
+                        diags.extend(written.err());
+                    }
                 }
-            };
-            if let Fresh::Render = out.unit(UnitKey::Search(lang.clone()), || fp, files.clone()) {
-                let (outputs, ds) = made.unwrap_or_else(|| {
-                    self.search_outputs(&lang, &picked, results, base, &doc_fps, out)
-                });
-                diags.extend(ds);
-                for o in outputs {
-                    let written = match o {
-                        SearchOutput::Page(url, html) => out.write_page(&url, html, None),
-                        SearchOutput::File(path, json) => out.write(&path, json.as_bytes()),
-                    };
-                    diags.extend(written.err());
-                }
+                self.search_files
+                    .lock()
+                    .expect("search files")
+                    .insert(key, (fp, files));
             }
-            self.search_files
-                .lock()
-                .expect("search files")
-                .insert(lang.clone(), (fp, files));
         }
         diags
     }
 
-    /// The search page, A–Z pages and index files of `lang`, made from the pages `picked`
-    /// (`doc_fps`: each one's fingerprint as the index sees it; `fp`: what every document's
-    /// entry is made with). The index of the last build is brought up to date when the output
-    /// keeps units between builds (the dev server): only changed pages are recounted.
+    /// The search page and index files (`Part::Index`) or the A–Z pages (`Part::Az`) of
+    /// `lang`, made from the pages `picked` (`doc_fps`: each one's fingerprint as the index sees
+    /// it; `fp`: what every document's entry is made with). The index of the last build is
+    /// brought up to date when the output keeps units between builds (the dev server): only
+    /// changed pages are recounted.
+    #[allow(clippy::too_many_arguments)]
     fn search_outputs(
         &self,
         lang: &str,
+        part: Part,
         picked: &[usize],
         results: &[std::sync::Arc<PageResult>],
         fp: u64,
@@ -282,7 +302,10 @@ impl Site {
                 words: std::borrow::Cow::Borrowed(words),
             }
         };
-        let index = {
+        let index = if part == Part::Az {
+            // The A–Z pages show no index: they are made again only when titles change.
+            search::IndexFiles::default()
+        } else {
             let mut kept = self.search_index.lock().expect("search index");
             let keep = out.tracks_units();
             let (made_with, index) = kept
@@ -359,10 +382,14 @@ impl Site {
             tags.sort_by_key(|l| l.label.to_lowercase());
         }
         let shards = index.keys.join(" ");
-        let version = format!(
-            "{:x}",
-            crate::common::hash::hash_of(&index.files) & 0xffff_ffff
-        );
+        let version = if part == Part::Az {
+            String::new()
+        } else {
+            format!(
+                "{:x}",
+                crate::common::hash::hash_of(&index.files) & 0xffff_ffff
+            )
+        };
         let view = |letter: Option<String>,
                     entries: Vec<Entry>,
                     prev: Option<String>,
@@ -399,7 +426,10 @@ impl Site {
                 Err(d) => diags.push(d),
             }
         };
-        write(&base, view(None, Vec::new(), None, None));
+        if part == Part::Index {
+            write(&base, view(None, Vec::new(), None, None));
+            return (outputs, diags);
+        }
         for (l, list) in by_letter {
             let url = format!("{base}{}/", letter_slug(&l));
             let chunks: Vec<Vec<Entry>> = {
@@ -426,6 +456,13 @@ impl Site {
         }
         (outputs, diags)
     }
+}
+
+/// The two units of a language's search: the search page with the index, and the A–Z pages.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Index,
+    Az,
 }
 
 /// One file of a language's search: a page (minified and measured) or an index file.
