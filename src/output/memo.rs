@@ -74,7 +74,8 @@ pub struct Unit {
     /// builds means its files need not be made again.
     pub fp: u64,
     /// The files the unit makes, as paths relative to the output folder.
-    pub files: Vec<String>,
+    /// Shared: a unit kept from the last build is carried over without copying its list.
+    pub files: Arc<[String]>,
     /// What the renderer kept of the unit, or `None` when it kept nothing (yet).
     pub payload: Option<Payload>,
 }
@@ -216,7 +217,7 @@ impl Output {
             .prev
             .units
             .get(&key)
-            .filter(|u| !m.force && u.fp == fp && u.files == files);
+            .filter(|u| !m.force && u.fp == fp && *u.files == *files);
         let fresh = match kept {
             Some(u) => Fresh::Keep(u.payload.clone()),
             None => Fresh::Render,
@@ -225,7 +226,14 @@ impl Output {
             Fresh::Keep(p) => p.clone(),
             Fresh::Render => None,
         };
-        m.shard(&key).insert(key, Unit { fp, files, payload });
+        m.shard(&key).insert(
+            key,
+            Unit {
+                fp,
+                files: files.into(),
+                payload,
+            },
+        );
         fresh
     }
 
@@ -283,10 +291,10 @@ impl Output {
                 if let Some(owner) = claims.files.get(folder) {
                     found.push(collision(folder, owner, true));
                 }
-                claims
-                    .folders
-                    .entry(folder.to_string())
-                    .or_insert_with(|| key.clone());
+                // Most folders are claimed already (`blog/` by every post): no copy then.
+                if !claims.folders.contains_key(folder) {
+                    claims.folders.insert(folder.to_string(), key.clone());
+                }
             }
         }
         drop(claims);

@@ -1,7 +1,7 @@
 //! Taxonomy pages: the list of a taxonomy's terms and each term's paginated listing, in every
 //! language.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -71,14 +71,18 @@ impl Site {
     /// ("Rumput Laut", "rumput-laut") are one term, shown with the first spelling in sort order.
     fn terms_of(&self, lang: &str, tax: &str) -> BTreeMap<String, Vec<usize>> {
         let mut by_slug: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+        // Each distinct spelling slugified once (a few dozen terms over thousands of pages).
+        let mut slugs: HashMap<&str, String> = HashMap::new();
         for (i, p) in self.content.pages.iter().enumerate() {
             if p.lang == lang
                 && let Some(ts) = p.taxonomies.get(tax)
             {
                 for t in ts {
-                    let entry = by_slug
-                        .entry(slug::slugify(t))
-                        .or_insert_with(|| (t.clone(), Vec::new()));
+                    let slug = slugs.entry(t.as_str()).or_insert_with(|| slug::slugify(t));
+                    if !by_slug.contains_key(slug.as_str()) {
+                        by_slug.insert(slug.clone(), (t.clone(), Vec::new()));
+                    }
+                    let entry = by_slug.get_mut(slug.as_str()).expect("inserted");
                     if *t < entry.0 {
                         entry.0 = t.clone();
                     }
