@@ -339,13 +339,16 @@ pub fn analyse_survey(config: ImpactConfig, survey: SurveyData) -> Result<Analys
             // The rows compared, filtered once for the whole and every breakdown.
             let rows = match s.design {
                 DesignKind::TwoByTwo | DesignKind::EventStudy | DesignKind::Staggered => {
-                    super::estimate::answered(df, &name, &[before, after])
+                    super::estimate::Compared::new(df, &name, &[before, after])
                 }
-                DesignKind::Pooled => {
-                    super::estimate::answered_periods(df, &name, &pre, &post, (before, after))
-                }
+                DesignKind::Pooled => super::estimate::Compared::periods(
+                    df,
+                    &name,
+                    &pre,
+                    &post,
+                    (before, after),
+                ),
             }
-            .collect()
             .map_err(err)?;
             let main =
                 super::estimate::designs_of(&rows, after, None, cluster, true).map_err(err)?;

@@ -108,73 +108,127 @@ pub fn answered(df: &DataFrame, outcome: &str, waves: &[u32]) -> LazyFrame {
     )
 }
 
-/// Rows answering `outcome` in the `pre` or `post` waves, with the answer as `y` and the wave
-/// replaced by its period: `before` for every pre wave, `after` for every post wave (the pooled
-/// design compares the periods).
-pub fn answered_periods(
-    df: &DataFrame,
-    outcome: &str,
-    pre: &[u32],
-    post: &[u32],
-    (before, after): (u32, u32),
-) -> LazyFrame {
-    let all: Vec<u32> = pre.iter().chain(post).copied().collect();
-    let post = Series::new("post".into(), post.to_vec());
-    answered(df, outcome, &all).with_column(
-        when(col("wave").is_in(lit(post).implode(false), false))
-            .then(lit(after))
-            .otherwise(lit(before))
-            .alias("wave"),
-    )
+/// The rows one comparison reads, without copying the survey's columns: which rows of the
+/// typed survey answer the outcome in the waves compared, their answers, and, when waves are
+/// pooled, each row's period. 12 bytes a row (16 pooled) instead of a copy of every column.
+pub struct Compared<'a> {
+    df: &'a DataFrame,
+    rows: Vec<u32>,
+    y: Vec<f64>,
+    /// The period (`before` or `after`) of each row when waves are pooled.
+    period: Option<Vec<u32>>,
+}
+
+impl<'a> Compared<'a> {
+    /// Rows of `df` (the typed survey) answering `outcome` in `waves`.
+    pub fn new(df: &'a DataFrame, outcome: &str, waves: &[u32]) -> PolarsResult<Compared<'a>> {
+        let wave = codes(df, "wave")?;
+        let y = df.column(outcome)?.cast(&DataType::Float64)?;
+        let (mut rows, mut ys) = (Vec::new(), Vec::new());
+        for (i, v) in y.f64()?.iter().enumerate() {
+            if let Some(v) = v
+                && waves.contains(&wave[i])
+            {
+                rows.push(i as u32);
+                ys.push(v);
+            }
+        }
+        Ok(Compared {
+            df,
+            rows,
+            y: ys,
+            period: None,
+        })
+    }
+
+    /// Rows answering `outcome` in the `pre` or `post` waves, each in its period: `before` for
+    /// every pre wave, `after` for every post wave (the pooled design compares the periods).
+    pub fn periods(
+        df: &'a DataFrame,
+        outcome: &str,
+        pre: &[u32],
+        post: &[u32],
+        (before, after): (u32, u32),
+    ) -> PolarsResult<Compared<'a>> {
+        let all: Vec<u32> = pre.iter().chain(post).copied().collect();
+        let mut c = Compared::new(df, outcome, &all)?;
+        let wave = codes(df, "wave")?;
+        c.period = Some(
+            c.rows
+                .iter()
+                .map(|&r| {
+                    if post.contains(&wave[r as usize]) {
+                        after
+                    } else {
+                        before
+                    }
+                })
+                .collect(),
+        );
+        Ok(c)
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// True when no row answers.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Each row as (row of the survey, answer, wave or period).
+    fn each<'s>(&'s self, wave: &'s [u32]) -> impl Iterator<Item = (usize, f64, u32)> + 's {
+        (0..self.rows.len()).map(move |k| {
+            let r = self.rows[k] as usize;
+            let w = self.period.as_ref().map_or(wave[r], |p| p[k]);
+            (r, self.y[k], w)
+        })
+    }
 }
 
 /// Weighted sums by (level, wave, treated[, cluster]) from which every cell statistic follows,
-/// in one pass over `rows` (those whose `y` is not null): columns `by`, `wave`, `treated`,
-/// `cluster`, `n` and `sw` = Σw, `swy` = Σwy, `sww` = Σw², `swwy` = Σw²y, `swwyy` = Σw²y²,
-/// `sy` = Σy, `syy` = Σy²; mean = Σwy/Σw and Σ(w·e)² = Σw²y² − 2·mean·Σw²y + mean²·Σw².
-/// Keys are small dense codes, so the sums live in a table indexed by them (a hash map when
-/// the table would be larger than the rows), not in a group-by over the rows.
+/// in one pass over `rows` of the typed survey `df` (each as its row, answer and wave): columns
+/// `by`, `wave`, `treated`, `cluster`, `n` and `sw` = Σw, `swy` = Σwy, `sww` = Σw², `swwy` =
+/// Σw²y, `swwyy` = Σw²y², `sy` = Σy, `syy` = Σy²; mean = Σwy/Σw and Σ(w·e)² = Σw²y² −
+/// 2·mean·Σw²y + mean²·Σw². Keys are small dense codes, so the sums live in a table indexed by
+/// them (a hash map when the table would be larger than the survey), not in a group-by.
 fn cells_frame(
-    rows: &DataFrame,
-    y: &str,
+    df: &DataFrame,
+    rows: impl Iterator<Item = (usize, f64, u32)>,
     by: Option<&str>,
     cluster: Option<&str>,
 ) -> PolarsResult<DataFrame> {
-    let values = rows.column(y)?.cast(&DataType::Float64)?;
-    let values = values.f64()?;
     // The columns as they are (no copies): a million rows would otherwise cost 20 MB a call.
-    let w = column_values::<Float64Type>(rows, "w", f64::NAN)?;
-    let wave = codes(rows, "wave")?;
-    let treated = bools(rows, "treated")?;
-    let level = by.map(|b| codes(rows, b)).transpose()?;
-    let group = cluster.map(|c| codes(rows, c)).transpose()?;
+    let w = column_values::<Float64Type>(df, "w", f64::NAN)?;
+    let treated = bools(df, "treated")?;
+    let level = by.map(|b| codes(df, b)).transpose()?;
+    let group = cluster.map(|c| codes(df, c)).transpose()?;
     let at = |v: &Option<std::borrow::Cow<[u32]>>, i: usize| v.as_ref().map_or(0, |v| v[i]);
     let size = |v: &[u32]| v.iter().max().map_or(1, |m| *m as u64 + 1);
     let (levels, waves, groups) = (
         level.as_deref().map_or(1, size),
-        size(&wave),
+        size(&codes(df, "wave")?),
         group.as_deref().map_or(1, size),
     );
-    let key = |i: usize| {
-        ((u64::from(at(&level, i)) * waves + u64::from(wave[i])) * 2 + u64::from(treated[i]))
-            * groups
+    let key = |i: usize, wave: u32| {
+        ((u64::from(at(&level, i)) * waves + u64::from(wave)) * 2 + u64::from(treated[i])) * groups
             + u64::from(at(&group, i))
     };
     let cells = levels
         .saturating_mul(waves)
         .saturating_mul(2)
         .saturating_mul(groups);
-    let dense = cells <= rows.height() as u64 + 4096;
+    let dense = cells <= df.height() as u64 + 4096;
     let mut slot_of = vec![u32::MAX; if dense { cells as usize } else { 0 }];
     let mut slot_map: PlHashMap<u64, u32> = PlHashMap::new();
-    let mut first_row: Vec<usize> = Vec::new();
+    // The first row of each cell and its wave (or period).
+    let mut first_row: Vec<(usize, u32)> = Vec::new();
     let mut n: Vec<u32> = Vec::new();
     let mut sums: Vec<[f64; 7]> = Vec::new();
-    for (i, y) in values.iter().enumerate() {
-        let Some(y) = y else {
-            continue;
-        };
-        let k = key(i);
+    for (i, y, wave) in rows {
+        let k = key(i, wave);
         let slot = if dense {
             &mut slot_of[k as usize]
         } else {
@@ -182,7 +236,7 @@ fn cells_frame(
         };
         if *slot == u32::MAX {
             *slot = n.len() as u32;
-            first_row.push(i);
+            first_row.push((i, wave));
             n.push(0);
             sums.push([0.0; 7]);
         }
@@ -199,14 +253,20 @@ fn cells_frame(
         t[6] += y * y;
     }
     let mut columns = Vec::new();
-    let pick = |v: &[u32]| first_row.iter().map(|i| v[*i]).collect::<Vec<u32>>();
+    let pick = |v: &[u32]| first_row.iter().map(|(i, _)| v[*i]).collect::<Vec<u32>>();
     if let (Some(b), Some(level)) = (by, &level) {
         columns.push(Column::new(b.into(), pick(level)));
     }
-    columns.push(Column::new("wave".into(), pick(&wave)));
+    columns.push(Column::new(
+        "wave".into(),
+        first_row.iter().map(|(_, w)| *w).collect::<Vec<u32>>(),
+    ));
     columns.push(Column::new(
         "treated".into(),
-        first_row.iter().map(|i| treated[*i]).collect::<Vec<bool>>(),
+        first_row
+            .iter()
+            .map(|(i, _)| treated[*i])
+            .collect::<Vec<bool>>(),
     ));
     if let (Some(c), Some(group)) = (cluster, &group) {
         columns.push(Column::new(c.into(), pick(group)));
@@ -231,8 +291,15 @@ pub fn all_cells(
 ) -> PolarsResult<BTreeMap<(String, u32, bool), Cell>> {
     // Every row answering the outcome, without copying them out first (waves are indices
     // below `waves`).
-    debug_assert!(u32s(df, "wave")?.iter().all(|w| (*w as usize) < waves));
-    let frame = cells_frame(df, outcome, by.map(|b| b.0), None)?;
+    let wave = codes(df, "wave")?;
+    debug_assert!(wave.iter().all(|w| (*w as usize) < waves));
+    let y = df.column(outcome)?.cast(&DataType::Float64)?;
+    let rows = y
+        .f64()?
+        .iter()
+        .enumerate()
+        .filter_map(|(i, y)| Some((i, y?, wave[i])));
+    let frame = cells_frame(df, rows, by.map(|b| b.0), None)?;
     read_cells(&frame, by)
 }
 
@@ -287,9 +354,9 @@ fn read_cells(frame: &DataFrame, by: By) -> PolarsResult<BTreeMap<(String, u32, 
 /// Where a cluster's sums come from: the rows compared themselves (clusters of respondents,
 /// who answer once per wave: each row is a group; Σwy and Σw are its own w·y and w), or a
 /// frame of sums by cell and cluster ([`cells_frame`]: `sw`, `swy`).
-enum ClusterSource<'a> {
-    Rows(&'a DataFrame),
-    Sums(&'a DataFrame),
+enum ClusterSource<'c, 'a> {
+    Rows(&'c Compared<'a>),
+    Sums(&'c DataFrame),
 }
 
 /// Σ_g u_g² and the number of clusters, by level, for clusters in column `cluster`:
@@ -302,30 +369,38 @@ fn cluster_sums(
     cluster: &str,
     cells: &BTreeMap<(String, u32, bool), Cell>,
 ) -> PolarsResult<BTreeMap<String, (f64, usize)>> {
-    let frame = match source {
-        ClusterSource::Rows(f) | ClusterSource::Sums(f) => f,
+    // The columns read: of the survey (rows compared) or of the frame of sums.
+    let (frame, compared) = match source {
+        ClusterSource::Rows(c) => (c.df, Some(c)),
+        ClusterSource::Sums(f) => (f, None),
     };
-    // Σwy and Σw of group row i.
-    let (first, second) = match source {
-        ClusterSource::Rows(_) => (
-            column_values::<Float64Type>(frame, "w", f64::NAN)?,
-            column_values::<Float64Type>(frame, "y", f64::NAN)?,
-        ),
-        ClusterSource::Sums(_) => (
+    let (first, second) = match compared {
+        Some(_) => (column_values::<Float64Type>(frame, "w", f64::NAN)?, None),
+        None => (
             column_values::<Float64Type>(frame, "swy", f64::NAN)?,
-            column_values::<Float64Type>(frame, "sw", f64::NAN)?,
+            Some(column_values::<Float64Type>(frame, "sw", f64::NAN)?),
         ),
     };
-    let per_row = matches!(source, ClusterSource::Rows(_));
-    let sums_of = |i: usize| -> (f64, f64) {
-        if per_row {
-            (first[i] * second[i], first[i])
-        } else {
-            (first[i], second[i])
+    let level = by.map(|(b, _)| codes(frame, b)).transpose()?;
+    let (wave, treated, g) = (
+        codes(frame, "wave")?,
+        bools(frame, "treated")?,
+        codes(frame, cluster)?,
+    );
+    // Group row i: (level, wave, treated, cluster, Σwy, Σw).
+    let n = compared.map_or(frame.height(), Compared::len);
+    let record = |i: usize| -> (u32, u32, bool, u32, f64, f64) {
+        let code = |r: usize| level.as_ref().map_or(0, |l| l[r]);
+        match (compared, &second) {
+            (Some(c), _) => {
+                let r = c.rows[i] as usize;
+                let w = c.period.as_ref().map_or(wave[r], |p| p[i]);
+                (code(r), w, treated[r], g[r], first[r] * c.y[i], first[r])
+            }
+            (None, Some(sw)) => (code(i), wave[i], treated[i], g[i], first[i], sw[i]),
+            (None, None) => unreachable!("sums have Σw"),
         }
     };
-    // Work on integer codes: one row per cluster and cell, up to one per respondent and wave.
-    let level = by.map(|(b, _)| codes(frame, b)).transpose()?;
     let names: Vec<String> = match by {
         Some((_, names)) => names.to_vec(),
         None => vec![String::new()],
@@ -337,11 +412,6 @@ fn cluster_sums(
         .enumerate()
         .map(|(i, n)| (n.as_str(), i as u32))
         .collect();
-    let (wave, treated, g) = (
-        codes(frame, "wave")?,
-        bools(frame, "treated")?,
-        codes(frame, cluster)?,
-    );
     let waves = wave.iter().max().map_or(0, |m| *m as usize + 1);
     let cell_index = |code: u32, wave: u32, treated: bool| {
         (code as usize * waves + wave as usize) * 2 + usize::from(treated)
@@ -357,18 +427,17 @@ fn cluster_sums(
     let groups = g.iter().max().map_or(0, |m| *m as usize + 1);
     let mut u = vec![0.0f64; names.len() * groups];
     let mut seen = vec![false; names.len() * groups];
-    for i in 0..frame.height() {
-        let code = level.as_ref().map_or(0, |l| l[i]);
-        let Some(Some((mean, sum_w))) = cell_of.get(cell_index(code, wave[i], treated[i])) else {
+    for i in 0..n {
+        let (code, wave, treated, g, swy, sw) = record(i);
+        let Some(Some((mean, sum_w))) = cell_of.get(cell_index(code, wave, treated)) else {
             continue;
         };
-        let sign = if treated[i] == (wave[i] == after) {
+        let sign = if treated == (wave == after) {
             1.0
         } else {
             -1.0
         };
-        let k = code as usize * groups + g[i] as usize;
-        let (swy, sw) = sums_of(i);
+        let k = code as usize * groups + g as usize;
         u[k] += sign * (swy - mean * sw) / sum_w;
         seen[k] = true;
     }
@@ -387,13 +456,14 @@ fn cluster_sums(
 }
 
 /// Each cluster's sums in the four cells of a 2x2 design (c0, c1, t0, t1: (Σw, Σw·y)), for the
-/// wild cluster bootstrap; `rows` as [`answered`] gives them for waves `before` and `after`.
+/// wild cluster bootstrap, of the rows compared between wave `before` and wave `after`.
 pub fn cluster_cells(
-    rows: &DataFrame,
+    rows: &Compared,
     after: u32,
     cluster: &str,
 ) -> PolarsResult<Vec<super::bootstrap::ClusterCells>> {
-    let frame = cells_frame(rows, "y", None, Some(cluster))?;
+    let wave = codes(rows.df, "wave")?;
+    let frame = cells_frame(rows.df, rows.each(&wave), None, Some(cluster))?;
     let (g, wave, treated) = (
         u32s(&frame, cluster)?,
         u32s(&frame, "wave")?,
@@ -412,20 +482,20 @@ pub fn cluster_cells(
 /// period after), and distinct respondents. Ids are dense codes, so a vector of flags does it
 /// without a group-by.
 fn panel_counts(
-    rows: &DataFrame,
+    rows: &Compared,
     after: u32,
     by: By,
 ) -> PolarsResult<BTreeMap<String, (usize, usize)>> {
-    let ids = codes(rows, "id")?;
-    let waves = codes(rows, "wave")?;
-    let level = by.map(|(b, _)| codes(rows, b)).transpose()?;
-    let level_at = |i: usize| level.as_ref().map_or(0, |l| l[i]);
+    let ids = codes(rows.df, "id")?;
+    let level = by.map(|(b, _)| codes(rows.df, b)).transpose()?;
+    let wave = codes(rows.df, "wave")?;
     // Bit 1: a row before; bit 2: a row after.
     let mut seen = vec![0u8; ids.iter().max().map_or(0, |m| *m as usize + 1)];
     let mut level_of = vec![0u32; seen.len()];
-    for (i, (id, wave)) in ids.iter().zip(waves.iter()).enumerate() {
-        seen[*id as usize] |= if *wave == after { 2 } else { 1 };
-        level_of[*id as usize] = level_at(i);
+    for (r, _, wave) in rows.each(&wave) {
+        let id = ids[r] as usize;
+        seen[id] |= if wave == after { 2 } else { 1 };
+        level_of[id] = level.as_ref().map_or(0, |l| l[r]);
     }
     let mut counts: BTreeMap<u32, (usize, usize)> = BTreeMap::new();
     for (id, bits) in seen.iter().enumerate() {
@@ -458,20 +528,21 @@ pub fn designs(
     cluster: Option<&str>,
     by_respondent: bool,
 ) -> PolarsResult<BTreeMap<String, Design>> {
-    let rows = answered(df, outcome, &[before, after]).collect()?;
+    let rows = Compared::new(df, outcome, &[before, after])?;
     designs_of(&rows, after, by, cluster, by_respondent)
 }
 
-/// The same on rows already filtered by [`answered`] (reused across breakdowns).
+/// The same on the rows compared (made once for the whole and every breakdown).
 pub fn designs_of(
-    rows: &DataFrame,
+    rows: &Compared,
     after: u32,
     by: By,
     cluster: Option<&str>,
     by_respondent: bool,
 ) -> PolarsResult<BTreeMap<String, Design>> {
     // One pass gives the cells and, when a cluster column is declared, its cluster sums.
-    let frame = cells_frame(rows, "y", by.map(|b| b.0), cluster)?;
+    let wave = codes(rows.df, "wave")?;
+    let frame = cells_frame(rows.df, rows.each(&wave), by.map(|b| b.0), cluster)?;
     let cells = read_cells(&frame, by)?;
     let respondents = if by_respondent {
         cluster_sums(ClusterSource::Rows(rows), after, by, "id", &cells)?

@@ -908,15 +908,13 @@ fn pooled_design_equals_statsmodels_on_all_waves() {
 #[test]
 fn wild_cluster_bootstrap_equals_wildboottest() {
     use berdaya::impact::bootstrap::{Weights, wild_cluster};
-    use berdaya::impact::estimate::{answered, cluster_cells};
+    use berdaya::impact::estimate::{Compared, cluster_cells};
     let all = expected();
     let site = survey_site(PANEL, &["panel.csv"]);
     let a = analyse(site.path());
     for (i, name) in ["income", "online"].iter().enumerate() {
         let e = &all["panel_wild_bootstrap"][name];
-        let rows = answered(&a.survey.data, &format!("o{i}"), &[1, 2])
-            .collect()
-            .unwrap();
+        let rows = Compared::new(&a.survey.data, &format!("o{i}"), &[1, 2]).unwrap();
         let cells = cluster_cells(&rows, 2, "cluster").unwrap();
         assert_eq!(cells.len(), 12);
         // Rademacher weights, all 2^12 vectors: the same counts (the sample's own v = ±1, and
