@@ -43,13 +43,24 @@ pub fn spawn(
     // The system names changed files under the folder as it resolved it (absolute, links
     // followed), whatever form the site folder was given in (`.` when `serve` runs inside it):
     // such paths are mapped back under `root`, which the rebuild classifies them against.
+    // Both the resolved folder and the folder as the system may spell it (the current folder
+    // joined with the root as given, `..` and links left in) are mapped.
     let resolved = root.canonicalize().unwrap_or_else(|_| root.clone());
+    let joined = std::env::current_dir()
+        .map(|d| d.join(&root))
+        .unwrap_or_else(|_| root.clone());
     let under_root = {
         let root = root.clone();
         move |p: PathBuf| -> PathBuf {
-            match p.strip_prefix(&resolved) {
-                Ok(rel) if !p.starts_with(&root) => root.join(rel),
-                _ => p,
+            if p.starts_with(&root) {
+                return p;
+            }
+            match p
+                .strip_prefix(&resolved)
+                .or_else(|_| p.strip_prefix(&joined))
+            {
+                Ok(rel) => root.join(rel),
+                Err(_) => p,
             }
         }
     };

@@ -863,27 +863,37 @@ fn serve_command_stops_cleanly_on_ctrl_c() {
 fn serve_command_run_inside_the_site_folder_rebuilds_on_save() {
     // The usual way: `berdaya serve` in the site's folder, which is then `.`; the system names
     // changed files by their absolute path.
-    let site = crate::support::fixture("valid");
-    let (mut child, _lines, addr) = serve_command(site.path(), &[]);
-    let rx = events(addr, None);
-    let page = site.path().join("content/tips/cuaca.md");
-    let original = fs::read_to_string(&page).unwrap();
-    fs::write(
-        &page,
-        original.replace("\n\n", "\n\nKabar dari folder situs.\n\n"),
-    )
-    .unwrap();
-    let e = next_event(&rx);
-    assert!(
-        e.starts_with("reload ") && e.contains("\"/tips/cuaca/\""),
-        "{e}"
-    );
-    assert!(
-        get(addr, "/tips/cuaca/", "")
-            .text()
-            .contains("Kabar dari folder situs.")
-    );
-    assert!(interrupt(&mut child).success());
+    // Also `--root ../site` from a folder beside it (the system keeps the `..`).
+    let beside = tempfile::tempdir().unwrap();
+    for from_beside in [false, true] {
+        let site = crate::support::fixture("valid");
+        let up = format!("../{}", site.path().file_name().unwrap().to_str().unwrap());
+        let (dir, args) = if from_beside {
+            (beside.path(), vec!["--root", up.as_str()])
+        } else {
+            (site.path(), vec![])
+        };
+        let (mut child, _lines, addr) = serve_command(dir, &args);
+        let rx = events(addr, None);
+        let page = site.path().join("content/tips/cuaca.md");
+        let original = fs::read_to_string(&page).unwrap();
+        fs::write(
+            &page,
+            original.replace("\n\n", "\n\nKabar dari folder situs.\n\n"),
+        )
+        .unwrap();
+        let e = next_event(&rx);
+        assert!(
+            e.starts_with("reload ") && e.contains("\"/tips/cuaca/\""),
+            "{args:?}: {e}"
+        );
+        assert!(
+            get(addr, "/tips/cuaca/", "")
+                .text()
+                .contains("Kabar dari folder situs.")
+        );
+        assert!(interrupt(&mut child).success());
+    }
 }
 
 #[test]
