@@ -306,7 +306,12 @@ impl Site {
             // The A–Z pages show no index: they are made again only when titles change.
             search::IndexFiles::default()
         } else {
-            let mut kept = self.search_index.lock().expect("search index");
+            // A panic while the index was updated leaves it half made: start afresh then.
+            let mut kept = self.search_index.lock().unwrap_or_else(|poisoned| {
+                let mut kept = poisoned.into_inner();
+                kept.clear();
+                kept
+            });
             let keep = out.tracks_units();
             let (made_with, index) = kept
                 .entry(lang.to_string())
