@@ -310,6 +310,7 @@ impl Site {
             let mut kept = self.search_index.lock().unwrap_or_else(|poisoned| {
                 let mut kept = poisoned.into_inner();
                 kept.clear();
+                self.search_index.clear_poison();
                 kept
             });
             let keep = out.tracks_units();
