@@ -96,7 +96,12 @@ fn scan(
                 .into(),
         );
     }
-    let path_str = path.to_string_lossy().to_string();
+    // polars refuses paths with `..` (a site given as `--root ../site`): the file's own path.
+    let path_str = path
+        .canonicalize()
+        .unwrap_or_else(|_| path.clone())
+        .to_string_lossy()
+        .to_string();
     let parquet = name.ends_with(".parquet");
     let spreadsheet = super::sheet::is_spreadsheet(name);
     let mut label = display.clone();

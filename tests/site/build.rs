@@ -768,3 +768,32 @@ fn number_filters_write_the_pages_language_without_being_told() {
     assert!(id.contains("1.234,5 · Rp\u{a0}1.500.000 · 2.000"), "{id}");
     assert!(en.contains("1,234.5 · Rp\u{a0}1,500,000 · 2.000"), "{en}");
 }
+
+#[test]
+fn a_site_given_by_a_relative_path_with_dot_dot_builds_with_its_survey() {
+    // `berdaya --root ../site build` from a folder beside the site: the survey files are read
+    // too (polars refuses paths with `..`).
+    let site = tempfile::tempdir().unwrap();
+    for part in ["content", "themes", "data"] {
+        crate::support::copy_dir(&crate::support::repo().join(part), &site.path().join(part));
+    }
+    std::fs::copy(
+        crate::support::repo().join("berdaya.toml"),
+        site.path().join("berdaya.toml"),
+    )
+    .unwrap();
+    let beside = tempfile::tempdir().unwrap();
+    let up = format!("../{}", site.path().file_name().unwrap().to_str().unwrap());
+    let out = Command::new(env!("CARGO_BIN_EXE_berdaya"))
+        .current_dir(beside.path())
+        .args(["--root", &up, "build", "--now", NOW])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        site.path().join("output/dampak/index.html").is_file(),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("cannot read survey file"), "{stderr}");
+}
