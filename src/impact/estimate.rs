@@ -48,14 +48,9 @@ fn codes<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<std::borrow::Cow<'a,
     column_values::<UInt32Type>(df, name, 0)
 }
 
+/// A column as owned `f64`s (nulls as NaN).
 pub(super) fn f64s(df: &DataFrame, name: &str) -> PolarsResult<Vec<f64>> {
-    Ok(df
-        .column(name)?
-        .cast(&DataType::Float64)?
-        .f64()?
-        .iter()
-        .map(|v| v.unwrap_or(f64::NAN))
-        .collect())
+    Ok(column_values::<Float64Type>(df, name, f64::NAN)?.into_owned())
 }
 
 pub(super) fn bools(df: &DataFrame, name: &str) -> PolarsResult<Vec<bool>> {
@@ -67,14 +62,9 @@ pub(super) fn bools(df: &DataFrame, name: &str) -> PolarsResult<Vec<bool>> {
         .collect())
 }
 
+/// A column as owned `u32`s (nulls as 0).
 pub(super) fn u32s(df: &DataFrame, name: &str) -> PolarsResult<Vec<u32>> {
-    Ok(df
-        .column(name)?
-        .cast(&DataType::UInt32)?
-        .u32()?
-        .iter()
-        .map(|v| v.unwrap_or(0))
-        .collect())
+    Ok(codes(df, name)?.into_owned())
 }
 
 /// A breakdown column and the names of its codes.
@@ -113,6 +103,8 @@ pub fn answered(df: &DataFrame, outcome: &str, waves: &[u32]) -> LazyFrame {
 /// pooled, each row's period. 12 bytes a row (16 pooled) instead of a copy of every column.
 pub struct Compared<'a> {
     df: &'a DataFrame,
+    /// The survey's wave codes (borrowed).
+    wave: std::borrow::Cow<'a, [u32]>,
     rows: Vec<u32>,
     y: Vec<f64>,
     /// The period (`before` or `after`) of each row when waves are pooled.
@@ -135,6 +127,7 @@ impl<'a> Compared<'a> {
         }
         Ok(Compared {
             df,
+            wave,
             rows,
             y: ys,
             period: None,
@@ -152,12 +145,11 @@ impl<'a> Compared<'a> {
     ) -> PolarsResult<Compared<'a>> {
         let all: Vec<u32> = pre.iter().chain(post).copied().collect();
         let mut c = Compared::new(df, outcome, &all)?;
-        let wave = codes(df, "wave")?;
         c.period = Some(
             c.rows
                 .iter()
                 .map(|&r| {
-                    if post.contains(&wave[r as usize]) {
+                    if post.contains(&c.wave[r as usize]) {
                         after
                     } else {
                         before
@@ -179,10 +171,10 @@ impl<'a> Compared<'a> {
     }
 
     /// Each row as (row of the survey, answer, wave or period).
-    fn each<'s>(&'s self, wave: &'s [u32]) -> impl Iterator<Item = (usize, f64, u32)> + 's {
+    fn each(&self) -> impl Iterator<Item = (usize, f64, u32)> + '_ {
         (0..self.rows.len()).map(move |k| {
             let r = self.rows[k] as usize;
-            let w = self.period.as_ref().map_or(wave[r], |p| p[k]);
+            let w = self.period.as_ref().map_or(self.wave[r], |p| p[k]);
             (r, self.y[k], w)
         })
     }
@@ -462,8 +454,7 @@ pub fn cluster_cells(
     after: u32,
     cluster: &str,
 ) -> PolarsResult<Vec<super::bootstrap::ClusterCells>> {
-    let wave = codes(rows.df, "wave")?;
-    let frame = cells_frame(rows.df, rows.each(&wave), None, Some(cluster))?;
+    let frame = cells_frame(rows.df, rows.each(), None, Some(cluster))?;
     let (g, wave, treated) = (
         u32s(&frame, cluster)?,
         u32s(&frame, "wave")?,
@@ -488,11 +479,10 @@ fn panel_counts(
 ) -> PolarsResult<BTreeMap<String, (usize, usize)>> {
     let ids = codes(rows.df, "id")?;
     let level = by.map(|(b, _)| codes(rows.df, b)).transpose()?;
-    let wave = codes(rows.df, "wave")?;
     // Bit 1: a row before; bit 2: a row after.
     let mut seen = vec![0u8; ids.iter().max().map_or(0, |m| *m as usize + 1)];
     let mut level_of = vec![0u32; seen.len()];
-    for (r, _, wave) in rows.each(&wave) {
+    for (r, _, wave) in rows.each() {
         let id = ids[r] as usize;
         seen[id] |= if wave == after { 2 } else { 1 };
         level_of[id] = level.as_ref().map_or(0, |l| l[r]);
@@ -541,8 +531,7 @@ pub fn designs_of(
     by_respondent: bool,
 ) -> PolarsResult<BTreeMap<String, Design>> {
     // One pass gives the cells and, when a cluster column is declared, its cluster sums.
-    let wave = codes(rows.df, "wave")?;
-    let frame = cells_frame(rows.df, rows.each(&wave), by.map(|b| b.0), cluster)?;
+    let frame = cells_frame(rows.df, rows.each(), by.map(|b| b.0), cluster)?;
     let cells = read_cells(&frame, by)?;
     let respondents = if by_respondent {
         cluster_sums(ClusterSource::Rows(rows), after, by, "id", &cells)?
