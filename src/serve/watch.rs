@@ -55,9 +55,12 @@ pub fn spawn(
             if p.starts_with(&root) {
                 return p;
             }
+            // The folder as given first: from a folder inside the site (`--root ..`), the
+            // resolved folder is also a prefix of `/site/content/../content/x.md`, and would
+            // leave `content/..` in the path.
             match p
-                .strip_prefix(&resolved)
-                .or_else(|_| p.strip_prefix(&joined))
+                .strip_prefix(&joined)
+                .or_else(|_| p.strip_prefix(&resolved))
             {
                 Ok(rel) => root.join(rel),
                 Err(_) => p,

@@ -145,7 +145,9 @@ impl Site {
             .add(self.now)
             .add(&self.theme.css)
             .add(self.theme.strings_hash)
-            .add(self.analysis.is_some());
+            .add(self.analysis.is_some())
+            // Every page links to the search page, and indexes its words, only when there is one.
+            .add(self.has_template("search.html"));
         for lang in self.config.all_languages() {
             let site = SiteView {
                 title: self.config.site_title(&lang),

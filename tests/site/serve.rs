@@ -398,6 +398,29 @@ fn templates_re_render_only_the_pages_that_use_them() {
 }
 
 #[test]
+fn removing_and_restoring_the_search_template_keeps_every_page_and_the_index_right() {
+    let mut t = SessionTest::new();
+    let search = t.path("themes/default/templates/search.html");
+    let template = fs::read_to_string(&search).unwrap();
+    // Without a search page, no page links to one and no index is written.
+    fs::remove_file(&search).unwrap();
+    t.rebuild(std::slice::from_ref(&search));
+    assert!(!t.output("index.html").contains("/cari/"));
+    t.assert_equals_full_build();
+    // A page edited meanwhile is in the index once the template is back.
+    let page = t.edit(
+        "content/tips/memilih-bibit-rumput-laut.md",
+        "\n\n",
+        "\n\nKatakunciserve baru.\n\n",
+    );
+    t.rebuild(std::slice::from_ref(&page));
+    fs::write(&search, template).unwrap();
+    t.rebuild(std::slice::from_ref(&search));
+    assert!(t.output("index.html").contains("/cari/"));
+    t.assert_equals_full_build();
+}
+
+#[test]
 fn survey_changes_touch_the_report_not_the_content() {
     let mut t = SessionTest::new();
     let data = t.path("data/survei.csv");
@@ -863,15 +886,17 @@ fn serve_command_stops_cleanly_on_ctrl_c() {
 fn serve_command_run_inside_the_site_folder_rebuilds_on_save() {
     // The usual way: `berdaya serve` in the site's folder, which is then `.`; the system names
     // changed files by their absolute path.
-    // Also `--root ../site` from a folder beside it (the system keeps the `..`).
+    // Also `--root ../site` from a folder beside it and `--root ..` from a folder inside it
+    // (the system keeps the `..`).
     let beside = tempfile::tempdir().unwrap();
-    for from_beside in [false, true] {
+    for from in ["site", "beside", "inside"] {
         let site = crate::support::fixture("valid");
         let up = format!("../{}", site.path().file_name().unwrap().to_str().unwrap());
-        let (dir, args) = if from_beside {
-            (beside.path(), vec!["--root", up.as_str()])
-        } else {
-            (site.path(), vec![])
+        let inside = site.path().join("content");
+        let (dir, args) = match from {
+            "beside" => (beside.path(), vec!["--root", up.as_str()]),
+            "inside" => (inside.as_path(), vec!["--root", ".."]),
+            _ => (site.path(), vec![]),
         };
         let (mut child, _lines, addr) = serve_command(dir, &args);
         let rx = events(addr, None);
