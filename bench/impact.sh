@@ -34,7 +34,7 @@ mkdir -p "$SITE/content" "$SITE/data"
 cp berdaya.toml "$SITE/"
 rm -rf "$SITE/themes" && cp -r themes "$SITE/"
 cp data/impact.toml "$SITE/data/"
-[ -s "$SITE/data/survei.csv" ] || cargo run --release --quiet --example sample_survey -- "$SITE/data/survei.csv" "$ROWS"
+[ -s "$SITE/data/survei.csv" ] || cargo run --quiet --example sample_survey -- "$SITE/data/survei.csv" "$ROWS"
 
 berdaya_cmd="$BIN --root $SITE build --output $DIR/out-berdaya --now $NOW"
 pandas_cmd="$PANDAS scripts/impact_pandas.py $SITE $DIR/out-pandas"

@@ -20,8 +20,8 @@ for tool in hugo hyperfine python3; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install hugo hyperfine)" >&2; exit 2; }
 done
 
-cargo build --release --quiet
-cargo run --release --quiet --example bench_corpus -- "$DIR" "$PAGES" "$SHAPE"
+cargo build --release --quiet --bin berdaya
+cargo run --quiet --example bench_corpus -- "$DIR" "$PAGES" "$SHAPE"
 BIN=$PWD/target/release/berdaya
 
 # The same site without precompression: a second root that shares content and theme.
