@@ -8,34 +8,48 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
 const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
-/// Freed memory goes back to the system 10 ms after it is freed (mimalloc's default is 1 s), and
-/// arenas are committed as used, not whole: the impact report of 1,000,000 survey rows peaks at
-/// about 235 MB instead of about 400 MB, with no measurable cost to the site build
-/// (bench/ssg.sh, bench/impact.sh; purging at once, `0`, made the site build 1.3x slower).
-/// A value the user sets in `MIMALLOC_ARENA_EAGER_COMMIT` or `MIMALLOC_PURGE_DELAY` other than
-/// mimalloc's default is kept.
-///
-/// mimalloc reserves its first arena while it initialises, before `main`: on Linux this runs
-/// earlier still, from the executable's `.preinit_array` (before every constructor); it
-/// allocates nothing.
+/// mimalloc's settings here, with the variables that override them: freed memory goes back to
+/// the system 10 ms after it is freed (mimalloc's default is 1 s), and arenas are committed as
+/// used, not whole. The impact report of 1,000,000 survey rows peaks at about 235 MiB instead of
+/// about 400, with no measurable cost to the site build (bench/ssg.sh, bench/impact.sh; purging
+/// at once, `0`, made the site build 1.3x slower).
+const TUNING: [(libmimalloc_sys::mi_option_t, &str, std::ffi::c_long); 2] = [
+    (ARENA_EAGER_COMMIT, "MIMALLOC_ARENA_EAGER_COMMIT", 0),
+    (PURGE_DELAY, "MIMALLOC_PURGE_DELAY", 10),
+];
+
+/// mimalloc reserves its first arena while it starts, before `main`, so the settings are made
+/// defaults earlier still, from the executable's `.preinit_array` (run before every constructor
+/// by glibc; the environment is not readable yet there): mimalloc then reads its `MIMALLOC_*`
+/// variables over them when it starts. Allocates nothing.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
 extern "C" fn tune_allocator() {
-    for (option, default, value) in [(ARENA_EAGER_COMMIT, 2, 0), (PURGE_DELAY, 1000, 10)] {
-        // SAFETY: reads and sets one of mimalloc's documented options (a static table).
-        unsafe {
-            if libmimalloc_sys::mi_option_get(option) == default {
-                libmimalloc_sys::mi_option_set(option, value);
-            }
-        }
+    for (option, _, value) in TUNING {
+        // SAFETY: sets the default of one of mimalloc's documented options (a static table).
+        unsafe { libmimalloc_sys::mi_option_set_default(option, value) };
     }
 }
 
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[used]
 #[unsafe(link_section = ".preinit_array")]
 static TUNE_ALLOCATOR: extern "C" fn() = tune_allocator;
 
+/// Elsewhere (no `.preinit_array`, or musl, which does not run it) the settings are made in
+/// `main`, unless the variable is set: the purge delay applies; the first arena, reserved before,
+/// stays committed whole.
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn tune_allocator() {
+    for (option, variable, value) in TUNING {
+        if std::env::var_os(variable).is_none() {
+            // SAFETY: sets one of mimalloc's documented options (a static table).
+            unsafe { libmimalloc_sys::mi_option_set(option, value) };
+        }
+    }
+}
+
 fn main() -> std::process::ExitCode {
-    #[cfg(not(target_os = "linux"))]
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
     tune_allocator();
     // Polars reads survey files in blocks rather than mapping them whole (a mapped file counts in
     // the process's memory to its last byte): about 250 MB less at the peak of 10,000,000 survey

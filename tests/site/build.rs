@@ -797,3 +797,35 @@ fn a_site_given_by_a_relative_path_with_dot_dot_builds_with_its_survey() {
     );
     assert!(!stderr.contains("cannot read survey file"), "{stderr}");
 }
+
+#[test]
+fn the_allocator_settings_yield_to_the_users_mimalloc_variables() {
+    // mimalloc prints its options with MIMALLOC_VERBOSE; berdaya's defaults (arenas committed as
+    // used, freed memory returned after 10 ms) apply unless the user's variables say otherwise.
+    let options = |vars: &[(&str, &str)]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_berdaya"))
+            .arg("--version")
+            .env("MIMALLOC_VERBOSE", "1")
+            .envs(vars.iter().copied())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "{stderr}");
+        stderr
+    };
+    let ours = options(&[]);
+    if !cfg!(all(target_os = "linux", target_env = "gnu")) {
+        return;
+    }
+    assert!(ours.contains("option 'purge_delay': 10 "), "{ours}");
+    assert!(ours.contains("option 'arena_eager_commit': 0 "), "{ours}");
+    let theirs = options(&[
+        ("MIMALLOC_PURGE_DELAY", "1000"),
+        ("MIMALLOC_ARENA_EAGER_COMMIT", "2"),
+    ]);
+    assert!(theirs.contains("option 'purge_delay': 1000 "), "{theirs}");
+    assert!(
+        theirs.contains("option 'arena_eager_commit': 2 "),
+        "{theirs}"
+    );
+}
