@@ -26,10 +26,9 @@ pub(super) fn compressible(path: &str) -> bool {
     .any(|e| path.ends_with(e))
 }
 
-/// Gzip of `bytes` at `level` (1–9; libdeflate's levels 10–12 are not offered), as libdeflate
-/// writes it: one gzip member, typically a little smaller than zlib's at the same level and
-/// several times faster. One compressor per thread and level is kept and reused.
-pub fn gzip(bytes: &[u8], level: u32) -> Vec<u8> {
+/// Runs `f` with this thread's libdeflate compressor for gzip `level` (1–9; libdeflate's levels
+/// 10–12 are not offered): one is kept per thread and level, and reused.
+fn with_compressor<T>(level: u32, f: impl FnOnce(&mut libdeflater::Compressor) -> T) -> T {
     use libdeflater::{CompressionLvl, Compressor};
     use std::cell::RefCell;
     thread_local! {
@@ -46,7 +45,14 @@ pub fn gzip(bytes: &[u8], level: u32) -> Vec<u8> {
                 list.len() - 1
             }
         };
-        let c = &mut list[i].1;
+        f(&mut list[i].1)
+    })
+}
+
+/// Gzip of `bytes` at `level` (1–9), as libdeflate writes it: one gzip member, typically a
+/// little smaller than zlib's at the same level and several times faster.
+pub fn gzip(bytes: &[u8], level: u32) -> Vec<u8> {
+    with_compressor(level, |c| {
         let mut out = vec![0; c.gzip_compress_bound(bytes.len())];
         let n = c
             .gzip_compress(bytes, &mut out)
@@ -54,6 +60,12 @@ pub fn gzip(bytes: &[u8], level: u32) -> Vec<u8> {
         out.truncate(n);
         out
     })
+}
+
+/// The most bytes [`gzip`] at `level` can make of `len` bytes: libdeflate's
+/// `libdeflate_gzip_compress_bound`, the size of the buffer its output always fits in.
+pub fn gzip_bound(len: usize, level: u32) -> usize {
+    with_compressor(level, |c| c.gzip_compress_bound(len))
 }
 
 /// Brotli of `bytes` at `quality` (0–11), with a window of 2^18 to 2^22 bytes: no larger than

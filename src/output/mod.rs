@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use crate::common::diagnostics::Diagnostic;
 pub use commit::Compression;
-use encode::{brotli, compressible, gzip, link_or_copy, minify_cfg, sibling};
+use encode::{brotli, compressible, gzip, gzip_bound, link_or_copy, minify_cfg, sibling};
 use memo::{Claims, MemoState};
 pub use memo::{Collision, Fresh, Memo, Payload, Unit, UnitKey};
 
@@ -368,6 +368,27 @@ impl Output {
         html: String,
         origin: Option<&Path>,
     ) -> Result<(), Diagnostic> {
+        self.write_page_sized(url, html, origin, false)
+    }
+
+    /// [`Output::write_page`] for a page whose compressed size is needed exactly, whatever the
+    /// budget: one that loads a photo on its first screen (see `check_first_screens`).
+    pub fn write_page_measured(
+        &self,
+        url: &str,
+        html: String,
+        origin: Option<&Path>,
+    ) -> Result<(), Diagnostic> {
+        self.write_page_sized(url, html, origin, true)
+    }
+
+    fn write_page_sized(
+        &self,
+        url: &str,
+        html: String,
+        origin: Option<&Path>,
+        exact: bool,
+    ) -> Result<(), Diagnostic> {
         let path = Self::file_for_url(url);
         if self.is_static(&path) {
             return Ok(());
@@ -387,13 +408,23 @@ impl Output {
         } else {
             bytes
         };
+        // A dev-server round does not compress a page that cannot be over the budget (gzip
+        // never exceeds libdeflate's bound for its length): its `.gz` is made after the page
+        // is shown, with the `.br`, and it is not among the sizes measured.
         // With precompression the budget measures the `.gz` file written; without, a server
         // compresses the page at a level of its own, measured at the worst (level 1).
-        let gz = if self.opts.precompress {
-            gzip(&bytes, self.opts.gzip_level)
+        let level = if self.opts.precompress {
+            self.opts.gzip_level
         } else {
-            gzip(&bytes, 1)
+            1
         };
+        if !exact
+            && matches!(self.mode, Mode::InPlace { .. })
+            && gzip_bound(bytes.len(), level) as u64 <= self.opts.budget
+        {
+            return self.write_with(&path, &bytes, None);
+        }
+        let gz = gzip(&bytes, level);
         let gz_len = gz.len() as u64;
         self.pages.lock().expect("page list").push(PageSize {
             path: path.clone(),
@@ -514,7 +545,9 @@ impl Output {
         Ok(())
     }
 
-    /// The size of every HTML page written so far, in the order they were written.
+    /// The size of every HTML page written so far, in the order they were written. In a
+    /// dev-server round (an in-place build), only pages that could be over the budget and those
+    /// written with [`Output::write_page_measured`] are measured.
     pub fn page_sizes(&self) -> Vec<PageSize> {
         self.pages.lock().expect("page list").clone()
     }

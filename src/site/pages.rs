@@ -131,7 +131,13 @@ impl Site {
         let origin = Some(page.source.path.as_path());
         match self.render_for(&self.page_template(i), &ctx, origin) {
             Ok(html) => {
-                if let Err(d) = out.write_page(&page.url, html, origin) {
+                // A page with a photo on its first screen is weighed with it: its size exactly.
+                let written = if md.eager_photo.is_some() {
+                    out.write_page_measured(&page.url, html, origin)
+                } else {
+                    out.write_page(&page.url, html, origin)
+                };
+                if let Err(d) = written {
                     diags.push(d);
                 }
             }

@@ -421,6 +421,29 @@ fn removing_and_restoring_the_search_template_keeps_every_page_and_the_index_rig
 }
 
 #[test]
+fn a_round_weighs_pages_against_the_budget_as_a_full_build_does() {
+    let mut t = SessionTest::new();
+    let rel = "content/tips/memilih-bibit-rumput-laut.md";
+    let original = fs::read_to_string(t.path(rel)).unwrap();
+    // Text that gzip cannot shrink much (distinct numbers): over 14 KB compressed.
+    let heavy: String = (0..6000u64)
+        .map(|i| format!("{} ", i.wrapping_mul(2_654_435_761) % 1_000_003))
+        .collect();
+    let page = t.write(rel, &format!("{original}\n{heavy}\n"));
+    let round = t.session.rebuild(std::slice::from_ref(&page));
+    assert!(!round.ok(), "a page over the budget must fail the round");
+    let shown = round.diags.render(false);
+    assert!(
+        shown.contains("over the budget") && shown.contains("memilih-bibit-rumput-laut"),
+        "{shown}"
+    );
+    // Longer than the budget as text but far under it compressed: no error.
+    let light = "Bibit yang sehat tumbuh cepat. ".repeat(800);
+    t.rebuild(&[t.write(rel, &format!("{original}\n{light}\n"))]);
+    t.assert_equals_full_build();
+}
+
+#[test]
 fn survey_changes_touch_the_report_not_the_content() {
     let mut t = SessionTest::new();
     let data = t.path("data/survei.csv");
