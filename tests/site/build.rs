@@ -528,6 +528,31 @@ fn rebuild_reuses_unchanged_compressed_files() {
         second.reused,
         first.html_pages
     );
+    // The budget measures the `.gz` linked from the last build: the same sizes.
+    let sizes = |r: &build::BuildReport| -> Vec<(String, u64, u64)> {
+        r.heaviest
+            .iter()
+            .map(|p| (p.path.clone(), p.raw, p.gzip))
+            .collect()
+    };
+    assert_eq!(sizes(&second), sizes(&first));
+    // A budget the heaviest page no longer fits fails the rebuild, as it fails a fresh build.
+    let heaviest = &first.heaviest[0];
+    let config = site.path().join("berdaya.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let kb = (heaviest.gzip as f64 - 1.0) / 1024.0;
+    let tight = if text.contains("[build]") {
+        text.replacen("[build]", &format!("[build]\npage_budget_kb = {kb}"), 1)
+    } else {
+        format!("{text}\n[build]\npage_budget_kb = {kb}\n")
+    };
+    std::fs::write(&config, tight).unwrap();
+    let failed = build(site.path()).unwrap_err().render(false);
+    let url = heaviest.path.trim_end_matches("index.html");
+    assert!(
+        failed.contains("over the budget") && failed.contains(url),
+        "{failed}"
+    );
 }
 
 #[test]
