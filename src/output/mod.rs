@@ -408,6 +408,9 @@ impl Output {
         } else {
             bytes
         };
+        // A dev-server round does not compress a page that cannot be over the budget (gzip
+        // never exceeds libdeflate's bound for its length): its `.gz` is made after the page
+        // is shown, with the `.br`, and it is not among the sizes measured.
         // With precompression the budget measures the `.gz` file written; without, a server
         // compresses the page at a level of its own, measured at the worst (level 1).
         let level = if self.opts.precompress {
@@ -415,32 +418,20 @@ impl Output {
         } else {
             1
         };
-        // A dev-server round does not compress a page that cannot be over the budget (gzip
-        // never exceeds libdeflate's bound for its length): its `.gz` is made after the page
-        // is shown, with the `.br`, and it is not among the sizes measured.
-        let in_place = matches!(self.mode, Mode::InPlace { .. });
-        if !exact && in_place && gzip_bound(bytes.len(), level) as u64 <= self.opts.budget {
-            return self.write_with(&path, &bytes, None).map(|_| ());
+        if !exact
+            && matches!(self.mode, Mode::InPlace { .. })
+            && gzip_bound(bytes.len(), level) as u64 <= self.opts.budget
+        {
+            return self.write_with(&path, &bytes, None);
         }
-        // A build into a new folder writes the `.gz` (or links the last build's copy of an
-        // unchanged page) and measures that; otherwise the page is compressed to be measured.
-        let writes_gz = self.opts.precompress && !in_place && !self.opts.dry_run;
-        let gz_len = if writes_gz {
-            match self.write_with(&path, &bytes, None)? {
-                Some(len) => len,
-                None => gzip(&bytes, level).len() as u64,
-            }
-        } else {
-            let gz = gzip(&bytes, level);
-            let len = gz.len() as u64;
-            self.write_with(&path, &bytes, self.opts.precompress.then_some(gz))?;
-            len
-        };
+        let gz = gzip(&bytes, level);
+        let gz_len = gz.len() as u64;
         self.pages.lock().expect("page list").push(PageSize {
             path: path.clone(),
             raw: bytes.len() as u64,
             gzip: gz_len,
         });
+        self.write_with(&path, &bytes, self.opts.precompress.then_some(gz))?;
         if gz_len > self.opts.budget {
             let mut d = Diagnostic::error(format!(
                 "page {url} is {:.1} KB gzip-compressed, over the budget of {:.1} KB",
@@ -462,30 +453,22 @@ impl Output {
         if self.is_static(path) {
             return Ok(());
         }
-        self.write_with(path, bytes, None).map(|_| ())
+        self.write_with(path, bytes, None)
     }
 
-    /// Writes `bytes` at `path` (staged, in an in-place build) and, in a build into a new
-    /// folder, its `.gz` (`gz` when given) and `.br`, or links the last build's copies when the
-    /// file is unchanged. Returns the length of the `.gz` written or linked, if one was.
-    fn write_with(
-        &self,
-        path: &str,
-        bytes: &[u8],
-        gz: Option<Vec<u8>>,
-    ) -> Result<Option<u64>, Diagnostic> {
+    fn write_with(&self, path: &str, bytes: &[u8], gz: Option<Vec<u8>>) -> Result<(), Diagnostic> {
         check_path(path)?;
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         if self.opts.dry_run {
-            return Ok(None);
+            return Ok(());
         }
         if let Mode::InPlace { staged } = &self.mode {
             staged
                 .lock()
                 .expect("staged files")
                 .push((path.to_string(), bytes.to_vec(), gz));
-            return Ok(None);
+            return Ok(());
         }
         let target = self.dir.join(path);
         let io = |e: std::io::Error| {
@@ -496,7 +479,7 @@ impl Output {
         }
         std::fs::write(&target, bytes).map_err(io)?;
         if !self.opts.precompress || !compressible(path) {
-            return Ok(None);
+            return Ok(());
         }
         // Reuse the previous build's compressed files when the content is unchanged.
         if let Mode::Swap {
@@ -508,22 +491,21 @@ impl Output {
             if old_gz.is_file() && old_br.is_file() && std::fs::read(&old).is_ok_and(|o| o == bytes)
             {
                 let linked = link_or_copy(&old_gz, &sibling(&target, "gz"))
-                    .and_then(|_| link_or_copy(&old_br, &sibling(&target, "br")))
-                    .and_then(|_| std::fs::metadata(sibling(&target, "gz")));
-                if let Ok(gz) = linked {
+                    .and_then(|_| link_or_copy(&old_br, &sibling(&target, "br")));
+                if linked.is_ok() {
                     self.reused.fetch_add(1, Ordering::Relaxed);
-                    return Ok(Some(gz.len()));
+                    return Ok(());
                 }
             }
         }
         let gz = gz.unwrap_or_else(|| gzip(bytes, self.opts.gzip_level));
-        std::fs::write(sibling(&target, "gz"), &gz).map_err(io)?;
+        std::fs::write(sibling(&target, "gz"), gz).map_err(io)?;
         std::fs::write(
             sibling(&target, "br"),
             brotli(bytes, self.opts.brotli_quality),
         )
         .map_err(io)?;
-        Ok(Some(gz.len() as u64))
+        Ok(())
     }
 
     /// Writes a file of the site's own (`static/`, content files) that was changed on the way,
@@ -532,7 +514,7 @@ impl Output {
     pub fn write_asset(&self, to: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let to = to.trim_start_matches('/');
         check_path(to)?;
-        self.write_with(to, bytes, None).map(|_| ())
+        self.write_with(to, bytes, None)
     }
 
     /// Copies a file (image, PDF) into the output.
@@ -541,9 +523,7 @@ impl Output {
         if compressible(to) || self.in_memory() {
             let bytes = std::fs::read(from)
                 .map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", from.display())))?;
-            return self
-                .write_with(to.trim_start_matches('/'), &bytes, None)
-                .map(|_| ());
+            return self.write_with(to.trim_start_matches('/'), &bytes, None);
         }
         self.files.fetch_add(1, Ordering::Relaxed);
         if self.opts.dry_run {

@@ -553,6 +553,28 @@ fn rebuild_reuses_unchanged_compressed_files() {
         failed.contains("over the budget") && failed.contains(url),
         "{failed}"
     );
+    // The budget weighs the page at this build's gzip level, not by the copy the last build
+    // left: at level 1 the same page is heavier, and fails although level 9's copy would fit.
+    std::fs::write(&config, &text).unwrap();
+    let at = |level: u32, kb: f64| {
+        let with = if text.contains("[build]") {
+            text.replacen(
+                "[build]",
+                &format!("[build]\ngzip_level = {level}\npage_budget_kb = {kb}"),
+                1,
+            )
+        } else {
+            format!("{text}\n[build]\ngzip_level = {level}\npage_budget_kb = {kb}\n")
+        };
+        std::fs::write(&config, with).unwrap();
+        build(site.path())
+    };
+    let nine = at(9, 100.0).unwrap().heaviest[0].gzip;
+    let between = (nine as f64 + 1.0) / 1024.0;
+    assert!(
+        at(1, between).is_err(),
+        "level 1 weighs more than level 9's copy"
+    );
 }
 
 #[test]
