@@ -408,9 +408,6 @@ impl Output {
         } else {
             bytes
         };
-        // A dev-server round does not compress a page that cannot be over the budget (gzip
-        // never exceeds libdeflate's bound for its length): its `.gz` is made after the page
-        // is shown, with the `.br`, and it is not among the sizes measured.
         // With precompression the budget measures the `.gz` file written; without, a server
         // compresses the page at a level of its own, measured at the worst (level 1).
         let level = if self.opts.precompress {
@@ -418,6 +415,9 @@ impl Output {
         } else {
             1
         };
+        // A dev-server round does not compress a page that cannot be over the budget (gzip
+        // never exceeds libdeflate's bound for its length): its `.gz` is made after the page
+        // is shown, with the `.br`, and it is not among the sizes measured.
         if !exact
             && matches!(self.mode, Mode::InPlace { .. })
             && gzip_bound(bytes.len(), level) as u64 <= self.opts.budget

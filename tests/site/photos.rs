@@ -347,3 +347,35 @@ fn a_photo_under_another_name_is_found_by_its_bytes_and_cleaned() {
         assert_eq!((img.width(), img.height()), (1080, 1440), "{name}");
     }
 }
+
+#[test]
+fn a_dev_server_round_weighs_a_first_screen_as_a_build_does() {
+    // The photo first waits below a screenful of text; an edit brings it onto the first screen.
+    let later = format!(
+        "{}\n\n![Rumput laut dijemur](jemur.jpg)\n",
+        "Kalimat panjang tentang jemur. ".repeat(40)
+    );
+    let site = site_with_photo(&later);
+    let toml = site.path().join("berdaya.toml");
+    let config = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(
+        &toml,
+        format!("{config}\n[build]\nfirst_screen_budget_kb = 10\n"),
+    )
+    .unwrap();
+    let mut session = berdaya::serve::Session::new(crate::support::options(site.path()));
+    let first = session.full();
+    assert!(first.ok(), "{}", first.diags);
+    let page = site.path().join("content/tips/para-para/index.md");
+    std::fs::write(
+        &page,
+        "+++\ntitle = \"Menjemur\"\ntopic = \"cuaca\"\n+++\nPagi.\n\n![Rumput laut dijemur](jemur.jpg)\n",
+    )
+    .unwrap();
+    let round = session.rebuild(std::slice::from_ref(&page));
+    let text = round.diags.render(false);
+    assert!(
+        !round.ok() && text.contains("page /tips/para-para/ loads"),
+        "{text}"
+    );
+}
