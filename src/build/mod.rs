@@ -94,7 +94,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         output_options.precompress = false;
         output_options.path_prefix = String::new();
     }
-    let output = Output::new(&out_dir, output_options).map_err(Diagnostics::from)?;
+    let output = Output::new(&out_dir, output_options)
+        .map_err(Diagnostics::from)?
+        .reusing_compressed(&site.cache_dir());
     let rendered = catch_panic(&opts.root, "building the site in", || {
         site.render_all(&output, opts.progress)
     });

@@ -272,7 +272,8 @@ impl Session {
             // Output settings (precompression, levels) may have changed: build afresh and swap
             // the folder, as `build` does.
             self.memo = None;
-            // The full build writes every compressed file afresh, with the new settings.
+            // The full build links only compressed files made at its settings (the output
+            // folder's record, see `Output::reusing_compressed`) and makes the rest.
             self.unreached = Compression::default();
         }
         let dirty = if self.site.is_none() || changes.contains(&FileChange::Config) {
@@ -321,7 +322,7 @@ impl Session {
             // The first build replaces output/ as `build` does.
             None => {
                 let out = match Output::new(&self.out_dir, opts) {
-                    Ok(o) => o.with_memo(),
+                    Ok(o) => o.reusing_compressed(&site.cache_dir()).with_memo(),
                     Err(d) => {
                         diags.push(d);
                         return round(Vec::new(), diags);

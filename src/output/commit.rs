@@ -38,6 +38,18 @@ impl Output {
             return Err(err(e));
         }
         let _ = std::fs::remove_dir_all(&old);
+        if let Some(file) = &self.record_file {
+            // Without a record the next build compresses afresh: nothing to report.
+            let record = super::record::Record::of(
+                &self.final_dir,
+                self.opts.gzip_level,
+                self.opts.brotli_quality,
+                self.static_siblings(),
+            );
+            if record.is_none_or(|r| r.write(file).is_err()) {
+                let _ = std::fs::remove_file(file);
+            }
+        }
         Ok(())
     }
 
@@ -55,6 +67,8 @@ impl Output {
             super::Mode::Swap { .. } => Vec::new(),
         };
         let precompress = self.opts.precompress;
+        // Compressed-copy paths static files provide: neither written nor removed here.
+        let keep: HashSet<String> = self.static_siblings().into_iter().collect();
         let mut deferred = Vec::new();
         // (the path when the file changed, its compressed copies to write)
         type Written = Result<Option<(Option<String>, Option<Staged>)>, Diagnostic>;
@@ -78,6 +92,9 @@ impl Output {
                 }
                 if compress {
                     for ext in ["gz", "br"] {
+                        if keep.contains(&format!("{path}.{ext}")) {
+                            continue;
+                        }
                         match std::fs::remove_file(sibling(&target, ext)) {
                             Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
                                 return Err(io(e));
@@ -105,6 +122,7 @@ impl Output {
             files: deferred,
             gzip_level: self.opts.gzip_level,
             brotli_quality: self.opts.brotli_quality,
+            keep: keep.clone(),
         };
         let Some(m) = &self.memo else {
             return Ok((changed, Memo::default(), compression));
@@ -132,13 +150,12 @@ impl Output {
                 continue;
             }
             let target = self.final_dir.join(old);
-            for f in [
-                sibling(&target, "gz"),
-                sibling(&target, "br"),
-                target.clone(),
-            ] {
-                let _ = std::fs::remove_file(f);
+            for ext in ["gz", "br"] {
+                if !keep.contains(&format!("{old}.{ext}")) {
+                    let _ = std::fs::remove_file(sibling(&target, ext));
+                }
             }
+            let _ = std::fs::remove_file(&target);
             // Folders left empty go too, as a fresh build would not make them.
             let mut dir = target.parent();
             while let Some(d) = dir {
@@ -168,6 +185,8 @@ pub struct Compression {
     files: Vec<Staged>,
     gzip_level: u32,
     brotli_quality: u32,
+    /// Compressed-copy paths static files provide, not to be written.
+    keep: HashSet<String>,
 }
 
 impl Compression {
@@ -183,7 +202,8 @@ impl Compression {
     /// a compressed file that cannot be written, one per file.
     pub fn write(self, stop: &std::sync::atomic::AtomicBool) -> (Compression, Vec<Diagnostic>) {
         use std::sync::atomic::Ordering;
-        let (dir, gzip_level, brotli_quality) = (self.dir, self.gzip_level, self.brotli_quality);
+        let (dir, gzip_level, brotli_quality, keep) =
+            (self.dir, self.gzip_level, self.brotli_quality, self.keep);
         let results: Vec<(Option<Staged>, Option<Diagnostic>)> = self
             .files
             .into_par_iter()
@@ -195,10 +215,20 @@ impl Compression {
                 if std::fs::read(&target).map_or(true, |now| now != bytes) {
                     return (None, None);
                 }
-                let gz = gz.unwrap_or_else(|| gzip(&bytes, gzip_level));
-                let err = write_atomic(&sibling(&target, "gz"), &gz)
+                let made = |ext: &str| !keep.contains(&format!("{path}.{ext}"));
+                let gz_written = if made("gz") {
+                    let gz = gz.unwrap_or_else(|| gzip(&bytes, gzip_level));
+                    write_atomic(&sibling(&target, "gz"), &gz)
+                } else {
+                    Ok(())
+                };
+                let err = gz_written
                     .and_then(|_| {
-                        write_atomic(&sibling(&target, "br"), &brotli(&bytes, brotli_quality))
+                        if made("br") {
+                            write_atomic(&sibling(&target, "br"), &brotli(&bytes, brotli_quality))
+                        } else {
+                            Ok(())
+                        }
                     })
                     .err()
                     .map(|e| {
@@ -215,6 +245,7 @@ impl Compression {
             files: Vec::new(),
             gzip_level,
             brotli_quality,
+            keep,
         };
         let mut diags = Vec::new();
         for (l, d) in results {
@@ -319,6 +350,39 @@ mod tests {
         assert!(left.is_empty() && diags.is_empty());
         assert_eq!(changed, ["a/index.html"]);
         assert!(!final_dir.join("a").exists());
+    }
+
+    #[test]
+    fn an_in_place_commit_leaves_a_compressed_copy_path_to_the_static_file_there() {
+        let dir = tempfile::tempdir().unwrap();
+        let final_dir = dir.path().join("output");
+        let own = dir.path().join("own.gz");
+        std::fs::write(&own, "the contributor's own").unwrap();
+        let round = |memo: Memo, fp: u64| {
+            let out = Output::in_place(&final_dir, opts(), memo, false);
+            out.reserve_static(["a/index.html.gz".to_string()]);
+            page(&out, "a", fp);
+            out.copy(&own, "a/index.html.gz").unwrap();
+            let (_, memo, compression) = out.commit_in_place().unwrap();
+            let (left, diags) = compression.write(&Default::default());
+            assert!(left.is_empty() && diags.is_empty());
+            let gz = std::fs::read_to_string(final_dir.join("a/index.html.gz")).unwrap();
+            assert_eq!(gz, "the contributor's own", "round {fp}");
+            assert!(final_dir.join("a/index.html.br").is_file());
+            memo
+        };
+        let memo = round(Memo::default(), 1);
+        let memo = round(memo, 2);
+        // The page goes; the static file stays while it is still copied.
+        let out = Output::in_place(&final_dir, opts(), memo, false);
+        out.reserve_static(["a/index.html.gz".to_string()]);
+        out.copy(&own, "a/index.html.gz").unwrap();
+        let (_, _, compression) = out.commit_in_place().unwrap();
+        compression.write(&Default::default());
+        assert!(!final_dir.join("a/index.html").exists());
+        assert!(!final_dir.join("a/index.html.br").exists());
+        let gz = std::fs::read_to_string(final_dir.join("a/index.html.gz")).unwrap();
+        assert_eq!(gz, "the contributor's own");
     }
 
     #[test]

@@ -8,6 +8,7 @@
 mod commit;
 pub mod encode;
 pub mod memo;
+mod record;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -221,6 +222,14 @@ pub fn with_path_prefix<'h>(html: &'h str, prefix: &str) -> std::borrow::Cow<'h,
     }
 }
 
+/// What [`Output::write_with`] does about a file's compressed copies.
+enum Siblings {
+    /// Make them (or link the last build's), with the gzip when already made.
+    Make(Option<Vec<u8>>),
+    /// They were linked from the last build already.
+    Linked,
+}
+
 /// A file of an in-place build: path, bytes, and its gzip when already made.
 type Staged = (String, Vec<u8>, Option<Vec<u8>>);
 
@@ -249,14 +258,24 @@ pub struct Output {
     /// Set once the build is in place; until then, dropping the output removes the staging
     /// folder (a failed or panicking build leaves nothing behind).
     committed: bool,
+    /// Where the record of how this build's compressed files were made is written on commit.
+    record_file: Option<PathBuf>,
+}
+
+/// The output folder as the last build left it, whose compressed files a full build links for
+/// files whose bytes did not change.
+struct Previous {
+    dir: PathBuf,
+    /// Compressed-copy paths that static files provided in that build (not berdaya's own).
+    static_siblings: std::collections::HashSet<String>,
 }
 
 /// How a build reaches the output folder.
 enum Mode {
     /// Files are written into a staging folder beside the output and swapped in by
     /// [`Output::commit`]; `previous` is the output folder as it was, whose compressed files
-    /// are reused when a file did not change.
-    Swap { previous: Option<PathBuf> },
+    /// are reused when a file did not change (see [`Output::reusing_compressed`]).
+    Swap { previous: Option<Previous> },
     /// Files are kept in memory and [`Output::commit_in_place`] writes those that changed into
     /// the output folder itself (serve's incremental builds).
     InPlace { staged: Mutex<Vec<Staged>> },
@@ -279,6 +298,7 @@ impl Output {
             claims: Mutex::new(Claims::default()),
             collisions: Mutex::new(Vec::new()),
             committed: false,
+            record_file: None,
         }
     }
 
@@ -313,13 +333,37 @@ impl Output {
                     .help("check that the output folder's parent is writable")
             })?;
         }
-        let previous = final_dir.is_dir().then(|| final_dir.clone());
         Ok(Output::with_mode(
             final_dir,
             dir,
-            Mode::Swap { previous },
+            Mode::Swap { previous: None },
             opts,
         ))
+    }
+
+    /// Lets this full build link the `.gz` and `.br` files of the output folder's unchanged files
+    /// instead of compressing them again, when the record in `cache_dir` (the site's
+    /// `.berdaya-cache/`) shows the last build made them at this build's gzip level and brotli
+    /// quality; and writes the record on [`Output::commit`]. Without a record nothing is reused.
+    pub fn reusing_compressed(mut self, cache_dir: &Path) -> Output {
+        if self.opts.dry_run || !self.opts.precompress {
+            return self;
+        }
+        let file = record::path_for(cache_dir, &self.final_dir);
+        let matching = record::Record::read_matching(
+            &file,
+            &self.final_dir,
+            self.opts.gzip_level,
+            self.opts.brotli_quality,
+        );
+        if let (Some(r), Mode::Swap { previous }) = (matching, &mut self.mode) {
+            *previous = Some(Previous {
+                dir: self.final_dir.clone(),
+                static_siblings: r.static_siblings.into_iter().collect(),
+            });
+        }
+        self.record_file = Some(file);
+        self
     }
 
     /// An incremental build into `final_dir` itself: files are kept in memory, then
@@ -349,6 +393,72 @@ impl Output {
 
     fn is_static(&self, path: &str) -> bool {
         self.static_paths.get().is_some_and(|s| s.contains(path))
+    }
+
+    /// Paths static files provide where a compressed copy of another file goes
+    /// (`data.csv.gz`): the static file is published, and berdaya makes no copy of its own.
+    fn static_siblings(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .static_paths
+            .get()
+            .into_iter()
+            .flatten()
+            .filter(|p| {
+                [".gz", ".br"]
+                    .iter()
+                    .any(|e| p.strip_suffix(e).is_some_and(compressible))
+            })
+            .cloned()
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// For a full build reusing the last one's compressed files: links the previous `.gz` and
+    /// `.br` of `path` into the staging folder when its bytes there are `bytes` and both copies
+    /// are berdaya's own; returns the `.gz` size in bytes. `None`: compress afresh.
+    fn link_previous(&self, path: &str, bytes: &[u8]) -> Option<u64> {
+        let Mode::Swap {
+            previous: Some(prev),
+        } = &self.mode
+        else {
+            return None;
+        };
+        if !compressible(path) {
+            return None;
+        }
+        let (gz, br) = (format!("{path}.gz"), format!("{path}.br"));
+        if [&gz, &br]
+            .iter()
+            .any(|s| self.is_static(s) || prev.static_siblings.contains(s.as_str()))
+        {
+            return None;
+        }
+        let old = prev.dir.join(path);
+        let (old_gz, old_br) = (prev.dir.join(&gz), prev.dir.join(&br));
+        let gz_len = std::fs::metadata(&old_gz)
+            .ok()
+            .filter(|m| m.is_file())?
+            .len();
+        if !old_br.is_file() || std::fs::read(&old).map_or(true, |o| o != bytes) {
+            return None;
+        }
+        let (new_gz, new_br) = (self.dir.join(&gz), self.dir.join(&br));
+        if let Some(parent) = new_gz.parent() {
+            std::fs::create_dir_all(parent).ok()?;
+        }
+        if link_or_copy(&old_gz, &new_gz)
+            .and_then(|_| link_or_copy(&old_br, &new_br))
+            .is_err()
+        {
+            // A half-made link is removed, so that writing the copies afresh cannot write
+            // through it into the previous build's file.
+            let _ = std::fs::remove_file(&new_gz);
+            let _ = std::fs::remove_file(&new_br);
+            return None;
+        }
+        self.reused.fetch_add(1, Ordering::Relaxed);
+        Some(gz_len)
     }
 
     /// Output path of a site URL: `/tips/` → `tips/index.html`.
@@ -422,16 +532,26 @@ impl Output {
             && matches!(self.mode, Mode::InPlace { .. })
             && gzip_bound(bytes.len(), level) as u64 <= self.opts.budget
         {
-            return self.write_with(&path, &bytes, None);
+            return self.write_with(&path, &bytes, Siblings::Make(None));
         }
-        let gz = gzip(&bytes, level);
-        let gz_len = gz.len() as u64;
+        // A full build measures an unchanged page by the `.gz` it links from the last build,
+        // made at this level (see `reusing_compressed`).
+        let (gz_len, siblings) = match self.link_previous(&path, &bytes) {
+            Some(len) => (len, Siblings::Linked),
+            None => {
+                let gz = gzip(&bytes, level);
+                (
+                    gz.len() as u64,
+                    Siblings::Make(self.opts.precompress.then_some(gz)),
+                )
+            }
+        };
         self.pages.lock().expect("page list").push(PageSize {
             path: path.clone(),
             raw: bytes.len() as u64,
             gzip: gz_len,
         });
-        self.write_with(&path, &bytes, self.opts.precompress.then_some(gz))?;
+        self.write_with(&path, &bytes, siblings)?;
         if gz_len > self.opts.budget {
             let mut d = Diagnostic::error(format!(
                 "page {url} is {:.1} KB gzip-compressed, over the budget of {:.1} KB",
@@ -453,16 +573,23 @@ impl Output {
         if self.is_static(path) {
             return Ok(());
         }
-        self.write_with(path, bytes, None)
+        self.write_with(path, bytes, Siblings::Make(None))
     }
 
-    fn write_with(&self, path: &str, bytes: &[u8], gz: Option<Vec<u8>>) -> Result<(), Diagnostic> {
+    /// Writes (or, in place, stages) a file and, with precompression, its `.gz` and `.br`: linked
+    /// from the last build when unchanged, else made (with `gz` when already compressed). A
+    /// compressed-copy path a static file provides is left to it.
+    fn write_with(&self, path: &str, bytes: &[u8], siblings: Siblings) -> Result<(), Diagnostic> {
         check_path(path)?;
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         if self.opts.dry_run {
             return Ok(());
         }
+        let (gz, linked) = match siblings {
+            Siblings::Make(gz) => (gz, false),
+            Siblings::Linked => (None, true),
+        };
         if let Mode::InPlace { staged } = &self.mode {
             staged
                 .lock()
@@ -478,33 +605,24 @@ impl Output {
             std::fs::create_dir_all(parent).map_err(io)?;
         }
         std::fs::write(&target, bytes).map_err(io)?;
-        if !self.opts.precompress || !compressible(path) {
+        if !self.opts.precompress
+            || !compressible(path)
+            || linked
+            || (gz.is_none() && self.link_previous(path, bytes).is_some())
+        {
             return Ok(());
         }
-        // Reuse the previous build's compressed files when the content is unchanged.
-        if let Mode::Swap {
-            previous: Some(prev),
-        } = &self.mode
-        {
-            let old = prev.join(path);
-            let (old_gz, old_br) = (sibling(&old, "gz"), sibling(&old, "br"));
-            if old_gz.is_file() && old_br.is_file() && std::fs::read(&old).is_ok_and(|o| o == bytes)
-            {
-                let linked = link_or_copy(&old_gz, &sibling(&target, "gz"))
-                    .and_then(|_| link_or_copy(&old_br, &sibling(&target, "br")));
-                if linked.is_ok() {
-                    self.reused.fetch_add(1, Ordering::Relaxed);
-                    return Ok(());
-                }
-            }
+        if !self.is_static(&format!("{path}.gz")) {
+            let gz = gz.unwrap_or_else(|| gzip(bytes, self.opts.gzip_level));
+            std::fs::write(sibling(&target, "gz"), gz).map_err(io)?;
         }
-        let gz = gz.unwrap_or_else(|| gzip(bytes, self.opts.gzip_level));
-        std::fs::write(sibling(&target, "gz"), gz).map_err(io)?;
-        std::fs::write(
-            sibling(&target, "br"),
-            brotli(bytes, self.opts.brotli_quality),
-        )
-        .map_err(io)?;
+        if !self.is_static(&format!("{path}.br")) {
+            std::fs::write(
+                sibling(&target, "br"),
+                brotli(bytes, self.opts.brotli_quality),
+            )
+            .map_err(io)?;
+        }
         Ok(())
     }
 
@@ -514,7 +632,7 @@ impl Output {
     pub fn write_asset(&self, to: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let to = to.trim_start_matches('/');
         check_path(to)?;
-        self.write_with(to, bytes, None)
+        self.write_with(to, bytes, Siblings::Make(None))
     }
 
     /// Copies a file (image, PDF) into the output.
@@ -523,7 +641,7 @@ impl Output {
         if compressible(to) || self.in_memory() {
             let bytes = std::fs::read(from)
                 .map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", from.display())))?;
-            return self.write_with(to.trim_start_matches('/'), &bytes, None);
+            return self.write_with(to.trim_start_matches('/'), &bytes, Siblings::Make(None));
         }
         self.files.fetch_add(1, Ordering::Relaxed);
         if self.opts.dry_run {

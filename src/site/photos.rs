@@ -24,10 +24,16 @@ pub struct PhotoStats {
 }
 
 impl Site {
-    /// The folder processed photos are kept in between builds (`.berdaya-cache/photos` in the
-    /// site's folder; safe to delete).
+    /// The folder berdaya keeps what it may reuse between builds in: `.berdaya-cache` in the
+    /// site's folder (processed photos, how the output's compressed files were made); safe to
+    /// delete.
+    pub fn cache_dir(&self) -> PathBuf {
+        self.root.join(".berdaya-cache")
+    }
+
+    /// The folder processed photos are kept in between builds (`.berdaya-cache/photos`).
     pub fn photo_cache_dir(&self) -> PathBuf {
-        self.root.join(".berdaya-cache").join("photos")
+        self.cache_dir().join("photos")
     }
 
     /// Plans every photo beside pages and in `static/` (reading only what changed since the

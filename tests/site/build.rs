@@ -488,12 +488,6 @@ fn failed_build_leaves_previous_output_exactly_as_it_was() {
     let site = fixture("valid");
     build(site.path()).unwrap();
     let out = site.path().join("output");
-    let snapshot = |dir: &Path| -> BTreeMap<String, Vec<u8>> {
-        files(dir)
-            .into_iter()
-            .map(|f| (f.clone(), std::fs::read(dir.join(&f)).unwrap()))
-            .collect()
-    };
     let before = snapshot(&out);
     std::fs::write(
         site.path().join("content/tips/cuaca.md"),
@@ -507,11 +501,14 @@ fn failed_build_leaves_previous_output_exactly_as_it_was() {
     .unwrap();
     assert!(build(site.path()).is_err());
     assert_eq!(snapshot(&out), before);
-    // No temporary folders are left beside it.
+    // No temporary folders are left beside it (`.berdaya-cache` is the lasting cache).
     let leftovers: Vec<_> = std::fs::read_dir(site.path())
         .unwrap()
         .flatten()
-        .filter(|e| e.file_name().to_string_lossy().contains("berdaya-"))
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.contains("berdaya-") && name != ".berdaya-cache"
+        })
         .collect();
     assert!(leftovers.is_empty());
 }
@@ -575,6 +572,118 @@ fn rebuild_reuses_unchanged_compressed_files() {
         at(1, between).is_err(),
         "level 1 weighs more than level 9's copy"
     );
+}
+
+/// Every file of an output folder with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    files(dir)
+        .into_iter()
+        .map(|f| (f.clone(), std::fs::read(dir.join(&f)).unwrap()))
+        .collect()
+}
+
+/// `berdaya.toml` with `lines` added to its `[build]` table.
+fn with_build_settings(text: &str, lines: &str) -> String {
+    if text.contains("[build]") {
+        text.replacen("[build]", &format!("[build]\n{lines}"), 1)
+    } else {
+        format!("{text}\n[build]\n{lines}\n")
+    }
+}
+
+#[test]
+fn a_rebuild_after_a_compression_setting_change_writes_what_a_fresh_build_does() {
+    let site = fixture("valid");
+    let out = site.path().join("output");
+    let config = site.path().join("berdaya.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    build(site.path()).unwrap();
+    for settings in ["brotli_quality = 2", "gzip_level = 2", "gzip_level = 9"] {
+        std::fs::write(&config, with_build_settings(&text, settings)).unwrap();
+        let rebuilt = build(site.path()).unwrap();
+        assert_eq!(
+            rebuilt.reused, 0,
+            "{settings}: nothing made otherwise is reused"
+        );
+        let after_rebuild = snapshot(&out);
+        // A fresh build: no output, no cache.
+        std::fs::remove_dir_all(&out).unwrap();
+        std::fs::remove_dir_all(site.path().join(".berdaya-cache")).unwrap();
+        let fresh = build(site.path()).unwrap();
+        assert_eq!(fresh.reused, 0);
+        assert!(
+            after_rebuild == snapshot(&out),
+            "{settings}: rebuild and fresh build differ"
+        );
+        // With the settings unchanged, the next rebuild reuses again, the same bytes.
+        let again = build(site.path()).unwrap();
+        assert!(
+            again.reused >= again.html_pages,
+            "{settings}: {}",
+            again.reused
+        );
+        assert!(
+            after_rebuild == snapshot(&out),
+            "{settings}: reuse changed bytes"
+        );
+    }
+    // Without a record (an older berdaya's output, a deleted cache) nothing is reused.
+    std::fs::remove_dir_all(site.path().join(".berdaya-cache")).unwrap();
+    assert_eq!(build(site.path()).unwrap().reused, 0);
+}
+
+#[test]
+fn a_static_file_where_a_compressed_copy_goes_is_published_as_it_is() {
+    let site = fixture("valid");
+    let out = site.path().join("output");
+    let stat = site.path().join("static");
+    std::fs::create_dir_all(stat.join("tentang")).unwrap();
+    std::fs::write(
+        stat.join("data.csv"),
+        "kelurahan,n\nJuata Laut,12\n".repeat(40),
+    )
+    .unwrap();
+    // A download the site offers precompressed itself, and a stray copy beside a page.
+    std::fs::write(stat.join("data.csv.gz"), b"the contributor's own gzip").unwrap();
+    std::fs::write(stat.join("tentang/index.html.br"), b"not a brotli stream").unwrap();
+    for round in ["first build", "rebuild"] {
+        build(site.path()).unwrap();
+        assert_eq!(
+            std::fs::read(out.join("data.csv.gz")).unwrap(),
+            b"the contributor's own gzip",
+            "{round}"
+        );
+        assert_eq!(
+            std::fs::read(out.join("tentang/index.html.br")).unwrap(),
+            b"not a brotli stream",
+            "{round}"
+        );
+        // The copies berdaya makes itself are still there.
+        let br = std::fs::read(out.join("data.csv.br")).unwrap();
+        let mut csv = Vec::new();
+        brotli::BrotliDecompress(&mut &br[..], &mut csv).unwrap();
+        assert_eq!(
+            csv,
+            std::fs::read(stat.join("data.csv")).unwrap(),
+            "{round}"
+        );
+        assert!(out.join("tentang/index.html.gz").is_file(), "{round}");
+    }
+    // Once the static files are gone, the rebuild writes berdaya's own copies, not the last
+    // build's static ones.
+    std::fs::remove_file(stat.join("data.csv.gz")).unwrap();
+    std::fs::remove_file(stat.join("tentang/index.html.br")).unwrap();
+    build(site.path()).unwrap();
+    let mut csv = Vec::new();
+    let gz = std::fs::read(out.join("data.csv.gz")).unwrap();
+    flate2::read::GzDecoder::new(&gz[..])
+        .read_to_end(&mut csv)
+        .unwrap();
+    assert_eq!(csv, std::fs::read(stat.join("data.csv")).unwrap());
+    let br = std::fs::read(out.join("tentang/index.html.br")).unwrap();
+    let mut page = Vec::new();
+    brotli::BrotliDecompress(&mut &br[..], &mut page).unwrap();
+    assert_eq!(page, std::fs::read(out.join("tentang/index.html")).unwrap());
 }
 
 #[test]

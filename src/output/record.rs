@@ -1,0 +1,156 @@
+//! What the `.gz` and `.br` files in an output folder were made with, kept in the site's
+//! `.berdaya-cache/` so that a rebuild links those of unchanged files only when a fresh build
+//! would write the same bytes.
+//!
+//! A compressed file does not tell the level it was made at, and a static file may sit where a
+//! compressed copy goes (`static/data.csv.gz` beside `data.csv`). The record names the output
+//! folder it describes (device and inode, which every full build's swap changes), the gzip level
+//! and brotli quality, and the compressed-copy paths static files provided. A missing,
+//! unreadable or mismatched record means nothing is reused: the build compresses afresh.
+
+use std::path::{Path, PathBuf};
+
+/// One output folder's compression record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Record {
+    /// The output folder's identity (device, inode) when the record was written.
+    folder: (u64, u64),
+    gzip_level: u32,
+    brotli_quality: u32,
+    /// Paths under the output folder (e.g. `data.csv.gz`) that static files provided.
+    pub(super) static_siblings: Vec<String>,
+}
+
+/// The first line; a new berdaya version (whose compressors may write other bytes) starts afresh.
+const HEADER: &str = concat!(
+    "berdaya compressed-files record 1, berdaya ",
+    env!("CARGO_PKG_VERSION")
+);
+
+/// The record file for the output folder `final_dir` in `cache_dir`: one per output folder, named
+/// by a hash of its absolute path, so `output/` and `output-portable/` keep their own.
+pub(super) fn path_for(cache_dir: &Path, final_dir: &Path) -> PathBuf {
+    let abs = std::path::absolute(final_dir).unwrap_or_else(|_| final_dir.to_path_buf());
+    // (A hash that changes with a foldhash upgrade only means one build compresses afresh.)
+    let key = crate::common::hash::hash_of(abs.as_os_str());
+    cache_dir.join(format!("compressed-{key:016x}.txt"))
+}
+
+#[cfg(unix)]
+fn identity(dir: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(dir).ok()?;
+    Some((m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn identity(dir: &Path) -> Option<(u64, u64)> {
+    // Without inodes, the folder's creation time stands in for its identity.
+    let m = std::fs::metadata(dir).ok()?;
+    let t = m
+        .created()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    Some((t.as_secs(), u64::from(t.subsec_nanos())))
+}
+
+impl Record {
+    /// The record of `final_dir` as it is now, made at these settings.
+    pub(super) fn of(
+        final_dir: &Path,
+        gzip_level: u32,
+        brotli_quality: u32,
+        static_siblings: Vec<String>,
+    ) -> Option<Record> {
+        Some(Record {
+            folder: identity(final_dir)?,
+            gzip_level,
+            brotli_quality,
+            static_siblings,
+        })
+    }
+
+    /// Reads the record at `file` if it describes `final_dir` as it is now and was made at
+    /// these settings; `None` otherwise (no record, another folder, other settings, unreadable).
+    pub(super) fn read_matching(
+        file: &Path,
+        final_dir: &Path,
+        gzip_level: u32,
+        brotli_quality: u32,
+    ) -> Option<Record> {
+        let text = std::fs::read_to_string(file).ok()?;
+        let mut lines = text.lines();
+        if lines.next()? != HEADER {
+            return None;
+        }
+        let mut folder = None;
+        let (mut gz, mut br) = (None, None);
+        let mut static_siblings = Vec::new();
+        for line in lines {
+            let (key, value) = line.split_once(' ')?;
+            match key {
+                "folder" => {
+                    let (d, i) = value.split_once(' ')?;
+                    folder = Some((d.parse().ok()?, i.parse().ok()?));
+                }
+                "gzip_level" => gz = Some(value.parse().ok()?),
+                "brotli_quality" => br = Some(value.parse().ok()?),
+                "static" => static_siblings.push(value.to_string()),
+                _ => return None,
+            }
+        }
+        let record = Record {
+            folder: folder?,
+            gzip_level: gz?,
+            brotli_quality: br?,
+            static_siblings,
+        };
+        let now = Record::of(final_dir, gzip_level, brotli_quality, Vec::new())?;
+        (record.folder == now.folder
+            && record.gzip_level == now.gzip_level
+            && record.brotli_quality == now.brotli_quality)
+            .then_some(record)
+    }
+
+    /// Writes the record to `file` (beside-and-rename, creating its folder).
+    pub(super) fn write(&self, file: &Path) -> std::io::Result<()> {
+        use std::fmt::Write;
+        let mut text = format!(
+            "{HEADER}\nfolder {} {}\ngzip_level {}\nbrotli_quality {}\n",
+            self.folder.0, self.folder.1, self.gzip_level, self.brotli_quality
+        );
+        for s in &self.static_siblings {
+            // Paths are checked site paths: no line breaks.
+            let _ = writeln!(text, "static {s}");
+        }
+        if let Some(dir) = file.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        super::encode::write_atomic(file, text.as_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_matches_only_its_folder_and_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        std::fs::create_dir(&out).unwrap();
+        let file = path_for(&dir.path().join("cache"), &out);
+        let r = Record::of(&out, 6, 5, vec!["data.csv.gz".into()]).unwrap();
+        r.write(&file).unwrap();
+        assert_eq!(Record::read_matching(&file, &out, 6, 5), Some(r));
+        assert_eq!(Record::read_matching(&file, &out, 7, 5), None);
+        assert_eq!(Record::read_matching(&file, &out, 6, 4), None);
+        // Another folder in its place (a full build's swap, or another tool's).
+        std::fs::rename(&out, dir.path().join("gone")).unwrap();
+        std::fs::create_dir(&out).unwrap();
+        assert_eq!(Record::read_matching(&file, &out, 6, 5), None);
+        std::fs::write(&file, "something else\n").unwrap();
+        assert_eq!(Record::read_matching(&file, &out, 6, 5), None);
+    }
+}
