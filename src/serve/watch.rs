@@ -32,6 +32,40 @@ fn relevant(kind: &EventKind) -> bool {
     }
 }
 
+/// The files of a burst written and not yet closed. Systems that report a file closed after
+/// writing (Linux) let a save end without the quiet time; elsewhere no write is ever seen
+/// closed, and the quiet time ends every burst.
+#[derive(Default)]
+struct Writes {
+    open: BTreeSet<PathBuf>,
+    closed: bool,
+}
+
+impl Writes {
+    fn see(&mut self, e: &notify::Event) {
+        use notify::event::{CreateKind, ModifyKind};
+        match e.kind {
+            EventKind::Access(AccessKind::Close(AccessMode::Write)) => {
+                self.closed = true;
+                for p in &e.paths {
+                    self.open.remove(p);
+                }
+            }
+            EventKind::Create(CreateKind::File | CreateKind::Any)
+            | EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Any) => {
+                self.open.extend(e.paths.iter().cloned());
+            }
+            // Removals, renames and changes of metadata are whole when reported.
+            _ => {}
+        }
+    }
+
+    /// True once a written file was closed and none is still open for writing.
+    fn all_closed(&self) -> bool {
+        self.closed && self.open.is_empty()
+    }
+}
+
 /// Watches the site and rebuilds on changes until `stop` is set.
 pub fn spawn(
     mut session: Session,
@@ -93,17 +127,28 @@ pub fn spawn(
                 };
                 let started = Instant::now();
                 let mut paths = BTreeSet::new();
-                let mut add = |e: notify::Result<notify::Event>| {
+                let mut writes = Writes::default();
+                let add = |e: notify::Result<notify::Event>,
+                           paths: &mut BTreeSet<PathBuf>,
+                           writes: &mut Writes| {
                     if let Ok(e) = e
                         && relevant(&e.kind)
                     {
+                        writes.see(&e);
                         paths.extend(e.paths.into_iter().map(&under_root));
                     }
                 };
-                add(first);
+                add(first, &mut paths, &mut writes);
                 while started.elapsed() < MAX_WAIT {
-                    match rx.recv_timeout(QUIET) {
-                        Ok(e) => add(e),
+                    // Once every file written has been closed, the save is complete: the burst
+                    // ends with the events already queued, without waiting for quiet.
+                    let wait = if writes.all_closed() {
+                        Duration::ZERO
+                    } else {
+                        QUIET
+                    };
+                    match rx.recv_timeout(wait) {
+                        Ok(e) => add(e, &mut paths, &mut writes),
                         Err(_) => break,
                     }
                 }

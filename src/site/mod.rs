@@ -86,6 +86,9 @@ pub struct Site {
     /// By language: the index kept between builds of the dev server, with the fingerprint of
     /// what its entries are made with (see [`crate::search::Index`]).
     search_index: std::sync::Mutex<HashMap<String, (u64, crate::search::Index)>>,
+    /// By language: the letters and tags the search pages show, with the fingerprint of the
+    /// A–Z pages they were counted for (the same inputs: titles and tags).
+    search_summary: std::sync::Mutex<HashMap<String, (u64, std::sync::Arc<search::Summary>)>>,
 }
 
 impl Site {
@@ -130,6 +133,7 @@ impl Site {
             photo_stats: Default::default(),
             photo_hash: 0,
             search_files: Default::default(),
+            search_summary: Default::default(),
             search_index: Default::default(),
         };
         site.make_photos();

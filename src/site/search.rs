@@ -20,7 +20,17 @@ const MAX_TAGS: usize = 40;
 /// Titles on one A–Z page at most; a letter with more continues on `/cari/a/2/`.
 const PER_LETTER_PAGE: usize = 150;
 
-#[derive(Serialize)]
+/// What the search page and the A–Z pages of a language show besides the index: the letters
+/// with their counts and the most used tags. Counted from the titles and tags of the pages in
+/// the index, so kept while those stay the same (a dev-server round that changes a page's body
+/// counts nothing).
+pub(super) struct Summary {
+    letters: Vec<Letter>,
+    tags: Vec<crate::site::views::Link>,
+    all_tags_url: Option<String>,
+}
+
+#[derive(Serialize, Clone)]
 struct Letter {
     letter: String,
     url: String,
@@ -202,22 +212,27 @@ impl Site {
                 })
                 .collect();
             let base = self.fp("search", "search.html").finish();
-            for part in [Part::Index, Part::Az] {
-                let fp = {
-                    let mut fp = self.fp("search", "search.html");
-                    fp.add(part as u8);
-                    match part {
-                        Part::Index => {
-                            fp.add(&doc_fps);
-                        }
-                        Part::Az => {
-                            for &i in &picked {
-                                let p = &self.content.pages[i];
-                                fp.add(&p.url).add(&p.meta.title).add(&p.taxonomies);
-                            }
+            let part_fp = |part: Part| {
+                let mut fp = self.fp("search", "search.html");
+                fp.add(part as u8);
+                match part {
+                    Part::Index => {
+                        fp.add(&doc_fps);
+                    }
+                    Part::Az => {
+                        for &i in &picked {
+                            let p = &self.content.pages[i];
+                            fp.add(&p.url).add(&p.meta.title).add(&p.taxonomies);
                         }
                     }
-                    fp.finish()
+                }
+                fp.finish()
+            };
+            let az_fp = part_fp(Part::Az);
+            for part in [Part::Index, Part::Az] {
+                let fp = match part {
+                    Part::Index => part_fp(Part::Index),
+                    Part::Az => az_fp,
                 };
                 // The files are known once they are made: reuse the last build's list while
                 // the inputs are the same.
@@ -232,8 +247,12 @@ impl Site {
                     .get(&key)
                     .filter(|(f, _)| *f == fp)
                     .map(|(_, files)| files.clone());
-                let make =
-                    || self.search_outputs(&lang, part, &picked, results, base, &doc_fps, out);
+                let make = || {
+                    let summary = self.search_summary(&lang, &picked, az_fp);
+                    self.search_outputs(
+                        &lang, part, &picked, results, base, &doc_fps, &summary, out,
+                    )
+                };
                 let (files, made) = match remembered {
                     Some(files) => (files, None),
                     None => {
@@ -261,11 +280,72 @@ impl Site {
         diags
     }
 
+    /// The letters and tags of `lang`'s search pages, counted over the pages `picked`, or as
+    /// counted last for the same A–Z fingerprint `az_fp`.
+    fn search_summary(&self, lang: &str, picked: &[usize], az_fp: u64) -> std::sync::Arc<Summary> {
+        if let Some((fp, s)) = self.search_summary.lock().expect("summary").get(lang)
+            && *fp == az_fp
+        {
+            return s.clone();
+        }
+        let base = self.search_url(lang);
+        // Letters that lower-case alike (K and the Kelvin sign) share one page, shown with the
+        // first met.
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        let mut shown_letter: BTreeMap<String, String> = BTreeMap::new();
+        for &i in picked {
+            let letter = first_letter(&self.content.pages[i].meta.title);
+            let letter = shown_letter.entry(letter_slug(&letter)).or_insert(letter);
+            *counts.entry(letter.clone()).or_default() += 1;
+        }
+        let letters = counts
+            .into_iter()
+            .map(|(l, count)| Letter {
+                url: format!("{base}{}/", letter_slug(&l)),
+                letter: l,
+                count,
+            })
+            .collect();
+        // The most used tags (a long list would break the page budget), and where all are.
+        let mut tags: Vec<crate::site::views::Link> = Vec::new();
+        let mut all_tags_url = None;
+        if let Some(tax) = self.config.taxonomies.iter().find(|t| t.name == "tags") {
+            let mut counts: BTreeMap<&String, usize> = BTreeMap::new();
+            for &i in picked {
+                let p = &self.content.pages[i];
+                for t in p.taxonomies.get(&tax.name).into_iter().flatten() {
+                    *counts.entry(t).or_default() += 1;
+                }
+            }
+            let mut terms: Vec<(&String, usize)> = counts.into_iter().collect();
+            terms.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            if terms.len() > MAX_TAGS {
+                terms.truncate(MAX_TAGS);
+                all_tags_url = Some(format!("{}/{}/", self.config.lang_prefix(lang), tax.name));
+            }
+            tags = terms
+                .into_iter()
+                .map(|(t, _)| self.term_link(lang, &tax.name, t))
+                .collect();
+            tags.sort_by_cached_key(|l| l.label.to_lowercase());
+        }
+        let summary = std::sync::Arc::new(Summary {
+            letters,
+            tags,
+            all_tags_url,
+        });
+        self.search_summary
+            .lock()
+            .expect("summary")
+            .insert(lang.to_string(), (az_fp, summary.clone()));
+        summary
+    }
+
     /// The search page and index files (`Part::Index`) or the A–Z pages (`Part::Az`) of
     /// `lang`, made from the pages `picked` (`doc_fps`: each one's fingerprint as the index sees
-    /// it; `fp`: what every document's entry is made with). The index of the last build is
-    /// brought up to date when the output keeps units between builds (the dev server): only
-    /// changed pages are recounted.
+    /// it; `fp`: what every document's entry is made with; `summary`: their letters and tags).
+    /// The index of the last build is brought up to date when the output keeps units between
+    /// builds (the dev server): only changed pages are recounted.
     #[allow(clippy::too_many_arguments)]
     fn search_outputs(
         &self,
@@ -275,6 +355,7 @@ impl Site {
         results: &[std::sync::Arc<PageResult>],
         fp: u64,
         doc_fps: &[u64],
+        summary: &Summary,
         out: &Output,
     ) -> (Vec<SearchOutput>, Vec<Diagnostic>) {
         let mut diags = Vec::new();
@@ -333,60 +414,30 @@ impl Site {
                 json.clone(),
             ));
         }
-        // A–Z: titles by first letter.
+        // A–Z: titles by first letter, for the A–Z pages only (the search page shows counts).
         // Letters that lower-case alike (K and the Kelvin sign) share one page.
         let mut by_letter: BTreeMap<String, Vec<Entry>> = BTreeMap::new();
-        let mut shown_letter: BTreeMap<String, String> = BTreeMap::new();
-        for &i in picked {
-            let p = &self.content.pages[i];
-            let letter = first_letter(&p.meta.title);
-            let letter = shown_letter
-                .entry(letter_slug(&letter))
-                .or_insert(letter)
-                .clone();
-            by_letter.entry(letter).or_default().push(Entry {
-                title: p.meta.title.clone(),
-                url: p.url.clone(),
-            });
-        }
-        for list in by_letter.values_mut() {
-            list.sort_by_key(|e| e.title.to_lowercase());
-        }
-        let letters: Vec<Letter> = by_letter
-            .iter()
-            .map(|(l, list)| Letter {
-                letter: l.clone(),
-                url: format!("{base}{}/", letter_slug(l)),
-                count: list.len(),
-            })
-            .collect();
-        // The most used tags (a long list would break the page budget), and where all are.
-        let mut tags: Vec<crate::site::views::Link> = Vec::new();
-        let mut all_tags_url = None;
-        if let Some(tax) = self.config.taxonomies.iter().find(|t| t.name == "tags") {
-            let mut counts: BTreeMap<&String, usize> = BTreeMap::new();
-            for p in self
-                .content
-                .pages
-                .iter()
-                .filter(|p| p.lang == lang && p.meta.in_search_index)
-            {
-                for t in p.taxonomies.get(&tax.name).into_iter().flatten() {
-                    *counts.entry(t).or_default() += 1;
-                }
+        if part == Part::Az {
+            let mut shown_letter: BTreeMap<String, String> = BTreeMap::new();
+            for &i in picked {
+                let p = &self.content.pages[i];
+                let letter = first_letter(&p.meta.title);
+                let letter = shown_letter
+                    .entry(letter_slug(&letter))
+                    .or_insert(letter)
+                    .clone();
+                by_letter.entry(letter).or_default().push(Entry {
+                    title: p.meta.title.clone(),
+                    url: p.url.clone(),
+                });
             }
-            let mut terms: Vec<(&String, usize)> = counts.into_iter().collect();
-            terms.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-            if terms.len() > MAX_TAGS {
-                terms.truncate(MAX_TAGS);
-                all_tags_url = Some(format!("{}/{}/", self.config.lang_prefix(lang), tax.name));
+            for list in by_letter.values_mut() {
+                // Each title lower-cased once, not at every comparison.
+                list.sort_by_cached_key(|e| e.title.to_lowercase());
             }
-            tags = terms
-                .into_iter()
-                .map(|(t, _)| self.term_link(lang, &tax.name, t))
-                .collect();
-            tags.sort_by_key(|l| l.label.to_lowercase());
         }
+        let (letters, tags, all_tags_url) =
+            (&summary.letters, &summary.tags, &summary.all_tags_url);
         let shards = index.keys.join(" ");
         let version = if part == Part::Az {
             String::new()

@@ -86,7 +86,9 @@ impl Site {
                     if *t < entry.0 {
                         entry.0 = t.clone();
                     }
-                    if !entry.1.contains(&i) {
+                    // Pages come in order: a page already listed is the last one (two of its
+                    // terms with one slug); a search of the whole list was quadratic.
+                    if entry.1.last() != Some(&i) {
                         entry.1.push(i);
                     }
                 }

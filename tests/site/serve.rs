@@ -213,6 +213,15 @@ fn a_page_edit_touches_the_page_and_the_listings_showing_it() {
     );
     assert!(!has(&changed, "tips/index.html"), "{changed:?}");
     t.assert_equals_full_build();
+    // A new tag reaches the search page's list of tags, counted again, as in a full build.
+    let changed = t.rebuild(&[t.edit(
+        tip,
+        "\"budidaya\", \"mutu\"",
+        "\"budidaya\", \"pemasaran baru\"",
+    )]);
+    assert!(has(&changed, "cari/index.html"), "{changed:?}");
+    assert!(t.output("cari/index.html").contains("pemasaran baru"));
+    t.assert_equals_full_build();
 }
 
 #[test]
