@@ -96,7 +96,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     }
     let output = Output::new(&out_dir, output_options)
         .map_err(Diagnostics::from)?
-        .reusing_compressed(&site.cache_dir());
+        .reusing_compressed(&site.cache_dir(), true);
     let rendered = catch_panic(&opts.root, "building the site in", || {
         site.render_all(&output, opts.progress)
     });

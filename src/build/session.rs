@@ -322,7 +322,8 @@ impl Session {
             // The first build replaces output/ as `build` does.
             None => {
                 let out = match Output::new(&self.out_dir, opts) {
-                    Ok(o) => o.reusing_compressed(&site.cache_dir()).with_memo(),
+                    // Rounds change the folder in place later: no record is left.
+                    Ok(o) => o.reusing_compressed(&site.cache_dir(), false).with_memo(),
                     Err(d) => {
                         diags.push(d);
                         return round(Vec::new(), diags);

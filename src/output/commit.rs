@@ -40,12 +40,17 @@ impl Output {
         let _ = std::fs::remove_dir_all(&old);
         if let Some(file) = &self.record_file {
             // Without a record the next build compresses afresh: nothing to report.
-            let record = super::record::Record::of(
-                &self.final_dir,
-                self.opts.gzip_level,
-                self.opts.brotli_quality,
-                self.static_siblings(),
-            );
+            let record = self
+                .write_record
+                .then(|| {
+                    super::record::Record::of(
+                        &self.final_dir,
+                        self.opts.gzip_level,
+                        self.opts.brotli_quality,
+                        self.static_siblings(),
+                    )
+                })
+                .flatten();
             if record.is_none_or(|r| r.write(file).is_err()) {
                 let _ = std::fs::remove_file(file);
             }
@@ -117,7 +122,7 @@ impl Output {
                 deferred.extend(later);
             }
         }
-        let compression = Compression {
+        let mut compression = Compression {
             dir: self.final_dir.clone(),
             files: deferred,
             gzip_level: self.opts.gzip_level,
@@ -156,6 +161,17 @@ impl Output {
                 }
             }
             let _ = std::fs::remove_file(&target);
+            // A copied file that stood where a compressed copy of a file still made goes (a
+            // static `data.csv.gz` removed): berdaya's own copy is made in its place.
+            if let Some(of) = old.strip_suffix(".gz").or_else(|| old.strip_suffix(".br"))
+                && precompress
+                && compressible(of)
+                && live.contains(of)
+                && !compression.files.iter().any(|f| f.0 == of)
+                && let Ok(bytes) = std::fs::read(self.final_dir.join(of))
+            {
+                compression.files.push((of.to_string(), bytes, None));
+            }
             // Folders left empty go too, as a fresh build would not make them.
             let mut dir = target.parent();
             while let Some(d) = dir {
@@ -361,6 +377,7 @@ mod tests {
         let round = |memo: Memo, fp: u64| {
             let out = Output::in_place(&final_dir, opts(), memo, false);
             out.reserve_static(["a/index.html.gz".to_string()]);
+            out.reserve_copied(["a/index.html.gz".to_string()]);
             page(&out, "a", fp);
             out.copy(&own, "a/index.html.gz").unwrap();
             let (_, memo, compression) = out.commit_in_place().unwrap();
@@ -376,6 +393,7 @@ mod tests {
         // The page goes; the static file stays while it is still copied.
         let out = Output::in_place(&final_dir, opts(), memo, false);
         out.reserve_static(["a/index.html.gz".to_string()]);
+        out.reserve_copied(["a/index.html.gz".to_string()]);
         out.copy(&own, "a/index.html.gz").unwrap();
         let (_, _, compression) = out.commit_in_place().unwrap();
         compression.write(&Default::default());

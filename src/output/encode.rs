@@ -100,6 +100,39 @@ pub(super) fn write_atomic(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::rename(&tmp, target)
 }
 
+/// Writes a new file at `path` in a staging folder. A file already there (a compressed copy
+/// linked from the last build, when two outputs meet at one path) is unlinked first, never
+/// written through: the last build's file, still in place, keeps its bytes.
+pub(super) fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let create = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+    };
+    let mut file = match create() {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            std::fs::remove_file(path)?;
+            create()?
+        }
+        other => other?,
+    };
+    file.write_all(bytes)
+}
+
+/// Links `from` (the last build's file) at `to` in a staging folder, or copies it where links
+/// are not possible. A file already at `to` is replaced, not written through.
 pub(super) fn link_or_copy(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::hard_link(from, to).or_else(|_| std::fs::copy(from, to).map(|_| ()))
+    match std::fs::hard_link(from, to) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            std::fs::remove_file(to)?;
+            link_or_copy(from, to)
+        }
+        Err(_) => {
+            let _ = std::fs::remove_file(to);
+            std::fs::copy(from, to).map(|_| ())
+        }
+    }
 }

@@ -16,7 +16,9 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use crate::common::diagnostics::Diagnostic;
 pub use commit::Compression;
-use encode::{brotli, compressible, gzip, gzip_bound, link_or_copy, minify_cfg, sibling};
+use encode::{
+    brotli, compressible, gzip, gzip_bound, link_or_copy, minify_cfg, sibling, write_new,
+};
 use memo::{Claims, MemoState};
 pub use memo::{Collision, Fresh, Memo, Payload, Unit, UnitKey};
 
@@ -251,6 +253,8 @@ pub struct Output {
     dirty_pages: Option<std::collections::HashSet<UnitKey>>,
     /// Paths that static files provide: generated files with these paths are not written.
     static_paths: std::sync::OnceLock<std::collections::HashSet<String>>,
+    /// Compressed-copy paths that copied files provide (see [`Output::reserve_copied`]).
+    copied_siblings: std::sync::OnceLock<std::collections::HashSet<String>>,
     /// The unit that makes each file (and each folder that holds files), and files two units
     /// both make.
     claims: Mutex<Claims>,
@@ -258,8 +262,10 @@ pub struct Output {
     /// Set once the build is in place; until then, dropping the output removes the staging
     /// folder (a failed or panicking build leaves nothing behind).
     committed: bool,
-    /// Where the record of how this build's compressed files were made is written on commit.
+    /// Where the record of how this build's compressed files were made is written (or, with
+    /// `write_record` false, removed) on commit.
     record_file: Option<PathBuf>,
+    write_record: bool,
 }
 
 /// The output folder as the last build left it, whose compressed files a full build links for
@@ -295,10 +301,12 @@ impl Output {
             memo: None,
             dirty_pages: None,
             static_paths: std::sync::OnceLock::new(),
+            copied_siblings: std::sync::OnceLock::new(),
             claims: Mutex::new(Claims::default()),
             collisions: Mutex::new(Vec::new()),
             committed: false,
             record_file: None,
+            write_record: false,
         }
     }
 
@@ -345,11 +353,20 @@ impl Output {
     /// instead of compressing them again, when the record in `cache_dir` (the site's
     /// `.berdaya-cache/`) shows the last build made them at this build's gzip level and brotli
     /// quality; and writes the record on [`Output::commit`]. Without a record nothing is reused.
-    pub fn reusing_compressed(mut self, cache_dir: &Path) -> Output {
-        if self.opts.dry_run || !self.opts.precompress {
+    ///
+    /// `serve` passes `record: false`: its rounds change the folder in place afterwards, so the
+    /// record is removed on commit instead of written (the next `build` compresses afresh).
+    pub fn reusing_compressed(mut self, cache_dir: &Path, record: bool) -> Output {
+        if self.opts.dry_run {
             return self;
         }
         let file = record::path_for(cache_dir, &self.final_dir);
+        self.write_record = record && self.opts.precompress;
+        if !self.opts.precompress {
+            // Nothing to reuse; the record of another build's copies goes on commit.
+            self.record_file = Some(file);
+            return self;
+        }
         let matching = record::Record::read_matching(
             &file,
             &self.final_dir,
@@ -395,19 +412,37 @@ impl Output {
         self.static_paths.get().is_some_and(|s| s.contains(path))
     }
 
-    /// Paths static files provide where a compressed copy of another file goes
-    /// (`data.csv.gz`): the static file is published, and berdaya makes no copy of its own.
+    /// Declares every path files are copied to as they are (set once, before rendering):
+    /// static files and the files beside pages. One that sits where a compressed copy of
+    /// another file goes (`data.csv.gz` beside `data.csv`) is published as it is, and berdaya
+    /// makes no copy of its own there.
+    pub fn reserve_copied(&self, paths: impl IntoIterator<Item = String>) {
+        let _ = self.copied_siblings.set(
+            paths
+                .into_iter()
+                .map(|p| p.trim_start_matches('/').to_string())
+                .filter(|p| {
+                    [".gz", ".br"]
+                        .iter()
+                        .any(|e| p.strip_suffix(e).is_some_and(compressible))
+                })
+                .collect(),
+        );
+    }
+
+    /// True when a copied file provides `path`, a compressed-copy path (see
+    /// [`Output::reserve_copied`]).
+    fn is_copied_sibling(&self, path: &str) -> bool {
+        self.copied_siblings.get().is_some_and(|s| s.contains(path))
+    }
+
+    /// The compressed-copy paths copied files provide, sorted.
     fn static_siblings(&self) -> Vec<String> {
         let mut v: Vec<String> = self
-            .static_paths
+            .copied_siblings
             .get()
             .into_iter()
             .flatten()
-            .filter(|p| {
-                [".gz", ".br"]
-                    .iter()
-                    .any(|e| p.strip_suffix(e).is_some_and(compressible))
-            })
             .cloned()
             .collect();
         v.sort();
@@ -430,7 +465,7 @@ impl Output {
         let (gz, br) = (format!("{path}.gz"), format!("{path}.br"));
         if [&gz, &br]
             .iter()
-            .any(|s| self.is_static(s) || prev.static_siblings.contains(s.as_str()))
+            .any(|s| self.is_copied_sibling(s) || prev.static_siblings.contains(s.as_str()))
         {
             return None;
         }
@@ -604,7 +639,7 @@ impl Output {
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent).map_err(io)?;
         }
-        std::fs::write(&target, bytes).map_err(io)?;
+        write_new(&target, bytes).map_err(io)?;
         if !self.opts.precompress
             || !compressible(path)
             || linked
@@ -612,16 +647,13 @@ impl Output {
         {
             return Ok(());
         }
-        if !self.is_static(&format!("{path}.gz")) {
+        if !self.is_copied_sibling(&format!("{path}.gz")) {
             let gz = gz.unwrap_or_else(|| gzip(bytes, self.opts.gzip_level));
-            std::fs::write(sibling(&target, "gz"), gz).map_err(io)?;
+            write_new(&sibling(&target, "gz"), &gz).map_err(io)?;
         }
-        if !self.is_static(&format!("{path}.br")) {
-            std::fs::write(
-                sibling(&target, "br"),
-                brotli(bytes, self.opts.brotli_quality),
-            )
-            .map_err(io)?;
+        if !self.is_copied_sibling(&format!("{path}.br")) {
+            let br = brotli(bytes, self.opts.brotli_quality);
+            write_new(&sibling(&target, "br"), &br).map_err(io)?;
         }
         Ok(())
     }
@@ -658,6 +690,8 @@ impl Output {
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent).map_err(io)?;
         }
+        // Never through a file already there (a compressed copy linked from the last build).
+        let _ = std::fs::remove_file(&target);
         let n = std::fs::copy(from, &target).map_err(io)?;
         self.bytes.fetch_add(n, Ordering::Relaxed);
         Ok(())
@@ -703,6 +737,41 @@ fn check_path(path: &str) -> Result<(), Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_written_where_a_linked_copy_is_never_writes_into_the_last_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let (final_dir, cache) = (dir.path().join("output"), dir.path().join("cache"));
+        let opts = OutputOptions {
+            minify: false,
+            precompress: true,
+            budget: u64::MAX,
+            dry_run: false,
+            brotli_quality: 1,
+            gzip_level: 1,
+            path_prefix: String::new(),
+            portable: false,
+        };
+        let page = || "<p>tentang kami</p>".repeat(20);
+        let out = Output::new(&final_dir, opts.clone())
+            .unwrap()
+            .reusing_compressed(&cache, true);
+        out.write_page("/a/", page(), None).unwrap();
+        out.commit().unwrap();
+        let live = |ext: &str| std::fs::read(final_dir.join(format!("a/index.html.{ext}")));
+        let (gz, br) = (live("gz").unwrap(), live("br").unwrap());
+        // The unchanged page links its copies; then another output (a colliding alias) is
+        // written at the same path, and the build is abandoned.
+        let out = Output::new(&final_dir, opts)
+            .unwrap()
+            .reusing_compressed(&cache, true);
+        out.write_page("/a/", page(), None).unwrap();
+        assert_eq!(out.compressed_reused(), 1);
+        out.write("a/index.html", b"<p>another page</p>").unwrap();
+        out.abandon();
+        assert_eq!(live("gz").unwrap(), gz);
+        assert_eq!(live("br").unwrap(), br);
+    }
 
     #[test]
     fn a_sub_path_goes_before_every_site_address_including_srcset() {

@@ -4,7 +4,7 @@
 //!
 //! A compressed file does not tell the level it was made at, and a static file may sit where a
 //! compressed copy goes (`static/data.csv.gz` beside `data.csv`). The record names the output
-//! folder it describes (device and inode, which every full build's swap changes), the gzip level
+//! folder it describes (device, inode and creation time; every full build's swap changes them), the gzip level
 //! and brotli quality, and the compressed-copy paths static files provided. A missing,
 //! unreadable or mismatched record means nothing is reused: the build compresses afresh.
 
@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 /// One output folder's compression record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Record {
-    /// The output folder's identity (device, inode) when the record was written.
-    folder: (u64, u64),
+    /// The output folder's identity (device, inode, creation time) when the record was written.
+    folder: (u64, u64, u128),
     gzip_level: u32,
     brotli_quality: u32,
     /// Paths under the output folder (e.g. `data.csv.gz`) that static files provided.
@@ -23,36 +23,39 @@ pub(super) struct Record {
 
 /// The first line; a new berdaya version (whose compressors may write other bytes) starts afresh.
 const HEADER: &str = concat!(
-    "berdaya compressed-files record 1, berdaya ",
+    "berdaya compressed-files record 2, berdaya ",
     env!("CARGO_PKG_VERSION")
 );
 
 /// The record file for the output folder `final_dir` in `cache_dir`: one per output folder, named
 /// by a hash of its absolute path, so `output/` and `output-portable/` keep their own.
 pub(super) fn path_for(cache_dir: &Path, final_dir: &Path) -> PathBuf {
+    // The parent resolved (links, `..`), so every spelling of one folder finds one record.
     let abs = std::path::absolute(final_dir).unwrap_or_else(|_| final_dir.to_path_buf());
+    let abs = match (abs.parent().map(Path::canonicalize), abs.file_name()) {
+        (Some(Ok(parent)), Some(name)) => parent.join(name),
+        _ => abs,
+    };
     // (A hash that changes with a foldhash upgrade only means one build compresses afresh.)
     let key = crate::common::hash::hash_of(abs.as_os_str());
     cache_dir.join(format!("compressed-{key:016x}.txt"))
 }
 
-#[cfg(unix)]
-fn identity(dir: &Path) -> Option<(u64, u64)> {
-    use std::os::unix::fs::MetadataExt;
+/// The folder's identity: device and inode, and its creation time (file systems hand a freed
+/// inode number to the next folder made: a swap's staging folder often gets the number of the
+/// folder it replaced two builds ago). Without a creation time, the time it last changed.
+fn identity(dir: &Path) -> Option<(u64, u64, u128)> {
     let m = std::fs::metadata(dir).ok()?;
-    Some((m.dev(), m.ino()))
-}
-
-#[cfg(not(unix))]
-fn identity(dir: &Path) -> Option<(u64, u64)> {
-    // Without inodes, the folder's creation time stands in for its identity.
-    let m = std::fs::metadata(dir).ok()?;
-    let t = m
-        .created()
-        .ok()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?;
-    Some((t.as_secs(), u64::from(t.subsec_nanos())))
+    let born = m.created().or_else(|_| m.modified()).ok()?;
+    let nanos = born.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
+    #[cfg(unix)]
+    let (dev, ino) = {
+        use std::os::unix::fs::MetadataExt;
+        (m.dev(), m.ino())
+    };
+    #[cfg(not(unix))]
+    let (dev, ino) = (0, 0);
+    Some((dev, ino, nanos))
 }
 
 impl Record {
@@ -91,8 +94,13 @@ impl Record {
             let (key, value) = line.split_once(' ')?;
             match key {
                 "folder" => {
-                    let (d, i) = value.split_once(' ')?;
-                    folder = Some((d.parse().ok()?, i.parse().ok()?));
+                    let mut parts = value.split(' ');
+                    let mut next = || parts.next();
+                    folder = Some((
+                        next()?.parse().ok()?,
+                        next()?.parse().ok()?,
+                        next()?.parse().ok()?,
+                    ));
                 }
                 "gzip_level" => gz = Some(value.parse().ok()?),
                 "brotli_quality" => br = Some(value.parse().ok()?),
@@ -117,8 +125,8 @@ impl Record {
     pub(super) fn write(&self, file: &Path) -> std::io::Result<()> {
         use std::fmt::Write;
         let mut text = format!(
-            "{HEADER}\nfolder {} {}\ngzip_level {}\nbrotli_quality {}\n",
-            self.folder.0, self.folder.1, self.gzip_level, self.brotli_quality
+            "{HEADER}\nfolder {} {} {}\ngzip_level {}\nbrotli_quality {}\n",
+            self.folder.0, self.folder.1, self.folder.2, self.gzip_level, self.brotli_quality
         );
         for s in &self.static_siblings {
             // Paths are checked site paths: no line breaks.

@@ -18,6 +18,8 @@ use crate::build::Session;
 
 /// Quiet time that ends a burst of events from one save.
 const QUIET: Duration = Duration::from_millis(5);
+/// Quiet time that ends a burst once every file written in it was closed.
+const CLOSED: Duration = Duration::from_millis(1);
 /// Longest wait for a burst to end, so a busy folder still rebuilds.
 const MAX_WAIT: Duration = Duration::from_millis(150);
 /// Folders of a site that are watched recursively.
@@ -141,12 +143,9 @@ pub fn spawn(
                 add(first, &mut paths, &mut writes);
                 while started.elapsed() < MAX_WAIT {
                     // Once every file written has been closed, the save is complete: the burst
-                    // ends with the events already queued, without waiting for quiet.
-                    let wait = if writes.all_closed() {
-                        Duration::ZERO
-                    } else {
-                        QUIET
-                    };
+                    // ends after a short grace for a next file of the same save (save all, a
+                    // rename into place) rather than the quiet time.
+                    let wait = if writes.all_closed() { CLOSED } else { QUIET };
                     match rx.recv_timeout(wait) {
                         Ok(e) => add(e, &mut paths, &mut writes),
                         Err(_) => break,

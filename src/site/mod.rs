@@ -240,6 +240,7 @@ impl Site {
         // path (a custom robots.txt); a content file that would is an error, like any collision.
         let (assets, static_paths) = self.asset_files();
         out.reserve_static(static_paths);
+        out.reserve_copied(assets.iter().map(|(_, to)| to.clone()));
         let results: Vec<Arc<PageResult>> = self
             .content
             .pages

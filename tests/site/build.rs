@@ -669,6 +669,24 @@ fn a_static_file_where_a_compressed_copy_goes_is_published_as_it_is() {
         );
         assert!(out.join("tentang/index.html.gz").is_file(), "{round}");
     }
+    // The same beside pages: a download with its own gzip in a section's folder.
+    let tips = site.path().join("content/tips");
+    std::fs::write(tips.join("panen.csv"), "hari,kg\n45,120\n".repeat(40)).unwrap();
+    std::fs::write(tips.join("panen.csv.gz"), b"gzip of the contributor").unwrap();
+    build(site.path()).unwrap();
+    assert_eq!(
+        std::fs::read(out.join("tips/panen.csv.gz")).unwrap(),
+        b"gzip of the contributor"
+    );
+    assert!(out.join("tips/panen.csv.br").is_file());
+    std::fs::remove_file(tips.join("panen.csv.gz")).unwrap();
+    build(site.path()).unwrap();
+    let mut csv = Vec::new();
+    let gz = std::fs::read(out.join("tips/panen.csv.gz")).unwrap();
+    flate2::read::GzDecoder::new(&gz[..])
+        .read_to_end(&mut csv)
+        .unwrap();
+    assert_eq!(csv, std::fs::read(tips.join("panen.csv")).unwrap());
     // Once the static files are gone, the rebuild writes berdaya's own copies, not the last
     // build's static ones.
     std::fs::remove_file(stat.join("data.csv.gz")).unwrap();
@@ -684,6 +702,54 @@ fn a_static_file_where_a_compressed_copy_goes_is_published_as_it_is() {
     let mut page = Vec::new();
     brotli::BrotliDecompress(&mut &br[..], &mut page).unwrap();
     assert_eq!(page, std::fs::read(out.join("tentang/index.html")).unwrap());
+}
+
+#[test]
+fn a_failed_rebuild_never_writes_into_the_last_builds_compressed_files() {
+    // A new page whose alias is an unchanged page's address: the rebuild links the unchanged
+    // page's .gz and .br from output/ and the alias wants the same paths. The build fails on
+    // the collision, and output/ keeps every byte, compressed copies included.
+    let site = fixture("valid");
+    let out = site.path().join("output");
+    build(site.path()).unwrap();
+    let before = snapshot(&out);
+    std::fs::write(
+        site.path().join("content/pindah.md"),
+        "+++\ntitle = \"Pindah\"\naliases = [\"/tentang/\"]\n+++\nHalaman baru.\n",
+    )
+    .unwrap();
+    for _ in 0..3 {
+        assert!(build(site.path()).is_err());
+        assert!(snapshot(&out) == before, "output/ changed");
+    }
+}
+
+#[test]
+fn a_build_without_compressed_copies_leaves_no_record_to_reuse() {
+    // Precompression off (or a portable copy into output/) writes no .gz: the next build
+    // with precompression must not take a static file's old copy for berdaya's own.
+    let site = fixture("valid");
+    let out = site.path().join("output");
+    let config = site.path().join("berdaya.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let stat = site.path().join("static");
+    std::fs::create_dir_all(&stat).unwrap();
+    std::fs::write(stat.join("data.csv"), "a,b\n1,2\n".repeat(50)).unwrap();
+    build(site.path()).unwrap();
+    std::fs::write(&config, with_build_settings(&text, "precompress = false")).unwrap();
+    std::fs::write(stat.join("data.csv.gz"), b"a static gzip").unwrap();
+    build(site.path()).unwrap();
+    build(site.path()).unwrap();
+    std::fs::remove_file(stat.join("data.csv.gz")).unwrap();
+    std::fs::write(&config, &text).unwrap();
+    let report = build(site.path()).unwrap();
+    assert_eq!(report.reused, 0);
+    let mut csv = Vec::new();
+    let gz = std::fs::read(out.join("data.csv.gz")).unwrap();
+    flate2::read::GzDecoder::new(&gz[..])
+        .read_to_end(&mut csv)
+        .unwrap();
+    assert_eq!(csv, std::fs::read(stat.join("data.csv")).unwrap());
 }
 
 #[test]

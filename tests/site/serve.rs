@@ -353,6 +353,22 @@ fn a_photo_added_to_static_while_serving_is_published_without_its_camera_data() 
 }
 
 #[test]
+fn a_static_compressed_copy_removed_while_serving_gives_way_to_berdayas_own() {
+    let mut t = SessionTest::new();
+    let csv = t.write(
+        "static/data.csv",
+        &"kelurahan,n\nJuata Laut,12\n".repeat(30),
+    );
+    let gz = t.write("static/data.csv.gz", "the contributor's own");
+    t.rebuild(&[csv, gz.clone()]);
+    t.session.settle();
+    assert_eq!(t.output("data.csv.gz"), "the contributor's own");
+    fs::remove_file(&gz).unwrap();
+    t.rebuild(std::slice::from_ref(&gz));
+    t.assert_equals_full_build();
+}
+
+#[test]
 fn static_files_and_images_come_and_go() {
     let mut t = SessionTest::new();
     // A static robots.txt replaces the generated one, and removing it brings that back.
