@@ -368,6 +368,11 @@ impl Session {
                 let committed = out.commit_in_place();
                 match committed {
                     Ok((changed, memo, mut compression)) => {
+                        if !changed.is_empty() {
+                            // A `build` run beside the server may have left a record of the
+                            // folder this round just changed.
+                            Output::forget_compressed(&site.cache_dir(), &self.out_dir);
+                        }
                         compression.carry(std::mem::take(&mut self.unreached));
                         if !compression.is_empty() {
                             let stop =

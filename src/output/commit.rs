@@ -16,6 +16,19 @@ impl Output {
         }
         // From here on the staging folder is either in place or removed below.
         self.committed = true;
+        // The record names the folder this build made (a rename in one parent keeps its
+        // identity), read before the swap: not whatever folder is in place later.
+        let record = self
+            .write_record
+            .then(|| {
+                super::record::Record::of(
+                    &self.dir,
+                    self.opts.gzip_level,
+                    self.opts.brotli_quality,
+                    self.static_siblings(),
+                )
+            })
+            .flatten();
         let old = self.dir.with_file_name(format!(
             ".{}.berdaya-old-{}",
             self.final_dir
@@ -40,17 +53,6 @@ impl Output {
         let _ = std::fs::remove_dir_all(&old);
         if let Some(file) = &self.record_file {
             // Without a record the next build compresses afresh: nothing to report.
-            let record = self
-                .write_record
-                .then(|| {
-                    super::record::Record::of(
-                        &self.final_dir,
-                        self.opts.gzip_level,
-                        self.opts.brotli_quality,
-                        self.static_siblings(),
-                    )
-                })
-                .flatten();
             if record.is_none_or(|r| r.write(file).is_err()) {
                 let _ = std::fs::remove_file(file);
             }
@@ -288,11 +290,12 @@ impl Drop for Output {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::super::{OutputOptions, UnitKey};
     use super::*;
 
-    fn opts() -> OutputOptions {
+    /// Options of a test output: precompression at the fastest levels, no budget.
+    pub(in crate::output) fn opts() -> OutputOptions {
         OutputOptions {
             minify: false,
             precompress: true,

@@ -397,6 +397,13 @@ impl Output {
         out
     }
 
+    /// Removes the record of how the compressed files of the output folder `final_dir` were
+    /// made (see [`Output::reusing_compressed`]), for a dev-server round that changed the
+    /// folder in place: the next build then compresses afresh.
+    pub fn forget_compressed(cache_dir: &Path, final_dir: &Path) {
+        let _ = std::fs::remove_file(record::path_for(cache_dir, final_dir));
+    }
+
     /// Declares the paths static files are copied to (set once, before rendering): a static
     /// file replaces a generated file with the same path, whichever is written first.
     pub fn reserve_static(&self, paths: impl IntoIterator<Item = String>) {
@@ -742,16 +749,7 @@ mod tests {
     fn a_file_written_where_a_linked_copy_is_never_writes_into_the_last_build() {
         let dir = tempfile::tempdir().unwrap();
         let (final_dir, cache) = (dir.path().join("output"), dir.path().join("cache"));
-        let opts = OutputOptions {
-            minify: false,
-            precompress: true,
-            budget: u64::MAX,
-            dry_run: false,
-            brotli_quality: 1,
-            gzip_level: 1,
-            path_prefix: String::new(),
-            portable: false,
-        };
+        let opts = commit::tests::opts();
         let page = || "<p>tentang kami</p>".repeat(20);
         let out = Output::new(&final_dir, opts.clone())
             .unwrap()

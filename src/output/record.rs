@@ -43,7 +43,9 @@ pub(super) fn path_for(cache_dir: &Path, final_dir: &Path) -> PathBuf {
 
 /// The folder's identity: device and inode, and its creation time (file systems hand a freed
 /// inode number to the next folder made: a swap's staging folder often gets the number of the
-/// folder it replaced two builds ago). Without a creation time, the time it last changed.
+/// folder it replaced two builds ago). Without a creation time (musl builds, ext4 with small
+/// inodes, NFS), the time its entries last changed: a swap still changes it, and a match needs
+/// the same inode too.
 fn identity(dir: &Path) -> Option<(u64, u64, u128)> {
     let m = std::fs::metadata(dir).ok()?;
     let born = m.created().or_else(|_| m.modified()).ok()?;

@@ -659,11 +659,8 @@ fn a_static_file_where_a_compressed_copy_goes_is_published_as_it_is() {
             "{round}"
         );
         // The copies berdaya makes itself are still there.
-        let br = std::fs::read(out.join("data.csv.br")).unwrap();
-        let mut csv = Vec::new();
-        brotli::BrotliDecompress(&mut &br[..], &mut csv).unwrap();
         assert_eq!(
-            csv,
+            unbrotli_file(&out.join("data.csv.br")),
             std::fs::read(stat.join("data.csv")).unwrap(),
             "{round}"
         );
@@ -681,27 +678,23 @@ fn a_static_file_where_a_compressed_copy_goes_is_published_as_it_is() {
     assert!(out.join("tips/panen.csv.br").is_file());
     std::fs::remove_file(tips.join("panen.csv.gz")).unwrap();
     build(site.path()).unwrap();
-    let mut csv = Vec::new();
-    let gz = std::fs::read(out.join("tips/panen.csv.gz")).unwrap();
-    flate2::read::GzDecoder::new(&gz[..])
-        .read_to_end(&mut csv)
-        .unwrap();
-    assert_eq!(csv, std::fs::read(tips.join("panen.csv")).unwrap());
+    assert_eq!(
+        gunzip_file(&out.join("tips/panen.csv.gz")),
+        std::fs::read(tips.join("panen.csv")).unwrap()
+    );
     // Once the static files are gone, the rebuild writes berdaya's own copies, not the last
     // build's static ones.
     std::fs::remove_file(stat.join("data.csv.gz")).unwrap();
     std::fs::remove_file(stat.join("tentang/index.html.br")).unwrap();
     build(site.path()).unwrap();
-    let mut csv = Vec::new();
-    let gz = std::fs::read(out.join("data.csv.gz")).unwrap();
-    flate2::read::GzDecoder::new(&gz[..])
-        .read_to_end(&mut csv)
-        .unwrap();
-    assert_eq!(csv, std::fs::read(stat.join("data.csv")).unwrap());
-    let br = std::fs::read(out.join("tentang/index.html.br")).unwrap();
-    let mut page = Vec::new();
-    brotli::BrotliDecompress(&mut &br[..], &mut page).unwrap();
-    assert_eq!(page, std::fs::read(out.join("tentang/index.html")).unwrap());
+    assert_eq!(
+        gunzip_file(&out.join("data.csv.gz")),
+        std::fs::read(stat.join("data.csv")).unwrap()
+    );
+    assert_eq!(
+        unbrotli_file(&out.join("tentang/index.html.br")),
+        std::fs::read(out.join("tentang/index.html")).unwrap()
+    );
 }
 
 #[test]
@@ -744,12 +737,10 @@ fn a_build_without_compressed_copies_leaves_no_record_to_reuse() {
     std::fs::write(&config, &text).unwrap();
     let report = build(site.path()).unwrap();
     assert_eq!(report.reused, 0);
-    let mut csv = Vec::new();
-    let gz = std::fs::read(out.join("data.csv.gz")).unwrap();
-    flate2::read::GzDecoder::new(&gz[..])
-        .read_to_end(&mut csv)
-        .unwrap();
-    assert_eq!(csv, std::fs::read(stat.join("data.csv")).unwrap());
+    assert_eq!(
+        gunzip_file(&out.join("data.csv.gz")),
+        std::fs::read(stat.join("data.csv")).unwrap()
+    );
 }
 
 #[test]

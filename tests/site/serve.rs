@@ -369,6 +369,37 @@ fn a_static_compressed_copy_removed_while_serving_gives_way_to_berdayas_own() {
 }
 
 #[test]
+fn a_build_run_beside_the_server_leaves_no_record_once_a_round_changes_the_folder() {
+    // `berdaya build` in another terminal swaps in a folder and records its compressed files;
+    // the server's next round changes that folder in place (here: a static gzip replaces
+    // berdaya's). The next build must not take the changed folder for the recorded one.
+    let mut t = SessionTest::new();
+    t.write(
+        "static/data.csv",
+        &"kelurahan,n\nJuata Laut,12\n".repeat(30),
+    );
+    let built = build::build(&options(&t.root)).unwrap();
+    assert_eq!(built.reused, 0);
+    let gz = t.write("static/data.csv.gz", "the contributor's own");
+    t.rebuild(std::slice::from_ref(&gz));
+    t.session.settle();
+    assert_eq!(t.output("data.csv.gz"), "the contributor's own");
+    fs::remove_file(&gz).unwrap();
+    let rebuilt = build::build(&options(&t.root)).unwrap();
+    assert_eq!(
+        rebuilt.reused, 0,
+        "the record of the changed folder was used"
+    );
+    let fresh = tempfile::tempdir().unwrap();
+    build::build(&BuildOptions {
+        output: Some(fresh.path().join("site")),
+        ..options(&t.root)
+    })
+    .unwrap();
+    assert_same_tree(&t.out, &fresh.path().join("site"));
+}
+
+#[test]
 fn static_files_and_images_come_and_go() {
     let mut t = SessionTest::new();
     // A static robots.txt replaces the generated one, and removing it brings that back.

@@ -368,3 +368,23 @@ pub fn set_base_url(root: &Path, url: &str) {
     )
     .unwrap();
 }
+
+/// The bytes a `.gz` file at `path` holds, decompressed.
+pub fn gunzip_file(path: &Path) -> Vec<u8> {
+    use std::io::Read;
+    let gz = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(&gz[..])
+        .read_to_end(&mut out)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    out
+}
+
+/// The bytes a `.br` file at `path` holds, decompressed.
+pub fn unbrotli_file(path: &Path) -> Vec<u8> {
+    let br = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut out = Vec::new();
+    brotli::BrotliDecompress(&mut &br[..], &mut out)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    out
+}
