@@ -170,7 +170,7 @@ impl Output {
     /// Tells an in-place build that, of the pages, only those named (page unit keys) may have
     /// changed inputs: the others are kept without computing their fingerprints.
     pub fn with_dirty_pages(mut self, keys: std::collections::HashSet<UnitKey>) -> Output {
-        self.dirty_pages = Some(keys);
+        self.dirty_pages = Some(keys.into_iter().collect());
         self
     }
 

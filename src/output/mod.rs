@@ -250,11 +250,12 @@ pub struct Output {
     bytes: AtomicU64,
     reused: AtomicUsize,
     memo: Option<MemoState>,
-    dirty_pages: Option<std::collections::HashSet<UnitKey>>,
+    /// Hashed with foldhash, as are the path sets below: looked up for every page of a round.
+    dirty_pages: Option<foldhash::HashSet<UnitKey>>,
     /// Paths that static files provide: generated files with these paths are not written.
-    static_paths: std::sync::OnceLock<std::collections::HashSet<String>>,
+    static_paths: std::sync::OnceLock<foldhash::HashSet<String>>,
     /// Compressed-copy paths that copied files provide (see [`Output::reserve_copied`]).
-    copied_siblings: std::sync::OnceLock<std::collections::HashSet<String>>,
+    copied_siblings: std::sync::OnceLock<foldhash::HashSet<String>>,
     /// The unit that makes each file (and each folder that holds files), and files two units
     /// both make.
     claims: Mutex<Claims>,

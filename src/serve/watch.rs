@@ -44,13 +44,15 @@ struct Writes {
 }
 
 impl Writes {
-    fn see(&mut self, e: &notify::Event) {
+    /// Takes one event in; `site_file` tells the files a rebuild reads (not an editor's probe
+    /// or temporary file, whose closing says nothing of the save's end).
+    fn see(&mut self, e: &notify::Event, site_file: impl Fn(&std::path::Path) -> bool) {
         use notify::event::{CreateKind, ModifyKind};
         match e.kind {
             EventKind::Access(AccessKind::Close(AccessMode::Write)) => {
-                self.closed = true;
                 for p in &e.paths {
                     self.open.remove(p);
+                    self.closed |= site_file(p);
                 }
             }
             EventKind::Create(CreateKind::File | CreateKind::Any)
@@ -62,7 +64,7 @@ impl Writes {
         }
     }
 
-    /// True once a written file was closed and none is still open for writing.
+    /// True once a site file written was closed and no file is still open for writing.
     fn all_closed(&self) -> bool {
         self.closed && self.open.is_empty()
     }
@@ -130,13 +132,17 @@ pub fn spawn(
                 let started = Instant::now();
                 let mut paths = BTreeSet::new();
                 let mut writes = Writes::default();
+                let theme = session.theme_name().unwrap_or("default").to_string();
+                let site_file = |p: &std::path::Path| {
+                    super::classify(&root, &theme, &under_root(p.to_path_buf())).is_some()
+                };
                 let add = |e: notify::Result<notify::Event>,
                            paths: &mut BTreeSet<PathBuf>,
                            writes: &mut Writes| {
                     if let Ok(e) = e
                         && relevant(&e.kind)
                     {
-                        writes.see(&e);
+                        writes.see(&e, site_file);
                         paths.extend(e.paths.into_iter().map(&under_root));
                     }
                 };
@@ -182,7 +188,6 @@ pub fn spawn(
                         let _ = watcher.watch(p, RecursiveMode::Recursive);
                     }
                 }
-                let theme = session.theme_name().unwrap_or("default").to_string();
                 let paths: Vec<PathBuf> = paths
                     .into_iter()
                     .filter(|p| super::classify(&root, &theme, p).is_some())
