@@ -25,7 +25,7 @@ impl Output {
                     &self.dir,
                     self.opts.gzip_level,
                     self.opts.brotli_quality,
-                    self.static_siblings(),
+                    self.copied_siblings().sorted(),
                 )
             })
             .flatten();
@@ -74,8 +74,8 @@ impl Output {
             super::Mode::Swap { .. } => Vec::new(),
         };
         let precompress = self.opts.precompress;
-        // Compressed-copy paths static files provide: neither written nor removed here.
-        let keep: HashSet<String> = self.static_siblings().into_iter().collect();
+        // Compressed-copy paths copied files provide: neither written nor removed here.
+        let keep = self.copied_siblings();
         let mut deferred = Vec::new();
         // (the path when the file changed, its compressed copies to write)
         type Written = Result<Option<(Option<String>, Option<Staged>)>, Diagnostic>;
@@ -99,7 +99,7 @@ impl Output {
                 }
                 if compress {
                     for ext in ["gz", "br"] {
-                        if keep.contains(&format!("{path}.{ext}")) {
+                        if keep.provides(&path, ext) {
                             continue;
                         }
                         match std::fs::remove_file(sibling(&target, ext)) {
@@ -158,7 +158,7 @@ impl Output {
             }
             let target = self.final_dir.join(old);
             for ext in ["gz", "br"] {
-                if !keep.contains(&format!("{old}.{ext}")) {
+                if !keep.provides(old, ext) {
                     let _ = std::fs::remove_file(sibling(&target, ext));
                 }
             }
@@ -203,8 +203,8 @@ pub struct Compression {
     files: Vec<Staged>,
     gzip_level: u32,
     brotli_quality: u32,
-    /// Compressed-copy paths static files provide, not to be written.
-    keep: HashSet<String>,
+    /// Compressed-copy paths copied files provide, not to be written.
+    keep: super::encode::CopiedSiblings,
 }
 
 impl Compression {
@@ -233,7 +233,7 @@ impl Compression {
                 if std::fs::read(&target).map_or(true, |now| now != bytes) {
                     return (None, None);
                 }
-                let made = |ext: &str| !keep.contains(&format!("{path}.{ext}"));
+                let made = |ext: &str| !keep.provides(&path, ext);
                 let gz_written = if made("gz") {
                     let gz = gz.unwrap_or_else(|| gzip(&bytes, gzip_level));
                     write_atomic(&sibling(&target, "gz"), &gz)

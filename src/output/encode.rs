@@ -26,6 +26,42 @@ pub(super) fn compressible(path: &str) -> bool {
     .any(|e| path.ends_with(e))
 }
 
+/// Paths under the output folder where a copied file (static, or beside a page) stands where
+/// berdaya would write a compressed copy of another file: `data.csv.gz` beside `data.csv`. The
+/// copied file is published as it is, and berdaya makes no copy of its own there.
+#[derive(Debug, Default, Clone)]
+pub(super) struct CopiedSiblings(foldhash::HashSet<String>);
+
+impl CopiedSiblings {
+    /// The compressed-copy paths among `paths` (output paths, with or without a leading `/`).
+    pub(super) fn of(paths: impl IntoIterator<Item = String>) -> CopiedSiblings {
+        CopiedSiblings(
+            paths
+                .into_iter()
+                .map(|p| p.trim_start_matches('/').to_string())
+                .filter(|p| {
+                    [".gz", ".br"]
+                        .iter()
+                        .any(|e| p.strip_suffix(e).is_some_and(compressible))
+                })
+                .collect(),
+        )
+    }
+
+    /// True when a copied file stands at `path`'s compressed copy `ext` (`gz`, `br`). Almost
+    /// every site has none: then no path is formatted.
+    pub(super) fn provides(&self, path: &str, ext: &str) -> bool {
+        !self.0.is_empty() && self.0.contains(&format!("{path}.{ext}"))
+    }
+
+    /// The paths, sorted.
+    pub(super) fn sorted(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.0.iter().cloned().collect();
+        v.sort();
+        v
+    }
+}
+
 /// Runs `f` with this thread's libdeflate compressor for gzip `level` (1–9; libdeflate's levels
 /// 10–12 are not offered): one is kept per thread and level, and reused.
 fn with_compressor<T>(level: u32, f: impl FnOnce(&mut libdeflater::Compressor) -> T) -> T {

@@ -17,7 +17,8 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use crate::common::diagnostics::Diagnostic;
 pub use commit::Compression;
 use encode::{
-    brotli, compressible, gzip, gzip_bound, link_or_copy, minify_cfg, sibling, write_new,
+    CopiedSiblings, brotli, compressible, gzip, gzip_bound, link_or_copy, minify_cfg, sibling,
+    write_new,
 };
 use memo::{Claims, MemoState};
 pub use memo::{Collision, Fresh, Memo, Payload, Unit, UnitKey};
@@ -255,7 +256,7 @@ pub struct Output {
     /// Paths that static files provide: generated files with these paths are not written.
     static_paths: std::sync::OnceLock<foldhash::HashSet<String>>,
     /// Compressed-copy paths that copied files provide (see [`Output::reserve_copied`]).
-    copied_siblings: std::sync::OnceLock<foldhash::HashSet<String>>,
+    copied_siblings: std::sync::OnceLock<CopiedSiblings>,
     /// The unit that makes each file (and each folder that holds files), and files two units
     /// both make.
     claims: Mutex<Claims>,
@@ -273,8 +274,8 @@ pub struct Output {
 /// files whose bytes did not change.
 struct Previous {
     dir: PathBuf,
-    /// Compressed-copy paths that static files provided in that build (not berdaya's own).
-    static_siblings: std::collections::HashSet<String>,
+    /// Compressed-copy paths that copied files provided in that build (not berdaya's own).
+    copied_siblings: CopiedSiblings,
 }
 
 /// How a build reaches the output folder.
@@ -377,7 +378,7 @@ impl Output {
         if let (Some(r), Mode::Swap { previous }) = (matching, &mut self.mode) {
             *previous = Some(Previous {
                 dir: self.final_dir.clone(),
-                static_siblings: r.static_siblings.into_iter().collect(),
+                copied_siblings: CopiedSiblings::of(r.copied_siblings),
             });
         }
         self.record_file = Some(file);
@@ -425,36 +426,19 @@ impl Output {
     /// another file goes (`data.csv.gz` beside `data.csv`) is published as it is, and berdaya
     /// makes no copy of its own there.
     pub fn reserve_copied(&self, paths: impl IntoIterator<Item = String>) {
-        let _ = self.copied_siblings.set(
-            paths
-                .into_iter()
-                .map(|p| p.trim_start_matches('/').to_string())
-                .filter(|p| {
-                    [".gz", ".br"]
-                        .iter()
-                        .any(|e| p.strip_suffix(e).is_some_and(compressible))
-                })
-                .collect(),
-        );
+        let _ = self.copied_siblings.set(CopiedSiblings::of(paths));
     }
 
-    /// True when a copied file provides `path`, a compressed-copy path (see
-    /// [`Output::reserve_copied`]).
-    fn is_copied_sibling(&self, path: &str) -> bool {
-        self.copied_siblings.get().is_some_and(|s| s.contains(path))
+    /// The compressed-copy paths copied files provide (none until reserved).
+    fn copied_siblings(&self) -> CopiedSiblings {
+        self.copied_siblings.get().cloned().unwrap_or_default()
     }
 
-    /// The compressed-copy paths copied files provide, sorted.
-    fn static_siblings(&self) -> Vec<String> {
-        let mut v: Vec<String> = self
-            .copied_siblings
+    /// True when a copied file stands at `path`'s compressed copy `ext`.
+    fn copied_sibling(&self, path: &str, ext: &str) -> bool {
+        self.copied_siblings
             .get()
-            .into_iter()
-            .flatten()
-            .cloned()
-            .collect();
-        v.sort();
-        v
+            .is_some_and(|s| s.provides(path, ext))
     }
 
     /// For a full build reusing the last one's compressed files: links the previous `.gz` and
@@ -470,13 +454,13 @@ impl Output {
         if !compressible(path) {
             return None;
         }
-        let (gz, br) = (format!("{path}.gz"), format!("{path}.br"));
-        if [&gz, &br]
+        if ["gz", "br"]
             .iter()
-            .any(|s| self.is_copied_sibling(s) || prev.static_siblings.contains(s.as_str()))
+            .any(|ext| self.copied_sibling(path, ext) || prev.copied_siblings.provides(path, ext))
         {
             return None;
         }
+        let (gz, br) = (format!("{path}.gz"), format!("{path}.br"));
         let old = prev.dir.join(path);
         let (old_gz, old_br) = (prev.dir.join(&gz), prev.dir.join(&br));
         let gz_len = std::fs::metadata(&old_gz)
@@ -655,11 +639,11 @@ impl Output {
         {
             return Ok(());
         }
-        if !self.is_copied_sibling(&format!("{path}.gz")) {
+        if !self.copied_sibling(path, "gz") {
             let gz = gz.unwrap_or_else(|| gzip(bytes, self.opts.gzip_level));
             write_new(&sibling(&target, "gz"), &gz).map_err(io)?;
         }
-        if !self.is_copied_sibling(&format!("{path}.br")) {
+        if !self.copied_sibling(path, "br") {
             let br = brotli(bytes, self.opts.brotli_quality);
             write_new(&sibling(&target, "br"), &br).map_err(io)?;
         }

@@ -2,11 +2,12 @@
 //! `.berdaya-cache/` so that a rebuild links those of unchanged files only when a fresh build
 //! would write the same bytes.
 //!
-//! A compressed file does not tell the level it was made at, and a static file may sit where a
+//! A compressed file does not tell the level it was made at, and a copied file may sit where a
 //! compressed copy goes (`static/data.csv.gz` beside `data.csv`). The record names the output
-//! folder it describes (device, inode and creation time; every full build's swap changes them), the gzip level
-//! and brotli quality, and the compressed-copy paths static files provided. A missing,
-//! unreadable or mismatched record means nothing is reused: the build compresses afresh.
+//! folder it describes (device, inode and creation time; every full build's swap changes them),
+//! the gzip level and brotli quality, and the compressed-copy paths copied files provided. A
+//! missing, unreadable or mismatched record means nothing is reused: the build compresses
+//! afresh.
 
 use std::path::{Path, PathBuf};
 
@@ -17,8 +18,8 @@ pub(super) struct Record {
     folder: (u64, u64, u128),
     gzip_level: u32,
     brotli_quality: u32,
-    /// Paths under the output folder (e.g. `data.csv.gz`) that static files provided.
-    pub(super) static_siblings: Vec<String>,
+    /// Paths under the output folder (e.g. `data.csv.gz`) that copied files provided.
+    pub(super) copied_siblings: Vec<String>,
 }
 
 /// The first line; a new berdaya version (whose compressors may write other bytes) starts afresh.
@@ -66,13 +67,13 @@ impl Record {
         final_dir: &Path,
         gzip_level: u32,
         brotli_quality: u32,
-        static_siblings: Vec<String>,
+        copied_siblings: Vec<String>,
     ) -> Option<Record> {
         Some(Record {
             folder: identity(final_dir)?,
             gzip_level,
             brotli_quality,
-            static_siblings,
+            copied_siblings,
         })
     }
 
@@ -91,7 +92,7 @@ impl Record {
         }
         let mut folder = None;
         let (mut gz, mut br) = (None, None);
-        let mut static_siblings = Vec::new();
+        let mut copied_siblings = Vec::new();
         for line in lines {
             let (key, value) = line.split_once(' ')?;
             match key {
@@ -106,7 +107,7 @@ impl Record {
                 }
                 "gzip_level" => gz = Some(value.parse().ok()?),
                 "brotli_quality" => br = Some(value.parse().ok()?),
-                "static" => static_siblings.push(value.to_string()),
+                "copied" => copied_siblings.push(value.to_string()),
                 _ => return None,
             }
         }
@@ -114,7 +115,7 @@ impl Record {
             folder: folder?,
             gzip_level: gz?,
             brotli_quality: br?,
-            static_siblings,
+            copied_siblings,
         };
         let now = Record::of(final_dir, gzip_level, brotli_quality, Vec::new())?;
         (record.folder == now.folder
@@ -130,9 +131,9 @@ impl Record {
             "{HEADER}\nfolder {} {} {}\ngzip_level {}\nbrotli_quality {}\n",
             self.folder.0, self.folder.1, self.folder.2, self.gzip_level, self.brotli_quality
         );
-        for s in &self.static_siblings {
+        for s in &self.copied_siblings {
             // Paths are checked site paths: no line breaks.
-            let _ = writeln!(text, "static {s}");
+            let _ = writeln!(text, "copied {s}");
         }
         if let Some(dir) = file.parent() {
             std::fs::create_dir_all(dir)?;

@@ -457,14 +457,7 @@ impl Site {
             shards: shards.clone(),
             per_chunk: index.per_chunk,
             version: version.clone(),
-            letters: letters
-                .iter()
-                .map(|l| Letter {
-                    letter: l.letter.clone(),
-                    url: l.url.clone(),
-                    count: l.count,
-                })
-                .collect(),
+            letters: letters.clone(),
             letter,
             entries,
             prev_url: prev,

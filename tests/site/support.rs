@@ -369,22 +369,24 @@ pub fn set_base_url(root: &Path, url: &str) {
     .unwrap();
 }
 
-/// The bytes a `.gz` file at `path` holds, decompressed.
-pub fn gunzip_file(path: &Path) -> Vec<u8> {
-    use std::io::Read;
-    let gz = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut out = Vec::new();
-    flate2::read::GzDecoder::new(&gz[..])
-        .read_to_end(&mut out)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    out
-}
-
-/// The bytes a `.br` file at `path` holds, decompressed.
-pub fn unbrotli_file(path: &Path) -> Vec<u8> {
-    let br = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut out = Vec::new();
-    brotli::BrotliDecompress(&mut &br[..], &mut out)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    out
+/// Asserts that `copy`, a `.gz` or `.br` file, decompresses to exactly the bytes of `file`.
+pub fn assert_compressed_copy_of(copy: &Path, file: &Path) {
+    let packed = std::fs::read(copy).unwrap_or_else(|e| panic!("{}: {e}", copy.display()));
+    let mut unpacked = Vec::new();
+    let read = if copy.extension().is_some_and(|e| e == "br") {
+        brotli::BrotliDecompress(&mut &packed[..], &mut unpacked)
+    } else {
+        use std::io::Read;
+        flate2::read::GzDecoder::new(&packed[..])
+            .read_to_end(&mut unpacked)
+            .map(|_| ())
+    };
+    read.unwrap_or_else(|e| panic!("{}: {e}", copy.display()));
+    let want = std::fs::read(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    assert!(
+        unpacked == want,
+        "{} does not hold the bytes of {}",
+        copy.display(),
+        file.display()
+    );
 }
