@@ -5,6 +5,7 @@ use foldhash::{HashSet, HashSetExt};
 use rayon::prelude::*;
 
 use super::encode::{brotli, compressible, gzip, sibling, write_atomic};
+use super::memo::MemoState;
 use super::{Memo, Output, Staged};
 use crate::common::diagnostics::Diagnostic;
 
@@ -66,7 +67,7 @@ impl Output {
     /// file's old compressed copies are removed at once (a server falls back to the file
     /// itself), and [`Compression::write`] makes the new ones, so `serve` can show the change
     /// before compressing it. The output is exactly a fresh build's once that has run.
-    pub fn commit_in_place(self) -> Result<(Vec<String>, Memo, Compression), Diagnostic> {
+    pub fn commit_in_place(mut self) -> Result<(Vec<String>, Memo, Compression), Diagnostic> {
         let staged = match &self.mode {
             super::Mode::InPlace { staged } => {
                 std::mem::take(&mut *staged.lock().expect("staged files"))
@@ -131,19 +132,26 @@ impl Output {
             brotli_quality: self.opts.brotli_quality,
             keep: keep.clone(),
         };
-        let Some(m) = &self.memo else {
+        if self.memo.is_none() {
             return Ok((changed, Memo::default(), compression));
-        };
-        let next = m.take();
+        }
+        let claims = self.take_claims();
+        let m = self.memo.take().expect("units are tracked");
+        let registered = m.take_registered();
         // Files of units that are gone or whose file list changed, unless a unit makes them now.
+        // Units carried over make the files they made.
         let mut candidates = Vec::new();
-        let mut live: HashSet<&str> = HashSet::new();
         for (key, old) in &m.prev.units {
-            match next.units.get(key) {
+            if MemoState::carries(old) {
+                continue;
+            }
+            match registered.get(key) {
                 Some(new) if new.files == old.files => {}
-                _ => candidates.extend(old.files.iter().map(String::as_str)),
+                _ => candidates.extend(old.files.iter().cloned()),
             }
         }
+        let next = m.into_memo(registered, claims);
+        let mut live: HashSet<&str> = HashSet::new();
         if !candidates.is_empty() {
             // Any file some unit still makes stays (one file may belong to two units).
             live.extend(
@@ -152,7 +160,8 @@ impl Output {
                     .flat_map(|u| u.files.iter().map(String::as_str)),
             );
         }
-        for old in candidates {
+        for old in &candidates {
+            let old = old.as_str();
             if live.contains(old) {
                 continue;
             }
@@ -338,6 +347,90 @@ pub(super) mod tests {
         assert!(!final_dir.join("b").exists());
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().collect();
         assert_eq!(names.len(), 1, "only output/ beside the site");
+    }
+
+    /// Page `key` making `files` as `serve` renders it: carried over when clean, else
+    /// fingerprinted and, when new or changed, written with a payload. True when written.
+    fn served(out: &Output, key: &str, files: &[&str], fp: u64) -> bool {
+        let k = UnitKey::Page(key.into());
+        if out.keep_if_clean(&k).is_some() {
+            return false;
+        }
+        let files: Vec<String> = files.iter().map(|f| f.to_string()).collect();
+        if let super::super::Fresh::Keep(_) = out.unit(k.clone(), || fp, files.clone()) {
+            return false;
+        }
+        for f in &files {
+            let url = format!("/{}", f.strip_suffix("index.html").unwrap());
+            out.write_page(&url, format!("<p>{key} {fp}</p>"), None)
+                .unwrap();
+        }
+        out.set_payload(&k, fp, std::sync::Arc::new(fp));
+        true
+    }
+
+    fn dirty(keys: &[&str]) -> std::collections::HashSet<UnitKey> {
+        keys.iter().map(|k| UnitKey::Page(k.to_string())).collect()
+    }
+
+    #[test]
+    fn pages_carried_over_by_a_round_still_make_their_files_and_collide() {
+        let dir = tempfile::tempdir().unwrap();
+        let final_dir = dir.path().join("output");
+        let out = Output::new(&final_dir, opts()).unwrap().with_memo();
+        for k in ["a", "b", "c"] {
+            served(&out, k, &[&format!("{k}/index.html")], 1);
+        }
+        let memo = out.take_memo().unwrap();
+        out.commit().unwrap();
+        // Only b changed: a and c are carried over, unclaimed until every unit is known.
+        let out = Output::in_place(&final_dir, opts(), memo, false).with_dirty_pages(dirty(&["b"]));
+        assert!(!served(&out, "a", &["a/index.html"], 1));
+        assert!(served(&out, "b", &["b/index.html"], 2));
+        assert!(!served(&out, "c", &["c/index.html"], 1));
+        assert!(out.makes("a/index.html") && out.makes("c/index.html"));
+        assert!(!out.makes("d/index.html"));
+        assert!(out.collisions().is_empty());
+        let (changed, memo, _) = out.commit_in_place().unwrap();
+        assert_eq!(changed, ["b/index.html"]);
+        assert_eq!(memo.units.len(), 3);
+        // c now also makes a's file: the collision with the carried page a is found.
+        let out = Output::in_place(&final_dir, opts(), memo, false).with_dirty_pages(dirty(&["c"]));
+        served(&out, "a", &["a/index.html"], 1);
+        served(&out, "b", &["b/index.html"], 2);
+        served(&out, "c", &["c/index.html", "a/index.html"], 2);
+        let c = out.collisions();
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert_eq!(
+            (c[0].file.as_str(), &c[0].first, &c[0].second),
+            (
+                "a/index.html",
+                &UnitKey::Page("a".into()),
+                &UnitKey::Page("c".into())
+            )
+        );
+        // That round failed and wrote nothing; then b is removed: its files go, a and c stay.
+        let memo = out.into_previous();
+        let out = Output::in_place(&final_dir, opts(), memo, false).with_dirty_pages(dirty(&["b"]));
+        served(&out, "a", &["a/index.html"], 1);
+        served(&out, "c", &["c/index.html"], 1);
+        assert!(!out.makes("b/index.html") && out.makes("a/index.html"));
+        let (changed, memo, _) = out.commit_in_place().unwrap();
+        assert_eq!(changed, ["b/index.html"]);
+        assert!(!final_dir.join("b").exists());
+        assert!(
+            final_dir.join("a/index.html").is_file() && final_dir.join("c/index.html").is_file()
+        );
+        let mut keys: Vec<_> = memo.units.keys().cloned().collect();
+        keys.sort();
+        assert_eq!(keys, [UnitKey::Page("a".into()), UnitKey::Page("c".into())]);
+        // And the next round starts from those units and claims.
+        let out = Output::in_place(&final_dir, opts(), memo, false).with_dirty_pages(dirty(&["a"]));
+        assert!(served(&out, "a", &["a/index.html"], 3));
+        assert!(!served(&out, "c", &["c/index.html"], 1));
+        assert!(out.makes("c/index.html") && !out.makes("b/index.html"));
+        let (changed, _, _) = out.commit_in_place().unwrap();
+        assert_eq!(changed, ["a/index.html"]);
     }
 
     #[test]

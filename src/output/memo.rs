@@ -4,7 +4,8 @@
 
 use std::any::Any;
 use std::collections::BTreeSet;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use foldhash::{HashMap, HashMapExt};
 
@@ -78,6 +79,29 @@ pub struct Unit {
     pub files: Arc<[String]>,
     /// What the renderer kept of the unit, or `None` when it kept nothing (yet).
     pub payload: Option<Payload>,
+    /// Set while a round carries the unit over untouched (see [`Output::keep_if_clean`]).
+    kept: Kept,
+}
+
+/// Whether the round under way carries a unit of the last build over; a copy starts unset.
+#[derive(Default)]
+struct Kept(AtomicBool);
+
+impl Clone for Kept {
+    fn clone(&self) -> Kept {
+        Kept::default()
+    }
+}
+
+impl Kept {
+    fn is_set(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    /// Unsets the flag; true when it was set.
+    fn take(&mut self) -> bool {
+        std::mem::take(self.0.get_mut())
+    }
 }
 
 /// The units of the last successful build, by key.
@@ -85,6 +109,9 @@ pub struct Unit {
 pub struct Memo {
     /// Every unit of the build, by its key.
     pub units: HashMap<UnitKey, Unit>,
+    /// The files and folders the build's units make, by unit: a round whose units make exactly
+    /// the last one's files starts from these instead of claiming every file again.
+    claims: Arc<Claims>,
 }
 
 impl Memo {
@@ -101,8 +128,14 @@ pub(super) struct MemoState {
     pub(super) prev: Memo,
     /// Render every unit even when its fingerprint is unchanged (after berdaya.toml changed).
     force: bool,
-    /// This build's units, in shards so that parallel renders rarely wait for each other.
+    /// This build's units, in shards so that parallel renders rarely wait for each other;
+    /// without the last build's units carried over untouched (`prev`'s with `kept` set).
     next: Vec<Mutex<HashMap<UnitKey, Unit>>>,
+    /// How many of the last build's units are carried over.
+    kept: AtomicUsize,
+    /// Once every unit is known (see [`Output::settle_claims`]): the last build's claims when
+    /// this build's units make exactly its files, else `None` (the carried units are claimed).
+    settled: OnceLock<Option<Arc<Claims>>>,
 }
 
 const SHARDS: usize = 32;
@@ -113,6 +146,8 @@ impl MemoState {
             prev,
             force,
             next: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
+            kept: AtomicUsize::new(0),
+            settled: OnceLock::new(),
         }
     }
 
@@ -121,12 +156,31 @@ impl MemoState {
         self.next[h % SHARDS].lock().expect("memo")
     }
 
-    pub(super) fn take(&self) -> Memo {
+    /// The units this build registered (rendered or fingerprinted), without the carried ones.
+    pub(super) fn take_registered(&self) -> HashMap<UnitKey, Unit> {
         let mut units = HashMap::with_capacity(self.prev.units.len());
         for shard in &self.next {
             units.extend(std::mem::take(&mut *shard.lock().expect("memo")));
         }
-        Memo { units }
+        units
+    }
+
+    /// This build's units: the `registered` ones and the last build's carried over (moved out
+    /// of `prev`, their flags unset), with this build's `claims`.
+    pub(super) fn into_memo(
+        mut self,
+        registered: HashMap<UnitKey, Unit>,
+        claims: Arc<Claims>,
+    ) -> Memo {
+        let mut units = std::mem::take(&mut self.prev.units);
+        units.retain(|_, u| u.kept.take());
+        units.extend(registered);
+        Memo { units, claims }
+    }
+
+    /// True when the round carries unit `u` of the last build over.
+    pub(super) fn carries(u: &Unit) -> bool {
+        u.kept.is_set()
     }
 }
 
@@ -154,7 +208,7 @@ pub struct Collision {
 }
 
 #[derive(Default)]
-pub(super) struct Claims {
+pub(crate) struct Claims {
     files: HashMap<String, UnitKey>,
     folders: HashMap<String, UnitKey>,
 }
@@ -176,7 +230,8 @@ impl Output {
 
     /// Keeps unit `key` as the previous build made it, when the caller knows its inputs did not
     /// change (see [`Output::with_dirty_pages`]); returns its payload, or `None` when it must be
-    /// rendered after all.
+    /// rendered after all. The unit is carried over as it is: nothing is copied or claimed for
+    /// it, so a round costs what its changed units cost (see [`Output::settle_claims`]).
     pub fn keep_if_clean(&self, key: &UnitKey) -> Option<Payload> {
         let m = self.memo.as_ref()?;
         if m.force || self.dirty_pages.as_ref()?.contains(key) {
@@ -184,8 +239,9 @@ impl Output {
         }
         let unit = m.prev.units.get(key)?;
         let payload = unit.payload.clone()?;
-        self.claim(key, &unit.files);
-        m.shard(key).insert(key.clone(), unit.clone());
+        if !unit.kept.0.swap(true, Ordering::Relaxed) {
+            m.kept.fetch_add(1, Ordering::Relaxed);
+        }
         Some(payload)
     }
 
@@ -212,6 +268,10 @@ impl Output {
         let Some(m) = &self.memo else {
             return Fresh::Render;
         };
+        debug_assert!(
+            m.settled.get().is_none(),
+            "unit {key} after the claims settled"
+        );
         let fp = self.seal(fp(), &files);
         let kept = m
             .prev
@@ -232,6 +292,7 @@ impl Output {
                 fp,
                 files: files.into(),
                 payload,
+                kept: Kept::default(),
             },
         );
         fresh
@@ -303,27 +364,100 @@ impl Output {
         }
     }
 
-    /// True when a unit of this build makes `path` (a file under the output folder, `tips/index.html`)
-    /// or a static file provides it.
-    pub fn makes(&self, path: &str) -> bool {
-        self.is_static(path) || self.claims.lock().expect("claims").files.contains_key(path)
+    /// Completes the claims once every unit of the build is known (it is called by
+    /// [`Output::makes`], [`Output::collisions`] and when the units are taken; no unit may be
+    /// added after). Units carried over by [`Output::keep_if_clean`] were not claimed: when
+    /// every unit of this build makes exactly the files it made in the last build and no unit
+    /// came or went, the claims are the last build's (which had no collision) and are returned;
+    /// otherwise the carried units are claimed now, as a full round would have, and `None` is
+    /// returned (the claims in `self.claims` are then complete).
+    pub(super) fn settle_claims(&self) -> Option<&Arc<Claims>> {
+        let m = self.memo.as_ref()?;
+        m.settled
+            .get_or_init(|| {
+                let kept = m.kept.load(Ordering::Relaxed);
+                if kept == 0 {
+                    return None;
+                }
+                let (mut registered, mut same) = (0, 0);
+                for shard in &m.next {
+                    for (key, u) in shard.lock().expect("memo").iter() {
+                        registered += 1;
+                        same += usize::from(
+                            m.prev
+                                .units
+                                .get(key)
+                                .is_some_and(|p| !MemoState::carries(p) && p.files == u.files),
+                        );
+                    }
+                }
+                if registered == same
+                    && kept + same == m.prev.units.len()
+                    && self.collisions.lock().expect("collisions").is_empty()
+                {
+                    return Some(m.prev.claims.clone());
+                }
+                for (key, u) in &m.prev.units {
+                    if MemoState::carries(u) {
+                        self.claim(key, &u.files);
+                    }
+                }
+                None
+            })
+            .as_ref()
     }
 
-    /// Files that two units of this build both make, sorted.
+    /// True when a unit of this build makes `path` (a file under the output folder, `tips/index.html`)
+    /// or a static file provides it. Call once every unit is known.
+    pub fn makes(&self, path: &str) -> bool {
+        if self.is_static(path) {
+            return true;
+        }
+        match self.settle_claims() {
+            Some(last) => last.files.contains_key(path),
+            None => self.claims.lock().expect("claims").files.contains_key(path),
+        }
+    }
+
+    /// Files that two units of this build both make, sorted. Call once every unit is known.
     pub fn collisions(&self) -> Vec<Collision> {
+        self.settle_claims();
         let mut c = self.collisions.lock().expect("collisions").clone();
         c.sort();
         c.dedup();
         c
     }
 
-    /// Gives back the previous build's units (when this build failed and wrote nothing).
-    pub fn into_previous(mut self) -> Memo {
-        self.memo.take().map(|m| m.prev).unwrap_or_default()
+    /// This build's claims, complete, for the next build (taken out of the output).
+    pub(super) fn take_claims(&self) -> Arc<Claims> {
+        match self.settle_claims() {
+            Some(last) => last.clone(),
+            None => Arc::new(std::mem::take(&mut *self.claims.lock().expect("claims"))),
+        }
     }
 
-    /// Takes the units of this build, for the next one.
+    /// Gives back the previous build's units (when this build failed and wrote nothing).
+    pub fn into_previous(mut self) -> Memo {
+        let Some(m) = self.memo.take() else {
+            return Memo::default();
+        };
+        let mut prev = m.prev;
+        for u in prev.units.values_mut() {
+            u.kept.take();
+        }
+        prev
+    }
+
+    /// Takes the units of this build, for the next one. Call once every unit is known.
     pub fn take_memo(&self) -> Option<Memo> {
-        Some(self.memo.as_ref()?.take())
+        let claims = self.take_claims();
+        let m = self.memo.as_ref()?;
+        let mut units = m.take_registered();
+        for (key, u) in &m.prev.units {
+            if MemoState::carries(u) {
+                units.entry(key.clone()).or_insert_with(|| u.clone());
+            }
+        }
+        Some(Memo { units, claims })
     }
 }
