@@ -434,6 +434,30 @@ pub(super) mod tests {
     }
 
     #[test]
+    fn a_carried_unit_rendered_after_all_keeps_its_new_payload() {
+        let dir = tempfile::tempdir().unwrap();
+        let final_dir = dir.path().join("output");
+        let out = Output::new(&final_dir, opts()).unwrap().with_memo();
+        page(&out, "a", 1);
+        let memo = out.take_memo().unwrap();
+        out.commit().unwrap();
+        // Unchanged, so carried over; but the last build kept no payload, so the caller
+        // renders it (as pages do) and stores one.
+        let out = Output::in_place(&final_dir, opts(), memo, false).with_dirty_pages(dirty(&[]));
+        let key = UnitKey::Page("a".into());
+        assert!(out.keep_if_clean(&key).is_none());
+        assert!(matches!(
+            out.unit(key.clone(), || 1, vec!["a/index.html".into()]),
+            super::super::Fresh::Keep(None)
+        ));
+        out.set_payload(&key, 1, std::sync::Arc::new(7u64));
+        assert!(out.makes("a/index.html"));
+        let (_, memo, _) = out.commit_in_place().unwrap();
+        let payload = memo.units[&key].payload.clone().expect("the new payload");
+        assert_eq!(payload.downcast_ref::<u64>(), Some(&7));
+    }
+
+    #[test]
     fn an_in_place_commit_writes_what_changed_and_removes_what_is_gone() {
         let dir = tempfile::tempdir().unwrap();
         let final_dir = dir.path().join("output");

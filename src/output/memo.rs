@@ -262,10 +262,11 @@ impl Output {
     }
 
     /// Records unit `key` made of `files` (paths in the output folder); says whether to render
-    /// it. `fp` is only computed when units are tracked.
+    /// it. `fp` is only computed when units are tracked. A unit with the fingerprint and files
+    /// it had in the last build is carried over as it is, like [`Output::keep_if_clean`]'s.
     pub fn unit(&self, key: UnitKey, fp: impl FnOnce() -> u64, files: Vec<String>) -> Fresh {
-        self.claim(&key, &files);
         let Some(m) = &self.memo else {
+            self.claim(&key, &files);
             return Fresh::Render;
         };
         debug_assert!(
@@ -273,39 +274,52 @@ impl Output {
             "unit {key} after the claims settled"
         );
         let fp = self.seal(fp(), &files);
-        let kept = m
+        let same = m
             .prev
             .units
             .get(&key)
             .filter(|u| !m.force && u.fp == fp && *u.files == *files);
-        let fresh = match kept {
-            Some(u) => Fresh::Keep(u.payload.clone()),
-            None => Fresh::Render,
-        };
-        let payload = match &fresh {
-            Fresh::Keep(p) => p.clone(),
-            Fresh::Render => None,
-        };
+        if let Some(u) = same {
+            if !u.kept.0.swap(true, Ordering::Relaxed) {
+                m.kept.fetch_add(1, Ordering::Relaxed);
+            }
+            return Fresh::Keep(u.payload.clone());
+        }
+        self.claim(&key, &files);
         m.shard(&key).insert(
             key,
             Unit {
                 fp,
                 files: files.into(),
-                payload,
+                payload: None,
                 kept: Kept::default(),
             },
         );
-        fresh
+        Fresh::Render
     }
 
     /// Stores what the renderer keeps of unit `key`, with its fingerprint as computed after
     /// rendering.
     pub fn set_payload(&self, key: &UnitKey, fp: u64, payload: Payload) {
-        if let Some(m) = &self.memo
-            && let Some(u) = m.shard(key).get_mut(key)
-        {
+        let Some(m) = &self.memo else {
+            return;
+        };
+        let mut shard = m.shard(key);
+        if let Some(u) = shard.get_mut(key) {
             u.fp = self.seal(fp, &u.files);
             u.payload = Some(payload);
+        } else if let Some(u) = m.prev.units.get(key).filter(|u| MemoState::carries(u)) {
+            // Carried over, yet rendered (its last build kept no payload): this build's unit
+            // replaces the carried one.
+            shard.insert(
+                key.clone(),
+                Unit {
+                    fp: self.seal(fp, &u.files),
+                    files: u.files.clone(),
+                    payload: Some(payload),
+                    kept: Kept::default(),
+                },
+            );
         }
     }
 

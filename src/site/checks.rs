@@ -169,21 +169,26 @@ impl Site {
     pub(super) fn check_local_links(
         &self,
         links: &[(&Source, &[crate::markdown::LocalLink])],
-        ids: &std::collections::HashMap<&str, &std::collections::HashSet<String>>,
+        ids: &super::Ids,
         out: &Output,
     ) -> Vec<Diagnostic> {
-        let by_url: std::collections::HashMap<&str, &str> = self
-            .content
-            .pages
-            .iter()
-            .map(|p| (p.url.as_str(), p.rel.as_str()))
-            .chain(
+        // Pages and sections by address: for fragments and suggestions, made when one needs it.
+        let by_url = std::cell::OnceCell::new();
+        let by_url = || -> &foldhash::HashMap<&str, &str> {
+            by_url.get_or_init(|| {
                 self.content
-                    .sections
+                    .pages
                     .iter()
-                    .map(|s| (s.url.as_str(), s.rel.as_str())),
-            )
-            .collect();
+                    .map(|p| (p.url.as_str(), p.rel.as_str()))
+                    .chain(
+                        self.content
+                            .sections
+                            .iter()
+                            .map(|s| (s.url.as_str(), s.rel.as_str())),
+                    )
+                    .collect()
+            })
+        };
         let mut diags = Vec::new();
         for (source, page_links) in links {
             for link in page_links.iter() {
@@ -192,7 +197,7 @@ impl Site {
                 let exists = out.makes(&file)
                     || (!link.path.ends_with('/') && out.makes(folder.trim_start_matches('/')));
                 if !exists {
-                    let known: Vec<&str> = by_url.keys().copied().collect();
+                    let known: Vec<&str> = by_url().keys().copied().collect();
                     let help = match crate::common::text::closest(&link.path, known.into_iter()) {
                         _ if link.image => "put the image beside the page (a folder page content/x/index.md shows x/photo.jpg as photo.jpg) or in static/".to_string(),
                         Some(s) => format!(
@@ -211,8 +216,10 @@ impl Site {
                     );
                     continue;
                 }
-                let (Some(frag), Some(rel)) = (&link.fragment, by_url.get(link.path.as_str()))
-                else {
+                let Some(frag) = &link.fragment else {
+                    continue;
+                };
+                let Some(rel) = by_url().get(link.path.as_str()) else {
                     continue;
                 };
                 let Some(known) = ids.get(rel) else {

@@ -38,6 +38,9 @@ use crate::templates::Theme;
 use index::LangGlobals;
 pub(crate) use pages::PageResult;
 use pages::check_anchor;
+
+/// The heading and footnote ids of each page and section, by its file under `content/`.
+type Ids<'a> = foldhash::HashMap<&'a str, &'a HashSet<String>>;
 pub use photos::PhotoStats;
 
 /// A loaded site, ready to render.
@@ -89,6 +92,9 @@ pub struct Site {
     /// By language: the letters and tags the search pages show, with the fingerprint of the
     /// A–Z pages they were counted for (the same inputs: titles and tags).
     search_summary: std::sync::Mutex<HashMap<String, (u64, std::sync::Arc<search::Summary>)>>,
+    /// Each taxonomy's terms and their pages, with the fingerprint of the pages' files,
+    /// languages, terms and dates they were grouped from.
+    taxonomy_jobs: std::sync::Mutex<Option<(u64, Arc<Vec<taxonomies::TaxJob>>)>>,
 }
 
 impl Site {
@@ -134,6 +140,7 @@ impl Site {
             photo_hash: 0,
             search_files: Default::default(),
             search_summary: Default::default(),
+            taxonomy_jobs: Default::default(),
             search_index: Default::default(),
         };
         site.make_photos();
@@ -260,7 +267,11 @@ impl Site {
         let mut diags = template_diags;
         diags.extend(self.report_diags.iter().cloned());
         diags.extend(self.photo_diags.iter().cloned());
-        let mut ids: HashMap<&str, &HashSet<String>> = HashMap::new();
+        // Heading ids by page file: looked up for every anchor link (hashed with foldhash).
+        let mut ids: Ids = Ids::with_capacity_and_hasher(
+            self.content.pages.len() + self.content.sections.len(),
+            Default::default(),
+        );
         for (i, r) in results.iter().enumerate() {
             diags.extend(r.diags.iter().cloned());
             ids.insert(self.content.pages[i].rel.as_str(), &r.ids);

@@ -1,14 +1,14 @@
 //! One page's output: markdown through its template, its calendar (workshops) and redirects;
 //! the unit key and fingerprint that let `serve` skip unchanged pages; anchor checks.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::Site;
 use super::ics;
 use super::views::ListingExcerpt;
 use crate::common::diagnostics::{Diagnostic, catch_panic};
-use crate::common::hash::Fingerprint;
+use crate::common::hash::{Fingerprint, hash_of};
 use crate::content::Typed;
 use crate::markdown::{self, AnchorRef};
 use crate::output::{Fresh, Output, UnitKey};
@@ -70,10 +70,21 @@ impl Site {
             return r;
         }
         let page = &self.content.pages[i];
-        let r = Arc::new(
-            catch_panic(&page.source.path, "rendering", || self.render_page(i, out))
-                .unwrap_or_else(PageResult::failed),
-        );
+        let mut r = catch_panic(&page.source.path, "rendering", || self.render_page(i, out))
+            .unwrap_or_else(PageResult::failed);
+        // From the page's own fields, which its fingerprint covers: a kept result's stay true.
+        r.hashes = PageHashes {
+            search_doc: hash_of((
+                &page.url,
+                &page.meta.title,
+                &page.meta.description,
+                r.words.hash,
+                &page.taxonomies,
+            )),
+            search_az: hash_of((&page.url, &page.meta.title, &page.taxonomies)),
+            terms: hash_of((&page.rel, &page.lang, &page.taxonomies, &page.date)),
+        };
+        let r = Arc::new(r);
         if out.tracks_units() {
             out.set_payload(&key, self.page_fp(i, &r), r.clone());
         }
@@ -187,6 +198,7 @@ impl Site {
             links: md.links,
             uses_embeds: md.uses_embeds,
             listing,
+            hashes: PageHashes::default(),
         }
     }
 }
@@ -212,6 +224,20 @@ pub(crate) struct PageResult {
     pub(crate) uses_embeds: bool,
     /// Hash of the page as listings and feeds show it.
     pub(crate) listing: u64,
+    /// Hashes of what whole-site outputs take from the page (see [`PageHashes`]).
+    pub(crate) hashes: PageHashes,
+}
+
+/// Hashes of what the outputs made from every page take from one page, kept with its result
+/// so that a round of `serve` reads them instead of hashing every page's fields again.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct PageHashes {
+    /// The page as the search index sees it: address, title, description, words, terms.
+    pub(crate) search_doc: u64,
+    /// The page as the A–Z pages see it: address, title, terms.
+    pub(crate) search_az: u64,
+    /// The page as the taxonomy pages group and order it: file, language, terms, date.
+    pub(crate) terms: u64,
 }
 
 impl PageResult {
@@ -230,6 +256,7 @@ impl PageResult {
             links: Vec::new(),
             uses_embeds: false,
             listing: 0,
+            hashes: PageHashes::default(),
         }
     }
 }
@@ -237,7 +264,7 @@ impl PageResult {
 pub(super) fn check_anchor(
     source: &crate::common::diagnostics::Source,
     a: &AnchorRef,
-    ids: &HashMap<&str, &HashSet<String>>,
+    ids: &super::Ids,
     diags: &mut Vec<Diagnostic>,
 ) {
     let Some(known) = ids.get(a.target.as_str()) else {

@@ -200,16 +200,7 @@ impl Site {
             // Each document's inputs as the index sees them; the A–Z pages need titles only.
             let doc_fps: Vec<u64> = picked
                 .iter()
-                .map(|&i| {
-                    let p = &self.content.pages[i];
-                    crate::common::hash::hash_of((
-                        &p.url,
-                        &p.meta.title,
-                        &p.meta.description,
-                        results[i].words.hash,
-                        &p.taxonomies,
-                    ))
-                })
+                .map(|&i| results[i].hashes.search_doc)
                 .collect();
             let base = self.fp("search", "search.html").finish();
             let part_fp = |part: Part| {
@@ -221,8 +212,7 @@ impl Site {
                     }
                     Part::Az => {
                         for &i in &picked {
-                            let p = &self.content.pages[i];
-                            fp.add(&p.url).add(&p.meta.title).add(&p.taxonomies);
+                            fp.add(results[i].hashes.search_az);
                         }
                     }
                 }
@@ -408,12 +398,6 @@ impl Site {
             }
             files
         };
-        for (name, json) in &index.files {
-            outputs.push(SearchOutput::File(
-                format!("{base}indeks/{name}"),
-                json.clone(),
-            ));
-        }
         // A–Z: titles by first letter, for the A–Z pages only (the search page shows counts).
         // Letters that lower-case alike (K and the Kelvin sign) share one page.
         let mut by_letter: BTreeMap<String, Vec<Entry>> = BTreeMap::new();
@@ -447,6 +431,9 @@ impl Site {
                 crate::common::hash::hash_of(&index.files) & 0xffff_ffff
             )
         };
+        for (name, json) in index.files {
+            outputs.push(SearchOutput::File(format!("{base}indeks/{name}"), json));
+        }
         let view = |letter: Option<String>,
                     entries: Vec<Entry>,
                     prev: Option<String>,

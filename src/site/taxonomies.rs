@@ -11,7 +11,6 @@ use super::views::Link;
 use super::{PageResult, Site};
 use crate::common::diagnostics::Diagnostic;
 use crate::common::hash::Fingerprint;
-use crate::config::Taxonomy;
 use crate::output::{Fresh, Output, UnitKey};
 
 #[derive(Serialize)]
@@ -30,9 +29,10 @@ struct TaxView<'a> {
 }
 
 /// The pages of one taxonomy in one language: term → pages, newest first.
-struct TaxJob<'a> {
+pub(super) struct TaxJob {
     lang: String,
-    tax: &'a Taxonomy,
+    /// Index of the taxonomy in the site's configuration.
+    tax: usize,
     terms: BTreeMap<String, Vec<usize>>,
 }
 
@@ -43,27 +43,40 @@ impl Site {
         rendered: &[Arc<PageResult>],
         out: &Output,
     ) -> Vec<Diagnostic> {
-        let jobs = self.taxonomy_jobs();
+        let jobs = self.taxonomy_jobs(rendered);
         jobs.par_iter()
             .flat_map_iter(|job| self.render_taxonomy(job, rendered, out))
             .collect()
     }
 
-    /// Each taxonomy's terms in each language that has any.
-    fn taxonomy_jobs(&self) -> Vec<TaxJob<'_>> {
+    /// Each taxonomy's terms in each language that has any; the last build's when no page
+    /// changed its file, language, terms or date (`rendered`: every page's result, in order).
+    fn taxonomy_jobs(&self, rendered: &[Arc<PageResult>]) -> Arc<Vec<TaxJob>> {
+        let mut fp = Fingerprint::new("taxonomy jobs");
+        for r in rendered {
+            fp.add(r.hashes.terms);
+        }
+        let fp = fp.finish();
+        if let Some((made_for, jobs)) = &*self.taxonomy_jobs.lock().expect("taxonomy jobs")
+            && *made_for == fp
+        {
+            return jobs.clone();
+        }
         let mut jobs = Vec::new();
         for lang in self.config.all_languages() {
-            for tax in &self.config.taxonomies {
+            for (t, tax) in self.config.taxonomies.iter().enumerate() {
                 let terms = self.terms_of(&lang, &tax.name);
                 if !terms.is_empty() {
                     jobs.push(TaxJob {
                         lang: lang.clone(),
-                        tax,
+                        tax: t,
                         terms,
                     });
                 }
             }
         }
+        let jobs = Arc::new(jobs);
+        *self.taxonomy_jobs.lock().expect("taxonomy jobs") = Some((fp, jobs.clone()));
         jobs
     }
 
@@ -111,7 +124,7 @@ impl Site {
         rendered: &[Arc<PageResult>],
         out: &Output,
     ) -> Vec<Diagnostic> {
-        let (lang, tax) = (job.lang.as_str(), job.tax);
+        let (lang, tax) = (job.lang.as_str(), &self.config.taxonomies[job.tax]);
         let mut diags = Vec::new();
         let tax_view = TaxView {
             name: &tax.name,
