@@ -458,6 +458,39 @@ pub(super) mod tests {
     }
 
     #[test]
+    fn a_unit_is_claimed_again_when_a_static_file_stops_standing_in_for_one_of_its_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let final_dir = dir.path().join("output");
+        let files = vec!["p/index.html".to_string(), "p/x.ics".to_string()];
+        let units = |out: &Output| {
+            out.unit(UnitKey::Page("p".into()), || 1, files.clone());
+            out.unit(
+                UnitKey::Asset("/p/x.ics".into()),
+                || 9,
+                vec!["p/x.ics".into()],
+            );
+            out.unit(
+                UnitKey::Asset("/p/index.html".into()),
+                || 9,
+                vec!["p/index.html".into()],
+            );
+        };
+        let out = Output::new(&final_dir, opts()).unwrap().with_memo();
+        out.reserve_static(["p/index.html".to_string(), "p/x.ics".to_string()]);
+        units(&out);
+        assert!(out.collisions().is_empty());
+        let memo = out.take_memo().unwrap();
+        out.commit().unwrap();
+        // The static x.ics goes, a file copied to the same path stays: the page makes it too.
+        let out = Output::in_place(&final_dir, opts(), memo, false);
+        out.reserve_static(["p/index.html".to_string()]);
+        units(&out);
+        let c = out.collisions();
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert_eq!(c[0].file, "p/x.ics");
+    }
+
+    #[test]
     fn an_in_place_commit_writes_what_changed_and_removes_what_is_gone() {
         let dir = tempfile::tempdir().unwrap();
         let final_dir = dir.path().join("output");

@@ -214,11 +214,19 @@ pub(crate) struct Claims {
 }
 
 impl Output {
-    /// A unit's fingerprint with one more input: whether a static file stands in for one of its
-    /// files (then it writes nothing there; when that file goes, it must be written again).
+    /// A unit's fingerprint with one more input: which of its files static files stand in for
+    /// (it writes nothing there, nor claims them; when one goes, the unit must write and claim
+    /// it again).
     fn seal(&self, fp: u64, files: &[String]) -> u64 {
-        let shadowed = files.iter().any(|f| self.is_static(f));
-        fp ^ u64::from(shadowed).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+        let mut sealed = crate::common::hash::Fingerprint::new("shadowed");
+        let mut any = false;
+        for (i, f) in files.iter().enumerate() {
+            if self.is_static(f) {
+                sealed.add(i);
+                any = true;
+            }
+        }
+        if any { fp ^ sealed.finish() } else { fp }
     }
 
     /// Tells an in-place build that, of the pages, only those named (page unit keys) may have
