@@ -491,6 +491,59 @@ pub(super) mod tests {
     }
 
     #[test]
+    fn a_generated_file_where_a_compressed_copy_goes_is_a_collision() {
+        let dir = tempfile::tempdir().unwrap();
+        let collisions = |precompress: bool, alias_first: bool| {
+            let out = Output::new(
+                &dir.path().join("output"),
+                OutputOptions {
+                    precompress,
+                    ..opts()
+                },
+            )
+            .unwrap();
+            let page = || {
+                out.unit(
+                    UnitKey::Page("a.md".into()),
+                    || 0,
+                    vec!["a/index.html".into()],
+                )
+            };
+            let alias = || {
+                out.unit(
+                    UnitKey::Page("b.md".into()),
+                    || 0,
+                    vec!["b/index.html".into(), "a/index.html.br".into()],
+                )
+            };
+            if alias_first {
+                alias();
+                page();
+            } else {
+                page();
+                alias();
+            }
+            // A copied file there is published as it is: no collision.
+            out.unit(
+                UnitKey::Asset("/b/index.html.gz".into()),
+                || 0,
+                vec!["b/index.html.gz".into()],
+            );
+            out.collisions()
+        };
+        for alias_first in [false, true] {
+            let c = collisions(true, alias_first);
+            assert_eq!(c.len(), 1, "{c:?}");
+            assert_eq!(c[0].file, "a/index.html.br");
+            assert_eq!(
+                (&c[0].first, &c[0].second),
+                (&UnitKey::Page("a.md".into()), &UnitKey::Page("b.md".into()))
+            );
+            assert!(collisions(false, alias_first).is_empty());
+        }
+    }
+
+    #[test]
     fn an_in_place_commit_writes_what_changed_and_removes_what_is_gone() {
         let dir = tempfile::tempdir().unwrap();
         let final_dir = dir.path().join("output");

@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use foldhash::{HashMap, HashMapExt};
 
 use super::Output;
+use super::encode::compressible;
 
 /// What an output unit is: the key its fingerprint and files are remembered by between builds.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -211,6 +212,39 @@ pub struct Collision {
 pub(crate) struct Claims {
     files: HashMap<String, UnitKey>,
     folders: HashMap<String, UnitKey>,
+    /// Generated files (not copied ones) and folders named like a compressed copy of a file
+    /// berdaya compresses (`x/index.html.gz`), with the unit and whether it is a folder: with
+    /// precompression on, that copy goes there too.
+    sibling_named: HashMap<String, (UnitKey, bool)>,
+}
+
+impl Claims {
+    /// Records `path` (a folder when `folder`) of unit `key` when it is named like the
+    /// compressed copy of a file berdaya compresses, with a collision when a unit makes that file.
+    fn named_like_a_copy(
+        &mut self,
+        path: &str,
+        key: &UnitKey,
+        folder: bool,
+        found: &mut Vec<Collision>,
+        collision: &impl Fn(&str, &UnitKey, bool) -> Collision,
+    ) {
+        let Some(base) = path
+            .strip_suffix(".gz")
+            .or_else(|| path.strip_suffix(".br"))
+        else {
+            return;
+        };
+        if !compressible(base) {
+            return;
+        }
+        if let Some(owner) = self.files.get(base) {
+            found.push(collision(path, owner, folder));
+        }
+        self.sibling_named
+            .entry(path.to_string())
+            .or_insert_with(|| (key.clone(), folder));
+    }
 }
 
 impl Output {
@@ -365,6 +399,21 @@ impl Output {
                     claims.files.insert(f.clone(), key.clone());
                 }
             }
+            if self.opts.precompress {
+                // A generated file where another file's compressed copy goes (copied files
+                // there are published instead of the copy), whichever is claimed first.
+                if !is_asset {
+                    claims.named_like_a_copy(f, key, false, &mut found, &collision);
+                }
+                if !claims.sibling_named.is_empty() && compressible(f) {
+                    for ext in ["gz", "br"] {
+                        let copy = format!("{f}.{ext}");
+                        if let Some((owner, folder)) = claims.sibling_named.get(&copy) {
+                            found.push(collision(&copy, owner, *folder));
+                        }
+                    }
+                }
+            }
             if let Some(owner) = claims.folders.get(f.as_str()) {
                 found.push(collision(f, owner, true));
             }
@@ -377,6 +426,10 @@ impl Output {
                 // Most folders are claimed already (`blog/` by every post): no copy then.
                 if !claims.folders.contains_key(folder) {
                     claims.folders.insert(folder.to_string(), key.clone());
+                    // A folder where a compressed copy goes (an alias `/x/index.html.gz`).
+                    if self.opts.precompress {
+                        claims.named_like_a_copy(folder, key, true, &mut found, &collision);
+                    }
                 }
             }
         }

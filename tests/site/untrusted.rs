@@ -365,6 +365,21 @@ fn alias_equal_to_an_existing_page_or_generated_page_names_both() {
 }
 
 #[test]
+fn alias_where_a_compressed_copy_goes_is_an_error_naming_both() {
+    let site = valid_with(&[(
+        "content/tentang.md",
+        "+++\ntitle = \"Tentang\"\naliases = [\"/tips/index.html.gz\"]\n+++\nIsi.\n",
+    )]);
+    assert_contains_all(
+        &fails(&site),
+        &[
+            "error: content/tentang.md and the listing of content/tips/_index.md both use /tips/index.html.gz, one as a file and one as a folder",
+            "--> content/tentang.md:3:",
+        ],
+    );
+}
+
+#[test]
 fn a_page_named_like_a_generated_page_is_an_error_naming_both() {
     let site = valid_with(&[("content/tags.md", "+++\ntitle = \"Label\"\n+++\nIsi.\n")]);
     assert_contains_all(
