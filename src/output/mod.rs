@@ -268,6 +268,8 @@ pub struct Output {
     /// `write_record` false, removed) on commit.
     record_file: Option<PathBuf>,
     write_record: bool,
+    /// The staging folder, open and locked while this build uses it (see [`Output::new`]).
+    lock: Option<std::fs::File>,
 }
 
 /// The output folder as the last build left it, whose compressed files a full build links for
@@ -309,6 +311,7 @@ impl Output {
             committed: false,
             record_file: None,
             write_record: false,
+            lock: None,
         }
     }
 
@@ -317,7 +320,11 @@ impl Output {
         matches!(self.mode, Mode::InPlace { .. })
     }
 
-    /// Prepares a temporary folder beside `final_dir`. Errors: the folder cannot be created.
+    /// Prepares a temporary folder beside `final_dir`, and removes the ones interrupted builds
+    /// left there. A build holds an advisory lock on its folder (released by the system when
+    /// the process ends; where folders cannot be locked, as on Windows, there is none), so a
+    /// build running at the same time into the same folder keeps its own. Errors: the folder
+    /// cannot be created.
     pub fn new(final_dir: &Path, opts: OutputOptions) -> Result<Output, Diagnostic> {
         let final_dir = final_dir.to_path_buf();
         let parent = final_dir
@@ -327,28 +334,22 @@ impl Output {
         let name = final_dir
             .file_name()
             .map_or("output".into(), |n| n.to_string_lossy().into_owned());
-        let dir = parent.join(format!(".{name}.berdaya-tmp-{}", std::process::id()));
+        let pid = std::process::id();
+        let dir = parent.join(format!(".{name}.berdaya-tmp-{pid}"));
+        let mut lock = None;
         if !opts.dry_run {
-            // Leftovers of interrupted builds.
-            if let Ok(entries) = std::fs::read_dir(parent) {
-                for e in entries.flatten() {
-                    let n = e.file_name().to_string_lossy().into_owned();
-                    if n.starts_with(&format!(".{name}.berdaya-")) {
-                        let _ = std::fs::remove_dir_all(e.path());
-                    }
-                }
-            }
+            remove_leftovers(parent, &name);
             std::fs::create_dir_all(&dir).map_err(|e| {
                 Diagnostic::error(format!("cannot create {}: {e}", dir.display()))
                     .help("check that the output folder's parent is writable")
             })?;
+            lock = std::fs::File::open(&dir)
+                .ok()
+                .filter(|f| f.try_lock().is_ok());
         }
-        Ok(Output::with_mode(
-            final_dir,
-            dir,
-            Mode::Swap { previous: None },
-            opts,
-        ))
+        let mut out = Output::with_mode(final_dir, dir, Mode::Swap { previous: None }, opts);
+        out.lock = lock;
+        Ok(out)
     }
 
     /// Lets this full build link the `.gz` and `.br` files of the output folder's unchanged files
@@ -726,9 +727,66 @@ fn check_path(path: &str) -> Result<(), Diagnostic> {
     })
 }
 
+/// Removes the staging and old folders that builds into `parent/name` left behind
+/// (`.name.berdaya-tmp-PID`, `.name.berdaya-old-PID`), except those of a process whose staging
+/// folder is still locked: a build running at the same time.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let prefix = format!(".{name}.berdaya-");
+    let mut running: std::collections::HashMap<String, bool> = Default::default();
+    for e in entries.flatten() {
+        let n = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = n.strip_prefix(&prefix) else {
+            continue;
+        };
+        let owner = rest.rsplit('-').next().unwrap_or_default().to_string();
+        let live = *running.entry(owner).or_insert_with_key(|owner| {
+            std::fs::File::open(parent.join(format!("{prefix}tmp-{owner}")))
+                .is_ok_and(|f| matches!(f.try_lock(), Err(std::fs::TryLockError::WouldBlock)))
+        });
+        if !live {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_build_keeps_the_staging_folder_of_a_build_still_running_and_removes_stale_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let at = |n: &str| dir.path().join(n);
+        // A build under way in another process (its folder locked), and two that ended.
+        std::fs::create_dir(at(".output.berdaya-tmp-4000000001")).unwrap();
+        let running = std::fs::File::open(at(".output.berdaya-tmp-4000000001")).unwrap();
+        running.try_lock().unwrap();
+        std::fs::create_dir(at(".output.berdaya-tmp-4000000002")).unwrap();
+        std::fs::create_dir(at(".output.berdaya-old-4000000003")).unwrap();
+        let out = Output::new(&at("output"), commit::tests::opts()).unwrap();
+        assert!(at(".output.berdaya-tmp-4000000001").is_dir());
+        assert!(!at(".output.berdaya-tmp-4000000002").exists());
+        assert!(!at(".output.berdaya-old-4000000003").exists());
+        // This build's folder is locked in turn while it runs.
+        let mine = std::fs::File::open(&out.dir).unwrap();
+        assert!(matches!(
+            mine.try_lock(),
+            Err(std::fs::TryLockError::WouldBlock)
+        ));
+        out.commit().unwrap();
+        assert!(at(".output.berdaya-tmp-4000000001").is_dir());
+        // Once that build ended, its folder is a leftover.
+        drop(running);
+        Output::new(&at("output"), commit::tests::opts())
+            .unwrap()
+            .abandon();
+        assert!(!at(".output.berdaya-tmp-4000000001").exists());
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().collect();
+        assert_eq!(names.len(), 1, "only output/ is left");
+    }
 
     #[test]
     fn a_file_written_where_a_linked_copy_is_never_writes_into_the_last_build() {
