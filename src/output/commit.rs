@@ -30,13 +30,14 @@ impl Output {
                 )
             })
             .flatten();
-        let old = self.dir.with_file_name(format!(
-            ".{}.berdaya-old-{}",
-            self.final_dir
+        let old = self.dir.with_file_name(
+            self.dir
                 .file_name()
-                .map_or("output".into(), |n| n.to_string_lossy().into_owned()),
-            std::process::id()
-        ));
+                .map_or("output".into(), |n| n.to_string_lossy().into_owned())
+                .replacen(".berdaya-tmp-", ".berdaya-old-", 1),
+        );
+        // One build at a time swaps its folder in: two at once each moved the other's away.
+        let swapping = self.dir.parent().and_then(super::swap_lock);
         let err = |e: std::io::Error| {
             Diagnostic::error(format!(
                 "cannot move the new build into {}: {e}",
@@ -51,6 +52,7 @@ impl Output {
             let _ = std::fs::remove_dir_all(&self.dir);
             return Err(err(e));
         }
+        drop(swapping);
         let _ = std::fs::remove_dir_all(&old);
         if let Some(file) = &self.record_file {
             // Without a record the next build compresses afresh: nothing to report.
@@ -78,51 +80,38 @@ impl Output {
         // Compressed-copy paths copied files provide: neither written nor removed here.
         let keep = self.copied_siblings();
         let mut deferred = Vec::new();
-        // (the path when the file changed, its compressed copies to write)
-        type Written = Result<Option<(Option<String>, Option<Staged>)>, Diagnostic>;
+        // (the path when the file changed, its compressed copies to write), or the file with
+        // why it could not be written yet.
+        type Written = Result<Option<(Option<String>, Option<Staged>)>, (Staged, Diagnostic)>;
+        let outcome = |staged: Staged, written: Result<Option<bool>, Diagnostic>| -> Written {
+            let compress = precompress && compressible(&staged.0);
+            match written {
+                Ok(None) => Ok(None),
+                Ok(Some(false)) => Ok(Some((None, Some(staged)))),
+                Ok(Some(true)) => Ok(Some((Some(staged.0.clone()), compress.then_some(staged)))),
+                Err(d) => Err((staged, d)),
+            }
+        };
         let written: Vec<Written> = staged
             .into_par_iter()
-            .map(|(path, bytes, gz)| {
-                let target = self.final_dir.join(&path);
-                let compress = precompress && compressible(&path);
-                if std::fs::read(&target).is_ok_and(|old| old == bytes) {
-                    // Unchanged; compressed again only when a copy is missing (an earlier
-                    // commit failed part way, or its compressing was cut short).
-                    let whole = !compress
-                        || (sibling(&target, "gz").is_file() && sibling(&target, "br").is_file());
-                    return Ok((!whole).then_some((None, Some((path, bytes, gz)))));
-                }
-                let io = |e: std::io::Error| {
-                    Diagnostic::error(format!("cannot write {}: {e}", target.display()))
-                };
-                if let Some(parent) = target.parent() {
-                    std::fs::create_dir_all(parent).map_err(io)?;
-                }
-                if compress {
-                    for ext in ["gz", "br"] {
-                        if keep.provides(&path, ext) {
-                            continue;
-                        }
-                        match std::fs::remove_file(sibling(&target, ext)) {
-                            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                                return Err(io(e));
-                            }
-                            _ => {}
-                        }
-                    }
-                }
-                write_atomic(&target, &bytes).map_err(io)?;
-                Ok(Some((
-                    Some(path.clone()),
-                    compress.then_some((path, bytes, gz)),
-                )))
+            .map(|staged| {
+                let written = self.write_in_place(&staged.0, &staged.1, &keep);
+                outcome(staged, written)
             })
             .collect();
         let mut changed = Vec::new();
+        // Files that could not be written where a file or folder no unit makes any more
+        // stands (a folder where a page's compressed copy now goes): written again once
+        // those are removed below.
+        let mut blocked = Vec::new();
         for w in written {
-            if let Some((path, later)) = w? {
-                changed.extend(path);
-                deferred.extend(later);
+            match w {
+                Ok(Some((path, later))) => {
+                    changed.extend(path);
+                    deferred.extend(later);
+                }
+                Ok(None) => {}
+                Err(e) => blocked.push(e),
             }
         }
         let mut compression = Compression {
@@ -193,9 +182,58 @@ impl Output {
             }
             changed.push(old.to_string());
         }
+        for (staged, _) in blocked {
+            let written = self.write_in_place(&staged.0, &staged.1, &keep);
+            match outcome(staged, written) {
+                Ok(Some((path, later))) => {
+                    changed.extend(path);
+                    compression.files.extend(later);
+                }
+                Ok(None) => {}
+                Err((_, d)) => return Err(d),
+            }
+        }
         changed.sort();
         changed.dedup();
         Ok((changed, next, compression))
+    }
+
+    /// Writes one file of an in-place build unless the output folder holds these bytes there
+    /// already. Returns `None` when unchanged with its compressed copies, `Some(false)` when
+    /// unchanged but a copy is missing (an earlier commit failed part way, or its compressing
+    /// was cut short), `Some(true)` when written (its old compressed copies removed).
+    fn write_in_place(
+        &self,
+        path: &str,
+        bytes: &[u8],
+        keep: &super::CopiedSiblings,
+    ) -> Result<Option<bool>, Diagnostic> {
+        let target = self.final_dir.join(path);
+        let compress = self.opts.precompress && compressible(path);
+        if std::fs::read(&target).is_ok_and(|old| old == bytes) {
+            let whole =
+                !compress || (sibling(&target, "gz").is_file() && sibling(&target, "br").is_file());
+            return Ok((!whole).then_some(false));
+        }
+        let io = |e: std::io::Error| {
+            Diagnostic::error(format!("cannot write {}: {e}", target.display()))
+        };
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(io)?;
+        }
+        if compress {
+            for ext in ["gz", "br"] {
+                if keep.provides(path, ext) {
+                    continue;
+                }
+                match std::fs::remove_file(sibling(&target, ext)) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(e)),
+                    _ => {}
+                }
+            }
+        }
+        write_atomic(&target, bytes).map_err(io)?;
+        Ok(Some(true))
     }
 
     /// Throws the unfinished build away; the previous output stays as it was. Dropping an

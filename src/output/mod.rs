@@ -334,18 +334,44 @@ impl Output {
         let name = final_dir
             .file_name()
             .map_or("output".into(), |n| n.to_string_lossy().into_owned());
-        let pid = std::process::id();
-        let dir = parent.join(format!(".{name}.berdaya-tmp-{pid}"));
+        // The process and a time stamp: processes in two containers sharing the folder may
+        // have one process number.
+        let stamp = format!(
+            "{}-{:x}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos())
+        );
+        let dir = parent.join(format!(".{name}.berdaya-tmp-{stamp}"));
         let mut lock = None;
         if !opts.dry_run {
             remove_leftovers(parent, &name);
-            std::fs::create_dir_all(&dir).map_err(|e| {
+            let cannot = |e: std::io::Error| {
                 Diagnostic::error(format!("cannot create {}: {e}", dir.display()))
                     .help("check that the output folder's parent is writable")
-            })?;
-            lock = std::fs::File::open(&dir)
-                .ok()
-                .filter(|f| f.try_lock().is_ok());
+            };
+            // Another build may take the new folder for a leftover before it is locked: it
+            // locks a folder before removing it, so the folder is made again then.
+            for _ in 0..100 {
+                std::fs::create_dir_all(&dir).map_err(cannot)?;
+                let Ok(file) = std::fs::File::open(&dir) else {
+                    continue;
+                };
+                match file.try_lock() {
+                    // Still the folder at that path, not one removed meanwhile.
+                    Ok(()) if is_folder_at(&file, &dir) => {
+                        lock = Some(file);
+                        break;
+                    }
+                    Ok(()) => {}
+                    Err(std::fs::TryLockError::WouldBlock) => {
+                        std::thread::sleep(std::time::Duration::from_millis(1));
+                    }
+                    // Folders cannot be locked here (Windows): unprotected, as before.
+                    Err(_) => break,
+                }
+            }
         }
         let mut out = Output::with_mode(final_dir, dir, Mode::Swap { previous: None }, opts);
         out.lock = lock;
@@ -728,28 +754,56 @@ fn check_path(path: &str) -> Result<(), Diagnostic> {
 }
 
 /// Removes the staging and old folders that builds into `parent/name` left behind
-/// (`.name.berdaya-tmp-PID`, `.name.berdaya-old-PID`), except those of a process whose staging
-/// folder is still locked: a build running at the same time.
+/// (`.name.berdaya-tmp-STAMP`, `.name.berdaya-old-STAMP`), except those of a build still
+/// running: its staging folder is locked. A folder is locked before it is removed, so a build
+/// that made it but has not locked it yet finds that out and makes its own again.
 fn remove_leftovers(parent: &Path, name: &str) {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
     let prefix = format!(".{name}.berdaya-");
-    let mut running: std::collections::HashMap<String, bool> = Default::default();
     for e in entries.flatten() {
         let n = e.file_name().to_string_lossy().into_owned();
-        let Some(rest) = n.strip_prefix(&prefix) else {
+        let Some((_, stamp)) = n.strip_prefix(&prefix).and_then(|r| r.split_once('-')) else {
             continue;
         };
-        let owner = rest.rsplit('-').next().unwrap_or_default().to_string();
-        let live = *running.entry(owner).or_insert_with_key(|owner| {
-            std::fs::File::open(parent.join(format!("{prefix}tmp-{owner}")))
-                .is_ok_and(|f| matches!(f.try_lock(), Err(std::fs::TryLockError::WouldBlock)))
-        });
-        if !live {
-            let _ = std::fs::remove_dir_all(e.path());
+        // The staging folder of that build, locked while it runs: its folders are kept then
+        // (its old folder, the output it replaces, exists only while it swaps them).
+        let staging = parent.join(format!("{prefix}tmp-{stamp}"));
+        let held = match std::fs::File::open(&staging) {
+            Ok(f) => match f.try_lock() {
+                Err(std::fs::TryLockError::WouldBlock) => continue,
+                _ => Some(f),
+            },
+            Err(_) => None,
+        };
+        let _ = std::fs::remove_dir_all(e.path());
+        drop(held);
+    }
+}
+
+/// True when `file` (open) is the folder now at `path`.
+fn is_folder_at(file: &std::fs::File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), std::fs::metadata(path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
         }
     }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, path);
+        true
+    }
+}
+
+/// Holds the lock that lets one build at a time move its folder into `parent`, while alive.
+pub(super) fn swap_lock(parent: &Path) -> Option<std::fs::File> {
+    let file = std::fs::File::open(parent).ok()?;
+    file.lock().ok()?;
+    Some(file)
 }
 
 #[cfg(test)]
@@ -784,6 +838,28 @@ mod tests {
             .unwrap()
             .abandon();
         assert!(!at(".output.berdaya-tmp-4000000001").exists());
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().collect();
+        assert_eq!(names.len(), 1, "only output/ is left");
+    }
+
+    #[test]
+    fn builds_at_once_each_keep_their_own_staging_folder() {
+        // Two builds of one folder at the same time (here in one process, as two processes
+        // in containers may share a process number): neither removes the other's folder.
+        let dir = tempfile::tempdir().unwrap();
+        let final_dir = dir.path().join("output");
+        let first = Output::new(&final_dir, commit::tests::opts()).unwrap();
+        first.write("a.txt", b"first").unwrap();
+        let second = Output::new(&final_dir, commit::tests::opts()).unwrap();
+        assert_ne!(first.dir, second.dir);
+        assert!(
+            first.dir.join("a.txt").is_file(),
+            "the first build's folder stays"
+        );
+        second.write("a.txt", b"second").unwrap();
+        first.commit().unwrap();
+        second.commit().unwrap();
+        assert_eq!(std::fs::read(final_dir.join("a.txt")).unwrap(), b"second");
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().collect();
         assert_eq!(names.len(), 1, "only output/ is left");
     }

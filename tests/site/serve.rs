@@ -225,6 +225,33 @@ fn a_page_edit_touches_the_page_and_the_listings_showing_it() {
 }
 
 #[test]
+fn a_page_and_a_folder_trading_places_with_a_compressed_copy_build_in_one_round() {
+    let mut t = SessionTest::new();
+    // An old address kept as a redirect makes the folder lama/index.html.gz/ ...
+    let page = t.write(
+        "content/tentang-lama.md",
+        "+++\ntitle = \"Tentang lama\"\naliases = [\"/lama/index.html.gz\"]\n+++\nIsi.\n",
+    );
+    t.rebuild(std::slice::from_ref(&page));
+    assert!(t.out.join("lama/index.html.gz/index.html").is_file());
+    // ... where the compressed copy of the page goes once it lives at /lama/, and back.
+    t.write(
+        "content/tentang-lama.md",
+        "+++\ntitle = \"Tentang lama\"\npath = \"lama\"\n+++\nIsi.\n",
+    );
+    t.rebuild(std::slice::from_ref(&page));
+    t.assert_equals_full_build();
+    assert!(t.out.join("lama/index.html.gz").is_file());
+    t.write(
+        "content/tentang-lama.md",
+        "+++\ntitle = \"Tentang lama\"\naliases = [\"/lama/index.html.gz\"]\n+++\nIsi.\n",
+    );
+    t.rebuild(std::slice::from_ref(&page));
+    t.assert_equals_full_build();
+    assert!(t.out.join("lama/index.html.gz/index.html").is_file());
+}
+
+#[test]
 fn pages_added_renamed_deleted_and_hidden() {
     let mut t = SessionTest::new();
     let new = t.write(
