@@ -54,29 +54,31 @@ impl Site {
 
     /// Who makes an output unit, for messages: the content file and, when the unit's file is
     /// one of its aliases, where that alias is written.
-    pub(super) fn unit_owner(
-        &self,
-        key: &UnitKey,
-        file: &str,
-    ) -> (String, Option<(&Source, std::ops::Range<usize>)>) {
+    pub(super) fn unit_owner(&self, key: &UnitKey, file: &str) -> (String, Option<Located<'_>>) {
         fn alias_span<'s>(
             source: &'s Source,
             aliases: &[String],
             file: &str,
-        ) -> Option<(&'s Source, std::ops::Range<usize>)> {
+        ) -> Option<Located<'s>> {
             aliases
                 .iter()
                 .find(|a| {
                     let own = Output::file_for_url(a);
                     own == file || own.starts_with(&format!("{file}/"))
                 })
-                .map(|a| (source, alias_location(source, a)))
+                .map(|a| {
+                    (
+                        source,
+                        alias_location(source, a),
+                        "this alias is already an address of the site",
+                    )
+                })
         }
         fn section<'s>(
             found: Option<&'s content::Section>,
             what: &str,
             file: &str,
-        ) -> (String, Option<(&'s Source, std::ops::Range<usize>)>) {
+        ) -> (String, Option<Located<'s>>) {
             match found {
                 Some(s) => (
                     format!("the listing of {}", s.source.path.display()),
@@ -90,7 +92,14 @@ impl Site {
             UnitKey::Page(rel) => match self.content.pages.iter().find(|p| &p.rel == rel) {
                 Some(p) => (
                     p.source.path.display().to_string(),
-                    alias_span(&p.source, &p.meta.aliases, file),
+                    alias_span(&p.source, &p.meta.aliases, file).or_else(|| {
+                        // The page's own address, when its front matter sets it.
+                        let own = Output::file_for_url(&p.url);
+                        (own == file || own.starts_with(&format!("{file}/")))
+                            .then(|| front_matter_key(&p.source, &["path", "slug"]))
+                            .flatten()
+                            .map(|span| (&p.source, span, "this address is already taken"))
+                    }),
                 ),
                 None => (format!("content/{rel}"), None),
             },
@@ -138,13 +147,36 @@ impl Site {
         };
         let d = Diagnostic::error(message);
         let d = match a_at.or(b_at) {
-            Some((source, span)) => {
-                d.at(source, span, "this alias is already an address of the site")
-            }
+            Some((source, span, label)) => d.at(source, span, label),
             None => d.in_file(if a.starts_with("content/") { &a } else { &b }),
         };
         d.help("give one of them another `slug`, `path` or alias; an alias must be an old address that no page uses any more")
     }
+}
+
+/// A place in a content file, with what to say there.
+type Located<'s> = (&'s Source, std::ops::Range<usize>, &'static str);
+
+/// Where one of `keys` (`path`, `slug`) is set in a file's front matter (TOML `key =` or
+/// YAML `key:` at the start of a line, before the closing `+++` or `---`): the whole setting.
+fn front_matter_key(source: &Source, keys: &[&str]) -> Option<std::ops::Range<usize>> {
+    let mut at = 0;
+    for (n, line) in source.text.split_inclusive('\n').enumerate() {
+        let t = line.trim();
+        if n > 0 && (t == "+++" || t == "---") {
+            return None;
+        }
+        let indent = line.len() - line.trim_start().len();
+        for k in keys {
+            if let Some(rest) = t.strip_prefix(k)
+                && rest.trim_start().starts_with(['=', ':'])
+            {
+                return Some(at + indent..at + indent + t.len());
+            }
+        }
+        at += line.len();
+    }
+    None
 }
 
 /// Where alias `url` (normalised, `/a/b/`) is written in a file's front matter: the first

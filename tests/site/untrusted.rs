@@ -380,6 +380,23 @@ fn alias_where_a_compressed_copy_goes_is_an_error_naming_both() {
 }
 
 #[test]
+fn a_path_taking_another_page_s_address_is_an_error_at_that_path() {
+    let site = valid_with(&[(
+        "content/profil.md",
+        "+++\ntitle = \"Profil\"\npath = \"tentang\"\n+++\nIsi.\n",
+    )]);
+    assert_contains_all(
+        &fails(&site),
+        &[
+            "error: content/profil.md and content/tentang.md both make /tentang/",
+            "--> content/profil.md:3:1",
+            "path = \"tentang\"",
+            "this address is already taken",
+        ],
+    );
+}
+
+#[test]
 fn a_page_named_like_a_generated_page_is_an_error_naming_both() {
     let site = valid_with(&[("content/tags.md", "+++\ntitle = \"Label\"\n+++\nIsi.\n")]);
     assert_contains_all(
