@@ -1,6 +1,8 @@
 //! Putting a finished build in place: the atomic swap of a full build, or, in `serve`, writing
 //! only the files whose bytes changed and removing those no unit makes any more.
 
+use std::path::Path;
+
 use foldhash::{HashSet, HashSetExt};
 use rayon::prelude::*;
 
@@ -76,6 +78,9 @@ impl Output {
             }
             super::Mode::Swap { .. } => Vec::new(),
         };
+        // Not while a build swaps its folder in here (it would find this round's files in
+        // the way, or this round would write into the folder moved away).
+        let _swapping = super::swap_lock(self.final_dir.parent().unwrap_or(Path::new(".")));
         let precompress = self.opts.precompress;
         // Compressed-copy paths copied files provide: neither written nor removed here.
         let keep = self.copied_siblings();
@@ -183,6 +188,11 @@ impl Output {
             changed.push(old.to_string());
         }
         for (staged, _) in blocked {
+            // An empty folder no unit knows of (left by a round that failed) goes too.
+            let target = self.final_dir.join(&staged.0);
+            for path in [sibling(&target, "gz"), sibling(&target, "br"), target] {
+                let _ = std::fs::remove_dir(path);
+            }
             let written = self.write_in_place(&staged.0, &staged.1, &keep);
             match outcome(staged, written) {
                 Ok(Some((path, later))) => {

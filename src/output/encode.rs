@@ -133,7 +133,9 @@ pub(super) fn write_atomic(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
     tmp.push(".berdaya-new");
     let tmp = PathBuf::from(tmp);
     std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, target)
+    std::fs::rename(&tmp, target).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
 }
 
 /// Writes a new file at `path` in a staging folder. A file already there (a compressed copy

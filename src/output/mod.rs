@@ -336,41 +336,51 @@ impl Output {
             .map_or("output".into(), |n| n.to_string_lossy().into_owned());
         // The process and a time stamp: processes in two containers sharing the folder may
         // have one process number.
-        let stamp = format!(
-            "{}-{:x}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos())
-        );
-        let dir = parent.join(format!(".{name}.berdaya-tmp-{stamp}"));
+        let named = || {
+            let stamp = format!(
+                "{}-{:x}",
+                std::process::id(),
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_nanos())
+            );
+            parent.join(format!(".{name}.berdaya-tmp-{stamp}"))
+        };
+        let mut dir = named();
         let mut lock = None;
         if !opts.dry_run {
             remove_leftovers(parent, &name);
-            let cannot = |e: std::io::Error| {
+            let cannot = |dir: &Path, e: String| {
                 Diagnostic::error(format!("cannot create {}: {e}", dir.display()))
                     .help("check that the output folder's parent is writable")
             };
             // Another build may take the new folder for a leftover before it is locked: it
-            // locks a folder before removing it, so the folder is made again then.
-            for _ in 0..100 {
-                std::fs::create_dir_all(&dir).map_err(cannot)?;
-                let Ok(file) = std::fs::File::open(&dir) else {
-                    continue;
+            // locks a folder before removing it, so a folder is made again, under a new name,
+            // until this build holds its lock.
+            let mut tries = 0;
+            loop {
+                std::fs::create_dir_all(&dir).map_err(|e| cannot(&dir, e.to_string()))?;
+                let taken = match std::fs::File::open(&dir) {
+                    Ok(file) => match file.try_lock() {
+                        // Still the folder at that path, not one removed meanwhile.
+                        Ok(()) if is_folder_at(&file, &dir) => {
+                            lock = Some(file);
+                            break;
+                        }
+                        Ok(()) | Err(std::fs::TryLockError::WouldBlock) => true,
+                        // Folders cannot be locked here (Windows): unprotected, as before.
+                        Err(_) => break,
+                    },
+                    Err(_) => true,
                 };
-                match file.try_lock() {
-                    // Still the folder at that path, not one removed meanwhile.
-                    Ok(()) if is_folder_at(&file, &dir) => {
-                        lock = Some(file);
-                        break;
-                    }
-                    Ok(()) => {}
-                    Err(std::fs::TryLockError::WouldBlock) => {
-                        std::thread::sleep(std::time::Duration::from_millis(1));
-                    }
-                    // Folders cannot be locked here (Windows): unprotected, as before.
-                    Err(_) => break,
+                tries += 1;
+                if taken && tries >= 1000 {
+                    return Err(cannot(
+                        &dir,
+                        "other builds of this folder kept removing it".into(),
+                    ));
                 }
+                dir = named();
             }
         }
         let mut out = Output::with_mode(final_dir, dir, Mode::Swap { previous: None }, opts);

@@ -252,6 +252,30 @@ fn a_page_and_a_folder_trading_places_with_a_compressed_copy_build_in_one_round(
 }
 
 #[test]
+fn a_round_that_failed_on_a_stray_file_in_the_output_recovers_once_it_is_gone() {
+    let mut t = SessionTest::new();
+    let page = t.write(
+        "content/lama.md",
+        "+++\ntitle = \"Lama\"\naliases = [\"/jj.html/\"]\n+++\nIsi.\n",
+    );
+    t.rebuild(std::slice::from_ref(&page));
+    // A file the contributor's system put in the output (Finder's .DS_Store) ...
+    fs::write(t.out.join("jj.html/.DS_Store"), "x").unwrap();
+    t.write(
+        "content/lama.md",
+        "+++\ntitle = \"Lama\"\naliases = [\"/jj.html\"]\n+++\nIsi.\n",
+    );
+    let round = t.session.rebuild(std::slice::from_ref(&page));
+    assert!(!round.ok(), "the folder holds a file no build made");
+    // ... once removed, the next round writes the redirect where the folder was.
+    fs::remove_file(t.out.join("jj.html/.DS_Store")).unwrap();
+    t.rebuild(std::slice::from_ref(&page));
+    assert!(t.out.join("jj.html").is_file());
+    assert!(!t.out.join("jj.html.berdaya-new").exists());
+    t.assert_equals_full_build();
+}
+
+#[test]
 fn pages_added_renamed_deleted_and_hidden() {
     let mut t = SessionTest::new();
     let new = t.write(
