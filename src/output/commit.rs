@@ -46,8 +46,12 @@ impl Output {
                 self.final_dir.display()
             ))
         };
-        if self.final_dir.exists() {
-            std::fs::rename(&self.final_dir, &old).map_err(err)?;
+        if self.final_dir.exists()
+            && let Err(e) = std::fs::rename(&self.final_dir, &old)
+        {
+            // The output stays as it was; the new build goes.
+            let _ = std::fs::remove_dir_all(&self.dir);
+            return Err(err(e));
         }
         if let Err(e) = std::fs::rename(&self.dir, &self.final_dir) {
             let _ = std::fs::rename(&old, &self.final_dir);

@@ -853,6 +853,22 @@ mod tests {
     }
 
     #[test]
+    fn a_swap_that_cannot_move_the_output_away_leaves_no_staging_folder() {
+        // `--output site/.`: the folder cannot be renamed.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("site")).unwrap();
+        let out = Output::new(&dir.path().join("site/."), commit::tests::opts()).unwrap();
+        out.write("a.txt", b"x").unwrap();
+        assert!(out.commit().is_err());
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["site"]);
+    }
+
+    #[test]
     fn builds_at_once_each_keep_their_own_staging_folder() {
         // Two builds of one folder at the same time (here in one process, as two processes
         // in containers may share a process number): neither removes the other's folder.
