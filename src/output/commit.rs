@@ -1,8 +1,6 @@
 //! Putting a finished build in place: the atomic swap of a full build, or, in `serve`, writing
 //! only the files whose bytes changed and removing those no unit makes any more.
 
-use std::path::Path;
-
 use foldhash::{HashSet, HashSetExt};
 use rayon::prelude::*;
 
@@ -17,8 +15,6 @@ impl Output {
         if self.opts.dry_run {
             return Ok(());
         }
-        // From here on the staging folder is either in place or removed below.
-        self.committed = true;
         // The record names the folder this build made (a rename in one parent keeps its
         // identity), read before the swap: not whatever folder is in place later.
         let record = self
@@ -39,25 +35,22 @@ impl Output {
                 .replacen(".berdaya-tmp-", ".berdaya-old-", 1),
         );
         // One build at a time swaps its folder in: two at once each moved the other's away.
-        let swapping = self.dir.parent().and_then(super::swap_lock);
+        let swapping = super::swap_lock(super::parent_of(&self.final_dir));
         let err = |e: std::io::Error| {
             Diagnostic::error(format!(
                 "cannot move the new build into {}: {e}",
                 self.final_dir.display()
             ))
         };
-        if self.final_dir.exists()
-            && let Err(e) = std::fs::rename(&self.final_dir, &old)
-        {
-            // The output stays as it was; the new build goes.
-            let _ = std::fs::remove_dir_all(&self.dir);
-            return Err(err(e));
+        // On an error the output stays as it was and dropping the build removes its folder.
+        if self.final_dir.exists() {
+            std::fs::rename(&self.final_dir, &old).map_err(err)?;
         }
         if let Err(e) = std::fs::rename(&self.dir, &self.final_dir) {
             let _ = std::fs::rename(&old, &self.final_dir);
-            let _ = std::fs::remove_dir_all(&self.dir);
             return Err(err(e));
         }
+        self.committed = true;
         drop(swapping);
         let _ = std::fs::remove_dir_all(&old);
         if let Some(file) = &self.record_file {
@@ -84,7 +77,7 @@ impl Output {
         };
         // Not while a build swaps its folder in here (it would find this round's files in
         // the way, or this round would write into the folder moved away).
-        let _swapping = super::swap_lock(self.final_dir.parent().unwrap_or(Path::new(".")));
+        let _swapping = super::swap_lock(super::parent_of(&self.final_dir));
         let precompress = self.opts.precompress;
         // Compressed-copy paths copied files provide: neither written nor removed here.
         let keep = self.copied_siblings();
@@ -109,9 +102,9 @@ impl Output {
             })
             .collect();
         let mut changed = Vec::new();
-        // Files that could not be written where a file or folder no unit makes any more
-        // stands (a folder where a page's compressed copy now goes): written again once
-        // those are removed below.
+        // Files that could not be written: tried again once the files and folders no unit
+        // makes any more are removed below (one may stand in the way: a folder where a page's
+        // compressed copy now goes); an error then is the round's.
         let mut blocked = Vec::new();
         for w in written {
             match w {
@@ -131,6 +124,10 @@ impl Output {
             keep: keep.clone(),
         };
         if self.memo.is_none() {
+            // Nothing is removed without units: a file that could not be written is an error.
+            if let Some((_, d)) = blocked.into_iter().next() {
+                return Err(d);
+            }
             return Ok((changed, Memo::default(), compression));
         }
         let claims = self.take_claims();

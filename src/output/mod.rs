@@ -324,13 +324,10 @@ impl Output {
     /// left there. A build holds an advisory lock on its folder (released by the system when
     /// the process ends; where folders cannot be locked, as on Windows, there is none), so a
     /// build running at the same time into the same folder keeps its own. Errors: the folder
-    /// cannot be created.
+    /// cannot be created, or other builds removed it 1,000 times before it was locked.
     pub fn new(final_dir: &Path, opts: OutputOptions) -> Result<Output, Diagnostic> {
         let final_dir = final_dir.to_path_buf();
-        let parent = final_dir
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
+        let parent = parent_of(&final_dir);
         let name = final_dir
             .file_name()
             .map_or("output".into(), |n| n.to_string_lossy().into_owned());
@@ -360,21 +357,24 @@ impl Output {
             let mut tries = 0;
             loop {
                 std::fs::create_dir_all(&dir).map_err(|e| cannot(&dir, e.to_string()))?;
-                let taken = match std::fs::File::open(&dir) {
+                match std::fs::File::open(&dir) {
                     Ok(file) => match file.try_lock() {
                         // Still the folder at that path, not one removed meanwhile.
                         Ok(()) if is_folder_at(&file, &dir) => {
                             lock = Some(file);
                             break;
                         }
-                        Ok(()) | Err(std::fs::TryLockError::WouldBlock) => true,
-                        // Folders cannot be locked here (Windows): unprotected, as before.
+                        Ok(()) | Err(std::fs::TryLockError::WouldBlock) => {}
+                        // Folders cannot be locked here: unprotected, as before.
                         Err(_) => break,
                     },
-                    Err(_) => true,
-                };
+                    // Removed meanwhile.
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    // Folders cannot be opened here (Windows): unprotected, as before.
+                    Err(_) => break,
+                }
                 tries += 1;
-                if taken && tries >= 1000 {
+                if tries >= 1000 {
                     return Err(cannot(
                         &dir,
                         "other builds of this folder kept removing it".into(),
@@ -809,7 +809,16 @@ fn is_folder_at(file: &std::fs::File, path: &Path) -> bool {
     }
 }
 
-/// Holds the lock that lets one build at a time move its folder into `parent`, while alive.
+/// The folder `path` is in: `.` for a bare name (`public`).
+fn parent_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// The lock that lets one build or `serve` round at a time change the output folders in
+/// `parent` (a blocking advisory lock on the folder, held while the file lives); `None` where
+/// the folder cannot be opened or locked (Windows), and then nothing is held.
 pub(super) fn swap_lock(parent: &Path) -> Option<std::fs::File> {
     let file = std::fs::File::open(parent).ok()?;
     file.lock().ok()?;

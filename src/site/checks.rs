@@ -158,12 +158,24 @@ impl Site {
 type Located<'s> = (&'s Source, std::ops::Range<usize>, &'static str);
 
 /// Where one of `keys` (`path`, `slug`) is set in a file's front matter (TOML `key =` or
-/// YAML `key:` at the start of a line, before the closing `+++` or `---`): the whole setting.
+/// YAML `key:` at the start of a line, before the closing `+++` or `---` or a table): the
+/// whole setting.
 fn front_matter_key(source: &Source, keys: &[&str]) -> Option<std::ops::Range<usize>> {
-    let mut at = 0;
-    for (n, line) in source.text.split_inclusive('\n').enumerate() {
+    let (mut at, mut opened) = (0, false);
+    for line in source.text.split_inclusive('\n') {
         let t = line.trim();
-        if n > 0 && (t == "+++" || t == "---") {
+        // Within the front matter (after blank lines, if any), before any table (`[extra]`)
+        // whose keys are others'.
+        if !opened {
+            if t == "+++" || t == "---" {
+                opened = true;
+            } else if !t.is_empty() {
+                return None;
+            }
+            at += line.len();
+            continue;
+        }
+        if t == "+++" || t == "---" || t.starts_with('[') {
             return None;
         }
         let indent = line.len() - line.trim_start().len();
