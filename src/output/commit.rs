@@ -130,13 +130,15 @@ impl Output {
             }
             return Ok((changed, Memo::default(), compression));
         }
+        // Every unit makes the files it made (see `settle_claims`): none can have gone.
+        let same_files = self.settle_claims().is_some();
         let claims = self.take_claims();
         let m = self.memo.take().expect("units are tracked");
         let registered = m.take_registered();
         // Files of units that are gone or whose file list changed, unless a unit makes them now.
         // Units carried over make the files they made.
         let mut candidates = Vec::new();
-        for (key, old) in &m.prev.units {
+        for (key, old) in m.prev.units.iter().filter(|_| !same_files) {
             if MemoState::carries(old) {
                 continue;
             }

@@ -159,7 +159,12 @@ impl MemoState {
 
     /// The units this build registered (rendered or fingerprinted), without the carried ones.
     pub(super) fn take_registered(&self) -> HashMap<UnitKey, Unit> {
-        let mut units = HashMap::with_capacity(self.prev.units.len());
+        let n = self
+            .next
+            .iter()
+            .map(|s| s.lock().expect("memo").len())
+            .sum();
+        let mut units = HashMap::with_capacity(n);
         for shard in &self.next {
             units.extend(std::mem::take(&mut *shard.lock().expect("memo")));
         }
