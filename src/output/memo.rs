@@ -218,9 +218,9 @@ pub(crate) struct Claims {
     files: HashMap<String, UnitKey>,
     folders: HashMap<String, UnitKey>,
     /// Generated files (not copied ones) and folders named like a compressed copy of a file
-    /// berdaya compresses (`x/index.html.gz`), with the unit and whether it is a folder: with
-    /// precompression on, that copy goes there too.
-    sibling_named: HashMap<String, (UnitKey, bool)>,
+    /// berdaya compresses (`x/index.html.gz`), by that file (`x/index.html`): each with the
+    /// unit and whether it is a folder. With precompression on, that copy goes there too.
+    sibling_named: HashMap<String, Vec<(String, UnitKey, bool)>>,
 }
 
 impl Claims {
@@ -246,9 +246,10 @@ impl Claims {
         if let Some(owner) = self.files.get(base) {
             found.push(collision(path, owner, folder));
         }
-        self.sibling_named
-            .entry(path.to_string())
-            .or_insert_with(|| (key.clone(), folder));
+        let named = self.sibling_named.entry(base.to_string()).or_default();
+        if !named.iter().any(|(p, ..)| p == path) {
+            named.push((path.to_string(), key.clone(), folder));
+        }
     }
 }
 
@@ -410,12 +411,9 @@ impl Output {
                 if !is_asset {
                     claims.named_like_a_copy(f, key, false, &mut found, &collision);
                 }
-                if !claims.sibling_named.is_empty() && compressible(f) {
-                    for ext in ["gz", "br"] {
-                        let copy = format!("{f}.{ext}");
-                        if let Some((owner, folder)) = claims.sibling_named.get(&copy) {
-                            found.push(collision(&copy, owner, *folder));
-                        }
+                if let Some(named) = claims.sibling_named.get(f.as_str()) {
+                    for (copy, owner, folder) in named {
+                        found.push(collision(copy, owner, *folder));
                     }
                 }
             }
