@@ -276,6 +276,18 @@ impl FrontMatter {
             }
             let trimmed = line.trim_start();
             let indent = line.len() - trimmed.len();
+            // A top-level key comes before any TOML table header (`[extra]`) and is not
+            // indented in YAML: a `path` inside a table is another key.
+            if table.is_none() {
+                let header = trimmed.starts_with('[')
+                    && trimmed.trim_end().ends_with(']')
+                    && !trimmed.contains([',', '"', '\'']);
+                match self.format {
+                    Format::Toml if header => break,
+                    Format::Yaml if indent > 0 => continue,
+                    _ => {}
+                }
+            }
             let unquoted = trimmed
                 .strip_prefix('"')
                 .and_then(|t| t.strip_prefix(key))
@@ -330,6 +342,18 @@ mod tests {
         let span = fm.locate(&s, Some("taxonomies"), "tags");
         assert_eq!(&s.text[span], "[\"x\"]");
         assert_eq!(s.line_col(fm.locate(&s, None, "title").start), (2, 9));
+    }
+
+    #[test]
+    fn a_top_level_key_is_not_found_inside_a_table() {
+        let s = src("+++\ntitle = \"A\"\ntags = [\n  \"x\",\n]\n[extra]\npath = \"b\"\n+++\nbody");
+        let fm = parse(&s).unwrap();
+        assert!(fm.locate_key(&s, None, "path").is_none());
+        assert!(fm.locate_key(&s, Some("extra"), "path").is_some());
+        let s = src("---\ntitle: A\nextra:\n  path: b\n---\nbody");
+        let fm = parse(&s).unwrap();
+        assert!(fm.locate_key(&s, None, "path").is_none());
+        assert!(fm.locate_key(&s, Some("extra"), "path").is_some());
     }
 
     #[test]

@@ -188,6 +188,13 @@ impl MemoState {
     pub(super) fn carries(u: &Unit) -> bool {
         u.kept.is_set()
     }
+
+    /// Carries unit `u` of the last build over (counted once).
+    fn carry(&self, u: &Unit) {
+        if !u.kept.0.swap(true, Ordering::Relaxed) {
+            self.kept.fetch_add(1, Ordering::Relaxed);
+        }
+    }
 }
 
 /// Whether a unit must be rendered.
@@ -287,9 +294,7 @@ impl Output {
         }
         let unit = m.prev.units.get(key)?;
         let payload = unit.payload.clone()?;
-        if !unit.kept.0.swap(true, Ordering::Relaxed) {
-            m.kept.fetch_add(1, Ordering::Relaxed);
-        }
+        m.carry(unit);
         Some(payload)
     }
 
@@ -328,9 +333,7 @@ impl Output {
             .get(&key)
             .filter(|u| !m.force && u.fp == fp && *u.files == *files);
         if let Some(u) = same {
-            if !u.kept.0.swap(true, Ordering::Relaxed) {
-                m.kept.fetch_add(1, Ordering::Relaxed);
-            }
+            m.carry(u);
             return Fresh::Keep(u.payload.clone());
         }
         self.claim(&key, &files);
@@ -526,16 +529,19 @@ impl Output {
         prev
     }
 
-    /// Takes the units of this build, for the next one. Call once every unit is known.
+    /// Takes the units of a first build ([`Output::with_memo`]), for the next one: it has no
+    /// last build to carry units over from. Call once every unit is known.
     pub fn take_memo(&self) -> Option<Memo> {
         let claims = self.take_claims();
         let m = self.memo.as_ref()?;
-        let mut units = m.take_registered();
-        for (key, u) in &m.prev.units {
-            if MemoState::carries(u) {
-                units.entry(key.clone()).or_insert_with(|| u.clone());
-            }
-        }
-        Some(Memo { units, claims })
+        debug_assert_eq!(
+            m.kept.load(Ordering::Relaxed),
+            0,
+            "a first build carries nothing"
+        );
+        Some(Memo {
+            units: m.take_registered(),
+            claims,
+        })
     }
 }

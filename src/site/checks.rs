@@ -157,38 +157,13 @@ impl Site {
 /// A place in a content file, with what to say there.
 type Located<'s> = (&'s Source, std::ops::Range<usize>, &'static str);
 
-/// Where one of `keys` (`path`, `slug`) is set in a file's front matter (TOML `key =` or
-/// YAML `key:` at the start of a line, before the closing `+++` or `---` or a table): the
-/// whole setting.
+/// Where the first of `keys` (`path`, `slug`) that a file's front matter sets is written: the
+/// key with its value.
 fn front_matter_key(source: &Source, keys: &[&str]) -> Option<std::ops::Range<usize>> {
-    let (mut at, mut opened) = (0, false);
-    for line in source.text.split_inclusive('\n') {
-        let t = line.trim();
-        // Within the front matter (after blank lines, if any), before any table (`[extra]`)
-        // whose keys are others'.
-        if !opened {
-            if t == "+++" || t == "---" {
-                opened = true;
-            } else if !t.is_empty() {
-                return None;
-            }
-            at += line.len();
-            continue;
-        }
-        if t == "+++" || t == "---" || t.starts_with('[') {
-            return None;
-        }
-        let indent = line.len() - line.trim_start().len();
-        for k in keys {
-            if let Some(rest) = t.strip_prefix(k)
-                && rest.trim_start().starts_with(['=', ':'])
-            {
-                return Some(at + indent..at + indent + t.len());
-            }
-        }
-        at += line.len();
-    }
-    None
+    let fm = crate::content::frontmatter::parse(source).ok()?;
+    keys.iter()
+        .find_map(|k| fm.locate_key(source, None, k))
+        .map(|span| span.key.start..span.value.end)
 }
 
 /// Where alias `url` (normalised, `/a/b/`) is written in a file's front matter: the first

@@ -99,6 +99,13 @@ impl SessionTest {
         path
     }
 
+    /// Writes `text` to `rel` and rebuilds after that save, which must succeed; the output
+    /// files it changed.
+    fn save(&mut self, rel: &str, text: &str) -> Vec<String> {
+        let path = self.write(rel, text);
+        self.rebuild(&[path])
+    }
+
     /// One incremental rebuild that must succeed; the output files it changed.
     fn rebuild(&mut self, paths: &[PathBuf]) -> Vec<String> {
         rebuild(&mut self.session, paths)
@@ -227,26 +234,19 @@ fn a_page_edit_touches_the_page_and_the_listings_showing_it() {
 #[test]
 fn a_page_and_a_folder_trading_places_with_a_compressed_copy_build_in_one_round() {
     let mut t = SessionTest::new();
+    let page = "content/tentang-lama.md";
+    let alias = "+++\ntitle = \"Tentang lama\"\naliases = [\"/lama/index.html.gz\"]\n+++\nIsi.\n";
     // An old address kept as a redirect makes the folder lama/index.html.gz/ ...
-    let page = t.write(
-        "content/tentang-lama.md",
-        "+++\ntitle = \"Tentang lama\"\naliases = [\"/lama/index.html.gz\"]\n+++\nIsi.\n",
-    );
-    t.rebuild(std::slice::from_ref(&page));
+    t.save(page, alias);
     assert!(t.out.join("lama/index.html.gz/index.html").is_file());
     // ... where the compressed copy of the page goes once it lives at /lama/, and back.
-    t.write(
-        "content/tentang-lama.md",
+    t.save(
+        page,
         "+++\ntitle = \"Tentang lama\"\npath = \"lama\"\n+++\nIsi.\n",
     );
-    t.rebuild(std::slice::from_ref(&page));
     t.assert_equals_full_build();
     assert!(t.out.join("lama/index.html.gz").is_file());
-    t.write(
-        "content/tentang-lama.md",
-        "+++\ntitle = \"Tentang lama\"\naliases = [\"/lama/index.html.gz\"]\n+++\nIsi.\n",
-    );
-    t.rebuild(std::slice::from_ref(&page));
+    t.save(page, alias);
     t.assert_equals_full_build();
     assert!(t.out.join("lama/index.html.gz/index.html").is_file());
 }
@@ -254,22 +254,22 @@ fn a_page_and_a_folder_trading_places_with_a_compressed_copy_build_in_one_round(
 #[test]
 fn a_round_that_failed_on_a_stray_file_in_the_output_recovers_once_it_is_gone() {
     let mut t = SessionTest::new();
-    let page = t.write(
-        "content/lama.md",
+    let page = "content/lama.md";
+    t.save(
+        page,
         "+++\ntitle = \"Lama\"\naliases = [\"/jj.html/\"]\n+++\nIsi.\n",
     );
-    t.rebuild(std::slice::from_ref(&page));
     // A file the contributor's system put in the output (Finder's .DS_Store) ...
     fs::write(t.out.join("jj.html/.DS_Store"), "x").unwrap();
-    t.write(
-        "content/lama.md",
+    let path = t.write(
+        page,
         "+++\ntitle = \"Lama\"\naliases = [\"/jj.html\"]\n+++\nIsi.\n",
     );
-    let round = t.session.rebuild(std::slice::from_ref(&page));
+    let round = t.session.rebuild(std::slice::from_ref(&path));
     assert!(!round.ok(), "the folder holds a file no build made");
     // ... once removed, the next round writes the redirect where the folder was.
     fs::remove_file(t.out.join("jj.html/.DS_Store")).unwrap();
-    t.rebuild(std::slice::from_ref(&page));
+    t.rebuild(&[path]);
     assert!(t.out.join("jj.html").is_file());
     assert!(!t.out.join("jj.html.berdaya-new").exists());
     t.assert_equals_full_build();
