@@ -296,11 +296,7 @@ fn finish(result: Result<BuildReport, Diagnostics>, verb: &str, failed: &str) ->
         }
         Err(diags) => {
             print_diags(&diags);
-            eprintln!(
-                "error: {failed} ({} errors, {} warnings)",
-                diags.error_count(),
-                diags.warning_count()
-            );
+            eprintln!("error: {failed} ({})", diags.tally());
             ExitCode::from(1)
         }
     }

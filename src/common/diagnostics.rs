@@ -251,6 +251,16 @@ impl Diagnostics {
         self.0.len() - self.error_count()
     }
 
+    /// How many errors and warnings, in words: `1 error, 8 warnings`.
+    pub fn tally(&self) -> String {
+        let counted = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+        format!(
+            "{}, {}",
+            counted(self.error_count(), "error"),
+            counted(self.warning_count(), "warning")
+        )
+    }
+
     /// Stable order: errors before warnings, then by file and position.
     pub fn sort(&mut self) {
         self.0.sort_by(|a, b| {
@@ -333,6 +343,16 @@ pub fn install_panic_hook() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tally_counts_in_words() {
+        let mut d = Diagnostics::default();
+        d.push(Diagnostic::error("a"));
+        d.push(Diagnostic::warning("b"));
+        d.push(Diagnostic::warning("c"));
+        assert_eq!(d.tally(), "1 error, 2 warnings");
+        assert_eq!(Diagnostics::default().tally(), "0 errors, 0 warnings");
+    }
 
     #[test]
     fn a_panic_becomes_an_error_naming_the_file() {

@@ -202,10 +202,12 @@ pub(super) fn resolve<'a>(
                 crate::common::text::closest(file, targets.urls.keys().map(String::as_str));
             let help = match suggestion {
                 Some(s) => format!(
-                    "did you mean `@/{s}`? Links name a file under content/, e.g. @/tips/menjemur-rumput-laut.md"
+                    "did you mean `@/{s}`? Links name a file under content/, e.g. @/tips/membaca-prakiraan-cuaca-bmkg.md"
                 ),
-                None => "links name a file under content/, e.g. @/tips/menjemur-rumput-laut.md"
-                    .to_string(),
+                None => {
+                    "links name a file under content/, e.g. @/tips/membaca-prakiraan-cuaca-bmkg.md"
+                        .to_string()
+                }
             };
             diags.push(
                 Diagnostic::error(format!("broken internal link to `@/{file}`"))

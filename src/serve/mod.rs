@@ -159,9 +159,8 @@ pub fn report(round: &Round, verbose: bool, verb: &str) {
         );
     } else {
         eprintln!(
-            "error: build failed ({} errors, {} warnings); still serving the last good output",
-            round.diags.error_count(),
-            round.diags.warning_count()
+            "error: build failed ({}); still serving the last good output",
+            round.diags.tally()
         );
     }
 }
