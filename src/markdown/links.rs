@@ -198,8 +198,7 @@ pub(super) fn resolve<'a>(
             CowStr::Borrowed("#")
         }
         None => {
-            let suggestion =
-                crate::common::text::closest(file, targets.urls.keys().map(String::as_str));
+            let suggestion = closest_file(file, targets.urls.keys().map(String::as_str));
             let help = match suggestion {
                 Some(s) => format!(
                     "did you mean `@/{s}`? Links name a file under content/, e.g. @/tips/membaca-prakiraan-cuaca-bmkg.md"
@@ -217,6 +216,38 @@ pub(super) fn resolve<'a>(
             CowStr::Borrowed("#")
         }
     }
+}
+
+/// The file under `content/` closest to a broken link's `file`. Files of the link's language
+/// come first (`x.md` and `x.en.md` are one page in two languages), so a link to a renamed page
+/// is pointed at the page in its own language, not at the translation: the closest by spelling,
+/// else a file in the same folder whose name holds the old one or is held in it (`harga-jual`
+/// renamed `harga-jual-rumput-laut`); only then a file of another language.
+fn closest_file<'a>(file: &str, files: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    // `tips/x.en.md` -> ("tips", "x", Some("en")); `tips/x.md` -> ("tips", "x", None).
+    fn split(f: &str) -> (&str, &str, Option<&str>) {
+        let stem = f.strip_suffix(".md").unwrap_or(f);
+        let (folder, name) = stem.rsplit_once('/').unwrap_or(("", stem));
+        match name.rsplit_once('.') {
+            Some((name, language)) => (folder, name, Some(language)),
+            None => (folder, name, None),
+        }
+    }
+    let files: Vec<&str> = files.collect();
+    let (folder, name, language) = split(file);
+    let same_language = || files.iter().copied().filter(|f| split(f).2 == language);
+    crate::common::text::closest(file, same_language())
+        .or_else(|| {
+            same_language()
+                .filter(|f| {
+                    let (d, n, _) = split(f);
+                    d == folder
+                        && name.len().min(n.len()) >= 4
+                        && (n.contains(name) || name.contains(n))
+                })
+                .min_by_key(|f| (split(f).1.len().abs_diff(name.len()), *f))
+        })
+        .or_else(|| crate::common::text::closest(file, files.iter().copied()))
 }
 
 /// The HTML placed for an embed id, or an error naming the file and line.

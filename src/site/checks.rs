@@ -193,17 +193,17 @@ impl Site {
     ) -> Vec<Diagnostic> {
         // Pages and sections by address: for fragments and suggestions, made when one needs it.
         let by_url = std::cell::OnceCell::new();
-        let by_url = || -> &foldhash::HashMap<&str, &str> {
+        let by_url = || -> &foldhash::HashMap<&str, (&str, &str)> {
             by_url.get_or_init(|| {
                 self.content
                     .pages
                     .iter()
-                    .map(|p| (p.url.as_str(), p.rel.as_str()))
+                    .map(|p| (p.url.as_str(), (p.rel.as_str(), p.lang.as_str())))
                     .chain(
                         self.content
                             .sections
                             .iter()
-                            .map(|s| (s.url.as_str(), s.rel.as_str())),
+                            .map(|s| (s.url.as_str(), (s.rel.as_str(), s.lang.as_str()))),
                     )
                     .collect()
             })
@@ -216,8 +216,22 @@ impl Site {
                 let exists = out.makes(&file)
                     || (!link.path.ends_with('/') && out.makes(folder.trim_start_matches('/')));
                 if !exists {
-                    let known: Vec<&str> = by_url().keys().copied().collect();
-                    let help = match crate::common::text::closest(&link.path, known.into_iter()) {
+                    // Addresses in the linking page's language first: an Indonesian page
+                    // linking a moved page is pointed at the Indonesian one, not at /en/.
+                    let from = source.path.strip_prefix("content").ok();
+                    let language = by_url()
+                        .values()
+                        .find(|(rel, _)| from == Some(std::path::Path::new(rel)))
+                        .map(|(_, lang)| *lang);
+                    let in_language = by_url()
+                        .iter()
+                        .filter(|(_, (_, lang))| Some(*lang) == language)
+                        .map(|(url, _)| *url);
+                    let closest =
+                        crate::common::text::closest(&link.path, in_language).or_else(|| {
+                            crate::common::text::closest(&link.path, by_url().keys().copied())
+                        });
+                    let help = match closest {
                         _ if link.image => "put the image beside the page (a folder page content/x/index.md shows x/photo.jpg as photo.jpg) or in static/".to_string(),
                         Some(s) => format!(
                             "did you mean `{s}`? A page of this site is best linked by its file: [text](@/file.md)"
@@ -238,7 +252,7 @@ impl Site {
                 let Some(frag) = &link.fragment else {
                     continue;
                 };
-                let Some(rel) = by_url().get(link.path.as_str()) else {
+                let Some((rel, _)) = by_url().get(link.path.as_str()) else {
                     continue;
                 };
                 let Some(known) = ids.get(rel) else {

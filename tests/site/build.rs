@@ -1009,3 +1009,59 @@ fn the_allocator_settings_yield_to_the_users_mimalloc_variables() {
         "{theirs}"
     );
 }
+
+#[test]
+fn a_broken_link_suggests_the_page_in_its_own_language_first() {
+    let page = |title: &str, body: &str| {
+        format!("+++\ntitle = \"{title}\"\ndate = 2026-01-12\ntopic = \"cuaca\"\n+++\n\n{body}\n")
+    };
+    let site = crate::support::bilingual_with(&[
+        // `harga-jual.md` renamed; its English translation kept its name.
+        (
+            "tips/harga-jual-rumput-laut.md",
+            &page("Harga jual", "Timbang dulu."),
+        ),
+        (
+            "tips/harga-jual.en.md",
+            &page("Selling price", "Weigh first."),
+        ),
+        (
+            "tips/tautan.md",
+            &page(
+                "Tautan",
+                "Lihat [harga](@/tips/harga-jual.md) atau [di sini](/tips/harga-jual/).",
+            ),
+        ),
+        (
+            "tips/tautan.en.md",
+            &page("Links", "See [price](@/tips/harga-jul.en.md)."),
+        ),
+    ]);
+    let text = build(site.path()).map(|_| ()).unwrap_err().to_string();
+    let help_of = |link: &str| {
+        let at = text
+            .find(&format!("broken internal link to `@/{link}`"))
+            .unwrap_or_else(|| panic!("{text}"));
+        let rest = &text[at..];
+        rest[rest.find("help: ").expect("a help line")..]
+            .lines()
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    assert!(
+        help_of("tips/harga-jual.md").contains("did you mean `@/tips/harga-jual-rumput-laut.md`?"),
+        "{text}"
+    );
+    assert!(
+        help_of("tips/harga-jul.en.md").contains("did you mean `@/tips/harga-jual.en.md`?"),
+        "{text}"
+    );
+    // A link by address, from an Indonesian page: an Indonesian page's address, although the
+    // English page's is closer by spelling.
+    let at = text
+        .find("broken link to `/tips/harga-jual/`")
+        .unwrap_or_else(|| panic!("{text}"));
+    let help = text[at..].lines().find(|l| l.contains("help: ")).unwrap();
+    assert!(help.contains("did you mean `/tips/harga/`?"), "{text}");
+}
