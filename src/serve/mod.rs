@@ -18,6 +18,7 @@ pub use http::Status;
 use tokio::sync::watch as channel;
 
 use crate::build::BuildOptions;
+use crate::common::diagnostics::Diagnostics;
 
 /// How to serve.
 #[derive(Debug, Clone)]
@@ -52,7 +53,10 @@ impl Server {
     pub fn start(opts: ServeOptions) -> Result<Server, String> {
         let mut session = Session::new(opts.build.clone());
         let round = session.full();
-        report(&round, opts.verbose, "Built");
+        let mut reporter = Reporter::default();
+        if opts.verbose {
+            reporter.print(&round, "Built");
+        }
         let initial = Status::default().next(
             round.changed_urls(),
             (!round.ok()).then(|| round.diags.render(false)),
@@ -90,7 +94,12 @@ impl Server {
             })
             .map_err(|e| format!("cannot start the server thread: {e}"))?;
         let stop = Arc::new(AtomicBool::new(false));
-        let watcher = watch::spawn(session, tx.clone(), stop.clone(), opts.verbose)?;
+        let watcher = watch::spawn(
+            session,
+            tx.clone(),
+            stop.clone(),
+            opts.verbose.then_some(reporter),
+        )?;
         Ok(Server {
             prefix,
             addr,
@@ -137,30 +146,87 @@ impl Drop for Server {
     }
 }
 
-/// Prints a build's result as `build` does: errors in full, then a one-line summary.
-pub fn report(round: &Round, verbose: bool, verb: &str) {
-    if !verbose {
-        return;
+/// What `serve` prints after each round, as `build` prints its result. Errors are printed in
+/// full every round (nothing is published until they are fixed). A warning is printed in full
+/// in the first round that has it and after that only counted, so a save shows what it changed,
+/// not the survey's warnings again; a warning that goes away and comes back is printed again.
+#[derive(Debug, Default)]
+pub struct Reporter {
+    /// The last round's warnings, rendered without colour.
+    warnings: std::collections::HashSet<String>,
+}
+
+/// What one round prints.
+#[derive(Debug)]
+pub struct Report {
+    /// Printed in full: every error, and the warnings no earlier round printed.
+    pub shown: Diagnostics,
+    /// The one-line summary: the time and files written, or why nothing was.
+    pub summary: String,
+}
+
+impl Reporter {
+    /// The report of `round`, a build or rebuild (`verb`: "Built", "Rebuilt").
+    pub fn next(&mut self, round: &Round, verb: &str) -> Report {
+        let mut shown = Diagnostics::default();
+        let mut warnings = std::collections::HashSet::new();
+        let mut repeated = 0;
+        for d in &round.diags.0 {
+            if d.is_error() {
+                shown.push(d.clone());
+                continue;
+            }
+            let text = d.render(false);
+            if self.warnings.contains(&text) {
+                repeated += 1;
+            } else {
+                shown.push(d.clone());
+            }
+            warnings.insert(text);
+        }
+        self.warnings = warnings;
+        let not_repeated = match repeated {
+            0 => String::new(),
+            1 => "; 1 warning as before, not shown again".to_string(),
+            n => format!("; {n} warnings as before, not shown again"),
+        };
+        let summary = if round.ok() {
+            let pages = round
+                .changed
+                .iter()
+                .filter(|f| f.ends_with(".html"))
+                .count();
+            format!(
+                "{verb} in {:.0} ms: {} written or removed ({}){not_repeated}",
+                round.elapsed.as_secs_f64() * 1000.0,
+                counted(round.changed.len(), "file"),
+                counted(pages, "page"),
+            )
+        } else {
+            format!(
+                "error: build failed ({}){not_repeated}; still serving the last good output",
+                round.diags.tally()
+            )
+        };
+        Report { shown, summary }
     }
-    let color = std::io::stderr().is_terminal();
-    if !round.diags.0.is_empty() {
-        eprintln!("{}", round.diags.render(color));
+
+    /// Prints the report of `round`: diagnostics to standard error, the summary to standard
+    /// output when the round succeeded and to standard error when it failed.
+    pub fn print(&mut self, round: &Round, verb: &str) {
+        let report = self.next(round, verb);
+        if !report.shown.0.is_empty() {
+            eprintln!("{}", report.shown.render(std::io::stderr().is_terminal()));
+        }
+        if round.ok() {
+            println!("{}", report.summary);
+        } else {
+            eprintln!("{}", report.summary);
+        }
     }
-    if round.ok() {
-        let pages = round
-            .changed
-            .iter()
-            .filter(|f| f.ends_with(".html"))
-            .count();
-        println!(
-            "{verb} in {:.0} ms: {} files written or removed ({pages} pages)",
-            round.elapsed.as_secs_f64() * 1000.0,
-            round.changed.len(),
-        );
-    } else {
-        eprintln!(
-            "error: build failed ({}); still serving the last good output",
-            round.diags.tally()
-        );
-    }
+}
+
+/// `1 file`, `3 files`.
+fn counted(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }

@@ -70,12 +70,13 @@ impl Writes {
     }
 }
 
-/// Watches the site and rebuilds on changes until `stop` is set.
+/// Watches the site and rebuilds on changes until `stop` is set; `reporter` prints each
+/// round's result (none: quiet).
 pub fn spawn(
     mut session: Session,
     status: channel::Sender<Arc<Status>>,
     stop: Arc<AtomicBool>,
-    verbose: bool,
+    mut reporter: Option<super::Reporter>,
 ) -> Result<JoinHandle<()>, String> {
     let root = session.root().to_path_buf();
     // The system names changed files under the folder as it resolved it (absolute, links
@@ -200,7 +201,9 @@ pub fn spawn(
                 if round.ok() && round.changed.is_empty() && !was_error {
                     continue;
                 }
-                super::report(&round, verbose, "Rebuilt");
+                if let Some(reporter) = reporter.as_mut() {
+                    reporter.print(&round, "Rebuilt");
+                }
                 status.send_modify(|s| {
                     *s = Arc::new(s.next(
                         round.changed_urls(),

@@ -5,7 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use berdaya::build::{self, BuildOptions};
-use berdaya::serve::Session;
+use berdaya::serve::{Reporter, Session};
 
 use crate::support::{copy_dir, files, fixture, options, repo};
 
@@ -586,6 +586,78 @@ fn survey_changes_touch_the_report_not_the_content() {
         "{changed:?}"
     );
     t.assert_equals_full_build();
+}
+
+#[test]
+fn serve_prints_a_warning_in_full_once_then_counts_it_and_errors_every_round() {
+    let site = sample_site();
+    let root = site.path();
+    let mut session = Session::new(options(root));
+    let mut reporter = Reporter::default();
+    let first = session.full();
+    let survey_warnings = first.diags.warning_count();
+    assert!(survey_warnings > 1, "{}", first.diags);
+    let report = reporter.next(&first, "Built");
+    assert_eq!(report.shown.0.len(), survey_warnings);
+    assert!(!report.summary.contains("as before"), "{}", report.summary);
+
+    // A body saved: the survey's warnings are counted, not printed again.
+    let page = "content/tips/membaca-prakiraan-cuaca-bmkg.md";
+    let round = session.rebuild(&[edit(root, page, "secara gratis", "secara cuma-cuma")]);
+    let report = reporter.next(&round, "Rebuilt");
+    assert!(report.shown.0.is_empty(), "{}", report.shown);
+    assert!(
+        report.summary.starts_with("Rebuilt in ")
+            && report.summary.ends_with(&format!(
+                "; {survey_warnings} warnings as before, not shown again"
+            )),
+        "{}",
+        report.summary
+    );
+
+    // A new warning is printed in full, alone.
+    let round = session.rebuild(&[edit(root, page, "topic = ", "warna = \"biru\"\ntopic = ")]);
+    let report = reporter.next(&round, "Rebuilt");
+    assert_eq!(report.shown.0.len(), 1, "{}", report.shown);
+    assert!(
+        report.shown.render(false).contains("warna"),
+        "{}",
+        report.shown
+    );
+
+    // An error is printed every round it stays, with a failed round's summary.
+    let broken = "[prakiraan](@/tips/tidak-ada.md)";
+    for (from, to) in [
+        ("secara cuma-cuma", broken),
+        ("Membacanya beberapa menit", "Membacanya sebentar"),
+    ] {
+        let failed = session.rebuild(&[edit(root, page, from, to)]);
+        assert!(!failed.ok());
+        let report = reporter.next(&failed, "Rebuilt");
+        assert_eq!(report.shown.0.len(), 1, "{}", report.shown);
+        assert!(report.shown.has_errors() && report.shown.render(false).contains("tidak-ada"));
+        assert!(
+            report.summary.starts_with("error: build failed (1 error, ")
+                && report.summary.contains("as before, not shown again")
+                && report
+                    .summary
+                    .ends_with("still serving the last good output"),
+            "{}",
+            report.summary
+        );
+    }
+
+    // A warning that went away and came back is new again.
+    let round = session.rebuild(&[edit(root, page, "warna = \"biru\"\n", "")]);
+    reporter.next(&round, "Rebuilt");
+    let round = session.rebuild(&[edit(root, page, "topic = ", "warna = \"biru\"\ntopic = ")]);
+    assert!(
+        reporter
+            .next(&round, "Rebuilt")
+            .shown
+            .render(false)
+            .contains("warna")
+    );
 }
 
 #[test]
