@@ -22,8 +22,6 @@ pub struct Parts {
     pub content: Content,
     /// Problems of single files (front matter, fields, names).
     pub content_diags: Diagnostics,
-    /// Problems of links between files (duplicate URLs).
-    pub link_diags: Diagnostics,
     /// The impact analysis (`None` without `data/impact.toml`), or why it failed.
     pub analysis: Result<Option<Analysis>, Diagnostics>,
 }
@@ -39,14 +37,13 @@ impl Parts {
             drafts: opts.drafts,
         };
         let (mut content, content_diags) = content::load_files(root, &config, &load_opts);
-        let link_diags = content.relink(&config);
+        content.relink(&config);
         let analysis = crate::impact::analyse(root);
         Ok(Parts {
             config,
             theme,
             content,
             content_diags,
-            link_diags,
             analysis,
         })
     }
@@ -58,7 +55,6 @@ impl Parts {
             all.extend(ds.iter().cloned());
         }
         all.extend(self.content_diags.0.iter().cloned());
-        all.extend(self.link_diags.0.iter().cloned());
         match &self.analysis {
             Err(ds) => all.extend(ds.0.iter().cloned()),
             Ok(Some(a)) => all.extend(a.config.warnings.iter().cloned()),

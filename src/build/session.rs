@@ -123,7 +123,6 @@ pub struct Session {
     theme_diags: Vec<Diagnostic>,
     data_diags: Vec<Diagnostic>,
     content_diags: Vec<Diagnostic>,
-    link_diags: Vec<Diagnostic>,
     /// The last round's `.gz`/`.br` files, written on a thread of their own after the round
     /// returned (so the change is shown first), and the flag that stops it: the next round
     /// stops it and writes what it did not reach with its own.
@@ -213,7 +212,6 @@ impl Session {
             theme_diags: Vec::new(),
             data_diags: Vec::new(),
             content_diags: Vec::new(),
-            link_diags: Vec::new(),
             compressing: None,
             unreached: Compression::default(),
             compression_diags: Vec::new(),
@@ -294,7 +292,6 @@ impl Session {
             &self.theme_diags,
             &self.data_diags,
             &self.content_diags,
-            &self.link_diags,
         ] {
             diags.extend(bucket.iter().cloned());
         }
@@ -412,7 +409,6 @@ impl Session {
         self.theme_diags.clear();
         self.data_diags.clear();
         self.content_diags.clear();
-        self.link_diags.clear();
         let parts = match Parts::load(&self.opts) {
             Ok(p) => {
                 self.config_diags.clear();
@@ -434,7 +430,6 @@ impl Session {
                 .map_or_else(Vec::new, |a| a.config.warnings.clone()),
         };
         self.content_diags = parts.content_diags.0.clone();
-        self.link_diags = parts.link_diags.0.clone();
         self.site = parts.into_site(&self.opts, self.now);
     }
 
@@ -479,7 +474,7 @@ impl Session {
         if changes.contains(&FileChange::Content) {
             let (content, ds) = content::load_files(&root, site.config(), &load_opts);
             self.content_diags = ds.0;
-            self.link_diags = site.replace_content(content).0;
+            site.replace_content(content);
             return None;
         }
         if pages.is_empty() {
@@ -498,11 +493,11 @@ impl Session {
             Reach::Order => {
                 // URLs stay; unless the menu changed, other pages' inputs are the same.
                 let before = site.global_hash();
-                self.link_diags = site.relink().0;
+                site.relink();
                 (site.global_hash() == before).then(dirty).flatten()
             }
             Reach::Structure => {
-                self.link_diags = site.relink().0;
+                site.relink();
                 None
             }
         }

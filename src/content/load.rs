@@ -13,10 +13,10 @@ use super::{Content, Kind, LoadOptions, Page, Section};
 use crate::common::diagnostics::{Diagnostic, Diagnostics, catch_panic};
 use crate::config::Config;
 
-/// Loads `content/` and links it: URLs, the section tree, duplicate-URL check.
+/// Loads `content/` and links it: URLs and the section tree.
 pub fn load(root: &Path, config: &Config, opts: &LoadOptions) -> (Content, Diagnostics) {
-    let (mut content, mut diags) = load_files(root, config, opts);
-    diags.extend(content.relink(config).0);
+    let (mut content, diags) = load_files(root, config, opts);
+    content.relink(config);
     (content, diags)
 }
 

@@ -1,18 +1,17 @@
 //! Linking what was read: URLs of pages and sections, the section tree (each page in its
-//! nearest section, each section under its nearest parent), listing order, the duplicate-URL
-//! check, and where files beside pages are published.
+//! nearest section, each section under its nearest parent), listing order, and where files
+//! beside pages are published. Two files with one address are found where their outputs meet
+//! (`Site::collision`), at the `slug` or `path` that made them meet.
 
 use std::collections::HashMap;
 
 use super::file::{ancestors, page_section_dir};
 use super::{Content, SortBy};
-use crate::common::diagnostics::{Diagnostic, Diagnostics, Source};
 use crate::config::Config;
 
 impl Content {
-    /// Recomputes URLs, the section tree, bundle asset places and the duplicate-URL check after
-    /// pages changed.
-    pub fn relink(&mut self, config: &Config) -> Diagnostics {
+    /// Recomputes URLs, the section tree and bundle asset places after pages changed.
+    pub fn relink(&mut self, config: &Config) {
         for s in &mut self.sections {
             s.pages.clear();
             s.subsections.clear();
@@ -23,8 +22,6 @@ impl Content {
         }
         assign_urls(self, config);
         link_tree(self);
-        let mut diags = Diagnostics::default();
-        check_duplicate_urls(self, &mut diags);
         // A bundle's assets go beside its page in every language (`x/index.md`, `x/index.en.md`),
         // as Zola publishes them; other assets keep their folder.
         let mut bundles: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -52,7 +49,6 @@ impl Content {
                     .map(move |d| (path.clone(), format!("{d}{name}")))
             })
             .collect();
-        diags
     }
 }
 
@@ -175,30 +171,6 @@ pub(super) fn link_tree(content: &mut Content) {
         });
         if s.paginate_reversed {
             s.pages.reverse();
-        }
-    }
-}
-
-pub(super) fn check_duplicate_urls(content: &Content, diags: &mut Diagnostics) {
-    let mut seen: HashMap<&str, &Source> = HashMap::new();
-    let all = content
-        .sections
-        .iter()
-        .map(|s| (s.url.as_str(), &s.source))
-        .chain(content.pages.iter().map(|p| (p.url.as_str(), &p.source)));
-    for (url, source) in all {
-        if let Some(first) = seen.get(url) {
-            diags.push(
-                Diagnostic::error(format!("two files give the same URL {url}"))
-                    .at(
-                        source,
-                        0..3,
-                        format!("this file and {} both become {url}", first.path.display()),
-                    )
-                    .help("rename one of the files or give it another `slug`"),
-            );
-        } else {
-            seen.insert(url, source);
         }
     }
 }

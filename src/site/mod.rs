@@ -29,7 +29,7 @@ use jiff::Timestamp;
 use rayon::prelude::*;
 use tera::Value;
 
-use crate::common::diagnostics::{Diagnostic, Diagnostics, catch_panic};
+use crate::common::diagnostics::{Diagnostic, catch_panic};
 use crate::config::Config;
 use crate::content::{Content, LoadOptions, Reach};
 use crate::markdown::LinkTargets;
@@ -191,15 +191,13 @@ impl Site {
         &self.config
     }
 
-    /// Replaces all content (a section, an asset or a folder changed); returns the link
-    /// diagnostics (duplicate URLs).
-    pub fn replace_content(&mut self, content: Content) -> Diagnostics {
+    /// Replaces all content (a section, an asset or a folder changed).
+    pub fn replace_content(&mut self, content: Content) {
         self.content = content;
         // Photos after linking: linking gives a bundle's files their addresses.
-        let diags = self.content.relink(&self.config);
+        self.content.relink(&self.config);
         self.make_photos();
         self.index();
-        diags
     }
 
     /// Plans the photos again (a file in `static/` changed) and the lookup tables with them.
@@ -220,12 +218,10 @@ impl Site {
         self.content.update_pages(root, &self.config, opts, rels)
     }
 
-    /// Recomputes URLs and the section tree, then the lookup tables; returns the link
-    /// diagnostics.
-    pub fn relink(&mut self) -> Diagnostics {
-        let diags = self.content.relink(&self.config);
+    /// Recomputes URLs and the section tree, then the lookup tables.
+    pub fn relink(&mut self) {
+        self.content.relink(&self.config);
         self.index();
-        diags
     }
 
     /// Renders everything into `out`; returns every diagnostic found on the way. When `out`

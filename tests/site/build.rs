@@ -382,7 +382,8 @@ invalid_fixture! {
         "help: add a line like venue = ",
     ];
     duplicate_url: [
-        "error: two files give the same URL /tips/sama/",
+        "error: content/tips/a.md and content/tips/b.md both make /tips/sama/",
+        "--> content/tips/a.md:4:1",
         "content/tips/a.md",
         "content/tips/b.md",
         "another `slug`",

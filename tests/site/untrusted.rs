@@ -394,6 +394,9 @@ fn a_path_taking_another_page_s_address_is_an_error_at_that_path() {
             "this address is already taken",
         ],
     );
+    // One problem, one error: not a second one at the first line of the page it meets.
+    let errors = build(site.path()).map(|_| ()).unwrap_err();
+    assert_eq!(errors.error_count(), 1, "{errors}");
 }
 
 #[test]
