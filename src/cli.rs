@@ -192,7 +192,7 @@ pub fn run(cli: Cli) -> ExitCode {
                     ..opts
                 }),
                 "Built",
-                "build failed; the previous output/ was left as it was",
+                "build failed; the output folder was left as it was",
             ),
             Err(e) => fail(e),
         },
@@ -296,6 +296,11 @@ fn finish(result: Result<BuildReport, Diagnostics>, verb: &str, failed: &str) ->
         }
         Err(diags) => {
             print_diags(&diags);
+            // Unless the swap itself failed half-way: its error says where the last build is.
+            let failed = match failed.split_once(';') {
+                Some((what, _)) if diags.0.iter().any(crate::output::moved_away) => what,
+                _ => failed,
+            };
             eprintln!("error: {failed} ({})", diags.tally());
             ExitCode::from(1)
         }

@@ -88,6 +88,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             "output"
         })
     });
+    if !opts.check_only {
+        crate::output::check_replaceable(&opts.root, &out_dir)?;
+    }
     let mut output_options = site.output_options(opts.check_only);
     if opts.portable {
         output_options.portable = true;

@@ -318,7 +318,8 @@ impl Session {
         match self.memo.take() {
             // The first build replaces output/ as `build` does.
             None => {
-                let out = match Output::new(&self.out_dir, opts) {
+                let checked = crate::output::check_replaceable(&self.opts.root, &self.out_dir);
+                let out = match checked.and_then(|()| Output::new(&self.out_dir, opts)) {
                     // Rounds change the folder in place later: no record is left.
                     Ok(o) => o.reusing_compressed(&site.cache_dir(), false).with_memo(),
                     Err(d) => {

@@ -47,8 +47,19 @@ impl Output {
             std::fs::rename(&self.final_dir, &old).map_err(err)?;
         }
         if let Err(e) = std::fs::rename(&self.dir, &self.final_dir) {
-            let _ = std::fs::rename(&old, &self.final_dir);
-            return Err(err(e));
+            return Err(match std::fs::rename(&old, &self.final_dir) {
+                Ok(()) => err(e),
+                // Both failed: the last build is in `old`, which nothing removes.
+                Err(back) => Diagnostic::error(format!(
+                    "{} {} after the new build could not take its place ({e}), and moving it back failed ({back})",
+                    super::MOVED_AWAY,
+                    old.display()
+                ))
+                .help(format!(
+                    "build again once the cause is fixed: the next build moves it back to {} first",
+                    self.final_dir.display()
+                )),
+            });
         }
         self.committed = true;
         drop(swapping);

@@ -326,7 +326,9 @@ impl Output {
     /// build running at the same time into the same folder keeps its own. Errors: the folder
     /// cannot be created, or other builds removed it 1,000 times before it was locked.
     pub fn new(final_dir: &Path, opts: OutputOptions) -> Result<Output, Diagnostic> {
-        let final_dir = final_dir.to_path_buf();
+        // Where the folder really is: a link to a folder is built through (the link stays),
+        // and `out/.` or `site/output/..` name the folder they mean.
+        let final_dir = resolved(final_dir);
         let parent = parent_of(&final_dir);
         let name = final_dir
             .file_name()
@@ -765,7 +767,9 @@ fn check_path(path: &str) -> Result<(), Diagnostic> {
 
 /// Removes the staging and old folders that builds into `parent/name` left behind
 /// (`.name.berdaya-tmp-STAMP`, `.name.berdaya-old-STAMP`), except those of a build still
-/// running: its staging folder is locked. A folder is locked before it is removed, so a build
+/// running: its staging folder is locked. An old folder with no output folder in its place
+/// (a swap that failed or was stopped between its two moves) is the last build: it is moved
+/// back instead. A folder is locked before it is removed, so a build
 /// that made it but has not locked it yet finds that out and makes its own again.
 fn remove_leftovers(parent: &Path, name: &str) {
     let Ok(entries) = std::fs::read_dir(parent) else {
@@ -787,6 +791,15 @@ fn remove_leftovers(parent: &Path, name: &str) {
             },
             Err(_) => None,
         };
+        // The last build, moved away by a swap that failed or was stopped half-way: back in
+        // place first.
+        let output = parent.join(name);
+        if n.starts_with(&format!("{prefix}old-"))
+            && std::fs::symlink_metadata(&output).is_err()
+            && std::fs::rename(e.path(), &output).is_ok()
+        {
+            continue;
+        }
         let _ = std::fs::remove_dir_all(e.path());
         drop(held);
     }
@@ -807,6 +820,91 @@ fn is_folder_at(file: &std::fs::File, path: &Path) -> bool {
         let _ = (file, path);
         true
     }
+}
+
+/// How the error of a swap that failed half-way begins: the last build was moved away and is
+/// not in the output folder.
+const MOVED_AWAY: &str = "the last build was moved to";
+
+/// True for the error of a swap that failed half-way (see [`Output::commit`]): the output
+/// folder was not left as it was.
+pub fn moved_away(d: &Diagnostic) -> bool {
+    d.message.starts_with(MOVED_AWAY)
+}
+
+/// Folders of a site that hold its sources (`serve` watches them). `.berdaya-cache/` is kept
+/// beside them.
+pub const SOURCE_FOLDERS: &[&str] = &["content", "themes", "data", "static", "templates"];
+
+/// `path` absolute, with links, `.` and `..` resolved as far as it exists: a folder not made
+/// yet is its resolved parent joined with its name. An output folder that is a link to another
+/// folder is thus built in that folder, and the link kept.
+pub fn resolved(path: &Path) -> PathBuf {
+    if let Ok(p) = path.canonicalize() {
+        return p;
+    }
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for part in abs.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            // `out` is resolved so far: its parent is the real one.
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => {
+                out.push(other);
+                if let Ok(real) = out.canonicalize() {
+                    out = real;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Checks that building the site in `root` into `out_dir` loses nothing that is not a built
+/// site: each build replaces the output folder whole. Errors, with what to do:
+/// - the folder is the site's own, holds it, or is or lies in one of its [`SOURCE_FOLDERS`] or
+///   `.berdaya-cache/` (`--output content` would replace the contributors' pages);
+/// - the folder exists, is not empty, and has no built site at its top (`index.html` or
+///   `404.html`), e.g. a home folder or a folder of documents named by mistake.
+pub fn check_replaceable(root: &Path, out_dir: &Path) -> Result<(), Diagnostic> {
+    let (site, out) = (resolved(root), resolved(out_dir));
+    let shown = out_dir.display();
+    let own = |why: String| {
+        Diagnostic::error(format!("cannot build into {shown}: {why}")).help(
+            "each build replaces its output folder whole; give `--output` a folder of its own, such as output/ (the default) or a new folder",
+        )
+    };
+    if site.starts_with(&out) {
+        let what = if site == out {
+            "it is the site's folder"
+        } else {
+            "it holds the site's folder"
+        };
+        return Err(own(what.to_string()));
+    }
+    for folder in SOURCE_FOLDERS.iter().chain(&[".berdaya-cache"]) {
+        if out.starts_with(site.join(folder)) {
+            return Err(own(format!("it is in the site's {folder}/ folder")));
+        }
+    }
+    let Ok(mut entries) = std::fs::read_dir(&out) else {
+        return Ok(());
+    };
+    let built = ["index.html", "404.html"]
+        .iter()
+        .any(|f| out.join(f).is_file());
+    if entries.next().is_some() && !built {
+        return Err(Diagnostic::error(format!(
+            "cannot build into {shown}: it is not empty and holds no built site (no index.html)"
+        ))
+        .help(format!(
+            "each build replaces its output folder whole, so berdaya does not remove files it did not make; move the files in {shown} elsewhere, or give `--output` a new folder"
+        )));
+    }
+    Ok(())
 }
 
 /// The folder `path` is in: `.` for a bare name (`public`).
@@ -862,19 +960,37 @@ mod tests {
     }
 
     #[test]
-    fn a_swap_that_cannot_move_the_output_away_leaves_no_staging_folder() {
-        // `--output site/.`: the folder cannot be renamed.
+    fn an_output_named_with_a_trailing_dot_is_that_folder() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("site")).unwrap();
         let out = Output::new(&dir.path().join("site/."), commit::tests::opts()).unwrap();
         out.write("a.txt", b"x").unwrap();
-        assert!(out.commit().is_err());
+        out.commit().unwrap();
+        assert!(
+            dir.path().join("site/a.txt").is_file(),
+            "`site/.` is `site`"
+        );
         let names: Vec<String> = std::fs::read_dir(dir.path())
             .unwrap()
             .flatten()
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .collect();
         assert_eq!(names, ["site"]);
+    }
+
+    #[test]
+    fn the_last_build_moved_away_by_a_swap_stopped_half_way_is_moved_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let at = |n: &str| dir.path().join(n);
+        // The output moved aside, and the process stopped before the new build took its place.
+        std::fs::create_dir(at(".output.berdaya-old-4000000005")).unwrap();
+        std::fs::write(at(".output.berdaya-old-4000000005/a.txt"), "last").unwrap();
+        std::fs::create_dir(at(".output.berdaya-tmp-4000000005")).unwrap();
+        let out = Output::new(&at("output"), commit::tests::opts()).unwrap();
+        assert_eq!(std::fs::read_to_string(at("output/a.txt")).unwrap(), "last");
+        assert!(!at(".output.berdaya-tmp-4000000005").exists());
+        // A build that fails leaves it there.
+        out.abandon();
+        assert_eq!(std::fs::read_to_string(at("output/a.txt")).unwrap(), "last");
     }
 
     #[test]

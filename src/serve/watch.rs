@@ -23,7 +23,7 @@ const CLOSED: Duration = Duration::from_millis(1);
 /// Longest wait for a burst to end, so a busy folder still rebuilds.
 const MAX_WAIT: Duration = Duration::from_millis(150);
 /// Folders of a site that are watched recursively.
-const WATCHED: &[&str] = &["content", "themes", "data", "static", "templates"];
+const WATCHED: &[&str] = crate::output::SOURCE_FOLDERS;
 
 /// True for events that may change a file's content or existence.
 fn relevant(kind: &EventKind) -> bool {

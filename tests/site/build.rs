@@ -1066,3 +1066,118 @@ fn a_broken_link_suggests_the_page_in_its_own_language_first() {
     let help = text[at..].lines().find(|l| l.contains("help: ")).unwrap();
     assert!(help.contains("did you mean `/tips/harga/`?"), "{text}");
 }
+
+#[test]
+fn an_output_folder_that_is_not_a_built_site_is_never_replaced() {
+    let site = fixture("valid");
+    let root = site.path();
+    let content_before = files(&root.join("content"));
+    let build_into = |output: &Path| {
+        build::build(&BuildOptions {
+            output: Some(output.to_path_buf()),
+            ..options(root)
+        })
+    };
+    // The site's own folders, however they are spelled.
+    for (output, why) in [
+        (root.join("content"), "it is in the site's content/ folder"),
+        (
+            root.join("content/tips/out"),
+            "it is in the site's content/ folder",
+        ),
+        (root.join("x/../data"), "it is in the site's data/ folder"),
+        (root.join("themes"), "it is in the site's themes/ folder"),
+        (root.to_path_buf(), "it is the site's folder"),
+        (root.join("output/.."), "it is the site's folder"),
+        (root.join(".."), "it holds the site's folder"),
+    ] {
+        let text = build_into(&output).map(|_| ()).unwrap_err().to_string();
+        assert!(
+            text.contains(&format!("cannot build into {}: {why}", output.display()))
+                && text.contains("give `--output` a folder of its own"),
+            "{}: {text}",
+            output.display()
+        );
+    }
+    // `serve` checks the same before its first build.
+    let mut session = berdaya::serve::Session::new(BuildOptions {
+        output: Some(root.join("content")),
+        ..options(root)
+    });
+    let round = session.full();
+    assert!(
+        !round.ok()
+            && round
+                .diags
+                .to_string()
+                .contains("it is in the site's content/ folder"),
+        "{}",
+        round.diags
+    );
+    drop(session);
+    assert_eq!(files(&root.join("content")), content_before);
+    assert!(!root.join("output").exists() && !root.join("x").exists());
+    // A folder of other files (a home folder named by mistake) is not emptied.
+    let documents = tempfile::tempdir().unwrap();
+    std::fs::write(documents.path().join("laporan.docx"), "penting").unwrap();
+    let text = build_into(documents.path())
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        text.contains("it is not empty and holds no built site (no index.html)"),
+        "{text}"
+    );
+    assert_eq!(files(documents.path()), ["laporan.docx"]);
+    // The command line says the output folder was left as it was.
+    let (code, _, stderr) = berdaya(&[
+        "--root",
+        root.to_str().unwrap(),
+        "build",
+        "--output",
+        root.join("content").to_str().unwrap(),
+        "--now",
+        NOW,
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("error: build failed; the output folder was left as it was (1 error"),
+        "{stderr}"
+    );
+    // An empty folder, a built site, and a new folder are built into.
+    let empty = tempfile::tempdir().unwrap();
+    build_into(empty.path()).unwrap_or_else(|d| panic!("{d}"));
+    build_into(empty.path()).unwrap_or_else(|d| panic!("{d}"));
+    assert!(empty.path().join("index.html").is_file());
+}
+
+#[cfg(unix)]
+#[test]
+fn an_output_folder_that_is_a_link_is_built_through_and_stays_a_link() {
+    let site = fixture("valid");
+    let root = site.path();
+    // `output` links to the web server's folder, as on many hosts.
+    let served = tempfile::tempdir().unwrap();
+    let www = served.path().join("www");
+    std::fs::create_dir(&www).unwrap();
+    std::os::unix::fs::symlink(&www, root.join("output")).unwrap();
+    for _ in 0..2 {
+        build(root).unwrap_or_else(|d| panic!("{d}"));
+        assert!(
+            std::fs::symlink_metadata(root.join("output"))
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert!(www.join("index.html").is_file());
+    }
+    // `out/.` names the folder `out`.
+    let out = root.join("out");
+    std::fs::create_dir(&out).unwrap();
+    build::build(&BuildOptions {
+        output: Some(out.join(".")),
+        ..options(root)
+    })
+    .unwrap_or_else(|d| panic!("{d}"));
+    assert!(out.join("index.html").is_file());
+}
