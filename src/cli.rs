@@ -259,6 +259,11 @@ fn serve(opts: crate::serve::ServeOptions) -> ExitCode {
     let loopback = opts.bind.is_loopback();
     let server = match crate::serve::Server::start(opts) {
         Ok(s) => s,
+        // A located diagnostic, rendered, or one line.
+        Err(e) if e.starts_with("error:") => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(1);

@@ -79,8 +79,6 @@ pub struct BuildReport {
 /// Builds the site; on any error the previous output is left as it was.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
-    let (site, mut diags) = load_site(opts)?;
-    let budget = site.config().page_budget_bytes();
     let out_dir = opts.output.clone().unwrap_or_else(|| {
         opts.root.join(if opts.portable {
             "output-portable"
@@ -89,8 +87,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         })
     });
     if !opts.check_only {
-        crate::output::check_replaceable(&opts.root, &out_dir)?;
+        crate::output::prepare_output_folder(&opts.root, &out_dir)?;
     }
+    let (site, mut diags) = load_site(opts)?;
+    let budget = site.config().page_budget_bytes();
     let mut output_options = site.output_options(opts.check_only);
     if opts.portable {
         output_options.portable = true;

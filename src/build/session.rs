@@ -318,7 +318,7 @@ impl Session {
         match self.memo.take() {
             // The first build replaces output/ as `build` does.
             None => {
-                let checked = crate::output::check_replaceable(&self.opts.root, &self.out_dir);
+                let checked = crate::output::prepare_output_folder(&self.opts.root, &self.out_dir);
                 let out = match checked.and_then(|()| Output::new(&self.out_dir, opts)) {
                     // Rounds change the folder in place later: no record is left.
                     Ok(o) => o.reusing_compressed(&site.cache_dir(), false).with_memo(),

@@ -43,10 +43,26 @@ impl Output {
             ))
         };
         // On an error the output stays as it was and dropping the build removes its folder.
-        if self.final_dir.exists() {
-            std::fs::rename(&self.final_dir, &old).map_err(err)?;
-        }
+        let moved = match std::fs::metadata(&self.final_dir) {
+            Ok(last) => {
+                // The new folder takes the old one's permissions, owner and group (a web
+                // server's group, a private folder), as far as this user may set them.
+                let _ = std::fs::set_permissions(&self.dir, last.permissions());
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::MetadataExt;
+                    let _ = std::os::unix::fs::chown(&self.dir, Some(last.uid()), Some(last.gid()));
+                    let _ = std::os::unix::fs::chown(&self.dir, None, Some(last.gid()));
+                }
+                std::fs::rename(&self.final_dir, &old).map_err(err)?;
+                true
+            }
+            Err(_) => false,
+        };
         if let Err(e) = std::fs::rename(&self.dir, &self.final_dir) {
+            if !moved {
+                return Err(err(e));
+            }
             return Err(match std::fs::rename(&old, &self.final_dir) {
                 Ok(()) => err(e),
                 // Both failed: the last build is in `old`, which nothing removes.

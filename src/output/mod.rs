@@ -350,8 +350,10 @@ impl Output {
         if !opts.dry_run {
             remove_leftovers(parent, &name);
             let cannot = |dir: &Path, e: String| {
-                Diagnostic::error(format!("cannot create {}: {e}", dir.display()))
-                    .help("check that the output folder's parent is writable")
+                Diagnostic::error(format!("cannot create {}: {e}", dir.display())).help(format!(
+                    "check that {} is writable: each build is made beside its output folder, then takes its place",
+                    parent.display()
+                ))
             };
             // Another build may take the new folder for a leftover before it is locked: it
             // locks a folder before removing it, so a folder is made again, under a new name,
@@ -769,21 +771,14 @@ fn check_path(path: &str) -> Result<(), Diagnostic> {
 /// (`.name.berdaya-tmp-STAMP`, `.name.berdaya-old-STAMP`), except those of a build still
 /// running: its staging folder is locked. An old folder with no output folder in its place
 /// (a swap that failed or was stopped between its two moves) is the last build: it is moved
-/// back instead. A folder is locked before it is removed, so a build
+/// back first. A folder is locked before it is removed, so a build
 /// that made it but has not locked it yet finds that out and makes its own again.
 fn remove_leftovers(parent: &Path, name: &str) {
-    let Ok(entries) = std::fs::read_dir(parent) else {
-        return;
-    };
-    let prefix = format!(".{name}.berdaya-");
-    for e in entries.flatten() {
-        let n = e.file_name().to_string_lossy().into_owned();
-        let Some((_, stamp)) = n.strip_prefix(&prefix).and_then(|r| r.split_once('-')) else {
-            continue;
-        };
+    restore_last_build(parent, name);
+    for (path, stamp) in leftovers(parent, name) {
         // The staging folder of that build, locked while it runs: its folders are kept then
         // (its old folder, the output it replaces, exists only while it swaps them).
-        let staging = parent.join(format!("{prefix}tmp-{stamp}"));
+        let staging = parent.join(format!(".{name}.berdaya-tmp-{stamp}"));
         let held = match std::fs::File::open(&staging) {
             Ok(f) => match f.try_lock() {
                 Err(std::fs::TryLockError::WouldBlock) => continue,
@@ -791,17 +786,49 @@ fn remove_leftovers(parent: &Path, name: &str) {
             },
             Err(_) => None,
         };
-        // The last build, moved away by a swap that failed or was stopped half-way: back in
-        // place first.
-        let output = parent.join(name);
-        if n.starts_with(&format!("{prefix}old-"))
-            && std::fs::symlink_metadata(&output).is_err()
-            && std::fs::rename(e.path(), &output).is_ok()
-        {
-            continue;
-        }
-        let _ = std::fs::remove_dir_all(e.path());
+        let _ = std::fs::remove_dir_all(path);
         drop(held);
+    }
+}
+
+/// The folders builds into `parent/name` make beside it (`.name.berdaya-tmp-STAMP`,
+/// `.name.berdaya-old-STAMP`), with their stamps.
+fn leftovers(parent: &Path, name: &str) -> Vec<(PathBuf, String)> {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return Vec::new();
+    };
+    let prefix = format!(".{name}.berdaya-");
+    entries
+        .flatten()
+        .filter_map(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            let rest = n.strip_prefix(&prefix)?;
+            let stamp = rest
+                .strip_prefix("tmp-")
+                .or_else(|| rest.strip_prefix("old-"))?;
+            Some((e.path(), stamp.to_string()))
+        })
+        .collect()
+}
+
+/// Moves back the last build into `parent/name` when a swap that failed or was stopped between
+/// its two moves left it aside (`.name.berdaya-old-STAMP`) and nothing is in its place.
+fn restore_last_build(parent: &Path, name: &str) {
+    let output = parent.join(name);
+    if std::fs::symlink_metadata(&output).is_ok() {
+        return;
+    }
+    for (path, stamp) in leftovers(parent, name) {
+        let staging = parent.join(format!(".{name}.berdaya-tmp-{stamp}"));
+        // Not a build still swapping (its staging folder is locked).
+        let running = std::fs::File::open(&staging)
+            .is_ok_and(|f| matches!(f.try_lock(), Err(std::fs::TryLockError::WouldBlock)));
+        let old = path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().contains(".berdaya-old-"));
+        if old && !running && std::fs::rename(&path, &output).is_ok() {
+            return;
+        }
     }
 }
 
@@ -863,46 +890,100 @@ pub fn resolved(path: &Path) -> PathBuf {
     out
 }
 
-/// Checks that building the site in `root` into `out_dir` loses nothing that is not a built
-/// site: each build replaces the output folder whole. Errors, with what to do:
-/// - the folder is the site's own, holds it, or is or lies in one of its [`SOURCE_FOLDERS`] or
-///   `.berdaya-cache/` (`--output content` would replace the contributors' pages);
-/// - the folder exists, is not empty, and has no built site at its top (`index.html` or
-///   `404.html`), e.g. a home folder or a folder of documents named by mistake.
-pub fn check_replaceable(root: &Path, out_dir: &Path) -> Result<(), Diagnostic> {
+/// Readies `out_dir` for a build of the site in `root` and checks that the build loses nothing
+/// that is not a built site, as each build replaces its output folder whole. First a last build
+/// that a swap stopped half-way left aside (`.NAME.berdaya-old-*`, with no output folder in its
+/// place) is moved back. Errors, with what to do, and nothing touched:
+/// - `out_dir` is a link to nothing (a missing folder, a loop) or a file, not a folder;
+/// - it is the site's folder, holds it or one of its [`SOURCE_FOLDERS`] or `.berdaya-cache/`,
+///   or is or lies in one of them (`--output content` would replace the contributors' pages),
+///   links followed both ways;
+/// - it is a mount point (it cannot be swapped: build into a folder inside it);
+/// - it exists, is not empty, and holds a version-control checkout (`.git`, `.hg`, `.svn`) or
+///   no built site at its top (`index.html` or `404.html`), e.g. a home folder named by mistake.
+pub fn prepare_output_folder(root: &Path, out_dir: &Path) -> Result<(), Diagnostic> {
+    if let Some(name) = out_dir.file_name() {
+        restore_last_build(parent_of(out_dir), &name.to_string_lossy());
+    }
     let (site, out) = (resolved(root), resolved(out_dir));
-    let shown = out_dir.display();
-    let own = |why: String| {
-        Diagnostic::error(format!("cannot build into {shown}: {why}")).help(
-            "each build replaces its output folder whole; give `--output` a folder of its own, such as output/ (the default) or a new folder",
-        )
+    let shown = if out == std::path::absolute(out_dir).unwrap_or_default() {
+        out_dir.display().to_string()
+    } else {
+        format!("{} (that is {})", out_dir.display(), out.display())
     };
+    let refuse = |why: String, help: &str| {
+        Diagnostic::error(format!("cannot build into {shown}: {why}")).help(help.to_string())
+    };
+    const OWN: &str = "each build replaces its output folder whole; give `--output` a folder of its own, such as output/ (the default) or a new folder";
+    let link = std::fs::symlink_metadata(out_dir).is_ok_and(|m| m.file_type().is_symlink());
+    if link && std::fs::metadata(out_dir).is_err() {
+        return Err(refuse(
+            "it is a link to a folder that does not exist".into(),
+            "make the folder the link points to, or point the link at an existing folder",
+        ));
+    }
+    if out.exists() && !out.is_dir() {
+        return Err(refuse("it is a file, not a folder".into(), OWN));
+    }
     if site.starts_with(&out) {
-        let what = if site == out {
+        let why = if site == out {
             "it is the site's folder"
         } else {
             "it holds the site's folder"
         };
-        return Err(own(what.to_string()));
+        return Err(refuse(why.into(), OWN));
     }
     for folder in SOURCE_FOLDERS.iter().chain(&[".berdaya-cache"]) {
-        if out.starts_with(site.join(folder)) {
-            return Err(own(format!("it is in the site's {folder}/ folder")));
+        // The folder where it really is: a site may link `themes/` to a shared one.
+        let source = resolved(&site.join(folder));
+        if out == source {
+            return Err(refuse(format!("it is the site's {folder}/ folder"), OWN));
+        }
+        if out.starts_with(&source) {
+            return Err(refuse(format!("it is in the site's {folder}/ folder"), OWN));
+        }
+        if source.starts_with(&out) {
+            return Err(refuse(format!("it holds the site's {folder}/ folder"), OWN));
         }
     }
-    let Ok(mut entries) = std::fs::read_dir(&out) else {
+    let Ok(entries) = std::fs::read_dir(&out) else {
         return Ok(());
     };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let device = |p: &Path| std::fs::metadata(p).map(|m| m.dev()).ok();
+        if let Some(parent) = out.parent()
+            && device(&out) != device(parent)
+        {
+            return Err(refuse(
+                "it is a mount point (a memory card, a shared volume), which cannot be replaced"
+                    .into(),
+                "give `--output` a folder inside it, such as its path followed by /site",
+            ));
+        }
+    }
+    let names: Vec<std::ffi::OsString> = entries.flatten().map(|e| e.file_name()).collect();
+    if let Some(vcs) = names
+        .iter()
+        .find(|n| [".git", ".hg", ".svn"].iter().any(|v| n.as_os_str() == *v))
+    {
+        return Err(refuse(
+            format!(
+                "it holds a version-control checkout ({})",
+                vcs.to_string_lossy()
+            ),
+            "each build replaces its output folder whole and would delete the checkout; build into output/ and copy it into the checkout (for example with `rsync -a --delete --exclude .git output/ CHECKOUT/`), or keep files such as CNAME in static/",
+        ));
+    }
     let built = ["index.html", "404.html"]
         .iter()
         .any(|f| out.join(f).is_file());
-    if entries.next().is_some() && !built {
-        return Err(Diagnostic::error(format!(
-            "cannot build into {shown}: it is not empty and holds no built site (no index.html)"
-        ))
-        .help(format!(
-            "each build replaces its output folder whole, so berdaya does not remove files it did not make; move the files in {shown} elsewhere, or give `--output` a new folder"
-        )));
+    if !names.is_empty() && !built {
+        return Err(refuse(
+            "it is not empty and holds no built site (no index.html or 404.html)".into(),
+            "each build replaces its output folder whole, so berdaya does not remove files it did not make; move the files elsewhere, or give `--output` a new folder",
+        ));
     }
     Ok(())
 }
@@ -937,7 +1018,12 @@ mod tests {
         running.try_lock().unwrap();
         std::fs::create_dir(at(".output.berdaya-tmp-4000000002")).unwrap();
         std::fs::create_dir(at(".output.berdaya-old-4000000003")).unwrap();
+        // Not a build's: a backup named alike.
+        std::fs::create_dir(at(".output.berdaya-backup-2025")).unwrap();
+        std::fs::create_dir(at("output")).unwrap();
         let out = Output::new(&at("output"), commit::tests::opts()).unwrap();
+        assert!(at(".output.berdaya-backup-2025").is_dir());
+        std::fs::remove_dir(at(".output.berdaya-backup-2025")).unwrap();
         assert!(at(".output.berdaya-tmp-4000000001").is_dir());
         assert!(!at(".output.berdaya-tmp-4000000002").exists());
         assert!(!at(".output.berdaya-old-4000000003").exists());

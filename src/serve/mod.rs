@@ -48,10 +48,14 @@ pub struct Server {
 }
 
 impl Server {
-    /// Builds the site, then serves and watches it in background threads. Errors only when the
-    /// address cannot be bound or the files cannot be watched; a failing build keeps serving.
+    /// Builds the site, then serves and watches it in background threads. Errors when the
+    /// output folder may not be built into (see [`crate::output::prepare_output_folder`]: then
+    /// nothing is served), the address cannot be bound or the files cannot be watched; a
+    /// failing build keeps serving.
     pub fn start(opts: ServeOptions) -> Result<Server, String> {
         let mut session = Session::new(opts.build.clone());
+        crate::output::prepare_output_folder(&opts.build.root, session.output_dir())
+            .map_err(|d| d.render(false))?;
         let round = session.full();
         let mut reporter = Reporter::default();
         if opts.verbose {

@@ -1080,20 +1080,21 @@ fn an_output_folder_that_is_not_a_built_site_is_never_replaced() {
     };
     // The site's own folders, however they are spelled.
     for (output, why) in [
-        (root.join("content"), "it is in the site's content/ folder"),
+        (root.join("content"), "it is the site's content/ folder"),
         (
             root.join("content/tips/out"),
             "it is in the site's content/ folder",
         ),
-        (root.join("x/../data"), "it is in the site's data/ folder"),
-        (root.join("themes"), "it is in the site's themes/ folder"),
+        (root.join("x/../data"), "it is the site's data/ folder"),
+        (root.join("themes"), "it is the site's themes/ folder"),
         (root.to_path_buf(), "it is the site's folder"),
         (root.join("output/.."), "it is the site's folder"),
         (root.join(".."), "it holds the site's folder"),
     ] {
         let text = build_into(&output).map(|_| ()).unwrap_err().to_string();
         assert!(
-            text.contains(&format!("cannot build into {}: {why}", output.display()))
+            text.contains(&format!("cannot build into {}", output.display()))
+                && text.contains(&format!(": {why}"))
                 && text.contains("give `--output` a folder of its own"),
             "{}: {text}",
             output.display()
@@ -1110,13 +1111,72 @@ fn an_output_folder_that_is_not_a_built_site_is_never_replaced() {
             && round
                 .diags
                 .to_string()
-                .contains("it is in the site's content/ folder"),
+                .contains("it is the site's content/ folder"),
         "{}",
         round.diags
     );
     drop(session);
     assert_eq!(files(&root.join("content")), content_before);
     assert!(!root.join("output").exists() && !root.join("x").exists());
+    // A file, a link to nothing, and a folder holding a checkout are refused too.
+    let other = tempfile::tempdir().unwrap();
+    let notes = other.path().join("catatan.txt");
+    std::fs::write(&notes, "penting").unwrap();
+    let text = build_into(&notes).map(|_| ()).unwrap_err().to_string();
+    assert!(text.contains("it is a file, not a folder"), "{text}");
+    assert_eq!(std::fs::read_to_string(&notes).unwrap(), "penting");
+    let checkout = other.path().join("gh-pages");
+    std::fs::create_dir_all(checkout.join(".git")).unwrap();
+    std::fs::write(checkout.join("index.html"), "<h1>lama</h1>").unwrap();
+    let text = build_into(&checkout).map(|_| ()).unwrap_err().to_string();
+    assert!(
+        text.contains("it holds a version-control checkout (.git)") && text.contains("rsync"),
+        "{text}"
+    );
+    assert!(checkout.join(".git").is_dir());
+    #[cfg(unix)]
+    {
+        let dangling = other.path().join("tautan");
+        std::os::unix::fs::symlink(other.path().join("tidak-ada"), &dangling).unwrap();
+        let text = build_into(&dangling).map(|_| ()).unwrap_err().to_string();
+        assert!(
+            text.contains("it is a link to a folder that does not exist"),
+            "{text}"
+        );
+        // A source folder linked from elsewhere is the site's all the same.
+        let shared = tempfile::tempdir().unwrap();
+        std::fs::rename(root.join("themes"), shared.path().join("themes")).unwrap();
+        std::os::unix::fs::symlink(shared.path().join("themes"), root.join("themes")).unwrap();
+        let templates = shared.path().join("themes/default/templates");
+        let before = files(&templates);
+        for (output, why) in [
+            (templates.clone(), "it is in the site's themes/ folder"),
+            (
+                shared.path().to_path_buf(),
+                "it holds the site's themes/ folder",
+            ),
+        ] {
+            let text = build_into(&output).map(|_| ()).unwrap_err().to_string();
+            assert!(text.contains(why), "{text}");
+        }
+        assert_eq!(files(&templates), before);
+        std::fs::remove_file(root.join("themes")).unwrap();
+        std::fs::rename(shared.path().join("themes"), root.join("themes")).unwrap();
+        // `serve` does not start, so it serves nothing of such a folder.
+        let refused = berdaya::serve::Server::start(berdaya::serve::ServeOptions {
+            build: BuildOptions {
+                output: Some(root.to_path_buf()),
+                ..options(root)
+            },
+            bind: std::net::IpAddr::from([127, 0, 0, 1]),
+            port: 0,
+            verbose: false,
+        });
+        let Err(text) = refused else {
+            panic!("serve started on the site's folder")
+        };
+        assert!(text.contains("it is the site's folder"), "{text}");
+    }
     // A folder of other files (a home folder named by mistake) is not emptied.
     let documents = tempfile::tempdir().unwrap();
     std::fs::write(documents.path().join("laporan.docx"), "penting").unwrap();
@@ -1125,7 +1185,7 @@ fn an_output_folder_that_is_not_a_built_site_is_never_replaced() {
         .unwrap_err()
         .to_string();
     assert!(
-        text.contains("it is not empty and holds no built site (no index.html)"),
+        text.contains("it is not empty and holds no built site (no index.html or 404.html)"),
         "{text}"
     );
     assert_eq!(files(documents.path()), ["laporan.docx"]);
@@ -1171,6 +1231,12 @@ fn an_output_folder_that_is_a_link_is_built_through_and_stays_a_link() {
         );
         assert!(www.join("index.html").is_file());
     }
+    // The folder keeps its permissions (a private folder stays private).
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&www, std::fs::Permissions::from_mode(0o2750)).unwrap();
+    build(root).unwrap_or_else(|d| panic!("{d}"));
+    let mode = std::fs::metadata(&www).unwrap().permissions().mode();
+    assert_eq!(mode & 0o7777, 0o2750, "{mode:o}");
     // `out/.` names the folder `out`.
     let out = root.join("out");
     std::fs::create_dir(&out).unwrap();
