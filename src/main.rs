@@ -4,21 +4,21 @@ use clap::Parser;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// mimalloc's `mi_option_arena_eager_commit` and `mi_option_purge_delay` (`mimalloc.h`, v3).
+/// mimalloc's `mi_option_arena_eager_commit` (`mimalloc.h`, v3).
 const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
-const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
-/// mimalloc's settings here, with the variables that override them: freed memory goes back to
-/// the system 20 ms after it is freed (mimalloc's default is 1 s), and arenas are committed as
-/// used, not whole. The impact report of 1,000,000 survey rows peaks at about 240 MiB instead of
-/// about 360 (bench/impact.sh). The delay is a trade: the site build with precompression frees
-/// and takes again the compressors' tables for every page, and the shorter the delay the more
-/// of that memory goes back and is faulted in again (10,000-page blog corpus, bench/ssg.sh:
-/// 10 ms 3.1-3.2 s, 20 ms 2.8 s, 50 ms 2.7 s but 250 MiB for the impact report, 1 s 2.7 s;
-/// purging at once, `0`, made the site build 1.3x slower).
+/// mimalloc's settings here, with the variables that override them: arenas are committed as
+/// used, not whole, and freed memory goes back to the system 1 s after it is freed, except while
+/// the survey is read and estimated, when it goes back after 20 ms (see
+/// `berdaya::common::memory`: the site build is faster with the long delay, the impact report's
+/// peak memory lower with the short one).
 const TUNING: [(libmimalloc_sys::mi_option_t, &str, std::ffi::c_long); 2] = [
     (ARENA_EAGER_COMMIT, "MIMALLOC_ARENA_EAGER_COMMIT", 0),
-    (PURGE_DELAY, "MIMALLOC_PURGE_DELAY", 20),
+    (
+        berdaya::common::memory::PURGE_DELAY,
+        berdaya::common::memory::PURGE_DELAY_VARIABLE,
+        berdaya::common::memory::LATER_MS,
+    ),
 ];
 
 /// mimalloc reserves its first arena while it starts, before `main`, so the settings are made

@@ -22,10 +22,13 @@ pub(super) struct Record {
     pub(super) copied_siblings: Vec<String>,
 }
 
-/// The first line; a new berdaya version (whose compressors may write other bytes) starts afresh.
+/// The first line; a new berdaya version or compressor version (which may write other bytes)
+/// starts afresh.
 const HEADER: &str = concat!(
     "berdaya compressed-files record 2, berdaya ",
-    env!("CARGO_PKG_VERSION")
+    env!("CARGO_PKG_VERSION"),
+    ", ",
+    env!("BERDAYA_COMPRESSORS")
 );
 
 /// The record file for the output folder `final_dir` in `cache_dir`: one per output folder, named
@@ -145,6 +148,22 @@ impl Record {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_record_names_the_compressors_versions() {
+        // The versions in Cargo.lock: an update of either compressor makes the next build
+        // compress afresh.
+        assert!(!HEADER.contains("unknown"), "{HEADER}");
+        let lock = include_str!("../../Cargo.lock");
+        for name in ["brotli", "libdeflate-sys"] {
+            let at = lock
+                .find(&format!("name = \"{name}\""))
+                .expect("in Cargo.lock");
+            let version = lock[at..].lines().nth(1).unwrap().trim();
+            let version = version.trim_start_matches("version = ").trim_matches('"');
+            assert!(HEADER.contains(&format!("{name} {version}")), "{HEADER}");
+        }
+    }
 
     #[test]
     fn a_record_matches_only_its_folder_and_settings() {
