@@ -76,7 +76,9 @@ pub struct BuildReport {
     pub photos: crate::site::PhotoStats,
 }
 
-/// Builds the site; on any error the previous output is left as it was.
+/// Builds the site; on any error the previous output is left as it was, except when the swap
+/// itself fails half-way: then the error says where the last build is (see
+/// [`crate::output::moved_away`]), and the next build moves it back first.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
     let out_dir = opts.output.clone().unwrap_or_else(|| {

@@ -348,7 +348,11 @@ impl Output {
         let mut dir = named();
         let mut lock = None;
         if !opts.dry_run {
-            remove_leftovers(parent, &name);
+            // Only folders named as this build names them: a name that is not UTF-8 (shown
+            // with replacement characters) could name another folder's leftovers.
+            if final_dir.file_name().is_some_and(|n| n.to_str().is_some()) {
+                remove_leftovers(parent, &name);
+            }
             let cannot = |dir: &Path, e: String| {
                 Diagnostic::error(format!("cannot create {}: {e}", dir.display())).help(format!(
                     "check that {} is writable: each build is made beside its output folder, then takes its place",
@@ -430,12 +434,10 @@ impl Output {
     /// [`Output::commit_in_place`] writes those that changed and removes those no longer made.
     pub fn in_place(final_dir: &Path, opts: OutputOptions, prev: Memo, force: bool) -> Output {
         let staged = Mutex::new(Vec::new());
-        let mut out = Output::with_mode(
-            final_dir.to_path_buf(),
-            final_dir.to_path_buf(),
-            Mode::InPlace { staged },
-            opts,
-        );
+        // Where the folder really is, as for full builds: one lock and one record for both.
+        let final_dir = resolved(final_dir);
+        let mut out =
+            Output::with_mode(final_dir.clone(), final_dir, Mode::InPlace { staged }, opts);
         out.memo = Some(MemoState::new(prev, force));
         out
     }
@@ -902,14 +904,29 @@ pub fn resolved(path: &Path) -> PathBuf {
 /// - it exists, is not empty, and holds a version-control checkout (`.git`, `.hg`, `.svn`) or
 ///   no built site at its top (`index.html` or `404.html`), e.g. a home folder named by mistake.
 pub fn prepare_output_folder(root: &Path, out_dir: &Path) -> Result<(), Diagnostic> {
-    if let Some(name) = out_dir.file_name() {
-        restore_last_build(parent_of(out_dir), &name.to_string_lossy());
+    // Where the swap happens: at the folder a link leads to.
+    let mut target = out_dir.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::read_link(&target) {
+            Ok(next) => target = parent_of(&target).join(next),
+            Err(_) => break,
+        }
+    }
+    if let Some(name) = target.file_name().and_then(|n| n.to_str()) {
+        restore_last_build(parent_of(&target), name);
     }
     let (site, out) = (resolved(root), resolved(out_dir));
-    let shown = if out == std::path::absolute(out_dir).unwrap_or_default() {
+    // Windows spells resolved paths `\\?\C:\...`; messages show them plainly.
+    let plain = |p: &Path| {
+        p.display()
+            .to_string()
+            .trim_start_matches(r"\\?\")
+            .to_string()
+    };
+    let shown = if plain(&out) == plain(&std::path::absolute(out_dir).unwrap_or_default()) {
         out_dir.display().to_string()
     } else {
-        format!("{} (that is {})", out_dir.display(), out.display())
+        format!("{} (that is {})", out_dir.display(), plain(&out))
     };
     let refuse = |why: String, help: &str| {
         Diagnostic::error(format!("cannot build into {shown}: {why}")).help(help.to_string())
@@ -918,15 +935,15 @@ pub fn prepare_output_folder(root: &Path, out_dir: &Path) -> Result<(), Diagnost
     let link = std::fs::symlink_metadata(out_dir).is_ok_and(|m| m.file_type().is_symlink());
     if link && std::fs::metadata(out_dir).is_err() {
         return Err(refuse(
-            "it is a link to a folder that does not exist".into(),
+            "it is a link that leads to no folder (the folder is missing, or links loop)".into(),
             "make the folder the link points to, or point the link at an existing folder",
         ));
     }
     if out.exists() && !out.is_dir() {
         return Err(refuse("it is a file, not a folder".into(), OWN));
     }
-    if site.starts_with(&out) {
-        let why = if site == out {
+    if within(&site, &out) {
+        let why = if same_folder(&site, &out) {
             "it is the site's folder"
         } else {
             "it holds the site's folder"
@@ -936,13 +953,13 @@ pub fn prepare_output_folder(root: &Path, out_dir: &Path) -> Result<(), Diagnost
     for folder in SOURCE_FOLDERS.iter().chain(&[".berdaya-cache"]) {
         // The folder where it really is: a site may link `themes/` to a shared one.
         let source = resolved(&site.join(folder));
-        if out == source {
+        if same_folder(&out, &source) {
             return Err(refuse(format!("it is the site's {folder}/ folder"), OWN));
         }
-        if out.starts_with(&source) {
+        if within(&out, &source) {
             return Err(refuse(format!("it is in the site's {folder}/ folder"), OWN));
         }
-        if source.starts_with(&out) {
+        if within(&source, &out) {
             return Err(refuse(format!("it holds the site's {folder}/ folder"), OWN));
         }
     }
@@ -986,6 +1003,33 @@ pub fn prepare_output_folder(root: &Path, out_dir: &Path) -> Result<(), Diagnost
         ));
     }
     Ok(())
+}
+
+/// The device and inode of a folder, where the system has them.
+fn folder_id(path: &Path) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+/// True when resolved paths `a` and `b` are one folder: the same path, or the same device and
+/// inode (a bind mount, or another spelling on a case-insensitive file system).
+fn same_folder(a: &Path, b: &Path) -> bool {
+    a == b || folder_id(a).is_some_and(|id| folder_id(b) == Some(id))
+}
+
+/// True when resolved path `inner` is `outer` or lies inside it, by path or by the device and
+/// inode of its folders.
+fn within(inner: &Path, outer: &Path) -> bool {
+    inner.starts_with(outer)
+        || folder_id(outer).is_some_and(|id| inner.ancestors().any(|a| folder_id(a) == Some(id)))
 }
 
 /// The folder `path` is in: `.` for a bare name (`public`).

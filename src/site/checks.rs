@@ -199,10 +199,13 @@ impl Site {
                     .pages
                     .iter()
                     .map(|p| (p.url.as_str(), (p.rel.as_str(), p.lang.as_str())))
+                    // A section with `render = false` has no page at its address (a page may
+                    // take it).
                     .chain(
                         self.content
                             .sections
                             .iter()
+                            .filter(|s| s.meta.render)
                             .map(|s| (s.url.as_str(), (s.rel.as_str(), s.lang.as_str()))),
                     )
                     .collect()

@@ -1141,7 +1141,7 @@ fn an_output_folder_that_is_not_a_built_site_is_never_replaced() {
         std::os::unix::fs::symlink(other.path().join("tidak-ada"), &dangling).unwrap();
         let text = build_into(&dangling).map(|_| ()).unwrap_err().to_string();
         assert!(
-            text.contains("it is a link to a folder that does not exist"),
+            text.contains("it is a link that leads to no folder"),
             "{text}"
         );
         // A source folder linked from elsewhere is the site's all the same.
@@ -1232,6 +1232,16 @@ fn an_output_folder_that_is_a_link_is_built_through_and_stays_a_link() {
         );
         assert!(www.join("index.html").is_file());
     }
+    // A swap stopped between its two moves left the last build aside, beside the folder the
+    // link leads to: the next build moves it back and builds.
+    std::fs::rename(&www, served.path().join(".www.berdaya-old-4000000009-1")).unwrap();
+    build(root).unwrap_or_else(|d| panic!("{d}"));
+    assert!(www.join("index.html").is_file());
+    let beside: Vec<_> = std::fs::read_dir(served.path())
+        .unwrap()
+        .flatten()
+        .collect();
+    assert_eq!(beside.len(), 1, "only www/ is left");
     // The folder keeps its permissions (a private folder stays private).
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&www, std::fs::Permissions::from_mode(0o2750)).unwrap();
@@ -1247,4 +1257,26 @@ fn an_output_folder_that_is_a_link_is_built_through_and_stays_a_link() {
     })
     .unwrap_or_else(|d| panic!("{d}"));
     assert!(out.join("index.html").is_file());
+}
+
+#[test]
+fn a_page_may_take_the_address_of_a_section_without_a_listing() {
+    // `render = false`: the section has no page; a page takes its address, and links to that
+    // page's headings are checked against the page.
+    let site = crate::support::bilingual_with(&[
+        (
+            "grup/_index.md",
+            "+++\ntitle = \"Grup\"\nrender = false\n+++\n",
+        ),
+        (
+            "grup-halaman.md",
+            "+++\ntitle = \"Grup\"\npath = \"grup\"\n+++\n\n## Jadwal rapat\n\nSetiap Senin.\n",
+        ),
+        (
+            "tautan.md",
+            "+++\ntitle = \"Tautan\"\n+++\n\nLihat [jadwal](/grup/#jadwal-rapat).\n",
+        ),
+    ]);
+    build(site.path()).unwrap_or_else(|d| panic!("{d}"));
+    assert!(read(site.path(), "grup/index.html").contains("Jadwal rapat"));
 }
