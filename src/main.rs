@@ -8,16 +8,16 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
 
 /// mimalloc's settings here, with the variables that override them: arenas are committed as
-/// used, not whole, and freed memory goes back to the system 1 s after it is freed, except while
-/// the survey is read and estimated, when it goes back after 20 ms (see
-/// `berdaya::common::memory`: the site build is faster with the long delay, the impact report's
-/// peak memory lower with the short one).
+/// used, not whole, and freed memory goes back to the system 20 ms after it is freed (mimalloc's
+/// default is 1 s), except while pages are rendered, when it goes back after 1 s (see
+/// `berdaya::common::memory`: the impact report's peak memory is lower with the short delay,
+/// the site build faster with the long one).
 const TUNING: [(libmimalloc_sys::mi_option_t, &str, std::ffi::c_long); 2] = [
     (ARENA_EAGER_COMMIT, "MIMALLOC_ARENA_EAGER_COMMIT", 0),
     (
         berdaya::common::memory::PURGE_DELAY,
         berdaya::common::memory::PURGE_DELAY_VARIABLE,
-        berdaya::common::memory::LATER_MS,
+        berdaya::common::memory::SOON_MS,
     ),
 ];
 

@@ -274,8 +274,6 @@ fn wave_index(config: &ImpactConfig, wave: &str) -> u32 {
 /// Errors: every problem found in `impact.toml` and the survey files' columns, at once; or
 /// the first problem of the rows (too many rejected) or of the estimates.
 pub fn analyse(root: &Path) -> Result<Option<Analysis>, Diagnostics> {
-    // Freed survey blocks go back to the system soon: the report's peak memory.
-    let _soon = crate::common::memory::ReturnFreedSoon::new();
     crate::common::diagnostics::catch_panic(&root.join("data"), "analysing the survey in", || {
         analyse_unguarded(root)
     })?

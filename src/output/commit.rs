@@ -307,6 +307,8 @@ impl Compression {
     /// a compressed file that cannot be written, one per file.
     pub fn write(self, stop: &std::sync::atomic::AtomicBool) -> (Compression, Vec<Diagnostic>) {
         use std::sync::atomic::Ordering;
+        // The compressors' tables, freed and taken again for every file, stay.
+        let _keep = crate::common::memory::KeepFreedLonger::new();
         let (dir, gzip_level, brotli_quality, keep) =
             (self.dir, self.gzip_level, self.brotli_quality, self.keep);
         let results: Vec<(Option<Staged>, Option<Diagnostic>)> = self

@@ -227,6 +227,8 @@ impl Site {
     /// Renders everything into `out`; returns every diagnostic found on the way. When `out`
     /// tracks units (serve), outputs whose inputs are unchanged since the last build are skipped.
     pub fn render_all(&self, out: &Output, progress: bool) -> Vec<Diagnostic> {
+        // Tables freed and taken again for every page (compressors, buffers) stay.
+        let _keep = crate::common::memory::KeepFreedLonger::new();
         let bar = progress.then(|| {
             let bar = indicatif::ProgressBar::new(self.content.pages.len() as u64);
             bar.set_style(
