@@ -999,7 +999,7 @@ pub fn prepare_output_folder(root: &Path, out_dir: &Path) -> Result<(), Diagnost
     if !names.is_empty() && !built {
         return Err(refuse(
             "it is not empty and holds no built site (no index.html or 404.html)".into(),
-            "each build replaces its output folder whole, so berdaya does not remove files it did not make; move the files elsewhere, or give `--output` a new folder",
+            "each build replaces its output folder whole, and berdaya replaces only a folder that holds a built site (index.html or 404.html at its top); move the files elsewhere, or give `--output` a new or empty folder",
         ));
     }
     Ok(())

@@ -215,17 +215,23 @@ impl Reporter {
         Report { shown, summary }
     }
 
-    /// Prints the report of `round`: diagnostics to standard error, the summary to standard
-    /// output when the round succeeded and to standard error when it failed.
+    /// Prints the report of `round` (see [`Report::print`]).
     pub fn print(&mut self, round: &Round, verb: &str) {
-        let report = self.next(round, verb);
-        if !report.shown.0.is_empty() {
-            eprintln!("{}", report.shown.render(std::io::stderr().is_terminal()));
+        self.next(round, verb).print(round.ok());
+    }
+}
+
+impl Report {
+    /// Prints the diagnostics to standard error, then the summary: to standard output after a
+    /// round that succeeded (`ok`), to standard error after one that failed.
+    pub fn print(&self, ok: bool) {
+        if !self.shown.0.is_empty() {
+            eprintln!("{}", self.shown.render(std::io::stderr().is_terminal()));
         }
-        if round.ok() {
-            println!("{}", report.summary);
+        if ok {
+            println!("{}", self.summary);
         } else {
-            eprintln!("{}", report.summary);
+            eprintln!("{}", self.summary);
         }
     }
 }

@@ -198,11 +198,14 @@ pub fn spawn(
                 }
                 let round = session.rebuild(&paths);
                 let was_error = status.borrow().error.is_some();
-                if round.ok() && round.changed.is_empty() && !was_error {
+                // A save that changed no output may still bring a warning (an unknown key).
+                let report = reporter.as_mut().map(|r| r.next(&round, "Rebuilt"));
+                let news = report.as_ref().is_some_and(|r| !r.shown.0.is_empty());
+                if round.ok() && round.changed.is_empty() && !was_error && !news {
                     continue;
                 }
-                if let Some(reporter) = reporter.as_mut() {
-                    reporter.print(&round, "Rebuilt");
+                if let Some(report) = report {
+                    report.print(round.ok());
                 }
                 status.send_modify(|s| {
                     *s = Arc::new(s.next(
