@@ -150,7 +150,7 @@ impl Site {
             Some((source, span, label)) => d.at(source, span, label),
             None => d.in_file(if a.starts_with("content/") { &a } else { &b }),
         };
-        d.help("give one of them another `slug`, `path` or alias; an alias must be an old address that no page uses any more")
+        d.help("give one of them another `slug` or `path`; when an alias makes the address, remove or change that alias: an alias must be an old address that no page uses any more")
     }
 }
 
