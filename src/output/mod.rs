@@ -777,7 +777,7 @@ fn check_path(path: &str) -> Result<(), Diagnostic> {
 /// that made it but has not locked it yet finds that out and makes its own again.
 fn remove_leftovers(parent: &Path, name: &str) {
     restore_last_build(parent, name);
-    for (path, stamp) in leftovers(parent, name) {
+    for (path, _, stamp) in leftovers(parent, name) {
         // The staging folder of that build, locked while it runs: its folders are kept then
         // (its old folder, the output it replaces, exists only while it swaps them).
         let staging = parent.join(format!(".{name}.berdaya-tmp-{stamp}"));
@@ -794,8 +794,8 @@ fn remove_leftovers(parent: &Path, name: &str) {
 }
 
 /// The folders builds into `parent/name` make beside it (`.name.berdaya-tmp-STAMP`,
-/// `.name.berdaya-old-STAMP`), with their stamps.
-fn leftovers(parent: &Path, name: &str) -> Vec<(PathBuf, String)> {
+/// `.name.berdaya-old-STAMP`), with whether each is an old one and its stamp.
+fn leftovers(parent: &Path, name: &str) -> Vec<(PathBuf, bool, String)> {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return Vec::new();
     };
@@ -805,10 +805,11 @@ fn leftovers(parent: &Path, name: &str) -> Vec<(PathBuf, String)> {
         .filter_map(|e| {
             let n = e.file_name().to_string_lossy().into_owned();
             let rest = n.strip_prefix(&prefix)?;
-            let stamp = rest
-                .strip_prefix("tmp-")
-                .or_else(|| rest.strip_prefix("old-"))?;
-            Some((e.path(), stamp.to_string()))
+            let (old, stamp) = match rest.strip_prefix("old-") {
+                Some(stamp) => (true, stamp),
+                None => (false, rest.strip_prefix("tmp-")?),
+            };
+            Some((e.path(), old, stamp.to_string()))
         })
         .collect()
 }
@@ -820,14 +821,11 @@ fn restore_last_build(parent: &Path, name: &str) {
     if std::fs::symlink_metadata(&output).is_ok() {
         return;
     }
-    for (path, stamp) in leftovers(parent, name) {
+    for (path, old, stamp) in leftovers(parent, name) {
         let staging = parent.join(format!(".{name}.berdaya-tmp-{stamp}"));
         // Not a build still swapping (its staging folder is locked).
         let running = std::fs::File::open(&staging)
             .is_ok_and(|f| matches!(f.try_lock(), Err(std::fs::TryLockError::WouldBlock)));
-        let old = path
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().contains(".berdaya-old-"));
         if old && !running && std::fs::rename(&path, &output).is_ok() {
             return;
         }

@@ -58,8 +58,10 @@ impl Server {
             .map_err(|d| d.render(false))?;
         let round = session.full();
         let mut reporter = Reporter::default();
+        // Followed when quiet too: a later round shows only what is new.
+        let report = reporter.next(&round, "Built");
         if opts.verbose {
-            reporter.print(&round, "Built");
+            report.print(round.ok());
         }
         let initial = Status::default().next(
             round.changed_urls(),
@@ -98,12 +100,7 @@ impl Server {
             })
             .map_err(|e| format!("cannot start the server thread: {e}"))?;
         let stop = Arc::new(AtomicBool::new(false));
-        let watcher = watch::spawn(
-            session,
-            tx.clone(),
-            stop.clone(),
-            opts.verbose.then_some(reporter),
-        )?;
+        let watcher = watch::spawn(session, tx.clone(), stop.clone(), reporter, opts.verbose)?;
         Ok(Server {
             prefix,
             addr,
@@ -167,6 +164,9 @@ pub struct Report {
     pub shown: Diagnostics,
     /// The one-line summary: the time and files written, or why nothing was.
     pub summary: String,
+    /// True when the round has something to show: it failed, changed files, or brought a
+    /// warning (a save that changes no output may add one, such as an unknown key).
+    pub news: bool,
 }
 
 impl Reporter {
@@ -212,12 +212,12 @@ impl Reporter {
                 round.diags.tally()
             )
         };
-        Report { shown, summary }
-    }
-
-    /// Prints the report of `round` (see [`Report::print`]).
-    pub fn print(&mut self, round: &Round, verb: &str) {
-        self.next(round, verb).print(round.ok());
+        let news = !round.ok() || !round.changed.is_empty() || !shown.0.is_empty();
+        Report {
+            shown,
+            summary,
+            news,
+        }
     }
 }
 

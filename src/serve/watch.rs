@@ -70,13 +70,14 @@ impl Writes {
     }
 }
 
-/// Watches the site and rebuilds on changes until `stop` is set; `reporter` prints each
-/// round's result (none: quiet).
+/// Watches the site and rebuilds on changes until `stop` is set; `reporter` follows what the
+/// rounds print, and `verbose` prints it.
 pub fn spawn(
     mut session: Session,
     status: channel::Sender<Arc<Status>>,
     stop: Arc<AtomicBool>,
-    mut reporter: Option<super::Reporter>,
+    mut reporter: super::Reporter,
+    verbose: bool,
 ) -> Result<JoinHandle<()>, String> {
     let root = session.root().to_path_buf();
     // The system names changed files under the folder as it resolved it (absolute, links
@@ -198,13 +199,11 @@ pub fn spawn(
                 }
                 let round = session.rebuild(&paths);
                 let was_error = status.borrow().error.is_some();
-                // A save that changed no output may still bring a warning (an unknown key).
-                let report = reporter.as_mut().map(|r| r.next(&round, "Rebuilt"));
-                let news = report.as_ref().is_some_and(|r| !r.shown.0.is_empty());
-                if round.ok() && round.changed.is_empty() && !was_error && !news {
+                let report = reporter.next(&round, "Rebuilt");
+                if !report.news && !was_error {
                     continue;
                 }
-                if let Some(report) = report {
+                if verbose {
                     report.print(round.ok());
                 }
                 status.send_modify(|s| {

@@ -615,9 +615,18 @@ fn serve_prints_a_warning_in_full_once_then_counts_it_and_errors_every_round() {
         report.summary
     );
 
-    // A new warning is printed in full, alone.
+    // A save that changes nothing has nothing to show.
+    let unchanged = session.rebuild(&[root.join(page)]);
+    assert!(!reporter.next(&unchanged, "Rebuilt").news);
+    // A new warning is printed in full, alone, although no output changed (an unknown key).
     let round = session.rebuild(&[edit(root, page, "topic = ", "warna = \"biru\"\ntopic = ")]);
+    assert!(
+        round.ok() && round.changed.is_empty(),
+        "{:?}",
+        round.changed
+    );
     let report = reporter.next(&round, "Rebuilt");
+    assert!(report.news);
     assert_eq!(report.shown.0.len(), 1, "{}", report.shown);
     assert!(
         report.shown.render(false).contains("warna"),
